@@ -1,0 +1,299 @@
+"""The plan format: one YAML file per plan document, validated here.
+
+A plan file says everything its document states (who issued it, the period, fields and their
+lead agencies, quotas, criteria, milestones with the original Vietnamese deadline phrase,
+recipients) so that code holds only mechanisms. The format is documented in docs/plan-format.md.
+
+Cross-references (an unknown lead agency, a quota for an undefined field) are checked by
+:func:`reference_errors`, which returns locations so that the reader can name the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from models.phrases import PhraseError, parse_phrase
+from models.vocabulary import (
+    ContactRole,
+    MilestoneKind,
+    QuotaScope,
+    RuleCheck,
+    Stage,
+    SubjectKind,
+    UnitKind,
+)
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+UnitCode = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9._-]*$", max_length=80)]
+
+
+class _Strict(BaseModel):
+    """Every plan object refuses unknown keys, so a typo is an error rather than ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Period(_Strict):
+    start: int = Field(ge=2000, le=2100)
+    end: int = Field(ge=2000, le=2100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", value)
+            if not match:
+                raise ValueError("period must be written YYYY-YYYY, e.g. 2021-2025")
+            return {"start": int(match[1]), "end": int(match[2])}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("period ends before it starts")
+        return self
+
+    @property
+    def years(self) -> range:
+        return range(self.start, self.end + 1)
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+
+class Document(_Strict):
+    """The plan document itself: what a reader cites in every email."""
+
+    number: str | None = Field(None, description="Số hiệu, e.g. 1837/KH-UBND; null if unnumbered")
+    date: dt.date | None = Field(None, description="Ngày ban hành")
+    issuer: UnitCode = Field(description="Directory code of the issuing unit")
+    issuer_name: str
+    place: str | None = None
+    signer: str | None = None
+    source: str | None = Field(None, description="Where the original text is kept")
+    basis: list[str] = Field(default_factory=list, description="Documents it implements")
+
+
+class ParentPlan(_Strict):
+    """The higher-level plan this one implements (a unit's plan under the province's)."""
+
+    plan: Slug | None = Field(None, description="Id of the parent plan file, if encoded")
+    number: str | None = None
+    date: dt.date | None = None
+    issuer_name: str
+
+
+class Agency(_Strict):
+    """A unit the plan names; added to the directory when the plan is loaded if absent."""
+
+    name: str
+    kind: UnitKind
+    parent: UnitCode | None = None
+
+
+class StageWords(_Strict):
+    stage: Stage
+    words: str = Field(description="The plan's own words for this stage")
+
+
+class Responsible(_Strict):
+    """Who owes a milestone: named units, kinds of unit under the issuer, or roles."""
+
+    units: list[UnitCode] = Field(default_factory=list)
+    kinds: list[UnitKind] = Field(default_factory=list)
+    lead_agencies: bool = Field(False, description="Each field's lead agency")
+    cluster_leaders: bool = Field(False, description="Leaders of emulation clusters and blocks")
+    mentors: bool = Field(False, description="The mentor of each exemplar being fostered")
+    description: str = Field(description="Who, in the plan's words")
+
+    @model_validator(mode="after")
+    def _selects_someone(self) -> Responsible:
+        if not (self.units or self.kinds or self.lead_agencies or self.cluster_leaders
+                or self.mentors):
+            raise ValueError("names nobody: give units, kinds, lead_agencies, cluster_leaders "
+                             "or mentors")
+        return self
+
+
+class FieldOfWork(_Strict):
+    """A field or movement (lĩnh vực, phong trào) and the agencies that lead it."""
+
+    code: str = Field(pattern=r"^[a-zđ0-9.]+$", max_length=10)
+    name: str
+    lead_agencies: list[UnitCode] = Field(min_length=1)
+    clause: str | None = None
+    criteria: dict[SubjectKind, str] = Field(default_factory=dict)
+
+
+class Quota(_Strict):
+    """A minimum (and optional maximum) number of exemplars to introduce."""
+
+    scope: QuotaScope
+    minimum: int = Field(ge=0)
+    maximum: int | None = Field(None, ge=1)
+    field: str | None = Field(None, description="Code of the field it counts; none: any field")
+    subject: SubjectKind | None = Field(None, description="None: any subject kind")
+    applies_to: Responsible | None = None
+    clause: str | None = None
+    quote: str | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Quota:
+        if self.maximum is not None and self.maximum < self.minimum:
+            raise ValueError("maximum is below minimum")
+        return self
+
+
+class Rule(_Strict):
+    """A checkable criterion; its check kind is a mechanism, its parameters are the plan's."""
+
+    id: Slug
+    subject: SubjectKind
+    check: RuleCheck
+    text: str = Field(description="The criterion as the plan writes it")
+    title: str | None = Field(None, description="Emulation title to hold, e.g. Tập thể LĐXS")
+    rating: str | None = Field(None, description="Minimum rating, e.g. hoàn thành xuất sắc")
+    years: int | None = Field(None, ge=1, description="For title_held_years")
+    applies_to: Literal["everyone", "party_member", "leader"] = "everyone"
+    clause: str | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> Rule:
+        needs = {
+            RuleCheck.TITLE_EVERY_YEAR: ("title",),
+            RuleCheck.RATING_EVERY_YEAR: ("rating",),
+            RuleCheck.TITLE_HELD_YEARS: ("title", "years"),
+        }.get(self.check, ())
+        missing = [name for name in needs if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"check {self.check.value} needs {', '.join(missing)}")
+        return self
+
+
+class Milestone(_Strict):
+    """Something owed by the responsible units to a recipient, when the phrase says."""
+
+    id: Slug
+    kind: MilestoneKind
+    title: str
+    stage: Stage | None = None
+    clause: str | None = Field(None, description="Where the plan says it, e.g. IV.1")
+    phrase: str | None = Field(
+        None, description="The deadline words as written; null when the plan gives no date"
+    )
+    quote: str | None = Field(None, description="The sentence the phrase comes from")
+    set_date: dt.date | None = Field(
+        None, description="A date set by a coordinator where the plan writes none"
+    )
+    responsible: Responsible = Field(alias="from")
+    to: UnitCode = Field(description="Directory code of the recipient")
+    cc: list[ContactRole] = Field(default_factory=list)
+
+    @field_validator("phrase")
+    @classmethod
+    def _readable(cls, phrase: str | None) -> str | None:
+        if phrase is not None:
+            try:
+                parse_phrase(phrase)
+            except PhraseError as error:
+                raise ValueError(str(error)) from None
+        return phrase
+
+    @property
+    def awaiting_date(self) -> bool:
+        """True when neither the plan nor a coordinator has set when it is due."""
+        return self.phrase is None and self.set_date is None
+
+
+class Escalation(_Strict):
+    after_working_days: int = Field(ge=1)
+    to: ContactRole | Literal["superior"]
+
+
+class ReminderPolicy(_Strict):
+    """When reminders and escalations go out; defaults suit a provincial standing body."""
+
+    before_working_days: list[int] = Field(default_factory=lambda: [10, 3])
+    on_due_date: bool = True
+    escalations: list[Escalation] = Field(
+        default_factory=lambda: [
+            Escalation(after_working_days=1, to=ContactRole.HEAD),
+            Escalation(after_working_days=5, to=ContactRole.STANDING_BODY),
+            Escalation(after_working_days=10, to=ContactRole.COUNCIL_CHAIR),
+        ]
+    )
+
+
+class Plan(_Strict):
+    """One plan document, as data."""
+
+    format: Literal[1] = 1
+    id: Slug
+    title: str
+    document: Document
+    period: Period
+    parent: ParentPlan | None = None
+    standing_body: UnitCode = Field(description="Collects plans and reports; chases the late")
+    agencies: dict[UnitCode, Agency]
+    stages: list[StageWords] = Field(min_length=1)
+    fields: list[FieldOfWork] = Field(default_factory=list)
+    quotas: list[Quota] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    criteria_notes: list[str] = Field(
+        default_factory=list, description="Criteria the plan states that no rule can check"
+    )
+    milestones: list[Milestone] = Field(min_length=1)
+    reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    instantiated_from: str | None = Field(
+        None, description="Set by `tdkt plan instantiate`: the plan and period it was made from"
+    )
+
+
+Location = tuple[str | int, ...]
+
+
+def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
+    """Every reference in the plan that points at nothing, with where it stands."""
+    known = set(plan.agencies) | {plan.document.issuer}
+    field_codes = [f.code for f in plan.fields]
+    errors: list[tuple[Location, str]] = []
+
+    def unit(loc: Location, code: str) -> None:
+        if code not in known:
+            errors.append((loc, f"unknown agency {code!r}: declare it under agencies"))
+
+    unit(("standing_body",), plan.standing_body)
+    for code, agency in plan.agencies.items():
+        if agency.parent is not None:
+            unit(("agencies", code, "parent"), agency.parent)
+    for i, fld in enumerate(plan.fields):
+        for j, lead in enumerate(fld.lead_agencies):
+            unit(("fields", i, "lead_agencies", j), lead)
+    errors += _duplicates("fields", field_codes, "code")
+    for i, quota in enumerate(plan.quotas):
+        if quota.field is not None and quota.field not in field_codes:
+            errors.append((("quotas", i, "field"), f"quota for undefined field {quota.field!r}"))
+        if quota.applies_to is not None:
+            for j, code in enumerate(quota.applies_to.units):
+                unit(("quotas", i, "applies_to", "units", j), code)
+    errors += _duplicates("rules", [r.id for r in plan.rules], "id")
+    errors += _duplicates("milestones", [m.id for m in plan.milestones], "id")
+    for i, milestone in enumerate(plan.milestones):
+        unit(("milestones", i, "to"), milestone.to)
+        for j, code in enumerate(milestone.responsible.units):
+            unit(("milestones", i, "from", "units", j), code)
+    return errors
+
+
+def _duplicates(section: str, keys: list[str], name: str) -> list[tuple[Location, str]]:
+    seen: set[str] = set()
+    errors: list[tuple[Location, str]] = []
+    for i, key in enumerate(keys):
+        if key in seen:
+            errors.append(((section, i, name), f"duplicate {name} {key!r}"))
+        seen.add(key)
+    return errors
