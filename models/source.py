@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 Location = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class SourceDocument:
     def error(self, loc: Location, message: str) -> InputError:
         return InputError(self.path, self.line_of(loc), dotted(loc), message)
 
-    def validate[M: BaseModel](self, model: type[M]) -> M:
+    def validate(self, model: type[M]) -> M:
         """Validate data against model; raise InputErrors with lines on failure."""
         try:
             return model.model_validate(self.data)

@@ -1,0 +1,102 @@
+"""Where the application database lives, how to reach it, and the unit of work around it.
+
+SQLite under the data directory by default (TDKT_DATA_DIR, default ./.tdkt); any SQLAlchemy URL
+in TDKT_DATABASE_URL instead. The schema is always brought up to date by Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("TDKT_DATA_DIR", ".tdkt")).expanduser().resolve()
+        url = os.environ.get("TDKT_DATABASE_URL") or f"sqlite:///{data_dir / 'tdkt.db'}"
+        return cls(data_dir=data_dir, database_url=url)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for url; SQLite gets foreign keys on and a wait instead of 'database is locked'."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to revision with Alembic (upgrade, or downgrade to an older one)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        current = _current_revision(connection)
+        if revision == "head" or current is None or _is_ahead(config, revision, current):
+            command.upgrade(config, revision)
+        else:
+            command.downgrade(config, revision)
+
+
+def _current_revision(connection: Any) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _is_ahead(config: Any, target: str, current: str) -> bool:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(config)
+    return current in {r.revision for r in script.iterate_revisions(target, "base")} and (
+        target != current
+    )
+
+
+@lru_cache(maxsize=8)
+def _ready_engine(url: str) -> Engine:
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
+
+
+def engine_for(settings: Settings | None = None) -> Engine:
+    """The engine of the configured database, migrated to the latest schema (once per process)."""
+    return _ready_engine((settings or Settings.from_env()).database_url)
+
+
+@contextmanager
+def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
+    """One transaction: committed if the block finishes, rolled back whole if it raises."""
+    factory = sessionmaker(bind=engine or engine_for(), expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session

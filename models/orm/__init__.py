@@ -1,0 +1,31 @@
+"""The application's tables (SQLAlchemy 2 typed ORM). The database is the source of truth."""
+
+from models.orm.base import AwareDateTime, Base
+from models.orm.campaign import (
+    Campaign,
+    CampaignField,
+    CriterionRule,
+    FieldLeadAgency,
+    Milestone,
+    Quota,
+)
+from models.orm.directory import Cluster, ClusterMember, Contact, Unit
+from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation
+
+__all__ = [
+    "AuditEntry",
+    "AuditLogIsAppendOnly",
+    "AwareDateTime",
+    "Base",
+    "Campaign",
+    "CampaignField",
+    "Cluster",
+    "ClusterMember",
+    "Contact",
+    "CriterionRule",
+    "FieldLeadAgency",
+    "Milestone",
+    "Obligation",
+    "Quota",
+    "Unit",
+]

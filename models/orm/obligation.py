@@ -1,0 +1,65 @@
+"""Obligations: one per responsible unit per milestone occurrence; and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from models.orm.base import AwareDateTime, Base
+from models.orm.campaign import Milestone
+from models.orm.directory import Unit, enum_column
+from models.vocabulary import ObligationStatus
+
+
+class Obligation(Base):
+    """What one unit owes for one occurrence of one milestone, and where it stands."""
+
+    __tablename__ = "obligations"
+    __table_args__ = (
+        UniqueConstraint("milestone_id", "unit_id", "occurrence"),
+        Index("ix_obligations_status_due", "status", "effective_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    occurrence: Mapped[str] = mapped_column(String(20), doc="'once', '2024', '2024-Q1', '2024-03'")
+    due: Mapped[dt.date] = mapped_column(Date, doc="The last day as the plan writes it")
+    effective_due: Mapped[dt.date] = mapped_column(Date, doc="Moved off days off (BLDS art. 148)")
+    status: Mapped[ObligationStatus] = mapped_column(
+        enum_column(ObligationStatus, "obligation_status"), default=ObligationStatus.OPEN
+    )
+    status_changed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
+
+    milestone: Mapped[Milestone] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+
+class AuditEntry(Base):
+    """An append-only record of a change: who, when, what, why. Rows are never changed."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[int | None] = mapped_column()
+    from_status: Mapped[str | None] = mapped_column(String(40))
+    to_status: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, *_: object) -> None:
+    """The audit log only grows: an update or delete of an entry is a bug, refused loudly."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditLogIsAppendOnly("audit log entries cannot be changed or deleted")

@@ -1,0 +1,80 @@
+"""When each milestone of a plan falls due: the timeline a coordinator reads.
+
+Pure functions over a Plan and a WorkingCalendar. A recurring milestone has one occurrence per
+period (month, quarter, year) of the plan's years; occurrences due before the plan was issued
+are dropped, since nobody can owe something under a plan that did not yet exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.calendar import WorkingCalendar
+from models.phrases import Deadline, parse_phrase
+from models.plan import Milestone, Plan
+
+ONCE = "once"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One due date of one milestone."""
+
+    occurrence: str
+    label: str
+    start: dt.date | None
+    due: dt.date
+    effective_due: dt.date
+    moved_because: str | None
+
+
+@dataclass(frozen=True)
+class ScheduledMilestone:
+    milestone: Milestone
+    deadline: Deadline | None
+    dues: tuple[Due, ...]
+
+    @property
+    def awaiting_date(self) -> bool:
+        return self.deadline is None and not self.dues
+
+    @property
+    def rule(self) -> str | None:
+        if self.milestone.set_date is not None:
+            return "set_by_coordinator"
+        return self.deadline.rule if self.deadline else None
+
+
+def schedule_milestone(plan: Plan, milestone: Milestone, calendar: WorkingCalendar) -> ScheduledMilestone:
+    def due(occurrence: str, label: str, start: dt.date | None, day: dt.date) -> Due:
+        effective = calendar.effective_due(day)
+        reason = calendar.day_off_reason(day) if effective != day else None
+        return Due(occurrence, label, start, day, effective, reason)
+
+    if milestone.set_date is not None:
+        return ScheduledMilestone(milestone, None, (due(ONCE, "", None, milestone.set_date),))
+    if milestone.phrase is None:
+        return ScheduledMilestone(milestone, None, ())
+    deadline = parse_phrase(milestone.phrase)
+    if deadline.kind != "recurring":
+        assert deadline.due is not None
+        return ScheduledMilestone(milestone, deadline, (due(ONCE, "", deadline.start, deadline.due),))
+    issued = plan.document.date or dt.date(plan.period.start, 1, 1)
+    dues = tuple(
+        due(o.key, o.label, None, o.due)
+        for year in plan.period.years
+        for o in deadline.occurrences(year)
+        if o.due >= issued
+    )
+    return ScheduledMilestone(milestone, deadline, dues)
+
+
+def schedule(plan: Plan, calendar: WorkingCalendar) -> list[ScheduledMilestone]:
+    return [schedule_milestone(plan, m, calendar) for m in plan.milestones]
+
+
+def timeline(plan: Plan, calendar: WorkingCalendar) -> list[tuple[Due, Milestone]]:
+    """Every due date of the plan in time order (milestones awaiting a date are left out)."""
+    rows = [(d, s.milestone) for s in schedule(plan, calendar) for d in s.dues]
+    return sorted(rows, key=lambda row: (row[0].effective_due, row[1].id))

@@ -1,0 +1,1 @@
+"""The service layer: plain functions over a session, used alike by the CLI, tasks and tests."""
