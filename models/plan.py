@@ -47,14 +47,14 @@ class Period(_Strict):
         if isinstance(value, str):
             match = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", value)
             if not match:
-                raise ValueError("period must be written YYYY-YYYY, e.g. 2021-2025")
+                raise ValueError("giai đoạn phải viết dạng YYYY-YYYY, ví dụ 2021-2025")
             return {"start": int(match[1]), "end": int(match[2])}
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError("period ends before it starts")
+            raise ValueError("giai đoạn kết thúc trước khi bắt đầu")
         return self
 
     @property
@@ -70,6 +70,10 @@ class Document(_Strict):
 
     number: str | None = Field(None, description="Số hiệu, e.g. 1837/KH-UBND; null if unnumbered")
     date: dt.date | None = Field(None, description="Ngày ban hành")
+    effective_from: dt.date | None = Field(
+        None, description="From when obligations run; default: the document date, else the "
+        "period's first day. Set it when the document's date is unknown."
+    )
     issuer: UnitCode = Field(description="Directory code of the issuing unit")
     issuer_name: str
     place: str | None = None
@@ -114,8 +118,8 @@ class Responsible(_Strict):
     def _selects_someone(self) -> Responsible:
         if not (self.units or self.kinds or self.lead_agencies or self.cluster_leaders
                 or self.mentors):
-            raise ValueError("names nobody: give units, kinds, lead_agencies, cluster_leaders "
-                             "or mentors")
+            raise ValueError("không chỉ định ai: cần units, kinds, lead_agencies, "
+                             "cluster_leaders hoặc mentors")
         return self
 
 
@@ -144,7 +148,7 @@ class Quota(_Strict):
     @model_validator(mode="after")
     def _bounds(self) -> Quota:
         if self.maximum is not None and self.maximum < self.minimum:
-            raise ValueError("maximum is below minimum")
+            raise ValueError("maximum nhỏ hơn minimum")
         return self
 
 
@@ -170,7 +174,7 @@ class Rule(_Strict):
         }.get(self.check, ())
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
-            raise ValueError(f"check {self.check.value} needs {', '.join(missing)}")
+            raise ValueError(f"kiểu kiểm tra {self.check.value} cần trường {', '.join(missing)}")
         return self
 
 
@@ -264,7 +268,7 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
 
     def unit(loc: Location, code: str) -> None:
         if code not in known:
-            errors.append((loc, f"unknown agency {code!r}: declare it under agencies"))
+            errors.append((loc, f"cơ quan {code} chưa được khai báo trong agencies"))
 
     unit(("standing_body",), plan.standing_body)
     for code, agency in plan.agencies.items():
@@ -276,7 +280,7 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
     errors += _duplicates("fields", field_codes, "code")
     for i, quota in enumerate(plan.quotas):
         if quota.field is not None and quota.field not in field_codes:
-            errors.append((("quotas", i, "field"), f"quota for undefined field {quota.field!r}"))
+            errors.append((("quotas", i, "field"), f"chỉ tiêu cho lĩnh vực {quota.field!r} chưa được định nghĩa trong fields"))
         if quota.applies_to is not None:
             for j, code in enumerate(quota.applies_to.units):
                 unit(("quotas", i, "applies_to", "units", j), code)
@@ -294,6 +298,6 @@ def _duplicates(section: str, keys: list[str], name: str) -> list[tuple[Location
     errors: list[tuple[Location, str]] = []
     for i, key in enumerate(keys):
         if key in seen:
-            errors.append(((section, i, name), f"duplicate {name} {key!r}"))
+            errors.append(((section, i, name), f"{name} {key!r} bị trùng"))
         seen.add(key)
     return errors

@@ -2,7 +2,8 @@
 
 Pure functions over a Plan and a WorkingCalendar. A recurring milestone has one occurrence per
 period (month, quarter, year) of the plan's years; occurrences due before the plan was issued
-are dropped, since nobody can owe something under a plan that did not yet exist.
+are dropped, since nobody can owe something under a plan that did not yet exist (the document's
+date, or its `effective_from` where the date is unknown).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def schedule_milestone(plan: Plan, milestone: Milestone, calendar: WorkingCalend
     if deadline.kind != "recurring":
         assert deadline.due is not None
         return ScheduledMilestone(milestone, deadline, (due(ONCE, "", deadline.start, deadline.due),))
-    issued = plan.document.date or dt.date(plan.period.start, 1, 1)
+    doc = plan.document
+    issued = doc.effective_from or doc.date or dt.date(plan.period.start, 1, 1)
     dues = tuple(
         due(o.key, o.label, None, o.due)
         for year in plan.period.years

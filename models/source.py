@@ -86,20 +86,52 @@ def _plain_loc(loc: Iterable[Any]) -> Iterable[str | int]:
     for part in loc:
         # pydantic adds the validator or union member name ("function-after[...]", "str")
         # to some locations; they are not keys of the file.
-        if isinstance(part, str) and ("[" in part or part in {"str", "int", "date"}):
+        if isinstance(part, str) and "[" in part:
             continue
         yield part
 
 
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "khóa không hợp lệ (kiểm tra chính tả theo docs/plan-format.md)",
+    "date_parsing": "ngày không hợp lệ (viết YYYY-MM-DD)",
+    "date_from_datetime_parsing": "ngày không hợp lệ (viết YYYY-MM-DD)",
+    "date_type": "ngày không hợp lệ (viết YYYY-MM-DD)",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "bool_parsing": "phải là true hoặc false",
+    "bool_type": "phải là true hoặc false",
+    "string_type": "phải là một chuỗi văn bản",
+    "string_too_short": "không được để trống",
+    "string_too_long": "quá dài (tối đa {max_length} ký tự)",
+    "string_pattern_mismatch": "không đúng định dạng (mẫu {pattern})",
+    "too_short": "cần ít nhất {min_length} phần tử",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "dict_type": "phải là một bảng khóa: giá trị",
+    "model_type": "phải là một bảng khóa: giá trị",
+    "list_type": "phải là một danh sách",
+    "enum": "giá trị {input!r} không hợp lệ; chỉ nhận: {expected}",
+    "literal_error": "giá trị {input!r} không hợp lệ; chỉ nhận: {expected}",
+}
+
+
 def _message(err: Any) -> str:
-    msg = str(err["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key (check its spelling against docs/plan-format.md)"
-    if err["type"] == "missing":
-        msg = "required but missing"
-    return msg
+    """pydantic's message in Vietnamese where we know the error type; our own as written."""
+    kind = err["type"]
+    if kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if msg.startswith("value is not a valid email address"):
+            return "địa chỉ email không hợp lệ" + msg.removeprefix(
+                "value is not a valid email address")
+        return msg
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return str(err["msg"])
+    try:
+        return template.format(input=err.get("input"), **err.get("ctx", {}))
+    except (KeyError, IndexError):
+        return str(err["msg"])
 
 
 def read_yaml(path: str | Path) -> SourceDocument:
@@ -108,13 +140,13 @@ def read_yaml(path: str | Path) -> SourceDocument:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise InputErrors([InputError(name, None, "", f"cannot read the file: {exc.strerror}")])
+        raise InputErrors([InputError(name, None, "", f"không đọc được tệp: {exc.strerror}")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputErrors(
-            [InputError(name, line, "", "not UTF-8 text: save the file as UTF-8")]
+            [InputError(name, line, "", "tệp không phải UTF-8: hãy lưu lại với mã hóa UTF-8")]
         ) from None
     return parse_yaml(text, name)
 
@@ -126,15 +158,15 @@ def parse_yaml(text: str, name: str) -> SourceDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise InputErrors(
-            [InputError(name, line, "", f"not valid YAML: {exc.problem or exc}")]
+            [InputError(name, line, "", f"YAML không hợp lệ: {exc.problem or exc}")]
         ) from None
     if node is None:
-        raise InputErrors([InputError(name, None, "", "the file is empty")])
+        raise InputErrors([InputError(name, None, "", "tệp rỗng")])
     doc = SourceDocument(name, None)
     try:
         doc.data = _build(node, (), doc.lines)
     except _DuplicateKey as dup:
-        raise InputErrors([InputError(name, dup.line, dup.key, "key written twice")]) from None
+        raise InputErrors([InputError(name, dup.line, dup.key, "khóa bị khai hai lần")]) from None
     return doc
 
 
@@ -161,7 +193,12 @@ def _build(node: yaml.Node, loc: Location, lines: dict[Location, int]) -> Any:
 
 def _scalar(node: yaml.Node) -> Any:
     # The loader only converts an already composed node; one instance serves every call.
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except ValueError:
+        # An impossible timestamp such as 2027-02-30: keep the text and let the model's
+        # validation report it against its field.
+        return node.value
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")

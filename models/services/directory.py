@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.directory import Directory, read_directory
+from models.directory import Directory, UnitIn, read_directory
 from models.orm import Cluster, Contact, Unit
 from models.services.audit import record
 
@@ -31,6 +31,18 @@ def import_directory_file(
     return import_directory(session, directory, at=at, actor=actor, source=str(path))
 
 
+def _replace_contacts(unit: Unit, item: UnitIn) -> None:
+    """Keep contacts the file still lists (same role and email), drop the rest, add new ones."""
+    current = {(c.role, c.email): c for c in unit.contacts}
+    wanted = []
+    for c in item.contacts:
+        contact = current.get((c.role, str(c.email).lower())) or Contact(
+            role=c.role, email=str(c.email).lower())
+        contact.name, contact.phone = c.name, c.phone
+        wanted.append(contact)
+    unit.contacts = wanted
+
+
 def import_directory(
     session: Session, directory: Directory, *, at: dt.datetime, actor: str, source: str
 ) -> ImportSummary:
@@ -47,10 +59,7 @@ def import_directory(
         else:
             unit.name, unit.kind = item.name, item.kind
             updated += 1
-        unit.contacts = [
-            Contact(name=c.name, role=c.role, email=str(c.email).lower(), phone=c.phone)
-            for c in item.contacts
-        ]
+        _replace_contacts(unit, item)
     for item in directory.units:
         unit = existing[item.code]
         unit.parent = existing[item.parent] if item.parent else None

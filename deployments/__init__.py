@@ -1,0 +1,1 @@
+"""How tdkt-flow is started: the `tdkt` command for people, and Prefect deployments for ops."""

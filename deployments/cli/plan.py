@@ -1,0 +1,160 @@
+"""`tdkt plan`: check, load, show and instantiate plan files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+from sqlalchemy import select
+
+from deployments.cli.common import actor, console
+from models.calendar import default_calendar
+from models.clock import now
+from models.plan import Plan
+from models.plan_files import instantiate as instantiate_plan
+from models.plan_files import read_plan
+from models.schedule import ScheduledMilestone, schedule
+from models.source import InputError, InputErrors
+from models.text import vn_date
+
+app = typer.Typer(help="Kiểm tra, nạp và xem kế hoạch.", no_args_is_help=True)
+
+PlanFile = Annotated[Path, typer.Argument(help="Tệp kế hoạch (.yaml)")]
+
+
+@app.command()
+def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều tệp kế hoạch")]) -> None:
+    """Kiểm tra tệp kế hoạch; báo mọi lỗi kèm tệp, dòng và trường."""
+    problems: list[InputError] = []
+    for file in files:
+        try:
+            plan = read_plan(file)
+        except InputErrors as exc:
+            problems += exc.errors
+            continue
+        awaiting = [m.id for m in plan.milestones if m.awaiting_date]
+        note = f"; {len(awaiting)} mốc chờ ấn định thời hạn" if awaiting else ""
+        console.print(f"[green]✓[/] {file}: {plan.id}, {len(plan.milestones)} mốc, "
+                      f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu{note}")
+    if problems:
+        raise InputErrors(problems)
+
+
+@app.command()
+def load(file: PlanFile) -> None:
+    """Nạp kế hoạch vào cơ sở dữ liệu trong một giao dịch (lỗi thì không ghi gì)."""
+    from models.db import unit_of_work
+    from models.services.plans import load_plan_file
+
+    with unit_of_work() as session:
+        result = load_plan_file(session, file, default_calendar(), at=now(), actor=actor())
+        slug = result.campaign.slug
+    if result.created:
+        console.print(f"[green]Đã nạp[/] kế hoạch {slug} ({result.units_added} đơn vị mới "
+                      "được thêm vào danh bạ từ kế hoạch).")
+    else:
+        console.print(f"Kế hoạch {slug} đã được nạp trước đó, không có gì thay đổi.")
+
+
+@app.command()
+def show(plan: Annotated[str, typer.Argument(help="Tệp kế hoạch hoặc id đã nạp")]) -> None:
+    """In mốc thời gian của kế hoạch dưới dạng bảng."""
+    print_timeline(_plan_by_file_or_id(plan))
+
+
+@app.command()
+def instantiate(
+    file: PlanFile,
+    period: Annotated[str, typer.Option(help="Giai đoạn mới, ví dụ 2026-2030")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp")] = None,
+) -> None:
+    """Tạo kế hoạch cho giai đoạn khác: mọi năm trong thời hạn dời theo giai đoạn."""
+    try:
+        start, end = (int(x) for x in period.split("-"))
+    except ValueError:
+        raise InputErrors([InputError("--period", None, "period",
+                                      "giai đoạn phải viết dạng YYYY-YYYY")]) from None
+    text = instantiate_plan(file, start, end)
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Đã ghi {output}")
+
+
+def _plan_by_file_or_id(ref: str) -> Plan:
+    if Path(ref).is_file() or ref.endswith((".yaml", ".yml")):
+        return read_plan(ref)
+    from models.db import unit_of_work
+    from models.orm import Campaign
+
+    with unit_of_work() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == ref))
+        if campaign is None:
+            raise InputErrors([InputError(ref, None, "", "không có tệp hay kế hoạch đã nạp nào "
+                                                        "mang tên này")])
+        return Plan.model_validate(campaign.plan)
+
+
+def print_timeline(plan: Plan) -> None:
+    """The plan's header, its dated timeline, its recurring milestones and those awaiting a date."""
+    cal = default_calendar()
+    doc = plan.document
+    number = f"số {doc.number}" if doc.number else "(không số)"
+    header = [f"[bold]{plan.title}[/]",
+              f"Kế hoạch {number}, ngày {vn_date(doc.date)}, của {doc.issuer_name}",
+              f"Giai đoạn {plan.period}; cơ quan thường trực: "
+              f"{plan.agencies[plan.standing_body].name if plan.standing_body in plan.agencies else plan.standing_body}",
+              f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu, {len(plan.rules)} tiêu chí "
+              f"kiểm tra được, {len(plan.milestones)} mốc"]
+    if plan.parent:
+        p = plan.parent
+        header.append(f"Thực hiện Kế hoạch {p.number or ''} ngày {vn_date(p.date)} của {p.issuer_name}")
+    console.print(Panel("\n".join(header), expand=False))
+    scheduled = schedule(plan, cal)
+    once = [s for s in scheduled if s.dues and s.dues[0].occurrence == "once"]
+    recurring = [s for s in scheduled if s.dues and s.dues[0].occurrence != "once"]
+    awaiting = [s for s in scheduled if s.awaiting_date]
+
+    table = Table(title="Các mốc thời hạn", title_justify="left", show_lines=True)
+    for column in ("Hạn", "Việc phải làm", "Ai thực hiện", "Gửi đến", "Căn cứ (nguyên văn)"):
+        table.add_column(column)
+    for s in sorted(once, key=lambda s: s.dues[0].effective_due):
+        d = s.dues[0]
+        due = vn_date(d.due) if d.start is None else f"{vn_date(d.start)} –\n{vn_date(d.due)}"
+        if d.effective_due != d.due:
+            due += f"\n[yellow]→ {vn_date(d.effective_due)}[/] ({d.moved_because})"
+        table.add_row(due, s.milestone.title, s.milestone.responsible.description,
+                      _name(plan, s.milestone.to), _basis(s))
+    console.print(table)
+    if recurring:
+        rec = Table(title="Các việc định kỳ", title_justify="left", show_lines=True)
+        for column in ("Kỳ", "Việc phải làm", "Ai thực hiện", "Gửi đến", "Các hạn gần nhất"):
+            rec.add_column(column)
+        for s in recurring:
+            dates = ", ".join(vn_date(d.effective_due) for d in s.dues[:4])
+            more = f" … ({len(s.dues)} lần)" if len(s.dues) > 4 else ""
+            rec.add_row(_basis(s), s.milestone.title, s.milestone.responsible.description,
+                        _name(plan, s.milestone.to), dates + more)
+        console.print(rec)
+    if awaiting:
+        console.print(f"[bold yellow]⚠ {len(awaiting)} mốc chưa có thời hạn[/]: kế hoạch không "
+                      "ghi ngày; điều phối viên cần ấn định (trường set_date):")
+        for s in awaiting:
+            console.print(f"  [yellow]•[/] {s.milestone.id}: {s.milestone.title}")
+
+
+def _name(plan: Plan, code: str) -> str:
+    agency = plan.agencies.get(code)
+    return agency.name if agency else (plan.document.issuer_name if code == plan.document.issuer else code)
+
+
+def _basis(s: ScheduledMilestone) -> str:
+    m = s.milestone
+    clause = f"Mục {m.clause}: " if m.clause else ""
+    if m.set_date is not None:
+        return f"{clause}ngày do điều phối viên ấn định"
+    return f"{clause}“{m.phrase}”"

@@ -1,0 +1,94 @@
+"""The working-day calendar: Tết, national days, swaps and the Civil Code shift."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from models.calendar import WorkingCalendar, default_calendar, read_day_swaps
+from models.source import InputErrors
+
+D = dt.date
+cal = default_calendar()
+
+# The first day of Tết Nguyên đán (mùng một) and the Hùng Kings' day, by the lunar calendar.
+TET = {2023: D(2023, 1, 22), 2024: D(2024, 2, 10), 2025: D(2025, 1, 29), 2026: D(2026, 2, 17)}
+
+
+@pytest.mark.parametrize(("year", "first_day"), TET.items())
+def test_tet_is_off(year: int, first_day: dt.date) -> None:
+    for offset in range(-1, 4):  # Giao thừa to mùng bốn
+        assert cal.is_day_off(first_day + dt.timedelta(days=offset)), first_day
+    assert "Tết" in (cal.day_off_reason(first_day) or "")
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024, 2025, 2026])
+def test_national_day_is_off(year: int) -> None:
+    assert cal.is_day_off(D(year, 9, 2))
+    assert "Quốc khánh" in (cal.day_off_reason(D(year, 9, 2)) or "")
+
+
+def test_hung_kings_and_may_days() -> None:
+    assert "Hùng Vương" in (cal.day_off_reason(D(2025, 4, 7)) or "")
+    assert cal.is_day_off(D(2025, 4, 30)) and cal.is_day_off(D(2025, 5, 1))
+
+
+def test_government_swaps_known_to_holidays() -> None:
+    assert cal.is_day_off(D(2024, 4, 29))  # nghỉ bù
+    assert cal.is_working_day(D(2024, 5, 4))  # a Saturday worked instead
+    assert (D(2024, 5, 4), "Ngày làm bù") in cal.make_up_days(2024)
+
+
+def test_weekends() -> None:
+    assert cal.day_off_reason(D(2023, 9, 30)) == "Thứ Bảy"
+    assert cal.day_off_reason(D(2023, 10, 1)) == "Chủ nhật"
+    assert cal.is_working_day(D(2023, 10, 2))
+
+
+@pytest.mark.parametrize(
+    ("due", "effective"),
+    [
+        (D(2023, 9, 30), D(2023, 10, 2)),  # Q3 2023 ends on a Saturday
+        (D(2022, 12, 31), D(2023, 1, 3)),  # Saturday, Sunday, then 2/1 nghỉ bù
+        (D(2025, 1, 28), D(2025, 2, 3)),  # Tết 2025: the period ends after Tết
+        (D(2025, 9, 2), D(2025, 9, 3)),
+        (D(2022, 10, 31), D(2022, 10, 31)),  # a Monday: unchanged
+    ],
+)
+def test_civil_code_article_148_shift(due: dt.date, effective: dt.date) -> None:
+    assert cal.effective_due(due) == effective
+
+
+def test_working_day_arithmetic() -> None:
+    assert cal.add_working_days(D(2023, 6, 30), 1) == D(2023, 7, 3)
+    assert cal.add_working_days(D(2023, 7, 3), -1) == D(2023, 6, 30)
+    assert cal.add_working_days(D(2025, 1, 24), 1) == D(2025, 2, 3)  # across Tết
+    assert cal.working_days_between(D(2023, 6, 30), D(2023, 7, 7)) == 5
+    assert cal.working_days_between(D(2023, 7, 7), D(2023, 6, 30)) == -5
+
+
+def test_swaps_file_adds_days(tmp_path: Path) -> None:
+    swaps = tmp_path / "swaps.yaml"
+    swaps.write_text(
+        "days_off:\n  - {date: 2027-04-29, name: Nghỉ bù}\n"
+        "working_days:\n  - {date: 2027-05-08, name: Làm bù cho 29/4/2027}\n",
+        encoding="utf-8",
+    )
+    custom = WorkingCalendar(read_day_swaps(swaps))
+    assert custom.day_off_reason(D(2027, 4, 29)) == "Nghỉ bù"
+    assert custom.is_working_day(D(2027, 5, 8))
+    assert custom.effective_due(D(2027, 4, 29)) == D(2027, 5, 4)  # 30/4, 1/5 and its day off
+
+
+def test_bad_swaps_file_names_the_line(tmp_path: Path) -> None:
+    swaps = tmp_path / "swaps.yaml"
+    swaps.write_text("days_off:\n  - {date: 2027-02-30, name: x}\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as info:
+        read_day_swaps(swaps)
+    assert "swaps.yaml:2" in str(info.value) and "days_off[0].date" in str(info.value)
+
+
+def test_shipped_swaps_file_reads() -> None:
+    read_day_swaps()
