@@ -97,7 +97,8 @@ class WorkingCalendar:
         if end < start:
             return -self.working_days_between(end, start)
         return sum(
-            1 for n in range(1, (end - start).days + 1)
+            1
+            for n in range(1, (end - start).days + 1)
             if self.is_working_day(start + dt.timedelta(days=n))
         )
 

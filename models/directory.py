@@ -76,8 +76,12 @@ def consistency_errors(
     first_seen: dict[str, int] = {}
     for i, unit in enumerate(directory.units):
         if unit.code in first_seen:
-            errors.append((("units", i, "code"),
-                           f"mã {unit.code} trùng với đơn vị thứ {first_seen[unit.code] + 1}"))
+            errors.append(
+                (
+                    ("units", i, "code"),
+                    f"mã {unit.code} trùng với đơn vị thứ {first_seen[unit.code] + 1}",
+                )
+            )
         else:
             first_seen[unit.code] = i
         emails = [c.email.lower() for c in unit.contacts]
@@ -85,8 +89,12 @@ def consistency_errors(
             if email in emails[:j] and unit.contacts[j].role in {
                 c.role for c in unit.contacts[:j] if c.email.lower() == email
             }:
-                errors.append((("units", i, "contacts", j, "email"),
-                               f"liên hệ {email} được khai hai lần với cùng vai trò"))
+                errors.append(
+                    (
+                        ("units", i, "contacts", j, "email"),
+                        f"liên hệ {email} được khai hai lần với cùng vai trò",
+                    )
+                )
     codes = set(first_seen) | known_codes
     for i, unit in enumerate(directory.units):
         for key in ("parent", "successor"):
@@ -123,18 +131,29 @@ def _cycles(directory: Directory) -> list[tuple[Location, str]]:
             path.append(code)
             code = parent[code]
         if code is not None and code in path:
-            cycle = path[path.index(code):]
+            cycle = path[path.index(code) :]
             if not reported & set(cycle):
                 reported |= set(cycle)
                 first = min(cycle, key=index.__getitem__)
-                errors.append((("units", index[first], "parent"),
-                               "vòng lặp trong cây đơn vị: " + " → ".join([*cycle, code])))
+                errors.append(
+                    (
+                        ("units", index[first], "parent"),
+                        "vòng lặp trong cây đơn vị: " + " → ".join([*cycle, code]),
+                    )
+                )
     return errors
 
 
 CSV_COLUMNS = (
-    "unit_code", "unit_name", "unit_kind", "parent_code", "successor_code",
-    "contact_name", "contact_role", "contact_email", "contact_phone",
+    "unit_code",
+    "unit_name",
+    "unit_kind",
+    "parent_code",
+    "successor_code",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
 )
 
 
@@ -148,12 +167,16 @@ def _read_csv(name: str) -> SourceDocument:
         raw = Path(name).read_bytes()
         text = raw.decode("utf-8-sig")
     except OSError as exc:
-        raise InputErrors([InputError(name, None, "", f"không đọc được tệp: {exc.strerror}")])
+        raise InputErrors(
+            [InputError(name, None, "", f"không đọc được tệp: {exc.strerror}")]
+        ) from None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputErrors([InputError(name, line, "", "tệp không phải UTF-8")]) from None
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("unit_code", "unit_name", "unit_kind") if c not in (reader.fieldnames or [])]
+    missing = [
+        c for c in ("unit_code", "unit_name", "unit_kind") if c not in (reader.fieldnames or [])
+    ]
     if missing:
         raise InputErrors([InputError(name, 1, "", "thiếu cột: " + ", ".join(missing))])
     unknown = [c for c in reader.fieldnames or [] if c not in CSV_COLUMNS]
@@ -168,8 +191,12 @@ def _read_csv(name: str) -> SourceDocument:
         unit = by_code.get(code)
         if unit is None or not code:
             i = len(units)
-            unit = {"code": code, "name": row.get("unit_name") or "", "kind": row.get("unit_kind") or "",
-                    "contacts": []}
+            unit = {
+                "code": code,
+                "name": row.get("unit_name") or "",
+                "kind": row.get("unit_kind") or "",
+                "contacts": [],
+            }
             for column, key in (("parent_code", "parent"), ("successor_code", "successor")):
                 if (row.get(column) or "").strip():
                     unit[key] = row[column]
@@ -184,17 +211,22 @@ def _read_csv(name: str) -> SourceDocument:
             contacts = unit["contacts"]
             assert isinstance(contacts, list)
             j = len(contacts)
-            contact = {"name": row.get("contact_name") or "", "role": row.get("contact_role") or "",
-                       "email": row.get("contact_email") or ""}
+            contact = {
+                "name": row.get("contact_name") or "",
+                "role": row.get("contact_role") or "",
+                "email": row.get("contact_email") or "",
+            }
             if (row.get("contact_phone") or "").strip():
                 contact["phone"] = row["contact_phone"]
             contacts.append(contact)
             for key in ("", "name", "role", "email", "phone"):
-                doc.lines[("units", i, "contacts", j, key) if key else ("units", i, "contacts", j)] = line
+                doc.lines[
+                    ("units", i, "contacts", j, key) if key else ("units", i, "contacts", j)
+                ] = line
     doc.data = {"format": 1, "units": units}
     if not units:
         raise InputErrors([InputError(name, None, "", "tệp không có đơn vị nào")])
     return doc
 
 
-__all__ = ["ContactIn", "ClusterIn", "Directory", "UnitIn", "ValidationError", "read_directory"]
+__all__ = ["ClusterIn", "ContactIn", "Directory", "UnitIn", "ValidationError", "read_directory"]

@@ -64,19 +64,28 @@ class Recurrence:
     def occurrences(self, year: int) -> list[Occurrence]:
         if self.frequency == "monthly":
             return [
-                Occurrence(f"{year}-{m:02d}", f"tháng {m}/{year}", "monthly",
-                           _day_in_month(year, m, self.day))
+                Occurrence(
+                    f"{year}-{m:02d}",
+                    f"tháng {m}/{year}",
+                    "monthly",
+                    _day_in_month(year, m, self.day),
+                )
                 for m in range(1, 13)
             ]
         if self.frequency == "quarterly":
             return [
-                Occurrence(f"{year}-Q{q}", f"quý {_ROMAN[q]}/{year}", "quarterly",
-                           _day_in_month(year, q * 3, self.day))
+                Occurrence(
+                    f"{year}-Q{q}",
+                    f"quý {_ROMAN[q]}/{year}",
+                    "quarterly",
+                    _day_in_month(year, q * 3, self.day),
+                )
                 for q in range(1, 5)
             ]
         month = self.month or 12
-        return [Occurrence(str(year), f"năm {year}", "yearly",
-                           _day_in_month(year, month, self.day))]
+        return [
+            Occurrence(str(year), f"năm {year}", "yearly", _day_in_month(year, month, self.day))
+        ]
 
 
 @dataclass(frozen=True, order=True)
@@ -171,7 +180,7 @@ def parse_phrase(phrase: str, year: int | None = None) -> Deadline:
         return recurring
     span = _SPAN.match(text)
     if span:
-        end_start, end_due, _ = _resolve(span.groupdict(), "b", year, phrase)
+        _, end_due, _ = _resolve(span.groupdict(), "b", year, phrase)
         start, _, _ = _resolve(span.groupdict(), "a", end_due.year, phrase)
         if start > end_due:
             raise PhraseError(f"'{phrase}': mốc bắt đầu sau mốc kết thúc")

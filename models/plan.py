@@ -71,8 +71,9 @@ class Document(_Strict):
     number: str | None = Field(None, description="Số hiệu, e.g. 1837/KH-UBND; null if unnumbered")
     date: dt.date | None = Field(None, description="Ngày ban hành")
     effective_from: dt.date | None = Field(
-        None, description="From when obligations run; default: the document date, else the "
-        "period's first day. Set it when the document's date is unknown."
+        None,
+        description="From when obligations run; default: the document date, else the "
+        "period's first day. Set it when the document's date is unknown.",
     )
     issuer: UnitCode = Field(description="Directory code of the issuing unit")
     issuer_name: str
@@ -116,10 +117,12 @@ class Responsible(_Strict):
 
     @model_validator(mode="after")
     def _selects_someone(self) -> Responsible:
-        if not (self.units or self.kinds or self.lead_agencies or self.cluster_leaders
-                or self.mentors):
-            raise ValueError("không chỉ định ai: cần units, kinds, lead_agencies, "
-                             "cluster_leaders hoặc mentors")
+        if not (
+            self.units or self.kinds or self.lead_agencies or self.cluster_leaders or self.mentors
+        ):
+            raise ValueError(
+                "không chỉ định ai: cần units, kinds, lead_agencies, cluster_leaders hoặc mentors"
+            )
         return self
 
 
@@ -280,7 +283,12 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
     errors += _duplicates("fields", field_codes, "code")
     for i, quota in enumerate(plan.quotas):
         if quota.field is not None and quota.field not in field_codes:
-            errors.append((("quotas", i, "field"), f"chỉ tiêu cho lĩnh vực {quota.field!r} chưa được định nghĩa trong fields"))
+            errors.append(
+                (
+                    ("quotas", i, "field"),
+                    f"chỉ tiêu cho lĩnh vực {quota.field!r} chưa được định nghĩa trong fields",
+                )
+            )
         if quota.applies_to is not None:
             for j, code in enumerate(quota.applies_to.units):
                 unit(("quotas", i, "applies_to", "units", j), code)

@@ -33,10 +33,12 @@ def _phrase_year_errors(plan: Plan, source: SourceDocument) -> list[InputError]:
     for i, milestone in enumerate(plan.milestones):
         for year in _years_in(milestone.phrase or ""):
             if not lo <= year <= hi:
-                errors.append(source.error(
-                    ("milestones", i, "phrase"),
-                    f"năm {year} nằm ngoài giai đoạn {plan.period} của kế hoạch",
-                ))
+                errors.append(
+                    source.error(
+                        ("milestones", i, "phrase"),
+                        f"năm {year} nằm ngoài giai đoạn {plan.period} của kế hoạch",
+                    )
+                )
     return errors
 
 
@@ -54,8 +56,16 @@ def instantiate(path: str | Path, start: int, end: int) -> str:
     plan = read_plan(path)
     length = plan.period.end - plan.period.start
     if end - start != length:
-        raise InputErrors([InputError(str(path), None, "period",
-                                      f"giai đoạn mới phải dài {length + 1} năm như kế hoạch gốc")])
+        raise InputErrors(
+            [
+                InputError(
+                    str(path),
+                    None,
+                    "period",
+                    f"giai đoạn mới phải dài {length + 1} năm như kế hoạch gốc",
+                )
+            ]
+        )
     shift = start - plan.period.start
     data: dict[str, Any] = plan.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     lo, hi = plan.period.start - 1, plan.period.end + 1

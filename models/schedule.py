@@ -47,7 +47,9 @@ class ScheduledMilestone:
         return self.deadline.rule if self.deadline else None
 
 
-def schedule_milestone(plan: Plan, milestone: Milestone, calendar: WorkingCalendar) -> ScheduledMilestone:
+def schedule_milestone(
+    plan: Plan, milestone: Milestone, calendar: WorkingCalendar
+) -> ScheduledMilestone:
     def due(occurrence: str, label: str, start: dt.date | None, day: dt.date) -> Due:
         effective = calendar.effective_due(day)
         reason = calendar.day_off_reason(day) if effective != day else None
@@ -60,7 +62,9 @@ def schedule_milestone(plan: Plan, milestone: Milestone, calendar: WorkingCalend
     deadline = parse_phrase(milestone.phrase)
     if deadline.kind != "recurring":
         assert deadline.due is not None
-        return ScheduledMilestone(milestone, deadline, (due(ONCE, "", deadline.start, deadline.due),))
+        return ScheduledMilestone(
+            milestone, deadline, (due(ONCE, "", deadline.start, deadline.due),)
+        )
     doc = plan.document
     issued = doc.effective_from or doc.date or dt.date(plan.period.start, 1, 1)
     dues = tuple(

@@ -29,7 +29,9 @@ class InputError:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class InputErrors(Exception):
@@ -123,7 +125,8 @@ def _message(err: Any) -> str:
         msg = str(err["msg"]).removeprefix("Value error, ")
         if msg.startswith("value is not a valid email address"):
             return "địa chỉ email không hợp lệ" + msg.removeprefix(
-                "value is not a valid email address")
+                "value is not a valid email address"
+            )
         return msg
     template = _MESSAGES.get(kind)
     if template is None:
@@ -140,7 +143,9 @@ def read_yaml(path: str | Path) -> SourceDocument:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise InputErrors([InputError(name, None, "", f"không đọc được tệp: {exc.strerror}")])
+        raise InputErrors(
+            [InputError(name, None, "", f"không đọc được tệp: {exc.strerror}")]
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -22,7 +22,8 @@ def test_migrations_upgrade_and_downgrade(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     migrate(engine)
     assert {"units", "campaigns", "milestones", "obligations", "audit_log"} <= set(
-        inspect(engine).get_table_names())
+        inspect(engine).get_table_names()
+    )
     migrate(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate(engine)
@@ -63,8 +64,10 @@ def test_every_seed_plan_loads_without_a_directory(engine: Engine, path: Path) -
 
 def test_a_failed_load_writes_nothing(tmp_path: Path, engine: Engine) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(QB_PLAN.read_text(encoding="utf-8").replace("to: QB.SNV", "to: QB.NONE", 1),
-                   encoding="utf-8")
+    bad.write_text(
+        QB_PLAN.read_text(encoding="utf-8").replace("to: QB.SNV", "to: QB.NONE", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(InputErrors), unit_of_work(engine) as session:
         load_plan_file(session, bad, default_calendar(), at=now(), actor="test")
     with unit_of_work(engine) as session:
@@ -76,8 +79,9 @@ def test_a_different_plan_under_a_loaded_id_is_refused(tmp_path: Path, engine: E
     with unit_of_work(engine) as session:
         load_plan_file(session, QB_PLAN, default_calendar(), at=now(), actor="test")
     changed = tmp_path / "changed.yaml"
-    changed.write_text(QB_PLAN.read_text(encoding="utf-8").replace("Trần Thắng", "T. Thắng"),
-                       encoding="utf-8")
+    changed.write_text(
+        QB_PLAN.read_text(encoding="utf-8").replace("Trần Thắng", "T. Thắng"), encoding="utf-8"
+    )
     with pytest.raises(InputErrors, match="nội dung khác"), unit_of_work(engine) as session:
         load_plan_file(session, changed, default_calendar(), at=now(), actor="test")
 
@@ -103,5 +107,10 @@ def test_naive_datetimes_are_refused(engine: Engine) -> None:
     with pytest.raises(Exception, match="naive"), unit_of_work(engine) as session:
         record(session, at=dt.datetime(2024, 1, 1), actor="x", action="y", entity="z")
     with unit_of_work(engine) as session:
-        record(session, at=dt.datetime(2024, 1, 1, 8, tzinfo=TIMEZONE), actor="x", action="y",
-               entity="z")
+        record(
+            session,
+            at=dt.datetime(2024, 1, 1, 8, tzinfo=TIMEZONE),
+            actor="x",
+            action="y",
+            entity="z",
+        )

@@ -100,8 +100,9 @@ def test_csv_errors_name_csv_lines(tmp_path: Path) -> None:
 def test_shipped_csv_example_imports_under_quang_binh(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         import_directory_file(session, QB_DIRECTORY, at=now(), actor="test")
-        summary = import_directory_file(session, ROOT / "data/directories/example-units.csv",
-                                        at=now(), actor="test")
+        summary = import_directory_file(
+            session, ROOT / "data/directories/example-units.csv", at=now(), actor="test"
+        )
     assert summary.units_added == 3
 
 

@@ -12,7 +12,13 @@ D = dt.date
 
 # (phrase as the seeds write it, kind, start, due, rule)
 SEED_PHRASES = [
-    ("chậm nhất trong tháng 10 năm 2022", "window", D(2022, 10, 1), D(2022, 10, 31), "month_window"),
+    (
+        "chậm nhất trong tháng 10 năm 2022",
+        "window",
+        D(2022, 10, 1),
+        D(2022, 10, 31),
+        "month_window",
+    ),
     ("trước ngày 30/5/2023", "date", None, D(2023, 5, 29), "before_date"),
     ("Quý II năm 2023", "window", D(2023, 4, 1), D(2023, 6, 30), "quarter_window"),
     ("Quý III năm 2023", "window", D(2023, 7, 1), D(2023, 9, 30), "quarter_window"),
@@ -23,7 +29,9 @@ SEED_PHRASES = [
 
 
 @pytest.mark.parametrize(("phrase", "kind", "start", "due", "rule"), SEED_PHRASES)
-def test_seed_phrases(phrase: str, kind: str, start: dt.date | None, due: dt.date, rule: str) -> None:
+def test_seed_phrases(
+    phrase: str, kind: str, start: dt.date | None, due: dt.date, rule: str
+) -> None:
     deadline = parse_phrase(phrase)
     assert (deadline.kind, deadline.start, deadline.due, deadline.rule) == (kind, start, due, rule)
 
@@ -109,8 +117,19 @@ def test_dates(phrase: str, year: int | None, due: dt.date, rule: str) -> None:
 
 @pytest.mark.parametrize(
     "phrase",
-    ["ngày mai", "sớm nhất có thể", "hằng tuần", "quý V năm 2023", "32/1/2024", "29/2/2023",
-     "tháng 13 năm 2023", "", "   ", "trước năm 2024", "từ tháng 5 đến tháng 3 năm 2023"],
+    [
+        "ngày mai",
+        "sớm nhất có thể",
+        "hằng tuần",
+        "quý V năm 2023",
+        "32/1/2024",
+        "29/2/2023",
+        "tháng 13 năm 2023",
+        "",
+        "   ",
+        "trước năm 2024",
+        "từ tháng 5 đến tháng 3 năm 2023",
+    ],
 )
 def test_unreadable_phrases_are_refused(phrase: str) -> None:
     with pytest.raises(PhraseError):

@@ -43,7 +43,9 @@ def test_quang_binh_timeline_has_the_plan_deadlines() -> None:
 
 def test_recurring_milestones_start_after_the_plan_is_issued() -> None:
     plan = read_plan(QB_PLAN)
-    yearly = next(s for s in schedule(plan, default_calendar()) if s.milestone.id == "year-end-honour")
+    yearly = next(
+        s for s in schedule(plan, default_calendar()) if s.milestone.id == "year-end-honour"
+    )
     assert [d.due for d in yearly.dues] == [D(y, 12, 31) for y in (2022, 2023, 2024, 2025)]
 
 
@@ -65,30 +67,77 @@ def _variant(tmp_path: Path, old: str, new: str, count: int = 1) -> tuple[Path, 
 
 MALFORMED = [
     # (what is wrong, old text, new text, field named in the error, words in the message)
-    ("unknown lead agency", "lead_agencies: [QB.SLDTBXH]", "lead_agencies: [QB.SLDTBXX]",
-     "fields[0].lead_agencies[0]", "QB.SLDTBXX"),
-    ("quota for an undefined field", "{field: a, scope", "{field: z, scope",
-     "quotas[0].field", "'z'"),
-    ("unreadable phrase", "phrase: Quý II năm 2023", "phrase: giữa năm sau",
-     "milestones[3].phrase", "không đọc được"),
-    ("year outside the period", "phrase: Quý II năm 2023", "phrase: Quý II năm 2032",
-     "milestones[3].phrase", "2032"),
-    ("unknown key", "    clause: IV.1\n", "    clause: IV.1\n    deadlin: x\n",
-     "milestones[0].deadlin", "khóa không hợp lệ"),
-    ("bad milestone kind", "kind: plan_submission", "kind: plan_submit",
-     "milestones[0].kind", "plan_submit"),
-    ("recipient not declared", "    to: QB.SNV\n", "    to: QB.SXX\n",
-     "milestones[0].to", "QB.SXX"),
+    (
+        "unknown lead agency",
+        "lead_agencies: [QB.SLDTBXH]",
+        "lead_agencies: [QB.SLDTBXX]",
+        "fields[0].lead_agencies[0]",
+        "QB.SLDTBXX",
+    ),
+    (
+        "quota for an undefined field",
+        "{field: a, scope",
+        "{field: z, scope",
+        "quotas[0].field",
+        "'z'",
+    ),
+    (
+        "unreadable phrase",
+        "phrase: Quý II năm 2023",
+        "phrase: giữa năm sau",
+        "milestones[3].phrase",
+        "không đọc được",
+    ),
+    (
+        "year outside the period",
+        "phrase: Quý II năm 2023",
+        "phrase: Quý II năm 2032",
+        "milestones[3].phrase",
+        "2032",
+    ),
+    (
+        "unknown key",
+        "    clause: IV.1\n",
+        "    clause: IV.1\n    deadlin: x\n",
+        "milestones[0].deadlin",
+        "khóa không hợp lệ",
+    ),
+    (
+        "bad milestone kind",
+        "kind: plan_submission",
+        "kind: plan_submit",
+        "milestones[0].kind",
+        "plan_submit",
+    ),
+    (
+        "recipient not declared",
+        "    to: QB.SNV\n",
+        "    to: QB.SXX\n",
+        "milestones[0].to",
+        "QB.SXX",
+    ),
     ("bad period", "period: 2021-2025", "period: 2025-2021", "period", "giai đoạn"),
-    ("negative quota", "scope: lead_agency_year, subject: household, minimum: 10",
-     "scope: lead_agency_year, subject: household, minimum: -1", "quotas[0].minimum", "0"),
-    ("duplicate milestone id", "id: province-final", "id: unit-final",
-     "milestones[6].id", "unit-final"),
+    (
+        "negative quota",
+        "scope: lead_agency_year, subject: household, minimum: 10",
+        "scope: lead_agency_year, subject: household, minimum: -1",
+        "quotas[0].minimum",
+        "0",
+    ),
+    (
+        "duplicate milestone id",
+        "id: province-final",
+        "id: unit-final",
+        "milestones[6].id",
+        "unit-final",
+    ),
     ("bad date", "date: 2022-10-04", "date: 2022-10-44", "document.date", "ngày"),
 ]
 
 
-@pytest.mark.parametrize(("what", "old", "new", "field", "words"), MALFORMED, ids=[m[0] for m in MALFORMED])
+@pytest.mark.parametrize(
+    ("what", "old", "new", "field", "words"), MALFORMED, ids=[m[0] for m in MALFORMED]
+)
 def test_malformed_plan_names_file_line_and_field(
     tmp_path: Path, what: str, old: str, new: str, field: str, words: str
 ) -> None:
@@ -104,7 +153,7 @@ def test_malformed_plan_names_file_line_and_field(
 
 
 def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
-    path, line = _variant(tmp_path, "lead_agencies: [QB.SLDTBXH]", "lead_agencies: [QB.SLDTBXH")
+    path, _ = _variant(tmp_path, "lead_agencies: [QB.SLDTBXH]", "lead_agencies: [QB.SLDTBXH")
     with pytest.raises(InputErrors) as info:
         read_plan(path)
     assert "YAML" in str(info.value) and info.value.errors[0].line is not None

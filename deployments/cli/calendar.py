@@ -22,10 +22,16 @@ def deadline(
     """Đọc một cụm từ thời hạn tiếng Việt thành ngày, nêu rõ quy tắc đã dùng."""
     result = parse_phrase(phrase, year=year)
     cal = default_calendar()
-    out: dict[str, Any] = {"phrase": phrase, "kind": result.kind,
-                           "start": _iso(result.start), "due": _iso(result.due),
-                           "effective_due": _iso(cal.effective_due(result.due) if result.due else None),
-                           "dates": None, "rule": result.rule, "rule_text": result.rule_text}
+    out: dict[str, Any] = {
+        "phrase": phrase,
+        "kind": result.kind,
+        "start": _iso(result.start),
+        "due": _iso(result.due),
+        "effective_due": _iso(cal.effective_due(result.due) if result.due else None),
+        "dates": None,
+        "rule": result.rule,
+        "rule_text": result.rule_text,
+    }
     if result.kind == "recurring":
         out["frequencies"] = [r.frequency for r in result.recurrences]
         if year is not None:
@@ -43,8 +49,10 @@ def deadline(
         console.print(f"  Hạn (như ghi):  {vn_date(result.due)} ({vn_weekday(result.due)})")
         effective = cal.effective_due(result.due)
         if effective != result.due:
-            console.print(f"  Hạn thực tế:    {vn_date(effective)} — {vn_date(result.due)} là "
-                          f"ngày nghỉ ({cal.day_off_reason(result.due)}), theo Điều 148 BLDS 2015")
+            console.print(
+                f"  Hạn thực tế:    {vn_date(effective)} — {vn_date(result.due)} là "
+                f"ngày nghỉ ({cal.day_off_reason(result.due)}), theo Điều 148 BLDS 2015"
+            )
     if result.kind == "recurring":
         if year is None:
             console.print("  Dùng --year để xem các ngày đến hạn trong một năm.")
@@ -64,11 +72,16 @@ def calendar(
     days_off = cal.days_off(year, include_weekends=weekends)
     make_up = cal.make_up_days(year)
     if as_json:
-        print(json.dumps({
-            "year": year,
-            "days_off": [{"date": d.isoformat(), "name": n} for d, n in days_off],
-            "make_up_days": [{"date": d.isoformat(), "name": n} for d, n in make_up],
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "year": year,
+                    "days_off": [{"date": d.isoformat(), "name": n} for d, n in days_off],
+                    "make_up_days": [{"date": d.isoformat(), "name": n} for d, n in make_up],
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     table = Table(title=f"Ngày nghỉ năm {year}", title_justify="left")
     table.add_column("Ngày")
@@ -79,8 +92,10 @@ def calendar(
     for day, name in make_up:
         table.add_row(vn_date(day), vn_weekday(day), f"[green]{name} (đi làm)[/]")
     console.print(table)
-    console.print("Thứ Bảy và Chủ nhật là ngày nghỉ hằng tuần"
-                  + (" (đã liệt kê ở trên)." if weekends else "; dùng --weekends để liệt kê."))
+    console.print(
+        "Thứ Bảy và Chủ nhật là ngày nghỉ hằng tuần"
+        + (" (đã liệt kê ở trên)." if weekends else "; dùng --weekends để liệt kê.")
+    )
 
 
 def _iso(day: Any) -> str | None:

@@ -22,7 +22,9 @@ def upgrade(revision: Annotated[str, typer.Argument(help="Phiên bản đích")]
 
 
 @app.command()
-def downgrade(revision: Annotated[str, typer.Argument(help="Phiên bản đích, 'base' để xóa hết")]) -> None:
+def downgrade(
+    revision: Annotated[str, typer.Argument(help="Phiên bản đích, 'base' để xóa hết")],
+) -> None:
     """Hạ lược đồ về một phiên bản cũ hơn."""
     from models.db import Settings, make_engine, migrate
 

@@ -27,7 +27,9 @@ def demo() -> None:
         summary = import_directory_file(session, DEMO_DIRECTORY, at=now(), actor=actor())
         result = load_plan_file(session, DEMO_PLAN, default_calendar(), at=now(), actor=actor())
         plan = Plan.model_validate(result.campaign.plan)
-    console.print(f"Danh bạ mẫu Quảng Bình: {summary.units_added + summary.units_updated} đơn vị, "
-                  f"{summary.contacts} liên hệ, {summary.clusters} cụm/khối thi đua.")
+    console.print(
+        f"Danh bạ mẫu Quảng Bình: {summary.units_added + summary.units_updated} đơn vị, "
+        f"{summary.contacts} liên hệ, {summary.clusters} cụm/khối thi đua."
+    )
     console.print(f"Kế hoạch {plan.id}: {'đã nạp' if result.created else 'đã có sẵn'}.\n")
     print_timeline(plan)

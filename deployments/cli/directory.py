@@ -10,8 +10,9 @@ import typer
 from deployments.cli.common import actor, console
 from models.clock import now
 
-app = typer.Typer(help="Danh bạ cơ quan, đơn vị, liên hệ và cụm, khối thi đua.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Danh bạ cơ quan, đơn vị, liên hệ và cụm, khối thi đua.", no_args_is_help=True
+)
 
 
 @app.command("import")
@@ -22,6 +23,8 @@ def import_(file: Annotated[Path, typer.Argument(help="Tệp danh bạ .yaml ho�
 
     with unit_of_work() as session:
         summary = import_directory_file(session, file, at=now(), actor=actor())
-    console.print(f"[green]Đã nhập[/] {file}: {summary.units_added} đơn vị mới, "
-                  f"{summary.units_updated} đơn vị cập nhật, {summary.contacts} liên hệ, "
-                  f"{summary.clusters} cụm/khối thi đua.")
+    console.print(
+        f"[green]Đã nhập[/] {file}: {summary.units_added} đơn vị mới, "
+        f"{summary.units_updated} đơn vị cập nhật, {summary.contacts} liên hệ, "
+        f"{summary.clusters} cụm/khối thi đua."
+    )

@@ -37,8 +37,10 @@ def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều
             continue
         awaiting = [m.id for m in plan.milestones if m.awaiting_date]
         note = f"; {len(awaiting)} mốc chờ ấn định thời hạn" if awaiting else ""
-        console.print(f"[green]✓[/] {file}: {plan.id}, {len(plan.milestones)} mốc, "
-                      f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu{note}")
+        console.print(
+            f"[green]✓[/] {file}: {plan.id}, {len(plan.milestones)} mốc, "
+            f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu{note}"
+        )
     if problems:
         raise InputErrors(problems)
 
@@ -53,8 +55,10 @@ def load(file: PlanFile) -> None:
         result = load_plan_file(session, file, default_calendar(), at=now(), actor=actor())
         slug = result.campaign.slug
     if result.created:
-        console.print(f"[green]Đã nạp[/] kế hoạch {slug} ({result.units_added} đơn vị mới "
-                      "được thêm vào danh bạ từ kế hoạch).")
+        console.print(
+            f"[green]Đã nạp[/] kế hoạch {slug} ({result.units_added} đơn vị mới "
+            "được thêm vào danh bạ từ kế hoạch)."
+        )
     else:
         console.print(f"Kế hoạch {slug} đã được nạp trước đó, không có gì thay đổi.")
 
@@ -75,8 +79,9 @@ def instantiate(
     try:
         start, end = (int(x) for x in period.split("-"))
     except ValueError:
-        raise InputErrors([InputError("--period", None, "period",
-                                      "giai đoạn phải viết dạng YYYY-YYYY")]) from None
+        raise InputErrors(
+            [InputError("--period", None, "period", "giai đoạn phải viết dạng YYYY-YYYY")]
+        ) from None
     text = instantiate_plan(file, start, end)
     if output is None:
         print(text, end="")
@@ -94,8 +99,9 @@ def _plan_by_file_or_id(ref: str) -> Plan:
     with unit_of_work() as session:
         campaign = session.scalar(select(Campaign).where(Campaign.slug == ref))
         if campaign is None:
-            raise InputErrors([InputError(ref, None, "", "không có tệp hay kế hoạch đã nạp nào "
-                                                        "mang tên này")])
+            raise InputErrors(
+                [InputError(ref, None, "", "không có tệp hay kế hoạch đã nạp nào mang tên này")]
+            )
         return Plan.model_validate(campaign.plan)
 
 
@@ -104,15 +110,18 @@ def print_timeline(plan: Plan) -> None:
     cal = default_calendar()
     doc = plan.document
     number = f"số {doc.number}" if doc.number else "(không số)"
-    header = [f"[bold]{plan.title}[/]",
-              f"Kế hoạch {number}, ngày {vn_date(doc.date)}, của {doc.issuer_name}",
-              f"Giai đoạn {plan.period}; cơ quan thường trực: "
-              f"{plan.agencies[plan.standing_body].name if plan.standing_body in plan.agencies else plan.standing_body}",
-              f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu, {len(plan.rules)} tiêu chí "
-              f"kiểm tra được, {len(plan.milestones)} mốc"]
+    header = [
+        f"[bold]{plan.title}[/]",
+        f"Kế hoạch {number}, ngày {vn_date(doc.date)}, của {doc.issuer_name}",
+        f"Giai đoạn {plan.period}; cơ quan thường trực: {_name(plan, plan.standing_body)}",
+        f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu, {len(plan.rules)} tiêu chí "
+        f"kiểm tra được, {len(plan.milestones)} mốc",
+    ]
     if plan.parent:
         p = plan.parent
-        header.append(f"Thực hiện Kế hoạch {p.number or ''} ngày {vn_date(p.date)} của {p.issuer_name}")
+        header.append(
+            f"Thực hiện Kế hoạch {p.number or ''} ngày {vn_date(p.date)} của {p.issuer_name}"
+        )
     console.print(Panel("\n".join(header), expand=False))
     scheduled = schedule(plan, cal)
     once = [s for s in scheduled if s.dues and s.dues[0].occurrence == "once"]
@@ -127,8 +136,13 @@ def print_timeline(plan: Plan) -> None:
         due = vn_date(d.due) if d.start is None else f"{vn_date(d.start)} –\n{vn_date(d.due)}"
         if d.effective_due != d.due:
             due += f"\n[yellow]→ {vn_date(d.effective_due)}[/] ({d.moved_because})"
-        table.add_row(due, s.milestone.title, s.milestone.responsible.description,
-                      _name(plan, s.milestone.to), _basis(s))
+        table.add_row(
+            due,
+            s.milestone.title,
+            s.milestone.responsible.description,
+            _name(plan, s.milestone.to),
+            _basis(s),
+        )
     console.print(table)
     if recurring:
         rec = Table(title="Các việc định kỳ", title_justify="left", show_lines=True)
@@ -137,19 +151,30 @@ def print_timeline(plan: Plan) -> None:
         for s in recurring:
             dates = ", ".join(vn_date(d.effective_due) for d in s.dues[:4])
             more = f" … ({len(s.dues)} lần)" if len(s.dues) > 4 else ""
-            rec.add_row(_basis(s), s.milestone.title, s.milestone.responsible.description,
-                        _name(plan, s.milestone.to), dates + more)
+            rec.add_row(
+                _basis(s),
+                s.milestone.title,
+                s.milestone.responsible.description,
+                _name(plan, s.milestone.to),
+                dates + more,
+            )
         console.print(rec)
     if awaiting:
-        console.print(f"[bold yellow]⚠ {len(awaiting)} mốc chưa có thời hạn[/]: kế hoạch không "
-                      "ghi ngày; điều phối viên cần ấn định (trường set_date):")
+        console.print(
+            f"[bold yellow]⚠ {len(awaiting)} mốc chưa có thời hạn[/]: kế hoạch không "
+            "ghi ngày; điều phối viên cần ấn định (trường set_date):"
+        )
         for s in awaiting:
             console.print(f"  [yellow]•[/] {s.milestone.id}: {s.milestone.title}")
 
 
 def _name(plan: Plan, code: str) -> str:
     agency = plan.agencies.get(code)
-    return agency.name if agency else (plan.document.issuer_name if code == plan.document.issuer else code)
+    return (
+        agency.name
+        if agency
+        else (plan.document.issuer_name if code == plan.document.issuer else code)
+    )
 
 
 def _basis(s: ScheduledMilestone) -> str:

@@ -45,6 +45,7 @@ class AwareDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(TIMEZONE)
+        stored: dt.datetime = value
+        if stored.tzinfo is None:
+            stored = stored.replace(tzinfo=dt.UTC)
+        return stored.astimezone(TIMEZONE)

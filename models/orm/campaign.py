@@ -131,7 +131,9 @@ class Milestone(Base):
     quote: Mapped[str | None] = mapped_column(Text)
     rule: Mapped[str | None] = mapped_column(String(40), doc="How the phrase was read")
     window_start: Mapped[dt.date | None] = mapped_column(Date)
-    due_date: Mapped[dt.date | None] = mapped_column(Date, doc="Last day as written; None: recurring or awaiting")
+    due_date: Mapped[dt.date | None] = mapped_column(
+        Date, doc="Last day as written; None: recurring or awaiting"
+    )
     set_date: Mapped[dt.date | None] = mapped_column(Date, doc="Set by a coordinator")
     recurrence: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     responsible: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -11,8 +11,14 @@ from models.vocabulary import ClusterKind, ContactRole, UnitKind
 
 def enum_column(enum: type, name: str) -> Enum:
     """Enums are stored by value as plain strings: readable in SQL, portable across backends."""
-    return Enum(enum, name=name, native_enum=False, length=40,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        length=40,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 class Unit(Base):
@@ -30,9 +36,7 @@ class Unit(Base):
     parent: Mapped[Unit | None] = relationship(
         remote_side=[id], foreign_keys=[parent_id], back_populates="children"
     )
-    children: Mapped[list[Unit]] = relationship(
-        foreign_keys=[parent_id], back_populates="parent"
-    )
+    children: Mapped[list[Unit]] = relationship(foreign_keys=[parent_id], back_populates="parent")
     successor: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="unit", cascade="all, delete-orphan", order_by="Contact.id"

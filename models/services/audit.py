@@ -21,7 +21,15 @@ def record(
     to_status: str | None = None,
     reason: str | None = None,
 ) -> AuditEntry:
-    entry = AuditEntry(at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
-                       from_status=from_status, to_status=to_status, reason=reason)
+    entry = AuditEntry(
+        at=at,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
     session.add(entry)
     return entry

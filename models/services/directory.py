@@ -37,7 +37,8 @@ def _replace_contacts(unit: Unit, item: UnitIn) -> None:
     wanted = []
     for c in item.contacts:
         contact = current.get((c.role, str(c.email).lower())) or Contact(
-            role=c.role, email=str(c.email).lower())
+            role=c.role, email=str(c.email).lower()
+        )
         contact.name, contact.phone = c.name, c.phone
         wanted.append(contact)
     unit.contacts = wanted
@@ -72,9 +73,16 @@ def import_directory(
         cluster.members = [existing[m] for m in cl.members]
         session.add(cluster)
     session.flush()
-    summary = ImportSummary(added, updated, sum(len(u.contacts) for u in directory.units),
-                            len(directory.clusters))
-    record(session, at=at, actor=actor, action="directory.import", entity="directory",
-           reason=f"{source}: {summary.units_added} đơn vị mới, {summary.units_updated} cập nhật, "
-                  f"{summary.contacts} liên hệ, {summary.clusters} cụm/khối")
+    summary = ImportSummary(
+        added, updated, sum(len(u.contacts) for u in directory.units), len(directory.clusters)
+    )
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="directory.import",
+        entity="directory",
+        reason=f"{source}: {summary.units_added} đơn vị mới, {summary.units_updated} cập nhật, "
+        f"{summary.contacts} liên hệ, {summary.clusters} cụm/khối",
+    )
     return summary

@@ -31,8 +31,15 @@ def load_plan_file(
 ) -> LoadResult:
     raw = Path(path).read_bytes() if Path(path).is_file() else b""
     plan = read_plan(path)
-    return load_plan(session, plan, calendar, at=at, actor=actor, source=str(path),
-                     sha256=hashlib.sha256(raw).hexdigest())
+    return load_plan(
+        session,
+        plan,
+        calendar,
+        at=at,
+        actor=actor,
+        source=str(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
 
 
 def load_plan(
@@ -54,59 +61,115 @@ def load_plan(
     if existing is not None:
         if existing.plan_sha256 == sha256:
             return LoadResult(existing, created=False, units_added=0)
-        raise InputErrors([InputError(source, None, "id", (
-            f"đã có kế hoạch '{plan.id}' với nội dung khác (nạp từ {existing.source_file}); "
-            "đặt id mới cho kế hoạch này")) ])
+        raise InputErrors(
+            [
+                InputError(
+                    source,
+                    None,
+                    "id",
+                    (
+                        f"đã có kế hoạch '{plan.id}' với nội dung khác "
+                        f"(nạp từ {existing.source_file}); đặt id mới cho kế hoạch này"
+                    ),
+                )
+            ]
+        )
     units, added = _ensure_agencies(session, plan)
     parent = None
     if plan.parent is not None and plan.parent.plan is not None:
         parent = session.scalar(select(Campaign).where(Campaign.slug == plan.parent.plan))
     campaign = Campaign(
-        slug=plan.id, title=plan.title, issuer=units[plan.document.issuer],
-        standing_body=units[plan.standing_body], document_number=plan.document.number,
-        document_date=plan.document.date, period_start=plan.period.start,
-        period_end=plan.period.end, parent=parent,
-        parent_reference=_parent_text(plan), source_file=source, plan_sha256=sha256,
-        plan=plan.model_dump(mode="json", by_alias=True), loaded_at=at,
+        slug=plan.id,
+        title=plan.title,
+        issuer=units[plan.document.issuer],
+        standing_body=units[plan.standing_body],
+        document_number=plan.document.number,
+        document_date=plan.document.date,
+        period_start=plan.period.start,
+        period_end=plan.period.end,
+        parent=parent,
+        parent_reference=_parent_text(plan),
+        source_file=source,
+        plan_sha256=sha256,
+        plan=plan.model_dump(mode="json", by_alias=True),
+        loaded_at=at,
     )
     fields = {}
     for position, f in enumerate(plan.fields):
         fields[f.code] = CampaignField(
-            position=position, code=f.code, name=f.name, clause=f.clause,
+            position=position,
+            code=f.code,
+            name=f.name,
+            clause=f.clause,
             criteria={k.value: v for k, v in f.criteria.items()},
             lead_agencies=[units[c] for c in f.lead_agencies],
         )
     campaign.fields = list(fields.values())
     campaign.quotas = [
-        Quota(field=fields.get(q.field) if q.field else None, scope=q.scope, subject=q.subject,
-              minimum=q.minimum, maximum=q.maximum, clause=q.clause, quote=q.quote,
-              applies_to=q.applies_to.model_dump(mode="json") if q.applies_to else None)
+        Quota(
+            field=fields.get(q.field) if q.field else None,
+            scope=q.scope,
+            subject=q.subject,
+            minimum=q.minimum,
+            maximum=q.maximum,
+            clause=q.clause,
+            quote=q.quote,
+            applies_to=q.applies_to.model_dump(mode="json") if q.applies_to else None,
+        )
         for q in plan.quotas
     ]
     campaign.rules = [
-        CriterionRule(code=r.id, subject=r.subject, check=r.check, text=r.text,
-                      parameters=r.model_dump(mode="json", include={"title", "rating", "years",
-                                                                     "applies_to", "clause"}))
+        CriterionRule(
+            code=r.id,
+            subject=r.subject,
+            check=r.check,
+            text=r.text,
+            parameters=r.model_dump(
+                mode="json", include={"title", "rating", "years", "applies_to", "clause"}
+            ),
+        )
         for r in plan.rules
     ]
     campaign.milestones = []
     for position, m in enumerate(plan.milestones):
         scheduled = schedule_milestone(plan, m, calendar)
         deadline = scheduled.deadline
-        campaign.milestones.append(Milestone(
-            position=position, code=m.id, kind=m.kind, stage=m.stage, title=m.title,
-            clause=m.clause, phrase=m.phrase, quote=m.quote, rule=scheduled.rule,
-            window_start=deadline.start if deadline else None,
-            due_date=(deadline.due if deadline else None) or m.set_date, set_date=m.set_date,
-            recurrence=[{"frequency": r.frequency, "day": r.day, "month": r.month}
-                        for r in deadline.recurrences] if deadline else None,
-            responsible=m.responsible.model_dump(mode="json"), recipient=units[m.to],
-        ))
+        campaign.milestones.append(
+            Milestone(
+                position=position,
+                code=m.id,
+                kind=m.kind,
+                stage=m.stage,
+                title=m.title,
+                clause=m.clause,
+                phrase=m.phrase,
+                quote=m.quote,
+                rule=scheduled.rule,
+                window_start=deadline.start if deadline else None,
+                due_date=(deadline.due if deadline else None) or m.set_date,
+                set_date=m.set_date,
+                recurrence=[
+                    {"frequency": r.frequency, "day": r.day, "month": r.month}
+                    for r in deadline.recurrences
+                ]
+                if deadline
+                else None,
+                responsible=m.responsible.model_dump(mode="json"),
+                recipient=units[m.to],
+            )
+        )
     session.add(campaign)
     session.flush()
-    record(session, at=at, actor=actor, action="plan.load", entity="campaign",
-           entity_id=campaign.id, to_status="loaded",
-           reason=f"{source} ({len(plan.milestones)} mốc, {added} đơn vị mới)")
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="plan.load",
+        entity="campaign",
+        entity_id=campaign.id,
+        to_status="loaded",
+        reason=f"{source} ({len(plan.milestones)} mốc, {added} đơn vị mới)",
+    )
     return LoadResult(campaign, created=True, units_added=added)
 
 
@@ -117,9 +180,17 @@ def _ensure_agencies(session: Session, plan: Plan) -> tuple[dict[str, Unit], int
     for code in sorted(codes - set(units), key=lambda c: c.count(".")):
         agency = plan.agencies.get(code)
         if agency is None:  # the issuer, undeclared and unknown
-            raise InputErrors([InputError(plan.id, None, "document.issuer",
-                                          f"đơn vị ban hành {code} chưa có trong danh bạ "
-                                          "và không được khai trong agencies")])
+            raise InputErrors(
+                [
+                    InputError(
+                        plan.id,
+                        None,
+                        "document.issuer",
+                        f"đơn vị ban hành {code} chưa có trong danh bạ "
+                        "và không được khai trong agencies",
+                    )
+                ]
+            )
         units[code] = Unit(code=code, name=agency.name, kind=agency.kind)
         session.add(units[code])
         added += 1
@@ -133,6 +204,9 @@ def _parent_text(plan: Plan) -> str | None:
     p = plan.parent
     if p is None:
         return None
-    parts = [f"Kế hoạch {p.number}" if p.number else "Kế hoạch",
-             f"ngày {p.date:%d/%m/%Y}" if p.date else "", f"của {p.issuer_name}"]
+    parts = [
+        f"Kế hoạch {p.number}" if p.number else "Kế hoạch",
+        f"ngày {p.date:%d/%m/%Y}" if p.date else "",
+        f"của {p.issuer_name}",
+    ]
     return " ".join(x for x in parts if x)
