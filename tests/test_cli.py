@@ -17,7 +17,12 @@ def tdkt(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TDKT_DATA_DIR": str(data_dir), "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "deployments.cli", *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 
@@ -25,9 +30,14 @@ def test_deadline_json(data_dir: Path) -> None:
     run = tdkt("deadline", "chậm nhất trong tháng 10 năm 2022", "--json", data_dir=data_dir)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
-    assert out == out | {"phrase": "chậm nhất trong tháng 10 năm 2022", "kind": "window",
-                         "start": "2022-10-01", "due": "2022-10-31",
-                         "effective_due": "2022-10-31", "rule": "month_window"}
+    assert out == out | {
+        "phrase": "chậm nhất trong tháng 10 năm 2022",
+        "kind": "window",
+        "start": "2022-10-01",
+        "due": "2022-10-31",
+        "effective_due": "2022-10-31",
+        "rule": "month_window",
+    }
 
 
 def test_deadline_json_moves_off_a_day_off(data_dir: Path) -> None:
@@ -39,7 +49,10 @@ def test_recurring_deadline_with_year(data_dir: Path) -> None:
     run = tdkt("deadline", "vào dịp 19/5", "--year", "2024", "--json", data_dir=data_dir)
     out = json.loads(run.stdout)
     assert (out["kind"], out["dates"], out["effective_dates"]) == (
-        "recurring", ["2024-05-19"], ["2024-05-20"])
+        "recurring",
+        ["2024-05-19"],
+        ["2024-05-20"],
+    )
 
 
 def test_unreadable_deadline_exits_2_without_traceback(data_dir: Path) -> None:
@@ -68,8 +81,12 @@ def test_plan_check_all_seed_plans(data_dir: Path) -> None:
 
 def test_plan_check_reports_file_line_field(tmp_path: Path, data_dir: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(QB_PLAN.read_text(encoding="utf-8").replace(
-        "lead_agencies: [QB.SYT]", "lead_agencies: [QB.SYTE]"), encoding="utf-8")
+    bad.write_text(
+        QB_PLAN.read_text(encoding="utf-8").replace(
+            "lead_agencies: [QB.SYT]", "lead_agencies: [QB.SYTE]"
+        ),
+        encoding="utf-8",
+    )
     run = tdkt("plan", "check", str(bad), data_dir=data_dir)
     assert run.returncode == 2
     assert f"{bad}:" in run.stderr and "fields[5].lead_agencies[0]" in run.stderr
@@ -79,8 +96,15 @@ def test_plan_check_reports_file_line_field(tmp_path: Path, data_dir: Path) -> N
 def test_plan_show_quang_binh_timeline(data_dir: Path) -> None:
     run = tdkt("plan", "show", str(QB_PLAN), data_dir=data_dir)
     assert run.returncode == 0, run.stderr
-    for text in ("31/10/2022", "Quý II năm 2023", "Quý III năm 2023", "Quý I năm 2025",
-                 "Quý II năm 2025", "11/06/2025", "1837/KH-UBND"):
+    for text in (
+        "31/10/2022",
+        "Quý II năm 2023",
+        "Quý III năm 2023",
+        "Quý I năm 2025",
+        "Quý II năm 2025",
+        "11/06/2025",
+        "1837/KH-UBND",
+    ):
         assert text in run.stdout, text
 
 
@@ -101,8 +125,16 @@ def test_demo_loads_and_shows_the_plan_from_the_database(data_dir: Path) -> None
 
 def test_plan_instantiate(tmp_path: Path, data_dir: Path) -> None:
     out = tmp_path / "qb-2026.yaml"
-    run = tdkt("plan", "instantiate", str(QB_PLAN), "--period", "2026-2030", "-o", str(out),
-               data_dir=data_dir)
+    run = tdkt(
+        "plan",
+        "instantiate",
+        str(QB_PLAN),
+        "--period",
+        "2026-2030",
+        "-o",
+        str(out),
+        data_dir=data_dir,
+    )
     assert run.returncode == 0, run.stderr
     assert tdkt("plan", "check", str(out), data_dir=data_dir).returncode == 0
     assert "31/10/2027" in tdkt("plan", "show", str(out), data_dir=data_dir).stdout
@@ -111,7 +143,10 @@ def test_plan_instantiate(tmp_path: Path, data_dir: Path) -> None:
 @pytest.mark.parametrize("bad_email", ["not-an-email", "a@b@c.example"])
 def test_directory_import_refuses_bad_email(tmp_path: Path, data_dir: Path, bad_email: str) -> None:
     path = tmp_path / "d.csv"
-    path.write_text("unit_code,unit_name,unit_kind,contact_name,contact_role,contact_email\n"
-                    f"T,Tỉnh,province,A,head,{bad_email}\n", encoding="utf-8")
+    path.write_text(
+        "unit_code,unit_name,unit_kind,contact_name,contact_role,contact_email\n"
+        f"T,Tỉnh,province,A,head,{bad_email}\n",
+        encoding="utf-8",
+    )
     run = tdkt("directory", "import", str(path), data_dir=data_dir)
     assert run.returncode == 2 and f"{path}:2" in run.stderr and "email" in run.stderr
