@@ -120,6 +120,21 @@ class Deadline:
 
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def occurrence_label(key: str) -> str:
+    """The Vietnamese label of an occurrence key: '2024-Q1' → 'quý I/2024'; 'once' → ''."""
+    if key == "once":
+        return ""
+    if "-Q" in key:
+        year, quarter = key.split("-Q")
+        return f"quý {_ROMAN[int(quarter)]}/{year}"
+    if "-" in key:
+        year, month = key.split("-")
+        return f"tháng {int(month)}/{year}"
+    return f"năm {key}"
+
+
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from deployments.cli import calendar as calendar_cmd
-from deployments.cli import database, demo, directory, plan
+from deployments.cli import database, demo, directory, obligations, plan, replay
 from models.phrases import PhraseError
 from models.source import InputErrors
 
@@ -25,12 +25,24 @@ app.add_typer(database.app, name="db")
 app.command("deadline")(calendar_cmd.deadline)
 app.command("calendar")(calendar_cmd.calendar)
 app.command("demo")(demo.demo)
+app.command("replay")(replay.replay)
+app.command("sweep")(replay.sweep)
+app.command("serve")(replay.serve)
+app.command("submit")(obligations.submit)
+app.command("accept")(obligations.accept)
+app.command("return")(obligations.return_)
+app.command("waive")(obligations.waive)
+app.command("obligations")(obligations.list_)
 
 err = Console(stderr=True)
 
 
 def main() -> None:
     """Run the app; turn input errors into clear messages and exit code 2."""
+    from deployments.prefect_server import configure_prefect
+    from models.db import Settings
+
+    configure_prefect(Settings.from_env().data_dir)
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:

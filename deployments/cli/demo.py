@@ -1,35 +1,65 @@
-"""`tdkt demo`: the README's main job on embedded defaults."""
+"""`tdkt demo`: the README's main job on embedded defaults.
+
+Loads the synthetic Quảng Bình directory and plan, starts a local Prefect server and a local
+SMTP server, replays the campaign from 04/10/2022 to 30/06/2025, and prints the summary, the
+dashboard's address and the mail folder.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
+from typing import Annotated
 
-from deployments.cli.common import actor, console
+import typer
+
+from deployments.cli.common import console
 from deployments.cli.plan import print_timeline
-from models.calendar import default_calendar
-from models.clock import now
+from deployments.cli.replay import print_summary, run_replay
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PLAN = ROOT / "plans" / "quang-binh-2021-2025.yaml"
 DEMO_DIRECTORY = ROOT / "data" / "directories" / "quang-binh.yaml"
+DEMO_FROM, DEMO_TO = dt.date(2022, 10, 4), dt.date(2025, 6, 30)
 
 
-def demo() -> None:
-    """Nạp danh bạ mẫu và kế hoạch Quảng Bình vào cơ sở dữ liệu cục bộ, rồi in mốc thời gian."""
-    from models.db import Settings, unit_of_work
-    from models.plan import Plan
-    from models.services.directory import import_directory_file
-    from models.services.plans import load_plan_file
+def demo(
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Giữ bảng điều khiển Prefect chạy")
+    ] = False,
+    report: Annotated[Path | None, typer.Option(help="Ghi báo cáo HTML")] = None,
+) -> None:
+    """Mô phỏng kế hoạch Quảng Bình 2021-2025 qua máy chủ Prefect và máy chủ thư cục bộ."""
+    from deployments.prefect_server import LocalPrefectServer
+    from models.db import Settings
+    from models.plan_files import read_plan
 
     settings = Settings.from_env()
     console.print(f"Cơ sở dữ liệu: {settings.database_url}")
-    with unit_of_work() as session:
-        summary = import_directory_file(session, DEMO_DIRECTORY, at=now(), actor=actor())
-        result = load_plan_file(session, DEMO_PLAN, default_calendar(), at=now(), actor=actor())
-        plan = Plan.model_validate(result.campaign.plan)
-    console.print(
-        f"Danh bạ mẫu Quảng Bình: {summary.units_added + summary.units_updated} đơn vị, "
-        f"{summary.contacts} liên hệ, {summary.clusters} cụm/khối thi đua."
-    )
-    console.print(f"Kế hoạch {plan.id}: {'đã nạp' if result.created else 'đã có sẵn'}.\n")
-    print_timeline(plan)
+    print_timeline(read_plan(DEMO_PLAN))
+    server = LocalPrefectServer(settings.data_dir)
+    console.print("Khởi động máy chủ Prefect cục bộ (lần đầu mất khoảng 10-20 giây)...")
+    server.start()
+    try:
+        summary = run_replay(
+            DEMO_PLAN,
+            DEMO_FROM,
+            DEMO_TO,
+            quiet=False,
+            directory=DEMO_DIRECTORY,
+            mail_dir=None,
+            seed=2022,
+            submit_probability=0.85,
+            report=report or settings.data_dir / "bao-cao-quang-binh.html",
+        )
+        print_summary(summary)
+        console.print(f"Bảng điều khiển Prefect: [bold]{server.url}[/] (flow runs, artifacts)")
+        if serve:
+            console.print("Đang giữ bảng điều khiển chạy; nhấn Ctrl+C để dừng.")
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

@@ -11,6 +11,7 @@ from models.orm.campaign import (
 )
 from models.orm.directory import Cluster, ClusterMember, Contact, Unit
 from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation
+from models.orm.outbox import Email, EmailStatus, Notification
 
 __all__ = [
     "AuditEntry",
@@ -23,8 +24,11 @@ __all__ = [
     "ClusterMember",
     "Contact",
     "CriterionRule",
+    "Email",
+    "EmailStatus",
     "FieldLeadAgency",
     "Milestone",
+    "Notification",
     "Obligation",
     "Quota",
     "Unit",

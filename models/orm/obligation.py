@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.orm.base import AwareDateTime, Base
-from models.orm.campaign import Milestone
+from models.orm.campaign import Campaign, Milestone
 from models.orm.directory import Unit, enum_column
 from models.vocabulary import ObligationStatus
 
@@ -23,6 +23,7 @@ class Obligation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     occurrence: Mapped[str] = mapped_column(String(20), doc="'once', '2024', '2024-Q1', '2024-03'")
@@ -32,9 +33,17 @@ class Obligation(Base):
         enum_column(ObligationStatus, "obligation_status"), default=ObligationStatus.OPEN
     )
     status_changed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
+    opened_on: Mapped[dt.date] = mapped_column(Date, doc="No chain step fires before this day")
+    cycle: Mapped[int] = mapped_column(Integer, default=1, doc="+1 each time it is returned")
+    chase_due: Mapped[dt.date] = mapped_column(
+        Date, doc="The day the reminder chain counts from: effective_due, later after a return"
+    )
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
+    note: Mapped[str | None] = mapped_column(Text, doc="The last reason given (return, waiver)")
 
     milestone: Mapped[Milestone] = relationship()
     unit: Mapped[Unit] = relationship()
+    campaign: Mapped[Campaign] = relationship()
 
 
 class AuditEntry(Base):

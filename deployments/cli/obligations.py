@@ -1,0 +1,158 @@
+"""`tdkt submit | accept | return | waive | obligations`: obligations by hand.
+
+A unit marks what it owes as submitted (a web form comes later); the standing body accepts it
+or returns it with a reason, which reopens it and restarts its reminders.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from deployments.cli.common import actor, console
+from models.calendar import default_calendar
+from models.clock import now
+from models.phrases import occurrence_label
+from models.source import InputError, InputErrors
+from models.text import vn_date
+
+Campaign_ = Annotated[str, typer.Argument(help="Id của kế hoạch, ví dụ quang-binh-2021-2025")]
+Milestone_ = Annotated[str, typer.Argument(help="Id của mốc, ví dụ unit-plan")]
+Unit_ = Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ QB.SYT")]
+Occurrence_ = Annotated[str, typer.Option(help="Kỳ: once, 2024, 2024-Q1, 2024-03")]
+
+
+def _find(session, campaign: str, milestone: str, unit: str, occurrence: str):  # type: ignore[no-untyped-def]
+    from models.services.obligations import find_obligation
+
+    found = find_obligation(session, campaign, milestone, unit, occurrence)
+    if found is None:
+        raise InputErrors(
+            [
+                InputError(
+                    f"{campaign}/{milestone}/{unit}/{occurrence}",
+                    None,
+                    "",
+                    "không có nghĩa vụ này (kiểm tra bằng tdkt obligations)",
+                )
+            ]
+        )
+    return found
+
+
+def submit(
+    campaign: Campaign_,
+    milestone: Milestone_,
+    unit: Unit_,
+    occurrence: Occurrence_ = "once",
+    note: Annotated[str | None, typer.Option(help="Ghi chú")] = None,
+) -> None:
+    """Đơn vị đánh dấu đã nộp: chuỗi nhắc hạn dừng ngay."""
+    from models.db import unit_of_work
+    from models.services import obligations
+
+    with unit_of_work() as session:
+        obligations.submit(
+            session,
+            _find(session, campaign, milestone, unit, occurrence),
+            at=now(),
+            actor=actor(),
+            note=note,
+        )
+    console.print(f"[green]Đã ghi nhận[/] {unit} đã nộp '{milestone}'.")
+
+
+def accept(
+    campaign: Campaign_, milestone: Milestone_, unit: Unit_, occurrence: Occurrence_ = "once"
+) -> None:
+    """Cơ quan thường trực tiếp nhận hồ sơ đã nộp."""
+    from models.db import unit_of_work
+    from models.services import obligations
+
+    with unit_of_work() as session:
+        obligations.accept(
+            session, _find(session, campaign, milestone, unit, occurrence), at=now(), actor=actor()
+        )
+    console.print(f"[green]Đã tiếp nhận[/] hồ sơ của {unit}.")
+
+
+def return_(
+    campaign: Campaign_,
+    milestone: Milestone_,
+    unit: Unit_,
+    reason: Annotated[str, typer.Option(help="Lý do trả lại")],
+    occurrence: Occurrence_ = "once",
+) -> None:
+    """Trả lại hồ sơ kèm lý do: nghĩa vụ mở lại và chuỗi nhắc hạn bắt đầu lại."""
+    from models.db import unit_of_work
+    from models.services import obligations
+
+    with unit_of_work() as session:
+        found = _find(session, campaign, milestone, unit, occurrence)
+        obligations.return_(
+            session, found, default_calendar(), at=now(), actor=actor(), reason=reason
+        )
+        due = found.chase_due
+    console.print(f"[yellow]Đã trả lại[/] hồ sơ của {unit}; hạn nộp lại {vn_date(due)}.")
+
+
+def waive(
+    campaign: Campaign_,
+    milestone: Milestone_,
+    unit: Unit_,
+    reason: Annotated[str, typer.Option(help="Lý do miễn")],
+    occurrence: Occurrence_ = "once",
+) -> None:
+    """Miễn nghĩa vụ cho đơn vị (ví dụ đơn vị đã sáp nhập): không nhắc nữa."""
+    from models.db import unit_of_work
+    from models.services import obligations
+
+    with unit_of_work() as session:
+        obligations.waive(
+            session,
+            _find(session, campaign, milestone, unit, occurrence),
+            at=now(),
+            actor=actor(),
+            reason=reason,
+        )
+    console.print(f"Đã miễn nghĩa vụ '{milestone}' cho {unit}.")
+
+
+def list_(
+    campaign: Campaign_,
+    status: Annotated[str | None, typer.Option(help="Lọc theo trạng thái")] = None,
+    unit: Annotated[str | None, typer.Option(help="Lọc theo mã đơn vị")] = None,
+) -> None:
+    """Liệt kê nghĩa vụ của một kế hoạch."""
+    from models.db import unit_of_work
+    from models.orm import Campaign, Milestone, Obligation, Unit
+
+    with unit_of_work() as session:
+        query = (
+            select(Obligation, Milestone.code, Unit.code)
+            .join(Obligation.milestone)
+            .join(Milestone.campaign)
+            .join(Obligation.unit)
+            .where(Campaign.slug == campaign)
+            .order_by(Obligation.due, Unit.code)
+        )
+        if status:
+            query = query.where(Obligation.status == status)
+        if unit:
+            query = query.where(Unit.code == unit)
+        rows = session.execute(query).tuples().all()
+        table = Table(title=f"Nghĩa vụ — {campaign}", title_justify="left")
+        for column in ("Mốc", "Kỳ", "Đơn vị", "Hạn", "Trạng thái"):
+            table.add_column(column)
+        for o, milestone_code, unit_code in rows:
+            table.add_row(
+                milestone_code,
+                occurrence_label(o.occurrence) or "—",
+                unit_code,
+                vn_date(o.chase_due),
+                o.status.label,
+            )
+    console.print(table if rows else "Không có nghĩa vụ nào (chạy tdkt sweep để mở nghĩa vụ).")

@@ -1,0 +1,104 @@
+"""A local Prefect server for the demo: started on loopback, its state under the data dir."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def prefect_home(data_dir: Path) -> Path:
+    return data_dir / "prefect"
+
+
+def configure_prefect(data_dir: Path) -> None:
+    """Keep Prefect's state with the project's data and quiet; set before importing prefect."""
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home(data_dir)))
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+class LocalPrefectServer:
+    """`prefect server start` on 127.0.0.1 in a child process, until stop()."""
+
+    def __init__(self, data_dir: Path, port: int = 4200) -> None:
+        self.data_dir = data_dir
+        self.port = port if _free(port) else _any_free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api"
+
+    def start(self, timeout: float = 120) -> None:
+        log = open(self.data_dir / "prefect-server.log", "ab")  # noqa: SIM115 (kept open)
+        env = {
+            **os.environ,
+            "PREFECT_HOME": str(prefect_home(self.data_dir)),
+            "PREFECT_SERVER_API_HOST": "127.0.0.1",
+            "PREFECT_SERVER_API_PORT": str(self.port),
+            "PREFECT_UI_API_URL": self.api_url,
+        }
+        env.pop("PREFECT_API_URL", None)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"Prefect server stopped; see {self.data_dir}/prefect-server.log"
+                )
+            try:
+                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                    os.environ["PREFECT_API_URL"] = self.api_url
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("Prefect server did not start in time")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _any_free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

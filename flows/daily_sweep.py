@@ -1,0 +1,46 @@
+"""Every morning: open what falls due, remind and escalate, send, and show where things stand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow, get_run_logger
+
+from flows.naming import sweep_name
+from models import clock
+from tasks.artifacts import publish_artifacts
+from tasks.chasing import DayResult, active_campaigns, prepare_day
+from tasks.sending import SendResult, send_outbox
+
+
+@flow(name="daily-sweep", flow_run_name=sweep_name, retries=1, retry_delay_seconds=60)
+async def daily_sweep(
+    as_of: dt.datetime | None = None, campaigns: list[str] | None = None
+) -> tuple[list[DayResult], SendResult]:
+    """The plan's chase for one day. Idempotent: running it twice sends nothing twice."""
+    as_of = as_of or clock.now()
+    logger = get_run_logger()
+    slugs = campaigns or active_campaigns(as_of)
+    days = [prepare_day(slug, as_of) for slug in slugs]
+    sent = await send_outbox(as_of)
+    for slug in slugs:
+        await publish_artifacts(slug, as_of)
+    for day in days:
+        logger.info(
+            "%s: %d nghĩa vụ mới, %d quá hạn, %d thông báo, %d thư",
+            day.campaign,
+            day.opened,
+            day.overdue,
+            day.notifications,
+            day.emails,
+        )
+        if day.without_recipient:
+            logger.warning(
+                "%s: không có địa chỉ nhận cho %s",
+                day.campaign,
+                ", ".join(day.without_recipient[:20]),
+            )
+    logger.info(
+        "Đã gửi %d thư, %d lỗi vĩnh viễn, %d chờ gửi lại", sent.sent, sent.failed, sent.deferred
+    )
+    return days, sent

@@ -1,0 +1,248 @@
+"""One day's chase for one campaign: which steps fall due, to whom, and in which emails.
+
+Everything is written to the outbox in the caller's transaction: notifications with unique
+keys, then digest emails (one per recipient per day) with their exact MIME bytes. Sending is a
+separate step (tasks.sending), so a crash between the two loses nothing and sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models.calendar import WorkingCalendar
+from models.orm import (
+    Campaign,
+    Contact,
+    Email,
+    EmailStatus,
+    Milestone,
+    Notification,
+    Obligation,
+    Unit,
+)
+from models.phrases import occurrence_label
+from models.plan import Plan
+from models.policy import CHASED, ChainStep, Recipient, chain, step_due
+from models.services.obligations import plan_of
+from models.vocabulary import ContactRole
+from notifications.content import DeadlineItem, EmailContent, PlanRef
+from notifications.mime import build_message
+from notifications.render import render
+from notifications.smtp import SmtpSettings
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    notifications: int
+    emails: int
+    without_recipient: list[str]
+
+
+def plan_notifications(
+    session: Session, campaign: Campaign, calendar: WorkingCalendar, *, at: dt.datetime
+) -> DayPlan:
+    """Create today's notifications (one per chain step and recipient) and their emails."""
+    today = at.date()
+    if calendar.is_day_off(today):
+        return DayPlan(0, 0, [])  # nothing goes out on a day off; the step waits for Monday
+    plan = plan_of(campaign)
+    steps_for = cache(lambda due: chain(plan.reminders, due, calendar))
+    obligations = session.scalars(
+        select(Obligation)
+        .where(
+            Obligation.campaign_id == campaign.id,
+            Obligation.status.in_(CHASED),
+            Obligation.opened_on <= today,
+        )
+        .options(
+            selectinload(Obligation.unit).selectinload(Unit.contacts),
+            selectinload(Obligation.milestone),
+        )
+    ).all()
+    wanted: dict[str, tuple[Obligation, ChainStep, Contact]] = {}
+    missing: list[str] = []
+    for obligation in obligations:
+        step = step_due(steps_for(obligation.chase_due), obligation.opened_on, today)
+        if step is None:
+            continue
+        contacts = _recipients(campaign, obligation.unit, step.to)
+        if not contacts:
+            missing.append(f"{obligation.unit.code} ({step.name})")
+        for contact in contacts:
+            key = (
+                f"{campaign.slug}/{obligation.milestone.code}/{obligation.unit.code}/"
+                f"{obligation.occurrence}/c{obligation.cycle}/{step.name}/{contact.email}"
+            )
+            wanted[key] = (obligation, step, contact)
+    existing = set(session.scalars(select(Notification.key).where(Notification.key.in_(wanted))))
+    created = []
+    for key, (obligation, step, contact) in wanted.items():
+        if key in existing:
+            continue
+        note = Notification(
+            key=key,
+            obligation=obligation,
+            cycle=obligation.cycle,
+            step=step.name,
+            recipient_email=contact.email,
+            recipient_name=contact.name,
+            recipient_unit_id=contact.unit_id,
+            day=today,
+            created_at=at,
+        )
+        session.add(note)
+        created.append(note)
+    session.flush()
+    emails = compose_emails(session, campaign, plan, calendar, at=at)
+    return DayPlan(len(created), emails, missing)
+
+
+def _recipients(campaign: Campaign, unit: Unit, to: Recipient) -> list[Contact]:
+    """Contacts for a step: the unit's officer, its head, the standing body, the chair..."""
+    if to == ContactRole.EMULATION_OFFICER:
+        return _by_role(unit, ContactRole.EMULATION_OFFICER, ContactRole.HEAD)
+    if to == ContactRole.HEAD:
+        return _by_role(unit, ContactRole.HEAD)
+    if to == ContactRole.STANDING_BODY:
+        return _by_role(
+            campaign.standing_body,
+            ContactRole.STANDING_BODY,
+            ContactRole.EMULATION_OFFICER,
+            ContactRole.HEAD,
+        )
+    if to == ContactRole.COUNCIL_CHAIR:
+        return _by_role(campaign.issuer, ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
+    if to == ContactRole.COUNCIL_MEMBER:
+        return _by_role(campaign.issuer, ContactRole.COUNCIL_MEMBER)
+    superior = unit.parent or campaign.issuer
+    return _by_role(superior, ContactRole.HEAD)
+
+
+def _by_role(unit: Unit, *roles: ContactRole) -> list[Contact]:
+    """Contacts with the first role in roles that the unit has."""
+    for role in roles:
+        found = [c for c in unit.contacts if c.role == role]
+        if found:
+            return found
+    return []
+
+
+def compose_emails(
+    session: Session,
+    campaign: Campaign,
+    plan: Plan,
+    calendar: WorkingCalendar,
+    *,
+    at: dt.datetime,
+    smtp: SmtpSettings | None = None,
+) -> int:
+    """Gather today's unassigned notifications into one digest email per recipient."""
+    smtp = smtp or SmtpSettings.from_env()
+    pending = session.scalars(
+        select(Notification)
+        .join(Notification.obligation)
+        .where(Obligation.campaign_id == campaign.id, Notification.email_id.is_(None))
+        .options(
+            selectinload(Notification.obligation)
+            .selectinload(Obligation.milestone)
+            .selectinload(Milestone.recipient),
+            selectinload(Notification.obligation).selectinload(Obligation.unit),
+        )
+        .order_by(Notification.id)
+    ).all()
+    by_recipient: dict[str, list[Notification]] = defaultdict(list)
+    for note in pending:
+        by_recipient[note.recipient_email].append(note)
+    plan_ref = PlanRef(
+        plan.title, plan.document.issuer_name, plan.document.number, plan.document.date
+    )
+    sender = campaign.standing_body.name
+    if campaign.issuer.name not in sender:
+        sender = f"{sender} ({campaign.issuer.name})"
+    today = at.date()
+    count = 0
+    for address, notes in sorted(by_recipient.items()):
+        items = tuple(_item(n, plan_ref, plan, calendar, today) for n in notes)
+        unit = session.get(Unit, notes[0].recipient_unit_id)
+        same_day = session.scalar(
+            select(func.count())
+            .select_from(Email)
+            .where(
+                Email.campaign_id == campaign.id,
+                Email.day == today,
+                Email.recipient_email == address,
+            )
+        )
+        key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
+        content = EmailContent(
+            key=key,
+            day=today,
+            recipient_name=notes[0].recipient_name,
+            recipient_email=address,
+            recipient_unit=unit.name if unit else "",
+            sender_name=sender,
+            items=items,
+        )
+        rendered = render(content)
+        message = build_message(
+            content,
+            rendered,
+            from_address=smtp.from_address,
+            from_name=sender,
+            message_domain=smtp.message_domain,
+        )
+        email = Email(
+            key=key,
+            message_id=str(message["Message-ID"]),
+            campaign_id=campaign.id,
+            kind=content.kind,
+            day=today,
+            earliest_due=min(n.obligation.chase_due for n in notes),
+            recipient_email=address,
+            recipient_name=content.recipient_name,
+            subject=rendered.subject,
+            mime=message.as_bytes(),
+            status=EmailStatus.PENDING,
+            attempts=0,
+            next_attempt_at=at,
+            created_at=at,
+        )
+        session.add(email)
+        for note in notes:
+            note.email = email
+        count += 1
+    session.flush()
+    return count
+
+
+def _item(
+    note: Notification, plan_ref: PlanRef, plan: Plan, calendar: WorkingCalendar, today: dt.date
+) -> DeadlineItem:
+    obligation = note.obligation
+    milestone = obligation.milestone
+    kind, _, level = note.step.partition("-")
+    occurrence = occurrence_label(obligation.occurrence)
+    return DeadlineItem(
+        notification_key=note.key,
+        step=kind,  # type: ignore[arg-type]
+        level=int(level or 0),
+        plan=plan_ref,
+        clause=milestone.clause,
+        phrase=milestone.phrase,
+        quote=milestone.quote,
+        milestone_title=milestone.title,
+        occurrence_label=occurrence,
+        unit_code=obligation.unit.code,
+        unit_name=obligation.unit.name,
+        owed_to=milestone.recipient.name,
+        due=obligation.due,
+        effective_due=obligation.chase_due,
+        working_days_left=calendar.working_days_between(today, obligation.chase_due),
+        uid=f"{plan.id}/{milestone.code}/{obligation.occurrence}/{obligation.unit.code}",
+    )

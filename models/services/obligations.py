@@ -1,0 +1,258 @@
+"""Opening obligations, and moving them through their statuses with an audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.calendar import WorkingCalendar
+from models.orm import Campaign, Cluster, Milestone, Obligation, Unit
+from models.plan import Plan, Responsible
+from models.policy import chain, chase_due_after_return, check_transition
+from models.schedule import schedule_milestone
+from models.services.audit import record
+from models.vocabulary import ObligationStatus
+
+
+def plan_of(campaign: Campaign) -> Plan:
+    """The campaign's plan as loaded (validated again: the JSON column is only storage)."""
+    return Plan.model_validate(campaign.plan)
+
+
+class Directory:
+    """The units as one campaign's selectors see them, loaded once per sweep."""
+
+    def __init__(self, session: Session):
+        self.units = {u.id: u for u in session.scalars(select(Unit))}
+        self.by_code = {u.code: u for u in self.units.values()}
+        self.children: dict[int, list[Unit]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.parent_id is not None:
+                self.children[unit.parent_id].append(unit)
+        self.clusters = list(
+            session.scalars(select(Cluster).options(selectinload(Cluster.members)))
+        )
+
+    def current(self, unit: Unit) -> Unit:
+        """The unit, or whoever took over its work after a merger."""
+        seen = {unit.id}
+        while unit.successor_id is not None and unit.successor_id not in seen:
+            unit = self.units[unit.successor_id]
+            seen.add(unit.id)
+        return unit
+
+    def under(self, root: Unit) -> list[Unit]:
+        out, stack = [], list(self.children[root.id])
+        while stack:
+            unit = stack.pop()
+            out.append(unit)
+            stack.extend(self.children[unit.id])
+        return out
+
+    def select(self, campaign: Campaign, who: Responsible) -> list[Unit]:
+        """The units a selector names, merged units replaced by their successors."""
+        found: dict[int, Unit] = {}
+
+        def add(units: Iterable[Unit]) -> None:
+            for unit in units:
+                current = self.current(unit)
+                found[current.id] = current
+
+        add(self.by_code[c] for c in who.units if c in self.by_code)
+        if who.kinds:
+            kinds = set(who.kinds)
+            add(
+                u for u in self.under(campaign.issuer) if u.kind in kinds and u.successor_id is None
+            )
+        if who.lead_agencies:
+            add(u for f in campaign.fields for u in f.lead_agencies)
+        if who.cluster_leaders:
+            scope = {u.id for u in self.under(campaign.issuer)} | {campaign.issuer_id}
+            add(c.leader for c in self.clusters if any(m.id in scope for m in c.members))
+        return sorted(found.values(), key=lambda u: u.code)
+
+
+@dataclass(frozen=True)
+class Opened:
+    obligations: int
+    milestones_awaiting_date: int
+
+
+def open_obligations(
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    *,
+    until: dt.date,
+    at: dt.datetime,
+    directory: Directory | None = None,
+) -> Opened:
+    """Open one obligation per responsible unit and occurrence whose chain starts by `until`.
+
+    Idempotent: what exists is left alone (the unique key is milestone, unit, occurrence).
+    """
+    plan = plan_of(campaign)
+    directory = directory or Directory(session)
+    existing = set(
+        session.execute(
+            select(Obligation.milestone_id, Obligation.unit_id, Obligation.occurrence).where(
+                Obligation.campaign_id == campaign.id
+            )
+        ).tuples()
+    )
+    by_code = {m.code: m for m in campaign.milestones}
+    opened = awaiting = 0
+    for milestone in plan.milestones:
+        row = by_code[milestone.id]
+        scheduled = schedule_milestone(plan, milestone, calendar)
+        if scheduled.awaiting_date:
+            awaiting += 1
+            continue
+        units = None
+        for due in scheduled.dues:
+            first_step = chain(plan.reminders, due.effective_due, calendar)[0].day
+            if first_step > until:
+                continue
+            units = (
+                units if units is not None else directory.select(campaign, milestone.responsible)
+            )
+            for unit in units:
+                if (row.id, unit.id, due.occurrence) in existing:
+                    continue
+                session.add(
+                    Obligation(
+                        campaign_id=campaign.id,
+                        milestone=row,
+                        unit=unit,
+                        occurrence=due.occurrence,
+                        due=due.due,
+                        effective_due=due.effective_due,
+                        chase_due=due.effective_due,
+                        status=ObligationStatus.OPEN,
+                        status_changed_at=at,
+                        opened_on=at.date(),
+                        cycle=1,
+                    )
+                )
+                existing.add((row.id, unit.id, due.occurrence))
+                opened += 1
+    session.flush()
+    return Opened(opened, awaiting)
+
+
+def mark_overdue(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
+    """Open or returned obligations whose chase date has passed become overdue (audited)."""
+    late = session.scalars(
+        select(Obligation).where(
+            Obligation.campaign_id == campaign.id,
+            Obligation.status.in_([ObligationStatus.OPEN, ObligationStatus.RETURNED]),
+            Obligation.chase_due < at.date(),
+        )
+    ).all()
+    for obligation in late:
+        _set_status(
+            session,
+            obligation,
+            ObligationStatus.OVERDUE,
+            at=at,
+            actor="system:sweep",
+            reason=f"quá hạn {obligation.chase_due:%d/%m/%Y}",
+        )
+    return len(late)
+
+
+def find_obligation(
+    session: Session,
+    campaign_slug: str,
+    milestone_code: str,
+    unit_code: str,
+    occurrence: str = "once",
+) -> Obligation | None:
+    return session.scalar(
+        select(Obligation)
+        .join(Obligation.milestone)
+        .join(Milestone.campaign)
+        .join(Obligation.unit)
+        .where(
+            Campaign.slug == campaign_slug,
+            Milestone.code == milestone_code,
+            Unit.code == unit_code,
+            Obligation.occurrence == occurrence,
+        )
+    )
+
+
+def submit(
+    session: Session,
+    obligation: Obligation,
+    *,
+    at: dt.datetime,
+    actor: str,
+    note: str | None = None,
+) -> None:
+    """The unit has sent what it owes: its chain stops at once."""
+    _set_status(session, obligation, ObligationStatus.SUBMITTED, at=at, actor=actor, reason=note)
+    obligation.submitted_at = at
+
+
+def accept(session: Session, obligation: Obligation, *, at: dt.datetime, actor: str) -> None:
+    _set_status(session, obligation, ObligationStatus.ACCEPTED, at=at, actor=actor, reason=None)
+
+
+def return_(
+    session: Session,
+    obligation: Obligation,
+    calendar: WorkingCalendar,
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str,
+) -> None:
+    """The standing body sends it back with a reason: it reopens and its chain restarts."""
+    if not reason.strip():
+        raise ValueError("cần nêu lý do trả lại")
+    _set_status(session, obligation, ObligationStatus.RETURNED, at=at, actor=actor, reason=reason)
+    obligation.cycle += 1
+    obligation.opened_on = at.date()
+    obligation.chase_due = chase_due_after_return(obligation.effective_due, at.date(), calendar)
+
+
+def waive(
+    session: Session, obligation: Obligation, *, at: dt.datetime, actor: str, reason: str
+) -> None:
+    if not reason.strip():
+        raise ValueError("cần nêu lý do miễn")
+    _set_status(session, obligation, ObligationStatus.WAIVED, at=at, actor=actor, reason=reason)
+
+
+def _set_status(
+    session: Session,
+    obligation: Obligation,
+    target: ObligationStatus,
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str | None,
+) -> None:
+    current = obligation.status
+    check_transition(current, target)
+    obligation.status = target
+    obligation.status_changed_at = at
+    if reason:
+        obligation.note = reason
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action=f"obligation.{target.value}",
+        entity="obligation",
+        entity_id=obligation.id,
+        from_status=current.value,
+        to_status=target.value,
+        reason=reason,
+    )

@@ -1,0 +1,70 @@
+"""Claiming emails to send and recording what SMTP said: the database half of sending.
+
+An email is claimed (status 'sending', with a lease) in a committed transaction before any
+byte goes out, so two senders never take the same row. A sender that dies leaves its claims;
+once the lease has run out they are taken again, and the resend carries the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from models.orm import Email, EmailStatus
+from notifications.smtp import Delivery, Outgoing
+
+LEASE = dt.timedelta(minutes=10)
+RETRY_AFTER = dt.timedelta(minutes=30)
+
+
+def claim(
+    session: Session, *, at: dt.datetime, worker: str, sender: str, limit: int = 500
+) -> list[Outgoing]:
+    """Take up to limit sendable emails, earliest due date first."""
+    ids = list(
+        session.scalars(
+            select(Email.id)
+            .where(
+                or_(
+                    (Email.status == EmailStatus.PENDING) & (Email.next_attempt_at <= at),
+                    (Email.status == EmailStatus.SENDING) & (Email.claimed_at < at - LEASE),
+                )
+            )
+            .order_by(Email.earliest_due, Email.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    session.execute(
+        update(Email)
+        .where(Email.id.in_(ids))
+        .values(
+            status=EmailStatus.SENDING,
+            claimed_at=at,
+            claimed_by=worker,
+            attempts=Email.attempts + 1,
+        )
+    )
+    rows = session.execute(
+        select(Email.id, Email.recipient_email, Email.mime)
+        .where(Email.id.in_(ids))
+        .order_by(Email.earliest_due, Email.id)
+    ).tuples()
+    return [Outgoing(email_id, sender, (recipient,), mime) for email_id, recipient, mime in rows]
+
+
+def record_deliveries(session: Session, deliveries: list[Delivery], *, at: dt.datetime) -> None:
+    """Sent, failed for good (5xx: shown to coordinators), or back to pending for later."""
+    for d in deliveries:
+        values: dict[str, object] = {"smtp_code": d.code, "last_error": d.error}
+        if d.status == "sent":
+            values |= {"status": EmailStatus.SENT, "sent_at": at, "last_error": None}
+        elif d.status == "permanent":
+            values |= {"status": EmailStatus.FAILED}
+        else:
+            values |= {"status": EmailStatus.PENDING, "next_attempt_at": at + RETRY_AFTER}
+        session.execute(update(Email).where(Email.id == d.email_id).values(**values))

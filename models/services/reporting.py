@@ -1,0 +1,223 @@
+"""Where a campaign stands: the figures coordinators see on the dashboard and in summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models.calendar import WorkingCalendar
+from models.orm import AuditEntry, Campaign, Email, EmailStatus, Notification, Obligation
+from models.phrases import occurrence_label
+from models.vocabulary import ObligationStatus
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    milestone: str
+    title: str
+    occurrence: str
+    due: dt.date
+    counts: dict[str, int]  # by status value
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    unit_code: str
+    unit_name: str
+    milestone: str
+    occurrence: str
+    due: dt.date
+    working_days_overdue: int
+
+
+@dataclass(frozen=True)
+class FailedEmail:
+    recipient: str
+    subject: str
+    code: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class CampaignStatus:
+    slug: str
+    title: str
+    as_of: dt.date
+    milestones: list[MilestoneRow]
+    overdue: list[OverdueRow]
+    emails: dict[str, int]  # by status
+    failed: list[FailedEmail]
+
+
+def campaign_status(
+    session: Session, campaign: Campaign, calendar: WorkingCalendar, *, as_of: dt.date
+) -> CampaignStatus:
+    obligations = session.scalars(
+        select(Obligation)
+        .where(Obligation.campaign_id == campaign.id)
+        .options(selectinload(Obligation.milestone), selectinload(Obligation.unit))
+    ).all()
+    grouped: dict[tuple[int, str], list[Obligation]] = defaultdict(list)
+    for o in obligations:
+        grouped[(o.milestone.position, o.occurrence)].append(o)
+    rows = []
+    for (_, occurrence), items in sorted(grouped.items(), key=lambda kv: (kv[1][0].due, kv[0])):
+        first = items[0]
+        rows.append(
+            MilestoneRow(
+                first.milestone.code,
+                first.milestone.title,
+                occurrence_label(occurrence),
+                first.due,
+                dict(Counter(o.status.value for o in items)),
+            )
+        )
+    overdue = sorted(
+        (
+            OverdueRow(
+                o.unit.code,
+                o.unit.name,
+                o.milestone.title,
+                occurrence_label(o.occurrence),
+                o.chase_due,
+                calendar.working_days_between(o.chase_due, as_of),
+            )
+            for o in obligations
+            if o.status == ObligationStatus.OVERDUE
+        ),
+        key=lambda r: (-r.working_days_overdue, r.unit_code),
+    )
+    emails = dict(
+        session.execute(
+            select(Email.status, func.count())
+            .where(Email.campaign_id == campaign.id)
+            .group_by(Email.status)
+        )
+        .tuples()
+        .all()
+    )
+    failed = [
+        FailedEmail(e.recipient_email, e.subject, e.smtp_code, e.last_error)
+        for e in session.scalars(
+            select(Email).where(
+                Email.campaign_id == campaign.id, Email.status == EmailStatus.FAILED
+            )
+        )
+    ]
+    return CampaignStatus(campaign.slug, campaign.title, as_of, rows, overdue, emails, failed)
+
+
+def replay_summary(
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    *,
+    start: dt.date,
+    end: dt.date,
+) -> dict[str, Any]:
+    """What a replay did, as plain data (printed as tables, or as JSON with --json)."""
+    emails = session.scalars(
+        select(Email).where(Email.campaign_id == campaign.id, Email.day >= start, Email.day <= end)
+    ).all()
+    notes = (
+        session.execute(
+            select(
+                Notification.step,
+                Notification.email_id,
+                Obligation.milestone_id,
+                Obligation.occurrence,
+            )
+            .join(Notification.obligation)
+            .where(
+                Obligation.campaign_id == campaign.id,
+                Notification.day >= start,
+                Notification.day <= end,
+            )
+        )
+        .tuples()
+        .all()
+    )
+    obligations = session.scalars(
+        select(Obligation)
+        .where(Obligation.campaign_id == campaign.id)
+        .options(selectinload(Obligation.milestone))
+    ).all()
+    ever_overdue = set(
+        session.scalars(
+            select(AuditEntry.entity_id).where(
+                AuditEntry.entity == "obligation", AuditEntry.to_status == "overdue"
+            )
+        )
+    )
+    per_occurrence: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
+    for step, _email, milestone_id, occurrence in notes:
+        per_occurrence[(milestone_id, occurrence)][step.partition("-")[0]] += 1
+    timeline = []
+    groups: dict[tuple[int, str], list[Obligation]] = defaultdict(list)
+    for o in obligations:
+        groups[(o.milestone_id, o.occurrence)].append(o)
+    for (milestone_id, occurrence), items in sorted(groups.items(), key=lambda kv: kv[1][0].due):
+        first = items[0]
+        if not start <= first.effective_due <= end + dt.timedelta(days=60):
+            continue
+        done = [o for o in items if o.submitted_at is not None]
+        late = [o for o in done if o.submitted_at and o.submitted_at.date() > o.effective_due]
+        sent = per_occurrence[(milestone_id, occurrence)]
+        timeline.append(
+            {
+                "milestone": first.milestone.code,
+                "title": first.milestone.title,
+                "phrase": first.milestone.phrase,
+                "occurrence": occurrence,
+                "start": first.milestone.window_start.isoformat()
+                if first.milestone.window_start and occurrence == "once"
+                else None,
+                "due": first.due.isoformat(),
+                "effective_due": first.effective_due.isoformat(),
+                "units": len(items),
+                "submitted_on_time": len(done) - len(late),
+                "submitted_late": len(late),
+                "not_submitted": len(items) - len(done),
+                "reminders": sent["reminder"] + sent["due"],
+                "escalations": sent["escalation"],
+            }
+        )
+    status_counts = Counter(o.status.value for o in obligations)
+    return {
+        "campaign": campaign.slug,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "emails": {
+            "total": len(emails),
+            "by_kind": dict(Counter(e.kind for e in emails)),
+            "by_month": dict(sorted(Counter(e.day.strftime("%Y-%m") for e in emails).items())),
+            "by_week": dict(
+                sorted(
+                    Counter(
+                        (e.day - dt.timedelta(days=e.day.weekday())).isoformat() for e in emails
+                    ).items()
+                )
+            ),
+            "by_status": dict(Counter(e.status for e in emails)),
+            "on_days_off": sorted(
+                {e.day.isoformat() for e in emails if calendar.is_day_off(e.day)}
+            ),
+        },
+        "notifications": {
+            "total": len(notes),
+            "by_step": dict(sorted(Counter(step for step, *_ in notes).items())),
+        },
+        "obligations": {
+            "total": len(obligations),
+            "by_status": dict(status_counts),
+            "submitted": sum(o.submitted_at is not None for o in obligations),
+            "ever_overdue": len(ever_overdue & {o.id for o in obligations}),
+            "overdue_now": status_counts.get("overdue", 0),
+        },
+        "timeline": timeline,
+    }

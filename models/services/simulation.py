@@ -1,0 +1,68 @@
+"""Applying simulated units' behaviour to the database during a replay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.calendar import WorkingCalendar
+from models.clock import TIMEZONE
+from models.orm import Campaign, Obligation
+from models.policy import CHASED
+from models.services.obligations import accept, submit
+from models.simulation import UnitBehaviour
+from models.vocabulary import ObligationStatus
+
+SUBMISSION_TIME = dt.time(16, 0)
+
+
+def simulate_units(
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    behaviour: UnitBehaviour,
+    *,
+    before: dt.date,
+) -> tuple[int, int]:
+    """Submit what the simulated units would have submitted before a day; accept after a delay.
+
+    Returns (submitted, accepted).
+    """
+    obligations = session.scalars(
+        select(Obligation)
+        .where(
+            Obligation.campaign_id == campaign.id,
+            Obligation.status.in_([*CHASED, ObligationStatus.SUBMITTED]),
+        )
+        .options(selectinload(Obligation.unit), selectinload(Obligation.milestone))
+    ).all()
+    submitted = accepted = 0
+    for o in obligations:
+        if o.status == ObligationStatus.SUBMITTED:
+            assert o.submitted_at is not None
+            if (
+                calendar.add_working_days(o.submitted_at.date(), behaviour.acceptance_delay)
+                < before
+            ):
+                accept(
+                    session,
+                    o,
+                    at=_at(
+                        calendar.add_working_days(o.submitted_at.date(), behaviour.acceptance_delay)
+                    ),
+                    actor="mô phỏng: cơ quan thường trực",
+                )
+                accepted += 1
+            continue
+        key = f"{campaign.slug}/{o.milestone.code}/{o.unit.code}/{o.occurrence}/c{o.cycle}"
+        day = behaviour.submission_day(key, o.chase_due, calendar)
+        if day is not None and max(day, o.opened_on) < before:
+            submit(session, o, at=_at(max(day, o.opened_on)), actor=f"mô phỏng: {o.unit.code}")
+            submitted += 1
+    return submitted, accepted
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, SUBMISSION_TIME, TIMEZONE)

@@ -1,0 +1,1 @@
+"""Email: what a notification says (content), how it looks (templates), how it leaves (SMTP)."""

@@ -1,0 +1,67 @@
+"""What one email says, as plain data: the contract between the sweep and the templates.
+
+The sweep (models.services) builds EmailContent from the database; notifications.render turns
+it into subject, text, HTML and .ics attachments. Nothing here touches a database or a network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+Step = Literal["reminder", "due", "escalation"]
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    """The plan a deadline comes from, as an email cites it."""
+
+    title: str
+    issuer_name: str
+    number: str | None
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """One obligation of one unit that this email is about."""
+
+    notification_key: str
+    step: Step
+    level: int  # reminder: working days before the due date; escalation: 1, 2, 3
+    plan: PlanRef
+    clause: str | None
+    phrase: str | None  # the original Vietnamese deadline words
+    quote: str | None  # the sentence of the plan they come from
+    milestone_title: str  # what is owed
+    occurrence_label: str  # "" for a one-off, else "năm 2024", "quý I/2024"...
+    unit_code: str  # the unit that owes it
+    unit_name: str
+    owed_to: str  # the recipient of the submission (Sở Nội vụ...)
+    due: dt.date  # as the plan writes it
+    effective_due: dt.date  # moved off days off (BLDS art. 148)
+    working_days_left: int  # negative: working days overdue
+    uid: str  # stable id of the deadline, for the .ics
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    """One email to one recipient on one day: a digest of one or more items."""
+
+    key: str  # the email's idempotency key; the Message-ID derives from it
+    day: dt.date  # the (possibly simulated) day of sending
+    recipient_name: str
+    recipient_email: str
+    recipient_unit: str
+    sender_name: str  # the standing body that chases (Sở Nội vụ tỉnh Quảng Bình)
+    items: tuple[DeadlineItem, ...]
+
+    @property
+    def kind(self) -> Step:
+        """The most serious step among the items: escalation > due > reminder."""
+        steps = {i.step for i in self.items}
+        for step in ("escalation", "due", "reminder"):
+            if step in steps:
+                return step
+        return "reminder"

@@ -1,0 +1,84 @@
+"""A minimal iCalendar (RFC 5545) writer for one all-day deadline.
+
+Written by hand rather than with a dependency: an email needs one VEVENT, and the few rules
+that matter (TEXT escaping, folding at 75 octets, CRLF) fit on a page. The output is a pure
+function of its inputs, so the same email built twice carries the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from models.clock import TIMEZONE
+
+PRODID = "-//tdkt-flow//VI"
+UID_DOMAIN = "tdkt-flow"
+CRLF = "\r\n"
+_LINE_OCTETS = 75
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value: backslash, semicolon, comma and newlines (RFC 5545 §3.3.11)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = value.replace("\n", "\\n")
+    return _CONTROL.sub(" ", value)  # other controls are not allowed in TEXT
+
+
+def fold(line: str) -> str:
+    """Fold a content line so no physical line exceeds 75 octets, never splitting a character."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    limit = _LINE_OCTETS
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            pieces.append("".join(current))
+            current, size, limit = [], 0, _LINE_OCTETS - 1  # the leading space counts
+        current.append(char)
+        size += width
+    pieces.append("".join(current))
+    return (CRLF + " ").join(pieces)
+
+
+def stamp(day: dt.date) -> str:
+    """DTSTAMP for an email of `day`: 07:00 Vietnam time in UTC, never the wall clock."""
+    moment = dt.datetime.combine(day, dt.time(7, 0), TIMEZONE).astimezone(dt.UTC)
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def all_day_event(*, uid: str, day: dt.date, on: dt.date, summary: str, description: str) -> bytes:
+    """One VCALENDAR holding one all-day VEVENT on `on`, encoded as UTF-8 with CRLF endings."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{escape_text(uid)}@{UID_DOMAIN}",
+        f"DTSTAMP:{stamp(day)}",
+        f"DTSTART;VALUE=DATE:{on:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{on + dt.timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"DESCRIPTION:{escape_text(description)}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "".join(fold(line) + CRLF for line in lines).encode("utf-8")
+
+
+def slugify(text: str, max_length: int = 50) -> str:
+    """ASCII file-name slug of Vietnamese text: "Gửi kế hoạch" -> "gui-ke-hoach"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:max_length]
+    return slug.strip("-") or "han"

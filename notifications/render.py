@@ -1,0 +1,225 @@
+"""Turn EmailContent into what a reader sees: subject, plain text, HTML and .ics attachments.
+
+The wording lives in templates/; this module computes everything a template would otherwise
+have to reason about (dates as dd/mm/yyyy, "còn N ngày làm việc", sort orders), so templates
+only lay text out. Data is only ever passed as template variables, never compiled, so "{{ }}"
+in a unit name stays literal; the HTML template autoescapes, so "<script>" stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from models.text import vn_date, vn_weekday
+from notifications import ics
+from notifications.content import DeadlineItem, EmailContent, PlanRef, Step
+
+SUBJECT_MAX = 200
+ICS_CONTENT_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
+PREFIX: dict[Step, str] = {
+    "reminder": "[Nhắc hạn]",
+    "due": "[Đến hạn hôm nay]",
+    "escalation": "[Quá hạn]",
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[Attachment, ...]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One DeadlineItem as the templates print it: every field already a display string."""
+
+    step: Step
+    what: str
+    unit_name: str
+    owed_to: str
+    due: str
+    due_weekday: str
+    effective_due: str
+    effective_weekday: str
+    moved: bool  # the plan's date is a day off, so the deadline moved (BLDS 2015 art. 148)
+    status: str
+    overdue_days: int
+    plan: str  # "Kế hoạch số 1837/KH-UBND ngày 04/10/2022 của Ủy ban nhân dân tỉnh Quảng Bình"
+    plan_title: str
+    clause: str  # "Mục IV.1" or ""
+    phrase: str
+    quote: str
+
+
+def one_line(value: str) -> str:
+    """Collapse every run of whitespace, CR and LF included, into one space."""
+    return " ".join(value.split())
+
+
+def shorten(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def plan_citation(plan: PlanRef) -> str:
+    number = f"số {one_line(plan.number)}" if plan.number else "(không số)"
+    date = f" ngày {vn_date(plan.date)}" if plan.date else ""
+    return f"Kế hoạch {number}{date} của {one_line(plan.issuer_name)}"
+
+
+def status_phrase(item: DeadlineItem, day: dt.date) -> str:
+    """Where the deadline stands on `day`, counted in working days."""
+    left = item.working_days_left
+    if left > 0:
+        return f"còn {left} ngày làm việc"
+    if left < 0:
+        return f"đã quá hạn {-left} ngày làm việc"
+    if day > item.effective_due:
+        return "đã hết hạn"
+    if day == item.effective_due:
+        return "hạn là hôm nay"
+    return "hạn là ngày làm việc kế tiếp"
+
+
+def view(item: DeadlineItem, day: dt.date) -> ItemView:
+    what = one_line(f"{item.milestone_title} {item.occurrence_label}")
+    return ItemView(
+        step=item.step,
+        what=what,
+        unit_name=one_line(item.unit_name),
+        owed_to=one_line(item.owed_to),
+        due=vn_date(item.due),
+        due_weekday=vn_weekday(item.due),
+        effective_due=vn_date(item.effective_due),
+        effective_weekday=vn_weekday(item.effective_due),
+        moved=item.effective_due != item.due,
+        status=status_phrase(item, day),
+        overdue_days=max(-item.working_days_left, 0),
+        plan=plan_citation(item.plan),
+        plan_title=one_line(item.plan.title),
+        clause=f"Mục {one_line(item.clause)}" if item.clause else "",
+        phrase=one_line(item.phrase or ""),
+        quote=one_line(item.quote or ""),
+    )
+
+
+def _basis(views: list[ItemView]) -> list[ItemView]:
+    """The distinct deadlines behind an escalation table, each cited once."""
+    seen: dict[tuple[str, ...], ItemView] = {}
+    for v in views:
+        key = (v.plan, v.plan_title, v.clause, v.phrase, v.quote, v.what, v.owed_to, v.due)
+        seen.setdefault(key, v)
+    return list(seen.values())
+
+
+def subject(content: EmailContent) -> str:
+    """One header line of at most SUBJECT_MAX characters; the deadline and status survive."""
+    kind = content.kind
+    prefix = PREFIX[kind]
+    sender = one_line(content.sender_name)
+    items = content.items
+    if len(items) == 1:
+        v = view(items[0], content.day)
+        head = f"{v.unit_name}: {v.what}" if kind == "escalation" else v.what
+        tail = f" — hạn {v.effective_due} ({v.status})"
+        head = shorten(head, SUBJECT_MAX - len(prefix) - 1 - len(tail))
+        return f"{prefix} {head}{tail}"
+    if kind == "escalation":
+        overdue = [i for i in items if i.step == "escalation"]
+        units = len({i.unit_code for i in overdue})
+        summary = f"{len(overdue)} việc quá hạn của {units} đơn vị"
+        if len(overdue) < len(items):
+            summary += f", {len(items) - len(overdue)} việc khác"
+    else:
+        summary = f"{len(items)} việc đến hạn"
+    return shorten(f"{prefix} {summary} — {sender}", SUBJECT_MAX)
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one template environment, built on first use."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def attachments(content: EmailContent) -> tuple[Attachment, ...]:
+    """One .ics per distinct deadline uid, so a reader can put each deadline in a calendar."""
+    firsts: dict[str, DeadlineItem] = {}
+    for item in content.items:
+        firsts.setdefault(item.uid, item)
+    result: list[Attachment] = []
+    names: set[str] = set()
+    for item in sorted(firsts.values(), key=lambda i: (i.effective_due, i.uid)):
+        v = view(item, content.day)
+        lines = [v.plan, v.plan_title]
+        if v.clause or v.phrase:
+            lines.append(" ".join(filter(None, [v.clause, f"“{v.phrase}”" if v.phrase else ""])))
+        lines.append(f"Đơn vị thực hiện: {v.unit_name}; gửi đến: {v.owed_to}")
+        if v.moved:
+            lines.append(
+                f"Hạn ghi trong kế hoạch: {v.due} (ngày nghỉ, lùi theo Điều 148 BLDS 2015)"
+            )
+        data = ics.all_day_event(
+            uid=item.uid,
+            day=content.day,
+            on=item.effective_due,
+            summary=f"Hạn: {v.what}",
+            description="\n".join(lines),
+        )
+        base = f"han-{ics.slugify(v.what)}-{item.effective_due:%Y%m%d}"
+        name, n = base, 1
+        while name in names:
+            n += 1
+            name = f"{base}-{n}"
+        names.add(name)
+        result.append(Attachment(f"{name}.ics", ICS_CONTENT_TYPE, data))
+    return tuple(result)
+
+
+def render(content: EmailContent) -> Rendered:
+    views = [view(i, content.day) for i in content.items]
+    order = sorted(
+        range(len(views)), key=lambda k: (content.items[k].effective_due, views[k].unit_name)
+    )
+    overdue = sorted(
+        (v for v in views if v.step == "escalation"),
+        key=lambda v: (-v.overdue_days, v.effective_due, v.unit_name),
+    )
+    context = {
+        "kind": content.kind,
+        "today": vn_date(content.day),
+        "today_weekday": vn_weekday(content.day),
+        "recipient_name": one_line(content.recipient_name),
+        "recipient_unit": one_line(content.recipient_unit),
+        "sender_name": one_line(content.sender_name),
+        "overdue": overdue,
+        "basis": _basis(overdue),
+        "items": [views[k] for k in order if views[k].step != "escalation"],
+        "level": max((i.level for i in content.items if i.step == "escalation"), default=0),
+    }
+    env = environment()
+    return Rendered(
+        subject=subject(content),
+        text=env.get_template("email.txt").render(context),
+        html=env.get_template("email.html").render(context),
+        attachments=attachments(content),
+    )

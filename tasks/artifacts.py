@@ -1,0 +1,95 @@
+"""Keyed Prefect artifacts per campaign: what a coordinator reads on the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import task
+from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
+from sqlalchemy import select
+
+from models.calendar import default_calendar
+from models.db import unit_of_work
+from models.orm import Campaign
+from models.services.reporting import CampaignStatus, campaign_status
+from models.text import vn_date
+from models.vocabulary import ObligationStatus
+
+STATUS_COLUMNS = [s for s in ObligationStatus]
+
+
+@task(name="publish-artifacts", task_run_name="báo cáo {campaign} {as_of:%d/%m/%Y}")
+async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus:
+    """Table of milestones by status, markdown of overdue units and of email delivery."""
+    with unit_of_work() as session:
+        row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
+        if row is None:
+            raise ValueError(f"không có kế hoạch {campaign}")
+        status = campaign_status(session, row, default_calendar(), as_of=as_of.date())
+    key = "tdkt-" + campaign
+    await acreate_table_artifact(
+        key=f"{key}-obligations",
+        table=[
+            {
+                "Mốc": r.title[:80],
+                "Kỳ": r.occurrence or "—",
+                "Hạn": vn_date(r.due),
+                **{s.label: r.counts.get(s.value, 0) for s in STATUS_COLUMNS},
+            }
+            for r in status.milestones
+        ],
+        description=f"Nghĩa vụ theo mốc — {status.title} — ngày {vn_date(as_of.date())}",
+    )
+    await acreate_markdown_artifact(
+        key=f"{key}-overdue", markdown=overdue_markdown(status), description="Đơn vị quá hạn"
+    )
+    await acreate_markdown_artifact(
+        key=f"{key}-emails", markdown=emails_markdown(status), description="Thư đã gửi và thư lỗi"
+    )
+    return status
+
+
+def overdue_markdown(status: CampaignStatus, limit: int = 50) -> str:
+    lines = [
+        f"# Đơn vị quá hạn — {vn_date(status.as_of)}",
+        "",
+        f"**{len(status.overdue)}** nghĩa vụ đang quá hạn.",
+        "",
+    ]
+    if status.overdue:
+        lines += [
+            "| Đơn vị | Việc | Kỳ | Hạn | Quá hạn (ngày làm việc) |",
+            "|---|---|---|---|---:|",
+        ]
+        for r in status.overdue[:limit]:
+            lines.append(
+                f"| {_cell(r.unit_name)} | {_cell(r.milestone)} | {r.occurrence or '—'} "
+                f"| {vn_date(r.due)} | {r.working_days_overdue} |"
+            )
+        if len(status.overdue) > limit:
+            lines.append(f"\n… và {len(status.overdue) - limit} nghĩa vụ khác.")
+    return "\n".join(lines)
+
+
+def emails_markdown(status: CampaignStatus) -> str:
+    e = status.emails
+    lines = [
+        f"# Thư điện tử — {vn_date(status.as_of)}",
+        "",
+        f"- Đã gửi: **{e.get('sent', 0)}**",
+        f"- Chờ gửi / đang gửi: {e.get('pending', 0) + e.get('sending', 0)}",
+        f"- Lỗi vĩnh viễn (cần xử lý): **{e.get('failed', 0)}**",
+        "",
+    ]
+    if status.failed:
+        lines += ["| Người nhận | Tiêu đề | Mã SMTP | Lỗi |", "|---|---|---|---|"]
+        lines += [
+            f"| {_cell(f.recipient)} | {_cell(f.subject)} | {f.code or ''} "
+            f"| {_cell(f.error or '')} |"
+            for f in status.failed
+        ]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

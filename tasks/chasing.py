@@ -1,0 +1,94 @@
+"""Preparing one day of chasing for one campaign, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from prefect import task
+from sqlalchemy import select
+
+from models.calendar import default_calendar
+from models.db import unit_of_work
+from models.orm import Campaign
+from models.services.chase import plan_notifications
+from models.services.obligations import Directory, mark_overdue, open_obligations
+
+OPENING_HORIZON = dt.timedelta(days=45)
+"""Obligations open this far ahead of their first reminder, so directory changes still count."""
+
+
+@dataclass(frozen=True)
+class DayResult:
+    campaign: str
+    opened: int
+    overdue: int
+    notifications: int
+    emails: int
+    without_recipient: list[str] = field(default_factory=list)
+
+
+def active_campaigns(as_of: dt.datetime) -> list[str]:
+    """Campaigns whose period (plus the year after, for late final reviews) includes as_of."""
+    with unit_of_work() as session:
+        return list(
+            session.scalars(
+                select(Campaign.slug)
+                .where(Campaign.period_start <= as_of.year, Campaign.period_end + 1 >= as_of.year)
+                .order_by(Campaign.slug)
+            )
+        )
+
+
+@task(
+    name="prepare-day",
+    task_run_name="chuẩn bị {campaign} {as_of:%d/%m/%Y}",
+    retries=2,
+    retry_delay_seconds=5,
+)
+def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
+    """Open due obligations, mark the late ones, and write today's notifications and emails.
+
+    One transaction: a failure leaves the outbox as it was, and a retry (or a second sweep)
+    finds the rows already there and adds nothing.
+    """
+    calendar = default_calendar()
+    with unit_of_work() as session:
+        row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
+        if row is None:
+            raise ValueError(f"không có kế hoạch {campaign}")
+        opened = open_obligations(
+            session,
+            row,
+            calendar,
+            until=as_of.date() + OPENING_HORIZON,
+            at=as_of,
+            directory=Directory(session),
+        )
+        overdue = mark_overdue(session, row, at=as_of)
+        day = plan_notifications(session, row, calendar, at=as_of)
+    return DayResult(
+        campaign, opened.obligations, overdue, day.notifications, day.emails, day.without_recipient
+    )
+
+
+@task(name="open-year", task_run_name="mở nghĩa vụ năm {year}")
+def open_year(year: int, as_of: dt.datetime) -> dict[str, int]:
+    """Open every obligation of a year for every campaign, so the dashboard shows the year."""
+    calendar = default_calendar()
+    opened: dict[str, int] = {}
+    with unit_of_work() as session:
+        directory = Directory(session)
+        for campaign in session.scalars(
+            select(Campaign).where(Campaign.period_start <= year, Campaign.period_end >= year)
+        ):
+            result = open_obligations(
+                session,
+                campaign,
+                calendar,
+                until=dt.date(year, 12, 31),
+                at=as_of,
+                directory=directory,
+            )
+            opened[campaign.slug] = result.obligations
+    return opened
