@@ -19,6 +19,7 @@ def prefect_home(data_dir: Path) -> Path:
 def configure_prefect(data_dir: Path) -> None:
     """Keep Prefect's state with the project's data and quiet; set before importing prefect."""
     os.environ.setdefault("PREFECT_HOME", str(prefect_home(data_dir)))
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -39,6 +40,7 @@ class LocalPrefectServer:
         return f"{self.url}/api"
 
     def start(self, timeout: float = 120) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir / "prefect-server.log", "ab")  # noqa: SIM115 (kept open)
         env = {
             **os.environ,

@@ -113,14 +113,14 @@ def test_plan_show_flags_milestones_awaiting_a_date(data_dir: Path) -> None:
     assert run.returncode == 0 and "chưa có thời hạn" in run.stdout
 
 
-def test_demo_loads_and_shows_the_plan_from_the_database(data_dir: Path) -> None:
-    run = tdkt("demo", data_dir=data_dir)
+def test_plan_load_then_show_from_the_database(data_dir: Path) -> None:
+    run = tdkt("plan", "load", str(QB_PLAN), data_dir=data_dir)
     assert run.returncode == 0, run.stderr
-    assert "31/10/2022" in run.stdout and "11/06/2025" in run.stdout
-    again = tdkt("demo", data_dir=data_dir)
-    assert "đã có sẵn" in again.stdout
+    assert "Đã nạp" in run.stdout
+    again = tdkt("plan", "load", str(QB_PLAN), data_dir=data_dir)
+    assert "không có gì thay đổi" in again.stdout
     shown = tdkt("plan", "show", "quang-binh-2021-2025", data_dir=data_dir)
-    assert "Quý III năm 2023" in shown.stdout
+    assert "Quý III năm 2023" in shown.stdout and "31/10/2022" in shown.stdout
 
 
 def test_plan_instantiate(tmp_path: Path, data_dir: Path) -> None:

@@ -143,7 +143,7 @@ def list_(
             query = query.where(Obligation.status == status)
         if unit:
             query = query.where(Unit.code == unit)
-        rows = session.execute(query).tuples().all()
+        rows = session.execute(query).all()
         table = Table(title=f"Nghĩa vụ — {campaign}", title_justify="left")
         for column in ("Mốc", "Kỳ", "Đơn vị", "Hạn", "Trạng thái"):
             table.add_column(column)

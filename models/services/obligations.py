@@ -98,13 +98,14 @@ def open_obligations(
     """
     plan = plan_of(campaign)
     directory = directory or Directory(session)
-    existing = set(
-        session.execute(
+    existing: set[tuple[int, int, str]] = {
+        (m, u, o)
+        for m, u, o in session.execute(
             select(Obligation.milestone_id, Obligation.unit_id, Obligation.occurrence).where(
                 Obligation.campaign_id == campaign.id
             )
-        ).tuples()
-    )
+        )
+    }
     by_code = {m.code: m for m in campaign.milestones}
     opened = awaiting = 0
     for milestone in plan.milestones:
@@ -162,6 +163,7 @@ def mark_overdue(session: Session, campaign: Campaign, *, at: dt.datetime) -> in
             at=at,
             actor="system:sweep",
             reason=f"quá hạn {obligation.chase_due:%d/%m/%Y}",
+            keep_note=True,
         )
     return len(late)
 
@@ -238,12 +240,15 @@ def _set_status(
     at: dt.datetime,
     actor: str,
     reason: str | None,
+    keep_note: bool = False,
 ) -> None:
+    """Change status if the process allows it; the reason goes to the audit log, and, when a
+    person gave it, onto the obligation as its note."""
     current = obligation.status
     check_transition(current, target)
     obligation.status = target
     obligation.status_changed_at = at
-    if reason:
+    if reason and not keep_note:
         obligation.note = reason
     record(
         session,

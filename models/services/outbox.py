@@ -53,7 +53,7 @@ def claim(
         select(Email.id, Email.recipient_email, Email.mime)
         .where(Email.id.in_(ids))
         .order_by(Email.earliest_due, Email.id)
-    ).tuples()
+    )
     return [Outgoing(email_id, sender, (recipient,), mime) for email_id, recipient, mime in rows]
 
 

@@ -97,9 +97,7 @@ def campaign_status(
             select(Email.status, func.count())
             .where(Email.campaign_id == campaign.id)
             .group_by(Email.status)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     failed = [
         FailedEmail(e.recipient_email, e.subject, e.smtp_code, e.last_error)
@@ -124,24 +122,20 @@ def replay_summary(
     emails = session.scalars(
         select(Email).where(Email.campaign_id == campaign.id, Email.day >= start, Email.day <= end)
     ).all()
-    notes = (
-        session.execute(
-            select(
-                Notification.step,
-                Notification.email_id,
-                Obligation.milestone_id,
-                Obligation.occurrence,
-            )
-            .join(Notification.obligation)
-            .where(
-                Obligation.campaign_id == campaign.id,
-                Notification.day >= start,
-                Notification.day <= end,
-            )
+    notes = session.execute(
+        select(
+            Notification.step,
+            Notification.email_id,
+            Obligation.milestone_id,
+            Obligation.occurrence,
         )
-        .tuples()
-        .all()
-    )
+        .join(Notification.obligation)
+        .where(
+            Obligation.campaign_id == campaign.id,
+            Notification.day >= start,
+            Notification.day <= end,
+        )
+    ).all()
     obligations = session.scalars(
         select(Obligation)
         .where(Obligation.campaign_id == campaign.id)

@@ -1,0 +1,145 @@
+"""The Prefect shell: deployments' schedules, a real flow run, and the full Quảng Bình replay.
+
+One session-scoped prefect_test_harness (a temporary local server) serves every test here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.calendar import default_calendar
+from models.clock import now
+from models.db import unit_of_work
+from notifications.mailbox import LocalMailbox
+from tests.chase_helpers import load_small, morning
+from tests.conftest import QB_DIRECTORY, QB_PLAN
+
+pytestmark = pytest.mark.prefect
+D = dt.date
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalMailbox]:
+    with LocalMailbox(tmp_path / "mail") as box:
+        monkeypatch.setenv("TDKT_SMTP_HOST", box.host)
+        monkeypatch.setenv("TDKT_SMTP_PORT", str(box.port))
+        yield box
+
+
+def test_deployment_schedules_read_back_from_the_api(prefect_server: None) -> None:
+    from prefect.client.orchestration import get_client
+
+    from deployments.schedules import SCHEDULES, build_deployments
+
+    built = build_deployments()
+
+    async def apply_and_read() -> dict[str, Any]:
+        found = {}
+        for deployment in built:
+            await deployment.apply()
+        async with get_client() as client:
+            for deployment in built:
+                name = f"{deployment.flow_name}/{deployment.name}"
+                read = await client.read_deployment_by_name(name)
+                found[deployment.name] = read
+        return found
+
+    deployments = asyncio.run(apply_and_read())
+    assert set(deployments) == set(SCHEDULES)
+    for name, read in deployments.items():
+        (schedule,) = read.schedules
+        assert schedule.schedule.cron == SCHEDULES[name]
+        assert schedule.schedule.timezone == "Asia/Ho_Chi_Minh"
+    assert deployments["midterm-review"].parameters == {"review": "midterm"}
+
+
+def test_one_sweep_flow_run_against_a_real_smtp_server(
+    prefect_server: None, mailbox: LocalMailbox
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.daily_sweep import daily_sweep
+
+    load_small()
+    days, sent = asyncio.run(daily_sweep(as_of=morning(D(2023, 2, 23))))
+    assert [d.campaign for d in days] == ["small-2023-2024"]
+    assert (days[0].opened, days[0].notifications, sent.sent) == (2, 2, 2)
+    assert mailbox.received == 2
+
+    async def artifact_keys() -> set[str]:
+        from prefect.client.schemas.filters import ArtifactFilter, FlowRunFilter, TaskRunFilter
+        from prefect.client.schemas.sorting import ArtifactSort
+
+        async with get_client() as client:
+            # Every filter given explicitly: this server refuses null ones.
+            artifacts = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(),
+                flow_run_filter=FlowRunFilter(),
+                task_run_filter=TaskRunFilter(),
+                limit=200,
+                sort=ArtifactSort.KEY_ASC,
+            )
+            return {a.key for a in artifacts if a.key}
+
+    assert {
+        "tdkt-small-2023-2024-obligations",
+        "tdkt-small-2023-2024-overdue",
+        "tdkt-small-2023-2024-emails",
+    } <= asyncio.run(artifact_keys())
+    again_days, again = asyncio.run(daily_sweep(as_of=morning(D(2023, 2, 23))))
+    assert (again_days[0].notifications, again.sent, mailbox.received) == (0, 0, 2)
+
+
+def test_quang_binh_replay_from_plan_deadline_to_final_review(
+    prefect_server: None, mailbox: LocalMailbox
+) -> None:
+    from flows.replay import replay
+    from models.orm import Campaign
+    from models.services.directory import import_directory_file
+    from models.services.plans import load_plan_file
+    from models.services.reporting import replay_summary
+    from models.simulation import UnitBehaviour
+
+    start, end = D(2022, 10, 4), D(2025, 6, 30)
+    with unit_of_work() as session:
+        import_directory_file(session, QB_DIRECTORY, at=now(), actor="test")
+        load_plan_file(session, QB_PLAN, default_calendar(), at=now(), actor="test")
+    asyncio.run(replay("quang-binh-2021-2025", start, end, UnitBehaviour()))
+    received = mailbox.received
+
+    from sqlalchemy import select
+
+    with unit_of_work() as session:
+        campaign = session.scalars(select(Campaign)).one()
+        summary = replay_summary(session, campaign, default_calendar(), start=start, end=end)
+    assert summary["emails"]["total"] == received > 0
+    assert summary["emails"]["on_days_off"] == []
+    rows = {(t["milestone"], t["occurrence"]): t for t in summary["timeline"]}
+    for key in [
+        ("unit-plan", "once"),
+        ("unit-midterm", "once"),
+        ("province-midterm", "once"),
+        ("unit-final", "once"),
+        ("province-final", "once"),
+    ]:
+        assert rows[key]["reminders"] > 0, key
+    for key in [("unit-plan", "once"), ("unit-midterm", "once"), ("unit-final", "once")]:
+        assert rows[key]["escalations"] > 0, key  # the late units were escalated
+    assert rows[("unit-plan", "once")]["due"] == "2022-10-31"
+
+    asyncio.run(replay("quang-binh-2021-2025", start, end, UnitBehaviour()))
+    assert mailbox.received == received  # a second run over the same database adds no email
