@@ -28,34 +28,24 @@ SCHEDULES: dict[str, str] = {
 }
 
 
+DEPLOYMENTS: list[tuple[Any, str, dict[str, Any], str]] = [
+    (daily_sweep, "daily-sweep", {}, "Nhắc hạn, đôn đốc và báo cáo hằng ngày"),
+    (yearly_cycle, "yearly-cycle", {}, "Mở nghĩa vụ của năm mới"),
+    (collect_review_reports, "midterm-review", {"review": "midterm"}, "Thu báo cáo sơ kết"),
+    (collect_review_reports, "final-review", {"review": "final"}, "Thu báo cáo tổng kết"),
+]
+
+
 def build_deployments() -> list[Any]:
-    """RunnerDeployments for `serve`; each says when it runs and why."""
+    """RunnerDeployments for `serve`; at most one run of each at a time."""
     return [
-        daily_sweep.to_deployment(
-            name="daily-sweep",
-            schedule=Cron(SCHEDULES["daily-sweep"], timezone=TIMEZONE),
-            description="Nhắc hạn, đôn đốc và báo cáo hằng ngày",
+        flow.to_deployment(
+            name=name,
+            parameters=parameters,
+            schedule=Cron(SCHEDULES[name], timezone=TIMEZONE),
+            description=description,
             tags=["tdkt"],
             concurrency_limit=1,
-        ),
-        yearly_cycle.to_deployment(
-            name="yearly-cycle",
-            schedule=Cron(SCHEDULES["yearly-cycle"], timezone=TIMEZONE),
-            description="Mở nghĩa vụ của năm mới",
-            tags=["tdkt"],
-        ),
-        collect_review_reports.to_deployment(
-            name="midterm-review",
-            parameters={"review": "midterm"},
-            schedule=Cron(SCHEDULES["midterm-review"], timezone=TIMEZONE),
-            description="Thu báo cáo sơ kết",
-            tags=["tdkt"],
-        ),
-        collect_review_reports.to_deployment(
-            name="final-review",
-            parameters={"review": "final"},
-            schedule=Cron(SCHEDULES["final-review"], timezone=TIMEZONE),
-            description="Thu báo cáo tổng kết",
-            tags=["tdkt"],
-        ),
+        )
+        for flow, name, parameters, description in DEPLOYMENTS
     ]

@@ -150,3 +150,32 @@ def test_directory_import_refuses_bad_email(tmp_path: Path, data_dir: Path, bad_
     )
     run = tdkt("directory", "import", str(path), data_dir=data_dir)
     assert run.returncode == 2 and f"{path}:2" in run.stderr and "email" in run.stderr
+
+
+def test_submit_accept_and_return_from_the_command_line(data_dir: Path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from models.calendar import default_calendar
+    from models.db import unit_of_work
+    from models.orm import Campaign
+    from models.services.obligations import open_obligations
+    from tests.chase_helpers import load_small, morning
+
+    load_small()
+    with unit_of_work() as session:
+        campaign = session.scalars(select(Campaign)).one()
+        open_obligations(session, campaign, default_calendar(), until=dt.date(2023, 12, 31),
+                         at=morning(dt.date(2023, 2, 1)))
+    listed = tdkt("obligations", "small-2023-2024", data_dir=data_dir)
+    assert "T.A" in listed.stdout and "Chưa nộp" in listed.stdout
+    ok = tdkt("submit", "small-2023-2024", "report", "T.A", data_dir=data_dir)
+    assert ok.returncode == 0 and "Đã ghi nhận" in ok.stdout
+    returned = tdkt("return", "small-2023-2024", "report", "T.A", "--reason", "Thiếu phụ lục",
+                    data_dir=data_dir)
+    assert returned.returncode == 0 and "hạn nộp lại" in returned.stdout
+    refused = tdkt("accept", "small-2023-2024", "report", "T.A", data_dir=data_dir)
+    assert refused.returncode == 2 and "không thể chuyển" in refused.stderr
+    missing = tdkt("submit", "small-2023-2024", "report", "T.X", data_dir=data_dir)
+    assert missing.returncode == 2 and "không có nghĩa vụ" in missing.stderr

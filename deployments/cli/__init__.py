@@ -10,6 +10,7 @@ from rich.console import Console
 from deployments.cli import calendar as calendar_cmd
 from deployments.cli import database, demo, directory, obligations, plan, replay
 from models.phrases import PhraseError
+from models.policy import IllegalTransition
 from models.source import InputErrors
 
 app = typer.Typer(
@@ -52,7 +53,7 @@ def main() -> None:
         for error in exc.errors:
             err.print(f"  [red]•[/] {error}", highlight=False, markup=False)
         sys.exit(2)
-    except PhraseError as exc:
+    except (PhraseError, IllegalTransition) as exc:
         err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False)
         sys.exit(2)
     except typer.Exit as exc:

@@ -6,7 +6,8 @@ or returns it with a reason, which reopens it and restarts its reminders.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -19,28 +20,43 @@ from models.phrases import occurrence_label
 from models.source import InputError, InputErrors
 from models.text import vn_date
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from models.orm import Obligation
+
 Campaign_ = Annotated[str, typer.Argument(help="Id của kế hoạch, ví dụ quang-binh-2021-2025")]
 Milestone_ = Annotated[str, typer.Argument(help="Id của mốc, ví dụ unit-plan")]
 Unit_ = Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ QB.SYT")]
 Occurrence_ = Annotated[str, typer.Option(help="Kỳ: once, 2024, 2024-Q1, 2024-03")]
 
 
-def _find(session, campaign: str, milestone: str, unit: str, occurrence: str):  # type: ignore[no-untyped-def]
+def _change(
+    campaign: str,
+    milestone: str,
+    unit: str,
+    occurrence: str,
+    change: Callable[[Session, Obligation], None],
+) -> Obligation:
+    """Find one obligation and change it, in one transaction with its audit entry."""
+    from models.db import unit_of_work
     from models.services.obligations import find_obligation
 
-    found = find_obligation(session, campaign, milestone, unit, occurrence)
-    if found is None:
-        raise InputErrors(
-            [
-                InputError(
-                    f"{campaign}/{milestone}/{unit}/{occurrence}",
-                    None,
-                    "",
-                    "không có nghĩa vụ này (kiểm tra bằng tdkt obligations)",
-                )
-            ]
-        )
-    return found
+    with unit_of_work() as session:
+        found = find_obligation(session, campaign, milestone, unit, occurrence)
+        if found is None:
+            raise InputErrors(
+                [
+                    InputError(
+                        f"{campaign}/{milestone}/{unit}/{occurrence}",
+                        None,
+                        "",
+                        "không có nghĩa vụ này (kiểm tra bằng tdkt obligations)",
+                    )
+                ]
+            )
+        change(session, found)
+        return found
 
 
 def submit(
@@ -51,17 +67,15 @@ def submit(
     note: Annotated[str | None, typer.Option(help="Ghi chú")] = None,
 ) -> None:
     """Đơn vị đánh dấu đã nộp: chuỗi nhắc hạn dừng ngay."""
-    from models.db import unit_of_work
-    from models.services import obligations
+    from models.services import obligations as service
 
-    with unit_of_work() as session:
-        obligations.submit(
-            session,
-            _find(session, campaign, milestone, unit, occurrence),
-            at=now(),
-            actor=actor(),
-            note=note,
-        )
+    _change(
+        campaign,
+        milestone,
+        unit,
+        occurrence,
+        lambda s, o: service.submit(s, o, at=now(), actor=actor(), note=note),
+    )
     console.print(f"[green]Đã ghi nhận[/] {unit} đã nộp '{milestone}'.")
 
 
@@ -69,13 +83,15 @@ def accept(
     campaign: Campaign_, milestone: Milestone_, unit: Unit_, occurrence: Occurrence_ = "once"
 ) -> None:
     """Cơ quan thường trực tiếp nhận hồ sơ đã nộp."""
-    from models.db import unit_of_work
-    from models.services import obligations
+    from models.services import obligations as service
 
-    with unit_of_work() as session:
-        obligations.accept(
-            session, _find(session, campaign, milestone, unit, occurrence), at=now(), actor=actor()
-        )
+    _change(
+        campaign,
+        milestone,
+        unit,
+        occurrence,
+        lambda s, o: service.accept(s, o, at=now(), actor=actor()),
+    )
     console.print(f"[green]Đã tiếp nhận[/] hồ sơ của {unit}.")
 
 
@@ -87,16 +103,20 @@ def return_(
     occurrence: Occurrence_ = "once",
 ) -> None:
     """Trả lại hồ sơ kèm lý do: nghĩa vụ mở lại và chuỗi nhắc hạn bắt đầu lại."""
-    from models.db import unit_of_work
-    from models.services import obligations
+    from models.services import obligations as service
 
-    with unit_of_work() as session:
-        found = _find(session, campaign, milestone, unit, occurrence)
-        obligations.return_(
-            session, found, default_calendar(), at=now(), actor=actor(), reason=reason
-        )
-        due = found.chase_due
-    console.print(f"[yellow]Đã trả lại[/] hồ sơ của {unit}; hạn nộp lại {vn_date(due)}.")
+    found = _change(
+        campaign,
+        milestone,
+        unit,
+        occurrence,
+        lambda s, o: service.return_(
+            s, o, default_calendar(), at=now(), actor=actor(), reason=reason
+        ),
+    )
+    console.print(
+        f"[yellow]Đã trả lại[/] hồ sơ của {unit}; hạn nộp lại {vn_date(found.chase_due)}."
+    )
 
 
 def waive(
@@ -107,17 +127,15 @@ def waive(
     occurrence: Occurrence_ = "once",
 ) -> None:
     """Miễn nghĩa vụ cho đơn vị (ví dụ đơn vị đã sáp nhập): không nhắc nữa."""
-    from models.db import unit_of_work
-    from models.services import obligations
+    from models.services import obligations as service
 
-    with unit_of_work() as session:
-        obligations.waive(
-            session,
-            _find(session, campaign, milestone, unit, occurrence),
-            at=now(),
-            actor=actor(),
-            reason=reason,
-        )
+    _change(
+        campaign,
+        milestone,
+        unit,
+        occurrence,
+        lambda s, o: service.waive(s, o, at=now(), actor=actor(), reason=reason),
+    )
     console.print(f"Đã miễn nghĩa vụ '{milestone}' cho {unit}.")
 
 
