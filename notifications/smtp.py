@@ -93,6 +93,13 @@ async def settings_from_secret_block(name: str) -> SmtpSettings:
     return SmtpSettings.model_validate(value)
 
 
+
+async def configured_settings() -> SmtpSettings:
+    """The Prefect Secret block named by TDKT_SMTP_SECRET_BLOCK if set, else the environment."""
+    block = os.environ.get("TDKT_SMTP_SECRET_BLOCK")
+    return await settings_from_secret_block(block) if block else SmtpSettings.from_env()
+
+
 @dataclass(frozen=True)
 class Outgoing:
     email_id: int

@@ -11,7 +11,7 @@ from prefect import task
 
 from models.db import unit_of_work
 from models.services.outbox import claim, record_deliveries
-from notifications.smtp import SmtpSettings, deliver
+from notifications.smtp import SmtpSettings, configured_settings, deliver
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ async def send_outbox(
 
     The SMTP client is created inside this coroutine, on the loop that runs it.
     """
-    settings = settings or SmtpSettings.from_env()
+    settings = settings or await configured_settings()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     sent = failed = deferred = 0
     while True:

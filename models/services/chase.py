@@ -30,7 +30,7 @@ from models.phrases import occurrence_label
 from models.plan import Plan
 from models.policy import CHASED, ChainStep, Recipient, chain, step_due
 from models.services.obligations import plan_of
-from models.vocabulary import ContactRole
+from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
 from notifications.mime import build_message
 from notifications.render import render
@@ -166,9 +166,16 @@ def compose_emails(
     if campaign.issuer.name not in sender:
         sender = f"{sender} ({campaign.issuer.name})"
     today = at.date()
+    overdue_list: list[DeadlineItem] | None = None
     count = 0
     for address, notes in sorted(by_recipient.items()):
         items = tuple(_item(n, plan_ref, plan, calendar, today) for n in notes)
+        if any(_escalates_to_oversight(plan, n.step) for n in notes):
+            # The standing body and the chair see every overdue unit, not only today's.
+            if overdue_list is None:
+                overdue_list = _overdue_items(session, campaign, plan_ref, plan, calendar, today)
+            listed = {(i.unit_code, i.uid) for i in items}
+            items += tuple(i for i in overdue_list if (i.unit_code, i.uid) not in listed)
         unit = session.get(Unit, notes[0].recipient_unit_id)
         same_day = session.scalar(
             select(func.count())
@@ -221,28 +228,72 @@ def compose_emails(
     return count
 
 
+def _escalates_to_oversight(plan: Plan, step: str) -> bool:
+    kind, _, level = step.partition("-")
+    if kind != "escalation":
+        return False
+    target = plan.reminders.escalations[int(level) - 1].to
+    return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR)
+
+
+def _overdue_items(
+    session: Session,
+    campaign: Campaign,
+    plan_ref: PlanRef,
+    plan: Plan,
+    calendar: WorkingCalendar,
+    today: dt.date,
+) -> list[DeadlineItem]:
+    """Every overdue obligation of the campaign, as escalation lines (no notification behind)."""
+    overdue = session.scalars(
+        select(Obligation)
+        .where(Obligation.campaign_id == campaign.id, Obligation.status == ObligationStatus.OVERDUE)
+        .options(
+            selectinload(Obligation.milestone).selectinload(Milestone.recipient),
+            selectinload(Obligation.unit),
+        )
+    ).all()
+    return [
+        _deadline_item(o, "", "escalation", 0, plan_ref, plan, calendar, today) for o in overdue
+    ]
+
+
 def _item(
     note: Notification, plan_ref: PlanRef, plan: Plan, calendar: WorkingCalendar, today: dt.date
 ) -> DeadlineItem:
-    obligation = note.obligation
-    milestone = obligation.milestone
     kind, _, level = note.step.partition("-")
-    occurrence = occurrence_label(obligation.occurrence)
+    return _deadline_item(
+        note.obligation, note.key, kind, int(level or 0), plan_ref, plan, calendar, today
+    )
+
+
+def _deadline_item(
+    obligation: Obligation,
+    key: str,
+    kind: str,
+    level: int,
+    plan_ref: PlanRef,
+    plan: Plan,
+    calendar: WorkingCalendar,
+    today: dt.date,
+) -> DeadlineItem:
+    milestone = obligation.milestone
     return DeadlineItem(
-        notification_key=note.key,
+        notification_key=key,
         step=kind,  # type: ignore[arg-type]
-        level=int(level or 0),
+        level=level,
         plan=plan_ref,
         clause=milestone.clause,
         phrase=milestone.phrase,
         quote=milestone.quote,
         milestone_title=milestone.title,
-        occurrence_label=occurrence,
+        occurrence_label=occurrence_label(obligation.occurrence),
         unit_code=obligation.unit.code,
         unit_name=obligation.unit.name,
         owed_to=milestone.recipient.name,
         due=obligation.due,
         effective_due=obligation.chase_due,
         working_days_left=calendar.working_days_between(today, obligation.chase_due),
-        uid=f"{plan.id}/{milestone.code}/{obligation.occurrence}/{obligation.unit.code}",
+        # One calendar entry per deadline, whichever units an email lists.
+        uid=f"{plan.id}/{milestone.code}/{obligation.occurrence}/{obligation.chase_due:%Y%m%d}",
     )
