@@ -93,7 +93,6 @@ async def settings_from_secret_block(name: str) -> SmtpSettings:
     return SmtpSettings.model_validate(value)
 
 
-
 async def configured_settings() -> SmtpSettings:
     """The Prefect Secret block named by TDKT_SMTP_SECRET_BLOCK if set, else the environment."""
     block = os.environ.get("TDKT_SMTP_SECRET_BLOCK")

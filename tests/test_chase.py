@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from email import message_from_bytes, policy
 from collections import Counter
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +119,11 @@ def test_a_returned_obligation_restarts_its_chain(mailbox: LocalMailbox) -> None
     with unit_of_work() as session:
         found = service.find_obligation(session, SMALL, "report", "T.A")
         assert found is not None and found.cycle == 2 and found.note == "Thiếu phụ lục"
-        digest = session.scalars(select(Email).where(
-            Email.day == D(2023, 3, 14), Email.recipient_email == "snv@t.example")).one()
+        digest = session.scalars(
+            select(Email).where(
+                Email.day == D(2023, 3, 14), Email.recipient_email == "snv@t.example"
+            )
+        ).one()
     # The standing body's escalation lists every overdue unit, B (escalated on 06/03) too.
     body = message_from_bytes(digest.mime, policy=policy.default)
     text = body.get_body(("plain",)).get_content()  # type: ignore[union-attr]

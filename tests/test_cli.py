@@ -166,14 +166,20 @@ def test_submit_accept_and_return_from_the_command_line(data_dir: Path) -> None:
     load_small()
     with unit_of_work() as session:
         campaign = session.scalars(select(Campaign)).one()
-        open_obligations(session, campaign, default_calendar(), until=dt.date(2023, 12, 31),
-                         at=morning(dt.date(2023, 2, 1)))
+        open_obligations(
+            session,
+            campaign,
+            default_calendar(),
+            until=dt.date(2023, 12, 31),
+            at=morning(dt.date(2023, 2, 1)),
+        )
     listed = tdkt("obligations", "small-2023-2024", data_dir=data_dir)
     assert "T.A" in listed.stdout and "Chưa nộp" in listed.stdout
     ok = tdkt("submit", "small-2023-2024", "report", "T.A", data_dir=data_dir)
     assert ok.returncode == 0 and "Đã ghi nhận" in ok.stdout
-    returned = tdkt("return", "small-2023-2024", "report", "T.A", "--reason", "Thiếu phụ lục",
-                    data_dir=data_dir)
+    returned = tdkt(
+        "return", "small-2023-2024", "report", "T.A", "--reason", "Thiếu phụ lục", data_dir=data_dir
+    )
     assert returned.returncode == 0 and "hạn nộp lại" in returned.stdout
     refused = tdkt("accept", "small-2023-2024", "report", "T.A", data_dir=data_dir)
     assert refused.returncode == 2 and "không thể chuyển" in refused.stderr
