@@ -81,19 +81,11 @@ def test_one_sweep_flow_run_against_a_real_smtp_server(
     assert mailbox.received == 2
 
     async def artifact_keys() -> set[str]:
-        from prefect.client.schemas.filters import ArtifactFilter, FlowRunFilter, TaskRunFilter
-        from prefect.client.schemas.sorting import ArtifactSort
-
+        # The client sends null filters, as the dashboard does: this also guards the fastapi pin.
         async with get_client() as client:
-            # Every filter given explicitly: this server refuses null ones.
-            artifacts = await client.read_artifacts(
-                artifact_filter=ArtifactFilter(),
-                flow_run_filter=FlowRunFilter(),
-                task_run_filter=TaskRunFilter(),
-                limit=200,
-                sort=ArtifactSort.KEY_ASC,
-            )
-            return {a.key for a in artifacts if a.key}
+            runs = await client.read_flow_runs(limit=10)
+            assert any(r.name.startswith("quét hằng ngày 23/02/2023") for r in runs)
+            return {a.key for a in await client.read_artifacts(limit=100) if a.key}
 
     assert {
         "tdkt-small-2023-2024-obligations",

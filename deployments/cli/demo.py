@@ -24,6 +24,23 @@ DEMO_DIRECTORY = ROOT / "data" / "directories" / "quang-binh.yaml"
 DEMO_FROM, DEMO_TO = dt.date(2022, 10, 4), dt.date(2025, 6, 30)
 
 
+def dashboard() -> None:
+    """Mở bảng điều khiển Prefect cục bộ với các lượt chạy đã lưu, cho đến khi Ctrl+C."""
+    from deployments.prefect_server import LocalPrefectServer
+    from models.db import Settings
+
+    server = LocalPrefectServer(Settings.from_env().data_dir)
+    server.start()
+    console.print(f"Bảng điều khiển Prefect: [bold]{server.url}[/]; nhấn Ctrl+C để dừng.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 def demo(
     serve: Annotated[
         bool, typer.Option("--serve", help="Giữ bảng điều khiển Prefect chạy")
@@ -54,11 +71,17 @@ def demo(
             report=report or settings.data_dir / "bao-cao-quang-binh.html",
         )
         print_summary(summary)
-        console.print(f"Bảng điều khiển Prefect: [bold]{server.url}[/] (flow runs, artifacts)")
         if serve:
-            console.print("Đang giữ bảng điều khiển chạy; nhấn Ctrl+C để dừng.")
+            console.print(
+                f"Bảng điều khiển Prefect: [bold]{server.url}[/] (flow runs, "
+                "artifacts); nhấn Ctrl+C để dừng."
+            )
             while True:
                 time.sleep(3600)
+        console.print(
+            "Xem các flow run và artifact trên bảng điều khiển Prefect: "
+            "[bold]./dev tdkt dashboard[/] (hoặc chạy demo với --serve)."
+        )
     except KeyboardInterrupt:
         pass
     finally:

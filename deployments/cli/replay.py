@@ -124,7 +124,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     e, o = summary["emails"], summary["obligations"]
     console.print(
         f"[bold]Kết quả mô phỏng {summary['campaign']}[/] "
-        f"({summary['from']} → {summary['to']}): {summary['days_visited']} ngày có việc, "
+        f"({_vn(summary['from'])} → {_vn(summary['to'])}): {summary['days_visited']} ngày có việc, "
         f"{summary['flow_runs']} lượt chạy flow."
     )
     kinds = {"reminder": "nhắc hạn", "due": "đến hạn", "escalation": "quá hạn (báo cáo cấp trên)"}
@@ -144,7 +144,8 @@ def print_summary(summary: dict[str, Any]) -> None:
     months.add_column("Tháng")
     months.add_column("Số thư", justify="right")
     for month, count in e["by_month"].items():
-        months.add_row(month, str(count))
+        year, number = month.split("-")
+        months.add_row(f"{number}/{year}", str(count))
     console.print(months)
     timeline = Table(title="Dòng thời gian", title_justify="left")
     for column in ("Hạn", "Mốc", "Kỳ", "Đúng hạn", "Muộn", "Chưa nộp", "Nhắc", "Báo cấp trên"):
@@ -164,6 +165,10 @@ def print_summary(summary: dict[str, Any]) -> None:
     console.print(f"Thư (.eml) lưu tại: {summary['mail_folder']}")
     if "report" in summary:
         console.print(f"Báo cáo HTML: {summary['report']}")
+
+
+def _vn(iso: str) -> str:
+    return vn_date(dt.date.fromisoformat(iso))
 
 
 def sweep(
