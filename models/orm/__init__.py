@@ -10,6 +10,7 @@ from models.orm.campaign import (
     Quota,
 )
 from models.orm.directory import Cluster, ClusterMember, Contact, Unit
+from models.orm.lifecycle import Candidate
 from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation
 from models.orm.outbox import Email, EmailStatus, Notification
 
@@ -19,6 +20,7 @@ __all__ = [
     "AwareDateTime",
     "Base",
     "Campaign",
+    "Candidate",
     "CampaignField",
     "Cluster",
     "ClusterMember",

@@ -1,0 +1,140 @@
+"""Registering candidates and moving them through the lifecycle, with an audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.lifecycle import CandidateStage, check_stage
+from models.orm import AuditEntry, Campaign, CampaignField, Candidate, Contact, Unit
+from models.services.audit import record
+from models.vocabulary import SubjectKind
+
+
+class RegistrationError(ValueError):
+    """A registration that does not fit the plan (unknown field, year outside the period...)."""
+
+
+def register(
+    session: Session,
+    campaign: Campaign,
+    *,
+    unit: Unit,
+    subject: SubjectKind,
+    name: str,
+    subject_ref: str,
+    year: int,
+    at: dt.datetime,
+    actor: str,
+    field_code: str | None = None,
+    description: str | None = None,
+    party_member: bool = False,
+    subject_unit: Unit | None = None,
+    leads_unit: Unit | None = None,
+) -> Candidate:
+    """Đăng ký xây dựng điển hình: a unit registers a candidate for a field of a campaign.
+
+    The field's first lead agency answers for it (fields with several lead agencies: the one
+    the registering unit is, if any).
+    """
+    if not campaign.period_start <= year <= campaign.period_end:
+        raise RegistrationError(
+            f"năm {year} nằm ngoài giai đoạn {campaign.period_start}-{campaign.period_end}"
+        )
+    if not name.strip():
+        raise RegistrationError("cần ghi tên tập thể, cá nhân hoặc hộ gia đình")
+    field: CampaignField | None = None
+    if field_code is not None:
+        field = next((f for f in campaign.fields if f.code == field_code), None)
+        if field is None:
+            known = ", ".join(f.code for f in campaign.fields)
+            raise RegistrationError(f"kế hoạch không có lĩnh vực '{field_code}' (có: {known})")
+    lead = None
+    if field is not None and field.lead_agencies:
+        lead = next((u for u in field.lead_agencies if u.id == unit.id), field.lead_agencies[0])
+    candidate = Candidate(
+        campaign=campaign,
+        field=field,
+        registered_by=unit,
+        lead_agency=lead,
+        subject=subject,
+        name=name.strip(),
+        subject_ref=subject_ref,
+        subject_unit=subject_unit,
+        leads_unit=leads_unit,
+        party_member=party_member,
+        description=description,
+        year=year,
+        stage=CandidateStage.REGISTERED,
+        stage_changed_at=at,
+        created_at=at,
+    )
+    session.add(candidate)
+    session.flush()
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="candidate.registered",
+        entity="candidate",
+        entity_id=candidate.id,
+        to_status=CandidateStage.REGISTERED.value,
+        reason=f"{unit.code} đăng ký {subject.label.lower()} '{candidate.name}'",
+    )
+    return candidate
+
+
+def move(
+    session: Session,
+    candidate: Candidate,
+    target: CandidateStage,
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str | None = None,
+) -> None:
+    """Change a candidate's stage if the process allows it (raises IllegalStageTransition)."""
+    current = candidate.stage
+    check_stage(current, target)
+    candidate.stage = target
+    candidate.stage_changed_at = at
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action=f"candidate.{target.value}",
+        entity="candidate",
+        entity_id=candidate.id,
+        from_status=current.value,
+        to_status=target.value,
+        reason=reason,
+    )
+
+
+def assign_mentor(
+    session: Session, candidate: Candidate, mentor: Contact, *, at: dt.datetime, actor: str
+) -> None:
+    """A mentor follows the candidate; fostering starts (assessments fall due from now)."""
+    candidate.mentor = mentor
+    if candidate.stage == CandidateStage.REGISTERED:
+        move(
+            session,
+            candidate,
+            CandidateStage.FOSTERING,
+            at=at,
+            actor=actor,
+            reason=f"phân công {mentor.name} theo dõi, bồi dưỡng",
+        )
+
+
+def history(session: Session, candidate: Candidate) -> list[AuditEntry]:
+    """The candidate's audit trail, oldest first."""
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "candidate", AuditEntry.entity_id == candidate.id)
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )
