@@ -255,6 +255,9 @@ class Plan(_Strict):
     )
     milestones: list[Milestone] = Field(min_length=1)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    quota_deadline: str | None = Field(
+        None, description="When yearly quotas are checked; default 'ngày 30/11 hằng năm'"
+    )
     instantiated_from: str | None = Field(
         None, description="Set by `tdkt plan instantiate`: the plan and period it was made from"
     )

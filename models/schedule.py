@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from models.calendar import WorkingCalendar
 from models.phrases import Deadline, parse_phrase
 from models.plan import Milestone, Plan
+from models.quotas import chased_milestones
 
 ONCE = "once"
 
@@ -76,8 +77,12 @@ def schedule_milestone(
     return ScheduledMilestone(milestone, deadline, dues)
 
 
-def schedule(plan: Plan, calendar: WorkingCalendar) -> list[ScheduledMilestone]:
-    return [schedule_milestone(plan, m, calendar) for m in plan.milestones]
+def schedule(
+    plan: Plan, calendar: WorkingCalendar, *, quotas: bool = True
+) -> list[ScheduledMilestone]:
+    """Every milestone's due dates; with quotas, also the milestones yearly quotas add."""
+    milestones = chased_milestones(plan) if quotas else plan.milestones
+    return [schedule_milestone(plan, m, calendar) for m in milestones]
 
 
 def timeline(plan: Plan, calendar: WorkingCalendar) -> list[tuple[Due, Milestone]]:

@@ -13,6 +13,7 @@ from models.db import unit_of_work
 from models.orm import Campaign
 from models.services.chase import plan_notifications
 from models.services.obligations import Directory, mark_overdue, open_obligations
+from models.services.quota_tracking import settle_quota_obligations
 
 OPENING_HORIZON = dt.timedelta(days=45)
 """Obligations open this far ahead of their first reminder, so directory changes still count."""
@@ -65,6 +66,7 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
             at=as_of,
             directory=Directory(session),
         )
+        settle_quota_obligations(session, row, at=as_of)
         overdue = mark_overdue(session, row, at=as_of)
         day = plan_notifications(session, row, calendar, at=as_of)
     return DayResult(

@@ -285,7 +285,7 @@ def test_addresses_with_crlf_are_refused(field: str) -> None:
 
 
 def test_settings_hide_the_password_and_read_the_environment() -> None:
-    s = SmtpSettings(username="snv", password="hunter2-secret")  # type: ignore[arg-type]
+    s = SmtpSettings(username="snv", password="hunter2-secret")
     assert "hunter2-secret" not in repr(s) and "hunter2-secret" not in str(s)
     env = {
         "TDKT_SMTP_HOST": "mail.quangbinh.gov.vn",

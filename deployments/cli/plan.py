@@ -123,7 +123,7 @@ def print_timeline(plan: Plan) -> None:
             f"Thực hiện Kế hoạch {p.number or ''} ngày {vn_date(p.date)} của {p.issuer_name}"
         )
     console.print(Panel("\n".join(header), expand=False))
-    scheduled = schedule(plan, cal)
+    scheduled = schedule(plan, cal, quotas=False)
     once = [s for s in scheduled if s.dues and s.dues[0].occurrence == "once"]
     recurring = [s for s in scheduled if s.dues and s.dues[0].occurrence != "once"]
     awaiting = [s for s in scheduled if s.awaiting_date]
@@ -159,6 +159,8 @@ def print_timeline(plan: Plan) -> None:
                 dates + more,
             )
         console.print(rec)
+    if plan.quotas:
+        print_quotas(plan)
     if awaiting:
         console.print(
             f"[bold yellow]⚠ {len(awaiting)} mốc chưa có thời hạn[/]: kế hoạch không "
@@ -166,6 +168,28 @@ def print_timeline(plan: Plan) -> None:
         )
         for s in awaiting:
             console.print(f"  [yellow]•[/] {s.milestone.id}: {s.milestone.title}")
+
+
+def print_quotas(plan: Plan) -> None:
+    """The plan's quotas; yearly ones are chased before the quota deadline."""
+    from models.quotas import DEFAULT_QUOTA_DEADLINE, YEARLY, describe
+
+    table = Table(title="Chỉ tiêu xây dựng điển hình", title_justify="left")
+    for column in ("Chỉ tiêu", "Áp dụng cho", "Căn cứ", "Đôn đốc"):
+        table.add_column(column)
+    fields = {f.code: f for f in plan.fields}
+    deadline = plan.quota_deadline or DEFAULT_QUOTA_DEADLINE
+    for quota in plan.quotas:
+        if quota.applies_to is not None:
+            who = quota.applies_to.description
+        elif quota.field in fields:
+            who = ", ".join(_name(plan, c) for c in fields[quota.field].lead_agencies)
+        else:
+            who = "—"
+        chased = deadline if quota.scope in YEARLY else "báo cáo tiến độ"
+        table.add_row(describe(quota), who, f"Mục {quota.clause}" if quota.clause else "—",
+                      chased)
+    console.print(table)
 
 
 def _name(plan: Plan, code: str) -> str:

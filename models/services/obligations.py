@@ -14,6 +14,7 @@ from models.calendar import WorkingCalendar
 from models.orm import Campaign, Cluster, Milestone, Obligation, Unit
 from models.plan import Plan, Responsible
 from models.policy import chain, chase_due_after_return, check_transition
+from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
 from models.vocabulary import ObligationStatus
@@ -108,7 +109,7 @@ def open_obligations(
     }
     by_code = {m.code: m for m in campaign.milestones}
     opened = awaiting = 0
-    for milestone in plan.milestones:
+    for milestone in chased_milestones(plan):
         row = by_code[milestone.id]
         scheduled = schedule_milestone(plan, milestone, calendar)
         if scheduled.awaiting_date:

@@ -14,6 +14,7 @@ from models.calendar import WorkingCalendar
 from models.orm import Campaign, CampaignField, CriterionRule, Milestone, Quota, Unit
 from models.plan import Plan
 from models.plan_files import read_plan
+from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
 from models.source import InputError, InputErrors
@@ -131,7 +132,7 @@ def load_plan(
         for r in plan.rules
     ]
     campaign.milestones = []
-    for position, m in enumerate(plan.milestones):
+    for position, m in enumerate(chased_milestones(plan)):
         scheduled = schedule_milestone(plan, m, calendar)
         deadline = scheduled.deadline
         campaign.milestones.append(

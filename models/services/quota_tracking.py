@@ -1,0 +1,106 @@
+"""Counting registrations against quotas, and settling quota obligations once they are met."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.lifecycle import CandidateStage
+from models.orm import Campaign, Candidate, Milestone, Obligation, Unit
+from models.policy import CHASED
+from models.quotas import (
+    YEARLY,
+    QuotaProgress,
+    Registration,
+    counts_for,
+    describe,
+    progress,
+    quota_milestones,
+)
+from models.services.obligations import Directory, plan_of, submit
+
+
+def registrations(session: Session, campaign: Campaign) -> list[Registration]:
+    """Every candidate of the campaign that counts (withdrawn ones do not)."""
+    units = {u.id: u for u in session.scalars(select(Unit))}
+
+    def localities(unit: Unit) -> tuple[str, ...]:
+        chain, seen = [], set()
+        current: Unit | None = unit
+        while current is not None and current.id not in seen:
+            chain.append(current.code)
+            seen.add(current.id)
+            current = units.get(current.parent_id) if current.parent_id else None
+        return tuple(chain)
+
+    candidates = session.scalars(
+        select(Candidate)
+        .where(Candidate.campaign_id == campaign.id, Candidate.stage != CandidateStage.WITHDRAWN)
+        .options(selectinload(Candidate.field))
+    ).all()
+    return [
+        Registration(
+            field=c.field.code if c.field else None,
+            subject=c.subject,
+            year=c.year,
+            registered_by=units[c.registered_by_id].code,
+            lead_agency=units[c.lead_agency_id].code if c.lead_agency_id else None,
+            localities=localities(units[c.registered_by_id]),
+        )
+        for c in candidates
+    ]
+
+
+def settle_quota_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
+    """Mark a unit's yearly quota obligation submitted once its count reaches the minimum."""
+    by_code = {m.id: q for m, q in quota_milestones(plan_of(campaign))}
+    if not by_code:
+        return 0
+    open_ones = session.scalars(
+        select(Obligation)
+        .join(Obligation.milestone)
+        .where(
+            Obligation.campaign_id == campaign.id,
+            Obligation.status.in_(CHASED),
+            Milestone.code.in_(by_code),
+        )
+        .options(selectinload(Obligation.milestone), selectinload(Obligation.unit))
+    ).all()
+    if not open_ones:
+        return 0
+    regs = registrations(session, campaign)
+    settled = 0
+    for obligation in open_ones:
+        quota = by_code[obligation.milestone.code]
+        count = counts_for(quota, obligation.unit.code, int(obligation.occurrence), regs)
+        if count >= quota.minimum:
+            submit(
+                session,
+                obligation,
+                at=at,
+                actor="hệ thống: đủ chỉ tiêu",
+                note=f"đã có {count}/{quota.minimum} điển hình",
+            )
+            settled += 1
+    return settled
+
+
+def quota_progress(session: Session, campaign: Campaign, *, years: range) -> list[QuotaProgress]:
+    """Progress of every quota of the campaign: yearly ones per year, period ones in total."""
+    plan = plan_of(campaign)
+    regs = registrations(session, campaign)
+    directory = Directory(session)
+    fields = {f.code: f for f in plan.fields}
+    rows: list[QuotaProgress] = []
+    for quota in plan.quotas:
+        if quota.applies_to is not None:
+            units = [u.code for u in directory.select(campaign, quota.applies_to)]
+        elif quota.field in fields:
+            units = list(fields[quota.field].lead_agencies)
+        else:
+            continue
+        yearly = quota.scope in YEARLY
+        rows += progress(quota, describe(quota), units, years if yearly else None, regs)
+    return rows
