@@ -6,6 +6,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from deployments.cli import calendar as calendar_cmd
 from deployments.cli import database, demo, directory, obligations, plan, replay
@@ -52,7 +53,7 @@ def main() -> None:
     except InputErrors as exc:
         err.print(f"[bold red]Lỗi dữ liệu đầu vào ({len(exc.errors)}):[/]")
         for error in exc.errors:
-            err.print(f"  [red]•[/] {error}", highlight=False, markup=False)
+            err.print(Text.assemble(("  • ", "red"), str(error)), highlight=False)
         sys.exit(2)
     except (PhraseError, IllegalTransition) as exc:
         err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False)

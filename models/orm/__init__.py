@@ -10,11 +10,12 @@ from models.orm.campaign import (
     Quota,
 )
 from models.orm.directory import Cluster, ClusterMember, Contact, Unit
-from models.orm.lifecycle import Candidate
+from models.orm.lifecycle import Assessment, Candidate
 from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation
 from models.orm.outbox import Email, EmailStatus, Notification
 
 __all__ = [
+    "Assessment",
     "AuditEntry",
     "AuditLogIsAppendOnly",
     "AwareDateTime",

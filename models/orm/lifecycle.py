@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.lifecycle import CandidateStage
@@ -41,6 +41,9 @@ class Candidate(Base):
     stage: Mapped[CandidateStage] = mapped_column(enum_column(CandidateStage, "candidate_stage"))
     stage_changed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    fostering_since: Mapped[dt.date | None] = mapped_column(
+        Date, doc="When a mentor was assigned: assessments fall due from then on"
+    )
     promoted_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("candidates.id"), doc="The same exemplar in the lower campaign"
     )
@@ -54,3 +57,21 @@ class Candidate(Base):
     leads_unit: Mapped[Unit | None] = relationship(foreign_keys=[leads_unit_id])
     mentor: Mapped[Contact | None] = relationship()
     promoted_from: Mapped[Candidate | None] = relationship(remote_side=[id])
+
+
+class Assessment(Base):
+    """A mentor's periodic assessment of an exemplar being fostered (đánh giá định kỳ)."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("candidate_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    period: Mapped[str] = mapped_column(String(20), doc="'2024', '2024-Q1', '2024-03'")
+    progress: Mapped[str] = mapped_column(Text, doc="Tiến độ, kết quả")
+    difficulties: Mapped[str | None] = mapped_column(Text, doc="Khó khăn, vướng mắc")
+    support: Mapped[str | None] = mapped_column(Text, doc="Hỗ trợ đã thực hiện")
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
+
+    candidate: Mapped[Candidate] = relationship()

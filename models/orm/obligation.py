@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from models.orm.base import AwareDateTime, Base
 from models.orm.campaign import Campaign, Milestone
 from models.orm.directory import Unit, enum_column
+from models.orm.lifecycle import Candidate
 from models.vocabulary import ObligationStatus
 
 
@@ -26,7 +27,12 @@ class Obligation(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    occurrence: Mapped[str] = mapped_column(String(20), doc="'once', '2024', '2024-Q1', '2024-03'")
+    occurrence: Mapped[str] = mapped_column(
+        String(40), doc="'once', '2024', '2024-Q1', '2024-03'; '2024/c17' for exemplar 17"
+    )
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidates.id"), index=True, doc="The exemplar a mentor's obligation is about"
+    )
     due: Mapped[dt.date] = mapped_column(Date, doc="The last day as the plan writes it")
     effective_due: Mapped[dt.date] = mapped_column(Date, doc="Moved off days off (BLDS art. 148)")
     status: Mapped[ObligationStatus] = mapped_column(
@@ -44,6 +50,7 @@ class Obligation(Base):
     milestone: Mapped[Milestone] = relationship()
     unit: Mapped[Unit] = relationship()
     campaign: Mapped[Campaign] = relationship()
+    candidate: Mapped[Candidate | None] = relationship()
 
 
 class AuditEntry(Base):

@@ -8,7 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.lifecycle import CandidateStage, check_stage
-from models.orm import AuditEntry, Campaign, CampaignField, Candidate, Contact, Unit
+from models.orm import (
+    Assessment,
+    AuditEntry,
+    Campaign,
+    CampaignField,
+    Candidate,
+    Contact,
+    Obligation,
+    Unit,
+)
+from models.policy import CHASED
 from models.services.audit import record
 from models.vocabulary import SubjectKind
 
@@ -118,6 +128,7 @@ def assign_mentor(
 ) -> None:
     """A mentor follows the candidate; fostering starts (assessments fall due from now)."""
     candidate.mentor = mentor
+    candidate.fostering_since = candidate.fostering_since or at.date()
     if candidate.stage == CandidateStage.REGISTERED:
         move(
             session,
@@ -138,3 +149,51 @@ def history(session: Session, candidate: Candidate) -> list[AuditEntry]:
             .order_by(AuditEntry.at, AuditEntry.id)
         )
     )
+
+
+def record_assessment(
+    session: Session,
+    candidate: Candidate,
+    *,
+    period: str,
+    progress: str,
+    difficulties: str | None,
+    support: str | None,
+    at: dt.datetime,
+    actor: str,
+) -> Assessment:
+    """A mentor's assessment for one period; it settles that period's assessment obligation."""
+    from models.services.obligations import submit
+
+    if not progress.strip():
+        raise RegistrationError("cần ghi tiến độ, kết quả của điển hình")
+    assessment = Assessment(
+        candidate=candidate,
+        period=period,
+        progress=progress.strip(),
+        difficulties=difficulties,
+        support=support,
+        recorded_by=actor,
+        recorded_at=at,
+    )
+    session.add(assessment)
+    owed = session.scalars(
+        select(Obligation).where(
+            Obligation.candidate_id == candidate.id,
+            Obligation.occurrence == f"{period}/c{candidate.id}",
+            Obligation.status.in_(CHASED),
+        )
+    ).all()
+    for obligation in owed:
+        submit(session, obligation, at=at, actor=actor, note=f"đánh giá kỳ {period}")
+    session.flush()
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="candidate.assessed",
+        entity="candidate",
+        entity_id=candidate.id,
+        reason=f"đánh giá kỳ {period}",
+    )
+    return assessment

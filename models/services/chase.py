@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.calendar import WorkingCalendar
 from models.orm import (
     Campaign,
+    Candidate,
     Contact,
     Email,
     EmailStatus,
@@ -63,6 +64,7 @@ def plan_notifications(
         .options(
             selectinload(Obligation.unit).selectinload(Unit.contacts),
             selectinload(Obligation.milestone),
+            selectinload(Obligation.candidate).selectinload(Candidate.mentor),
         )
     ).all()
     wanted: dict[str, tuple[Obligation, ChainStep, Contact]] = {}
@@ -71,7 +73,11 @@ def plan_notifications(
         step = step_due(steps_for(obligation.chase_due), obligation.opened_on, today)
         if step is None:
             continue
-        contacts = _recipients(campaign, obligation.unit, step.to)
+        mentor = obligation.candidate.mentor if obligation.candidate else None
+        if mentor is not None and step.to == ContactRole.EMULATION_OFFICER:
+            contacts = [mentor]  # a mentor's own assessment: reminders go to the mentor
+        else:
+            contacts = _recipients(campaign, obligation.unit, step.to)
         if not contacts:
             missing.append(f"{obligation.unit.code} ({step.name})")
         for contact in contacts:
@@ -286,7 +292,8 @@ def _deadline_item(
         clause=milestone.clause,
         phrase=milestone.phrase,
         quote=milestone.quote,
-        milestone_title=milestone.title,
+        milestone_title=milestone.title
+        + (f" — {obligation.candidate.name}" if obligation.candidate else ""),
         occurrence_label=occurrence_label(obligation.occurrence),
         unit_code=obligation.unit.code,
         unit_name=obligation.unit.name,

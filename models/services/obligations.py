@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
-from models.orm import Campaign, Cluster, Milestone, Obligation, Unit
+from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligation, Unit
 from models.plan import Plan, Responsible
 from models.policy import chain, chase_due_after_return, check_transition
 from models.quotas import chased_milestones
@@ -108,6 +108,7 @@ def open_obligations(
         )
     }
     by_code = {m.code: m for m in campaign.milestones}
+    fostered = _fostered(session, campaign)
     opened = awaiting = 0
     for milestone in chased_milestones(plan):
         row = by_code[milestone.id]
@@ -115,23 +116,32 @@ def open_obligations(
         if scheduled.awaiting_date:
             awaiting += 1
             continue
-        units = None
+        owers: list[tuple[Unit, Candidate | None]] | None = None
         for due in scheduled.dues:
             first_step = chain(plan.reminders, due.effective_due, calendar)[0].day
             if first_step > until:
                 continue
-            units = (
-                units if units is not None else directory.select(campaign, milestone.responsible)
-            )
-            for unit in units:
-                if (row.id, unit.id, due.occurrence) in existing:
+            if owers is None:
+                owers = [(u, None) for u in directory.select(campaign, milestone.responsible)]
+                if milestone.responsible.mentors:
+                    owers += [(c.mentor.unit, c) for c in fostered if c.mentor is not None]
+            for unit, candidate in owers:
+                if candidate is not None and (
+                    candidate.fostering_since is None or due.due < candidate.fostering_since
+                ):
+                    continue  # assessments fall due only once fostering has started
+                occurrence = (
+                    due.occurrence if candidate is None else (f"{due.occurrence}/c{candidate.id}")
+                )
+                if (row.id, unit.id, occurrence) in existing:
                     continue
                 session.add(
                     Obligation(
                         campaign_id=campaign.id,
                         milestone=row,
                         unit=unit,
-                        occurrence=due.occurrence,
+                        candidate=candidate,
+                        occurrence=occurrence,
                         due=due.due,
                         effective_due=due.effective_due,
                         chase_due=due.effective_due,
@@ -141,10 +151,33 @@ def open_obligations(
                         cycle=1,
                     )
                 )
-                existing.add((row.id, unit.id, due.occurrence))
+                existing.add((row.id, unit.id, occurrence))
                 opened += 1
     session.flush()
     return Opened(opened, awaiting)
+
+
+def _fostered(session: Session, campaign: Campaign) -> list[Candidate]:
+    """Candidates with a mentor whose fostering is still going on."""
+    from models.lifecycle import CandidateStage
+
+    active = [
+        CandidateStage.FOSTERING,
+        CandidateStage.ELIGIBLE,
+        CandidateStage.INELIGIBLE,
+        CandidateStage.NOMINATED,
+    ]
+    return list(
+        session.scalars(
+            select(Candidate)
+            .where(
+                Candidate.campaign_id == campaign.id,
+                Candidate.mentor_id.is_not(None),
+                Candidate.stage.in_(active),
+            )
+            .options(selectinload(Candidate.mentor).selectinload(Contact.unit))
+        )
+    )
 
 
 def mark_overdue(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:

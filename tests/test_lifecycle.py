@@ -1,0 +1,146 @@
+"""The lifecycle core: registration, the stage machine, quotas chased and settled, mentors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from models.calendar import default_calendar
+from models.clock import now
+from models.db import unit_of_work
+from models.lifecycle import CandidateStage, IllegalStageTransition, reached
+from models.orm import Campaign, Candidate, Contact, Obligation, Unit
+from models.services import candidates as service
+from models.services.directory import import_directory_file
+from models.services.plans import load_plan_file
+from models.services.quota_tracking import quota_progress
+from models.vocabulary import SubjectKind
+from tests.chase_helpers import morning, notifications
+from tests.conftest import ROOT, SMALL_DIRECTORY
+
+D = dt.date
+PLAN = ROOT / "tests" / "data" / "lifecycle-plan.yaml"
+SLUG = "lifecycle-2023-2024"
+
+
+def _load() -> None:
+    with unit_of_work() as session:
+        import_directory_file(session, SMALL_DIRECTORY, at=now(), actor="test")
+        load_plan_file(session, PLAN, default_calendar(), at=now(), actor="test")
+
+
+def _register(session, name: str, year: int = 2023, unit: str = "T.A") -> Candidate:  # type: ignore[no-untyped-def]
+    campaign = session.scalars(select(Campaign).where(Campaign.slug == SLUG)).one()
+    by = session.scalars(select(Unit).where(Unit.code == unit)).one()
+    return service.register(
+        session,
+        campaign,
+        unit=by,
+        subject=SubjectKind.COLLECTIVE,
+        name=name,
+        subject_ref=name,
+        year=year,
+        field_code="a",
+        at=morning(D(year, 3, 1)),
+        actor="test",
+    )
+
+
+def _sweep(day: dt.date) -> None:
+    from tasks.chasing import prepare_day
+
+    prepare_day.fn(SLUG, morning(day))
+
+
+def test_registration_names_the_lead_agency_and_is_audited() -> None:
+    _load()
+    with unit_of_work() as session:
+        candidate = _register(session, "Hợp tác xã Thử")
+        assert candidate.lead_agency is not None and candidate.lead_agency.code == "T.A"
+        assert [e.to_status for e in service.history(session, candidate)] == ["registered"]
+        with pytest.raises(service.RegistrationError, match="lĩnh vực 'z'"):
+            campaign = candidate.campaign
+            service.register(
+                session,
+                campaign,
+                unit=candidate.registered_by,
+                subject=SubjectKind.INDIVIDUAL,
+                name="X",
+                subject_ref="x",
+                year=2023,
+                field_code="z",
+                at=now(),
+                actor="test",
+            )
+
+
+def test_illegal_stage_changes_are_refused_with_a_clear_message() -> None:
+    _load()
+    with unit_of_work() as session:
+        candidate = _register(session, "Trường Thử")
+        with pytest.raises(IllegalStageTransition, match="'Đã đăng ký' sang 'Được bình chọn'"):
+            service.move(session, candidate, CandidateStage.SELECTED, at=now(), actor="test")
+    assert reached(
+        [CandidateStage.REGISTERED, CandidateStage.FOSTERING, CandidateStage.ELIGIBLE]
+    ) == {CandidateStage.REGISTERED, CandidateStage.FOSTERING, CandidateStage.ELIGIBLE}
+
+
+def test_a_lead_agency_behind_its_quota_is_chased_until_it_is_met() -> None:
+    _load()
+    for day in (D(2023, 11, 27), D(2023, 11, 30)):
+        _sweep(day)
+    steps = [(unit, step, day) for unit, step, _, day in notifications()]
+    assert ("T.A", "reminder-3", D(2023, 11, 27)) in steps
+    assert ("T.A", "due", D(2023, 11, 30)) in steps
+    with unit_of_work() as session:
+        _register(session, "Tập thể 1")
+        _register(session, "Tập thể 2")
+    _sweep(D(2023, 12, 1))
+    with unit_of_work() as session:
+        quota_obligation = session.scalars(
+            select(Obligation)
+            .join(Obligation.unit)
+            .where(Unit.code == "T.A", Obligation.occurrence == "2023")
+        ).one()
+        assert quota_obligation.status.value == "submitted"
+        assert quota_obligation.note == "đã có 2/2 điển hình"
+        campaign = session.scalars(select(Campaign)).one()
+        rows = quota_progress(session, campaign, years=range(2023, 2025))
+    yearly = {(r.unit, r.year): (r.count, r.met) for r in rows if r.year is not None}
+    assert yearly[("T.A", 2023)] == (2, True) and yearly[("T.A", 2024)] == (0, False)
+    period = [r for r in rows if r.year is None]
+    assert [(r.unit, r.count, r.met) for r in period] == [("T.B", 0, False)]
+
+
+def test_mentors_owe_assessments_from_when_fostering_starts() -> None:
+    _load()
+    with unit_of_work() as session:
+        candidate = _register(session, "Hợp tác xã Thử")
+        mentor = session.scalars(select(Contact).where(Contact.email == "officer@b.example")).one()
+        service.assign_mentor(session, candidate, mentor, at=morning(D(2023, 5, 10)), actor="t")
+        assert candidate.stage == CandidateStage.FOSTERING
+        candidate_id = candidate.id
+    _sweep(D(2023, 6, 27))
+    _sweep(D(2023, 6, 30))
+    mine = [(unit, step, to) for unit, step, to, _ in notifications() if unit == "T.B"]
+    assert ("T.B", "reminder-3", "officer@b.example") in mine
+    with unit_of_work() as session:
+        owed = session.scalars(
+            select(Obligation).where(Obligation.candidate_id == candidate_id)
+        ).all()
+        assert sorted(o.occurrence for o in owed) == [f"2023-Q2/c{candidate_id}"]
+        fostered = session.get(Candidate, candidate_id)
+        assert fostered is not None
+        service.record_assessment(
+            session,
+            fostered,
+            period="2023-Q2",
+            progress="Đạt kế hoạch",
+            difficulties="Thiếu vốn",
+            support="Tập huấn",
+            at=now(),
+            actor="mentor",
+        )
+        assert owed[0].status.value == "submitted"
