@@ -214,12 +214,12 @@ def ceremony_title(kind: CeremonyKind, year: int, period: tuple[int, int]) -> st
     if kind == CeremonyKind.BIRTHDAY_19_5:
         return (
             f"Lễ biểu dương điển hình tiên tiến nhân kỷ niệm {year - 1890} năm Ngày sinh "
-            f"Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/{year})"
+            f"Chủ tịch Hồ Chí Minh (19/05/1890 - 19/05/{year})"
         )
     if kind == CeremonyKind.CALL_11_6:
         return (
             f"Lễ kỷ niệm {year - 1948} năm Ngày Chủ tịch Hồ Chí Minh ra Lời kêu gọi thi đua "
-            f"ái quốc (11/6/1948 - 11/6/{year}) và biểu dương điển hình tiên tiến"
+            f"ái quốc (11/06/1948 - 11/06/{year}) và biểu dương điển hình tiên tiến"
         )
     return (
         "Hội nghị tổng kết phong trào thi đua, biểu dương điển hình tiên tiến "

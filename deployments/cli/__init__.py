@@ -8,8 +8,19 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from deployments.cli import (
+    ballots,
+    candidates,
+    database,
+    demo,
+    directory,
+    eligibility,
+    obligations,
+    plan,
+    recognition,
+    replay,
+)
 from deployments.cli import calendar as calendar_cmd
-from deployments.cli import database, demo, directory, obligations, plan, replay
 from models.phrases import PhraseError
 from models.policy import IllegalTransition
 from models.source import InputErrors
@@ -36,6 +47,40 @@ app.command("accept")(obligations.accept)
 app.command("return")(obligations.return_)
 app.command("waive")(obligations.waive)
 app.command("obligations")(obligations.list_)
+app.command("register")(candidates.register)
+app.command("mentor")(candidates.mentor)
+app.command("assess")(candidates.assess)
+app.command("candidates")(candidates.candidates)
+app.command("eligibility")(eligibility.eligibility)
+
+records = typer.Typer(help="Hồ sơ hằng năm: danh hiệu, xếp loại, vi phạm.", no_args_is_help=True)
+records.command("import")(eligibility.records_import)
+app.add_typer(records, name="records")
+
+council = typer.Typer(help="Hội đồng Thi đua - Khen thưởng.", no_args_is_help=True)
+council.command("create")(ballots.council_create)
+app.add_typer(council, name="council")
+
+ballot = typer.Typer(help="Bình xét, bỏ phiếu kín.", no_args_is_help=True)
+ballot.command("open")(ballots.ballot_open)
+ballot.command("vote")(ballots.ballot_vote)
+ballot.command("close")(ballots.ballot_close)
+ballot.command("minutes")(ballots.ballot_minutes)
+app.add_typer(ballot, name="ballot")
+
+publication = typer.Typer(help="Tuyên truyền, giới thiệu điển hình.", no_args_is_help=True)
+publication.command("confirm")(recognition.publish_confirm)
+app.add_typer(publication, name="publication")
+app.command("honour-list")(recognition.honour_list)
+app.command("honour-page")(recognition.honour_page)
+reward = typer.Typer(help="Đề nghị khen thưởng và quyết định.", no_args_is_help=True)
+reward.command("propose")(recognition.reward_propose)
+reward.command("decide")(recognition.reward_decide)
+app.add_typer(reward, name="reward")
+registry = typer.Typer(help="Sổ ghi danh.", no_args_is_help=True)
+registry.command("export")(recognition.registry_export)
+app.add_typer(registry, name="registry")
+app.command("promote")(recognition.promote)
 
 err = Console(stderr=True)
 

@@ -187,8 +187,7 @@ def print_quotas(plan: Plan) -> None:
         else:
             who = "—"
         chased = deadline if quota.scope in YEARLY else "báo cáo tiến độ"
-        table.add_row(describe(quota), who, f"Mục {quota.clause}" if quota.clause else "—",
-                      chased)
+        table.add_row(describe(quota), who, f"Mục {quota.clause}" if quota.clause else "—", chased)
     console.print(table)
 
 

@@ -1,5 +1,13 @@
 """The application's tables (SQLAlchemy 2 typed ORM). The database is the source of truth."""
 
+from models.orm.ballots import (
+    Ballot,
+    BallotCandidate,
+    BallotParticipation,
+    BallotVote,
+    Council,
+    CouncilMember,
+)
 from models.orm.base import AwareDateTime, Base
 from models.orm.campaign import (
     Campaign,
@@ -13,26 +21,49 @@ from models.orm.directory import Cluster, ClusterMember, Contact, Unit
 from models.orm.lifecycle import Assessment, Candidate
 from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation
 from models.orm.outbox import Email, EmailStatus, Notification
+from models.orm.recognition import (
+    Ceremony,
+    HonourListEntry,
+    Publication,
+    RegistryEntry,
+    RewardDecision,
+    RewardProposal,
+)
+from models.orm.records import EligibilityCheck, YearRecord
 
 __all__ = [
     "Assessment",
     "AuditEntry",
     "AuditLogIsAppendOnly",
     "AwareDateTime",
+    "Ballot",
+    "BallotCandidate",
+    "BallotParticipation",
+    "BallotVote",
     "Base",
     "Campaign",
     "CampaignField",
     "Candidate",
+    "Ceremony",
     "Cluster",
     "ClusterMember",
     "Contact",
+    "Council",
+    "CouncilMember",
     "CriterionRule",
+    "EligibilityCheck",
     "Email",
     "EmailStatus",
     "FieldLeadAgency",
+    "HonourListEntry",
     "Milestone",
     "Notification",
     "Obligation",
+    "Publication",
     "Quota",
+    "RegistryEntry",
+    "RewardDecision",
+    "RewardProposal",
     "Unit",
+    "YearRecord",
 ]

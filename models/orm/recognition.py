@@ -127,7 +127,12 @@ class RegistryEntry(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("reward_decisions.id"), unique=True)
-    registry: Mapped[str] = mapped_column(String(40), default=REGISTRY)
+    book: Mapped[str] = mapped_column(
+        "registry",
+        String(40),
+        default=REGISTRY,
+        doc="Which book (column 'registry': that attribute name is SQLAlchemy's)",
+    )
     year: Mapped[int] = mapped_column(Integer, doc="The decision's year")
     entry_no: Mapped[int] = mapped_column(Integer)
     entered_on: Mapped[dt.date] = mapped_column(Date)
