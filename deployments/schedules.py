@@ -2,7 +2,9 @@
 
 - daily-sweep: every morning at 07:30 (it sends nothing on days off; the flow checks);
 - yearly-cycle: 2 January at 07:00, opening the year's recurring obligations;
-- midterm-review / final-review: every Monday at 09:00, active only during a review.
+- midterm-review / final-review: every Monday at 09:00, active only during a review;
+- eligibility-review: 1 December (criteria, then the council's ballot);
+- recognition: 20 December (close the ballot; publicise, honour, reward).
 
 `tdkt serve` serves them from one process; prefect.yaml deploys the same flows to a process
 work pool for several workers.
@@ -15,6 +17,7 @@ from typing import Any
 from prefect.schedules import Cron
 
 from flows.daily_sweep import daily_sweep
+from flows.lifecycle import eligibility_review, recognition
 from flows.review_collection import collect_review_reports
 from flows.yearly_cycle import yearly_cycle
 
@@ -25,6 +28,8 @@ SCHEDULES: dict[str, str] = {
     "yearly-cycle": "0 7 2 1 *",
     "midterm-review": "0 9 * * 1",
     "final-review": "0 9 * * 1",
+    "eligibility-review": "0 8 1 12 *",
+    "recognition": "0 8 20 12 *",
 }
 
 
@@ -33,6 +38,8 @@ DEPLOYMENTS: list[tuple[Any, str, dict[str, Any], str]] = [
     (yearly_cycle, "yearly-cycle", {}, "Mở nghĩa vụ của năm mới"),
     (collect_review_reports, "midterm-review", {"review": "midterm"}, "Thu báo cáo sơ kết"),
     (collect_review_reports, "final-review", {"review": "final"}, "Thu báo cáo tổng kết"),
+    (eligibility_review, "eligibility-review", {}, "Xét tiêu chuẩn và mở bình xét cuối năm"),
+    (recognition, "recognition", {}, "Kết thúc bình xét; tuyên truyền, tôn vinh, khen thưởng"),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from prefect.runtime import flow_run
 
@@ -36,3 +37,12 @@ def review_name() -> str:
 
 def yearly_name() -> str:
     return f"chu kỳ năm {flow_run.parameters.get('year') or ''} · {_as_of()}".strip()
+
+
+def lifecycle_name(stage: str) -> Callable[[], str]:
+    """A run-name function for one lifecycle stage: 'xét tiêu chuẩn 01/12/2023 · quang-binh...'."""
+
+    def name() -> str:
+        return f"{stage} {_as_of()} · {_for_whom()}"
+
+    return name

@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 
 from flows.daily_sweep import daily_sweep
+from flows.lifecycle import eligibility_review, recognition
 from flows.review_collection import collect_review_reports
 from flows.yearly_cycle import yearly_cycle
 from models.calendar import WorkingCalendar, default_calendar
@@ -24,12 +25,15 @@ from models.orm import Campaign, Obligation
 from models.plan import Plan
 from models.policy import chain
 from models.schedule import schedule
+from models.services.lifecycle_simulation import PeopleBehaviour, simulate_people
 from models.services.obligations import plan_of
 from models.services.simulation import simulate_units
 from models.simulation import UnitBehaviour
 from models.vocabulary import MilestoneKind, ObligationStatus
 
 SWEEP_TIME = dt.time(7, 30)
+ELIGIBILITY_REVIEW = dt.date(2000, 12, 1)  # month and day of the yearly schedules
+RECOGNITION = dt.date(2000, 12, 20)
 REVIEWS: tuple[tuple[MilestoneKind, Literal["midterm", "final"]], ...] = (
     (MilestoneKind.MIDTERM_REVIEW, "midterm"),
     (MilestoneKind.FINAL_REVIEW, "final"),
@@ -67,6 +71,10 @@ def visit_days(
                 if start <= s.day <= end
             )
     days.update(dt.date(y, 1, 2) for y in range(start.year + 1, end.year + 1))
+    for year in range(start.year, end.year + 1):
+        days.update(
+            calendar.effective_due(d.replace(year=year)) for d in (ELIGIBILITY_REVIEW, RECOGNITION)
+        )
     return sorted(d for d in days if start <= d <= end)
 
 
@@ -79,6 +87,7 @@ async def replay(
 ) -> ReplayRun:
     """Run the campaign from start to end; on_day(day, index, total) reports progress."""
     calendar = default_calendar()
+    people = PeopleBehaviour(seed=behaviour.seed)
     with unit_of_work() as session:
         row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
         if row is None:
@@ -101,11 +110,18 @@ async def replay(
             row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
             assert row is not None
             simulate_units(session, row, calendar, behaviour, before=day)
+            simulate_people(session, row, calendar, people, before=day)
         if day.month == 1 and day.day == 2:
             await yearly_cycle(year=day.year, as_of=as_of)
             run.flow_runs += 1
         await daily_sweep(as_of=as_of, campaigns=[campaign])
         run.flow_runs += 1
+        if day == calendar.effective_due(ELIGIBILITY_REVIEW.replace(year=day.year)):
+            await eligibility_review(as_of=as_of, campaigns=[campaign])
+            run.flow_runs += 2
+        if day == calendar.effective_due(RECOGNITION.replace(year=day.year)):
+            await recognition(as_of=as_of, campaigns=[campaign])
+            run.flow_runs += 1
         for kind, name in REVIEWS:
             if day in review_days[kind]:
                 await collect_review_reports(review=name, as_of=as_of, campaigns=[campaign])

@@ -10,7 +10,11 @@ from sqlalchemy import select
 
 from models.calendar import default_calendar
 from models.db import unit_of_work
+from models.lifecycle import FUNNEL
 from models.orm import Campaign
+from models.quotas import QuotaProgress
+from models.services.lifecycle_report import funnel
+from models.services.quota_tracking import quota_progress
 from models.services.reporting import CampaignStatus, campaign_status
 from models.text import vn_date
 from models.vocabulary import ObligationStatus
@@ -26,6 +30,8 @@ async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus
         if row is None:
             raise ValueError(f"không có kế hoạch {campaign}")
         status = campaign_status(session, row, default_calendar(), as_of=as_of.date())
+        rows_funnel = funnel(session, row)
+        quotas = quota_progress(session, row, years=range(row.period_start, as_of.year + 1))
     key = "tdkt-" + campaign
     await acreate_table_artifact(
         key=f"{key}-obligations",
@@ -40,6 +46,23 @@ async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus
         ],
         description=f"Nghĩa vụ theo mốc — {status.title} — ngày {vn_date(as_of.date())}",
     )
+    if rows_funnel:
+        await acreate_table_artifact(
+            key=f"{key}-funnel",
+            table=[
+                {
+                    "Lĩnh vực": field,
+                    "Năm": year,
+                    **{s.label: n for s, n in zip(FUNNEL, counts, strict=True)},
+                }
+                for (field, year), counts in rows_funnel.items()
+            ],
+            description="Phễu điển hình theo lĩnh vực và năm",
+        )
+    if quotas:
+        await acreate_markdown_artifact(
+            key=f"{key}-quotas", markdown=quota_markdown(quotas), description="Tiến độ chỉ tiêu"
+        )
     await acreate_markdown_artifact(
         key=f"{key}-overdue", markdown=overdue_markdown(status), description="Đơn vị quá hạn"
     )
@@ -47,6 +70,21 @@ async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus
         key=f"{key}-emails", markdown=emails_markdown(status), description="Thư đã gửi và thư lỗi"
     )
     return status
+
+
+def quota_markdown(rows: list[QuotaProgress]) -> str:
+    lines = [
+        "# Tiến độ chỉ tiêu",
+        "",
+        "| Chỉ tiêu | Đơn vị | Năm | Đã có | Tối thiểu | Đạt |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {_cell(r.quota)} | {r.unit} | {r.year or 'cả giai đoạn'} | {r.count} "
+            f"| {r.minimum} | {'✓' if r.met else '✗'} |"
+        )
+    return "\n".join(lines)
 
 
 def overdue_markdown(status: CampaignStatus, limit: int = 50) -> str:

@@ -133,5 +133,18 @@ def test_quang_binh_replay_from_plan_deadline_to_final_review(
         assert rows[key]["escalations"] > 0, key  # the late units were escalated
     assert rows[("unit-plan", "once")]["due"] == "2022-10-31"
 
-    asyncio.run(replay("quang-binh-2021-2025", start, end, UnitBehaviour()))
+    from models.services.lifecycle_report import lifecycle_summary
+
+    with unit_of_work() as session:
+        campaign = session.scalars(select(Campaign)).one()
+        years = lifecycle_summary(session, campaign, years=range(2022, 2026))
+    for year in ("2023", "2024"):  # full years: the whole lifecycle ran
+        y = years[year]
+        assert y["registrations"] > 0 and y["quotas"]["met"] > 0
+        assert y["assessments"]["done"] > 0 and y["eligibility"].get("eligible", 0) > 0
+        assert y["ballots"]["held"] == 1 and y["ballots"]["selected"] > 0
+        assert y["honour_roll"] > 0 and y["reward_decisions"] > 0
+
+    # Again over the last half-year, with its year-end lifecycle and final reviews: no email.
+    asyncio.run(replay("quang-binh-2021-2025", D(2024, 11, 25), end, UnitBehaviour()))
     assert mailbox.received == received  # a second run over the same database adds no email

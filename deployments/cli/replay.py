@@ -68,6 +68,7 @@ def run_replay(
     from models.db import Settings, unit_of_work
     from models.orm import Campaign
     from models.services.directory import import_directory_file
+    from models.services.lifecycle_report import lifecycle_summary
     from models.services.plans import load_plan_file
     from models.services.reporting import replay_summary
     from models.simulation import UnitBehaviour
@@ -106,6 +107,9 @@ def run_replay(
     with unit_of_work() as session:
         campaign = session.scalars(select(Campaign).where(Campaign.slug == slug)).one()
         summary = replay_summary(session, campaign, default_calendar(), start=start, end=end)
+        summary["lifecycle"] = lifecycle_summary(
+            session, campaign, years=range(start.year, end.year + 1)
+        )
     summary |= {
         "days_visited": run.days_visited,
         "flow_runs": run.flow_runs,
@@ -162,9 +166,42 @@ def print_summary(summary: dict[str, Any]) -> None:
             str(row["escalations"]),
         )
     console.print(timeline)
+    if summary.get("lifecycle"):
+        print_lifecycle(summary["lifecycle"])
     console.print(f"Thư (.eml) lưu tại: {summary['mail_folder']}")
     if "report" in summary:
         console.print(f"Báo cáo HTML: {summary['report']}")
+
+
+def print_lifecycle(years: dict[str, Any]) -> None:
+    """One row per year: from registrations against quota to reward decisions."""
+    table = Table(title="Vòng đời điển hình theo năm", title_justify="left")
+    for column in (
+        "Năm",
+        "Đăng ký",
+        "Chỉ tiêu đạt",
+        "Đánh giá (quá hạn)",
+        "Đủ/chưa đủ TC",
+        "Bình xét: đưa ra/chọn",
+        "Bài viết (đã đăng)",
+        "Tôn vinh",
+        "Quyết định KT",
+    ):
+        table.add_column(column, justify="right")
+    for year, y in years.items():
+        e = y["eligibility"]
+        table.add_row(
+            year,
+            str(y["registrations"]),
+            f"{y['quotas']['met']}/{y['quotas']['total']}",
+            f"{y['assessments']['done']} ({y['assessments']['overdue']})",
+            f"{e.get('eligible', 0)}/{e.get('ineligible', 0)}",
+            f"{y['ballots']['candidates']}/{y['ballots']['selected']}",
+            f"{y['articles']['owed']} ({y['articles']['published']})",
+            str(y["honour_roll"]),
+            str(y["reward_decisions"]),
+        )
+    console.print(table)
 
 
 def _vn(iso: str) -> str:

@@ -11,6 +11,7 @@ from models.calendar import WorkingCalendar
 from models.clock import TIMEZONE
 from models.orm import Campaign, Obligation
 from models.policy import CHASED
+from models.services.candidates import record_assessment
 from models.services.obligations import accept, submit
 from models.simulation import UnitBehaviour
 from models.vocabulary import ObligationStatus
@@ -59,7 +60,20 @@ def simulate_units(
         key = f"{campaign.slug}/{o.milestone.code}/{o.unit.code}/{o.occurrence}/c{o.cycle}"
         day = behaviour.submission_day(key, o.chase_due, calendar)
         if day is not None and max(day, o.opened_on) < before:
-            submit(session, o, at=_at(max(day, o.opened_on)), actor=f"mô phỏng: {o.unit.code}")
+            when, who = _at(max(day, o.opened_on)), f"mô phỏng: {o.unit.code}"
+            if o.candidate is not None:  # a mentor's assessment settles its own obligation
+                record_assessment(
+                    session,
+                    o.candidate,
+                    period=o.occurrence.split("/")[0],
+                    progress="Duy trì và phát huy tốt mô hình",
+                    difficulties=None,
+                    support="Tập huấn, hướng dẫn hồ sơ",
+                    at=when,
+                    actor=who,
+                )
+            else:
+                submit(session, o, at=when, actor=who)
             submitted += 1
     return submitted, accepted
 

@@ -1,0 +1,298 @@
+"""Simulated people in a replay: units register candidates, mentors are assigned and assess,
+yearly records arrive, council members vote, the communication office publishes, and the
+authority decides on rewards. Seeded through hashes, like models.simulation.
+
+Only the people are simulated: the flows judge, tally, honour and chase exactly as in
+production. Each simulated act is recorded with the simulated day it happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.calendar import WorkingCalendar
+from models.clock import TIMEZONE
+from models.lifecycle import CandidateStage
+from models.orm import (
+    Ballot,
+    Campaign,
+    Candidate,
+    Contact,
+    Publication,
+    RewardProposal,
+    Unit,
+    YearRecord,
+)
+from models.quotas import quota_milestones
+from models.recognition import RewardForm
+from models.services import ballots, recognition
+from models.services.candidates import assign_mentor, register
+from models.services.obligations import Directory, plan_of
+from models.vocabulary import ContactRole, QuotaScope, SubjectKind
+
+SIM = "mô phỏng"
+GIVEN = (
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Văn Cường",
+    "Phạm Thị Dung",
+    "Hoàng Văn Em",
+    "Võ Thị Giang",
+    "Đặng Văn Hải",
+    "Bùi Thị Hoa",
+    "Đỗ Văn Khánh",
+    "Ngô Thị Lan",
+)
+TITLES = {
+    SubjectKind.COLLECTIVE: [
+        ("title", "Tập thể lao động xuất sắc"),
+        ("title", "Khu dân cư văn hóa"),
+    ],
+    SubjectKind.HOUSEHOLD: [("title", "Gia đình văn hóa")],
+    SubjectKind.INDIVIDUAL: [
+        ("rating", "hoàn thành xuất sắc nhiệm vụ"),
+        ("title", "Chiến sĩ thi đua cơ sở"),
+    ],
+}
+
+
+def chance(*parts: object) -> float:
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32
+
+
+@dataclass(frozen=True)
+class PeopleBehaviour:
+    seed: int = 2022
+    registration_low: float = 0.7  # of the quota's minimum
+    registration_high: float = 1.5
+    mentor_delay: int = 15  # working days after registration
+    record_completeness: float = 0.93  # share of years with the expected title
+    vote_probability: float = 0.95
+    approve_probability: float = 0.9
+    publish_probability: float = 0.85
+    decision_probability: float = 0.85
+
+
+def simulate_people(
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    people: PeopleBehaviour,
+    *,
+    before: dt.date,
+) -> None:
+    """Everything simulated people would have done before the given day."""
+    _register(session, campaign, people, before)
+    _assign_mentors(session, campaign, calendar, people, before)
+    _yearly_records(session, campaign, people, before)
+    _vote(session, campaign, calendar, people, before)
+    _publish(session, campaign, people, before)
+    _decide(session, campaign, calendar, people, before)
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), TIMEZONE)
+
+
+def _register(
+    session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
+) -> None:
+    plan = plan_of(campaign)
+    issued = (
+        plan.document.effective_from or plan.document.date or dt.date(campaign.period_start, 1, 1)
+    )
+    known = set(
+        session.scalars(select(Candidate.subject_ref).where(Candidate.campaign_id == campaign.id))
+    )
+    directory = Directory(session)
+    for index, (milestone, quota) in enumerate(quota_milestones(plan)):
+        units = directory.select(campaign, milestone.responsible)
+        for year in range(max(campaign.period_start, issued.year), campaign.period_end + 1):
+            for unit in units:
+                share = people.registration_low + (
+                    people.registration_high - people.registration_low
+                ) * chance(people.seed, index, unit.code, year)
+                for i in range(round(max(quota.minimum, 1) * share)):
+                    ref = f"sim-{campaign.id}-{index}-{unit.code}-{year}-{i}"
+                    start = max(dt.date(year, 2, 1), issued)
+                    day = start + dt.timedelta(days=int(chance(people.seed, ref) * 290))
+                    if ref in known or day >= before or day.year != year:
+                        continue
+                    subject = quota.subject or _subject(people.seed, ref)
+                    register(
+                        session,
+                        campaign,
+                        unit=_registrar(unit, quota.scope, directory),
+                        subject=subject,
+                        name=_name(subject, ref, unit, i),
+                        subject_ref=ref,
+                        year=year,
+                        field_code=quota.field,
+                        at=_at(day),
+                        actor=f"{SIM}: {unit.code}",
+                    )
+                    known.add(ref)
+
+
+def _registrar(unit: Unit, scope: QuotaScope, directory: Directory) -> Unit:
+    """A locality registers through one of its communes when it has any."""
+    if scope == QuotaScope.LOCALITY_YEAR:
+        communes = [u for u in directory.children[unit.id] if u.kind.value == "commune"]
+        if communes:
+            return communes[int(chance(unit.code) * len(communes))]
+    return unit
+
+
+def _subject(seed: int, ref: str) -> SubjectKind:
+    return (SubjectKind.COLLECTIVE, SubjectKind.INDIVIDUAL)[chance(seed, ref, "s") < 0.5]
+
+
+def _name(subject: SubjectKind, ref: str, unit: Unit, i: int) -> str:
+    person = GIVEN[int(chance(ref, "n") * len(GIVEN))]
+    if subject == SubjectKind.INDIVIDUAL:
+        return f"{person} ({unit.name})"
+    if subject == SubjectKind.HOUSEHOLD:
+        return f"Hộ gia đình {person}"
+    return f"Tập thể tiêu biểu số {i + 1} — {unit.name}"
+
+
+def _assign_mentors(
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    people: PeopleBehaviour,
+    before: dt.date,
+) -> None:
+    for c in session.scalars(
+        select(Candidate).where(
+            Candidate.campaign_id == campaign.id, Candidate.stage == CandidateStage.REGISTERED
+        )
+    ):
+        day = calendar.add_working_days(c.created_at.date(), people.mentor_delay)
+        mentor = _contact(c.registered_by)
+        if day < before and mentor is not None:
+            assign_mentor(session, c, mentor, at=_at(day), actor=f"{SIM}: {c.registered_by.code}")
+
+
+def _contact(unit: Unit) -> Contact | None:
+    for role in (ContactRole.EMULATION_OFFICER, ContactRole.HEAD):
+        found = next((c for c in unit.contacts if c.role == role), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _yearly_records(
+    session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
+) -> None:
+    """Each year's titles and ratings, known from the following January on."""
+    have: set[tuple[str, int]] = {
+        (ref, year)
+        for ref, year in session.execute(select(YearRecord.subject_ref, YearRecord.year))
+    }
+    for c in session.scalars(select(Candidate).where(Candidate.campaign_id == campaign.id)):
+        for year in range(campaign.period_start - 5, before.year):
+            if (c.subject_ref, year) in have or dt.date(year + 1, 1, 10) >= before:
+                continue
+            have.add((c.subject_ref, year))
+            if chance(people.seed, c.subject_ref, year, "r") > people.record_completeness:
+                continue
+            for kind, value in TITLES[c.subject]:
+                session.add(
+                    YearRecord(
+                        subject_ref=c.subject_ref,
+                        year=year,
+                        kind=kind,
+                        value=value,
+                        note=None,
+                        source=SIM,
+                        imported_at=_at(dt.date(year + 1, 1, 10)),
+                    )
+                )
+    session.flush()
+
+
+def _vote(
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    people: PeopleBehaviour,
+    before: dt.date,
+) -> None:
+    for ballot in session.scalars(
+        select(Ballot).where(Ballot.campaign_id == campaign.id, Ballot.status == "open")
+    ):
+        for member in ballots.members_not_voted(session, ballot):
+            if chance(people.seed, ballot.id, member.id, "v") > people.vote_probability:
+                continue
+            day = calendar.add_working_days(
+                ballot.opens_at.date(), 1 + int(chance(ballot.id, member.id) * 7)
+            )
+            if day >= before or _at(day) >= ballot.closes_at:
+                continue
+            choices = {
+                candidate.id: "approve"
+                if chance(people.seed, ballot.id, member.id, candidate.id)
+                < people.approve_probability
+                else "reject"
+                for candidate in ballot.candidates
+            }
+            ballots.cast_vote(session, ballot, member, choices, set(), at=_at(day))
+
+
+def _publish(
+    session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
+) -> None:
+    for p in session.scalars(
+        select(Publication)
+        .join(Publication.candidate)
+        .where(Candidate.campaign_id == campaign.id, Publication.published_on.is_(None))
+    ):
+        if chance(people.seed, "p", p.id) > people.publish_probability:
+            continue
+        day = p.due_on - dt.timedelta(days=int(chance("pd", p.id) * 10))
+        if day < before:
+            recognition.confirm_publication(
+                session,
+                p,
+                url=f"https://congthongtin.{campaign.issuer.code.lower()}.example/bai/{p.id}",
+                published_on=day,
+                at=_at(day),
+                actor=f"{SIM}: {p.responsible_unit.code}",
+            )
+
+
+def _decide(
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    people: PeopleBehaviour,
+    before: dt.date,
+) -> None:
+    for proposal in session.scalars(
+        select(RewardProposal)
+        .join(RewardProposal.candidate)
+        .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
+    ):
+        if chance(people.seed, "d", proposal.id) > people.decision_probability:
+            continue
+        day = calendar.add_working_days(
+            proposal.submitted_on, 5 + int(chance("dd", proposal.id) * 25)
+        )
+        if day < before:
+            recognition.record_decision(
+                session,
+                proposal,
+                number=f"{proposal.id}/QĐ-UBND",
+                decided_on=day,
+                form=RewardForm.GIAY_KHEN,
+                signed_by="Chủ tịch Ủy ban nhân dân",
+                at=_at(day),
+                actor=f"{SIM}: {proposal.authority.code}",
+            )

@@ -1,0 +1,190 @@
+"""The lifecycle's units of work, one batch per campaign: judge, vote, publicise, honour, reward."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
+
+from prefect import task
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.calendar import default_calendar
+from models.clock import TIMEZONE
+from models.db import unit_of_work
+from models.lifecycle import CandidateStage
+from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
+from models.recognition import CeremonyKind, RewardForm
+from models.services import ballots, recognition
+from models.services.eligibility import check_candidates
+
+ACTOR = "hệ thống: vòng đời điển hình"
+BALLOT_WORKING_DAYS = 10
+PUBLICATION_WORKING_DAYS = 15
+T = TypeVar("T")
+
+
+def _with_campaign(slug: str, work: Callable[[Session, Campaign], T]) -> T:
+    with unit_of_work() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+        if campaign is None:
+            raise ValueError(f"không có kế hoạch {slug}")
+        return work(session, campaign)
+
+
+@task(name="review-eligibility", task_run_name="xét tiêu chuẩn {campaign} {as_of:%d/%m/%Y}")
+def review_eligibility(campaign: str, as_of: dt.datetime) -> dict[str, int]:
+    """Run the plan's checkable criteria on every candidate being fostered (one batch)."""
+
+    def work(session: Session, row: Campaign) -> dict[str, int]:
+        if as_of.year <= row.period_start:
+            return {}
+        results = check_candidates(session, row, as_of_year=as_of.year, at=as_of, actor=ACTOR)
+        return dict(Counter("eligible" if e.eligible else "ineligible" for _, e in results))
+
+    return _with_campaign(campaign, work)
+
+
+def council_of(session: Session, campaign: Campaign) -> Council | None:
+    """The campaign issuer's emulation council, built from the directory on first use."""
+    code = f"{campaign.issuer.code}.HDTDKT"
+    council = session.scalar(select(Council).where(Council.code == code))
+    if council is None:
+        try:
+            council = ballots.council_from_directory(
+                session,
+                campaign.issuer,
+                code=code,
+                name=f"Hội đồng Thi đua - Khen thưởng ({campaign.issuer.name})",
+                at=campaign.loaded_at,
+                actor=ACTOR,
+            )
+        except ballots.BallotError:
+            return None
+    return council
+
+
+@task(name="open-ballot", task_run_name="mở bình xét {campaign} {as_of:%d/%m/%Y}")
+def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
+    """Put every eligible candidate to the council's secret vote, with a deadline."""
+
+    def work(session: Session, row: Campaign) -> int | None:
+        eligible = list(
+            session.scalars(
+                select(Candidate).where(
+                    Candidate.campaign_id == row.id, Candidate.stage == CandidateStage.ELIGIBLE
+                )
+            )
+        )
+        council = council_of(session, row)
+        if not eligible or council is None:
+            return None
+        closes = default_calendar().add_working_days(as_of.date(), BALLOT_WORKING_DAYS)
+        ballot = ballots.open_ballot(
+            session,
+            council,
+            row,
+            eligible,
+            title=f"Bình xét điển hình tiên tiến năm {as_of.year}",
+            award="dien-hinh-tien-tien",
+            at=as_of,
+            actor=ACTOR,
+            closes_at=dt.datetime.combine(closes, dt.time(17, 0), TIMEZONE),
+        )
+        return ballot.id
+
+    return _with_campaign(campaign, work)
+
+
+@task(name="close-ballots", task_run_name="kết thúc bình xét {as_of:%d/%m/%Y}")
+def close_ballots(as_of: dt.datetime) -> dict[str, int]:
+    """Close every ballot past its deadline; the tally moves candidates on."""
+    selected = rejected = 0
+    with unit_of_work() as session:
+        for ballot in session.scalars(
+            select(Ballot).where(Ballot.status == "open", Ballot.closes_at <= as_of)
+        ):
+            result = ballots.close_ballot(session, ballot, at=as_of, actor=ACTOR)
+            selected += len(result.selected_ids)
+            rejected += len(result.candidates) - len(result.selected_ids)
+    return {"selected": selected, "not_selected": rejected}
+
+
+@task(name="draft-publications", task_run_name="tuyên truyền {campaign} {as_of:%d/%m/%Y}")
+def draft_publications(campaign: str, as_of: dt.datetime) -> int:
+    """Articles, press briefs and posts owed for every newly selected exemplar."""
+
+    def work(session: Session, row: Campaign) -> int:
+        drafted = set(session.scalars(select(Publication.candidate_id)))
+        due = default_calendar().add_working_days(as_of.date(), PUBLICATION_WORKING_DAYS)
+        count = 0
+        for candidate in session.scalars(
+            select(Candidate).where(
+                Candidate.campaign_id == row.id, Candidate.stage == CandidateStage.SELECTED
+            )
+        ):
+            if candidate.id not in drafted:
+                count += len(
+                    recognition.draft_publications(
+                        session,
+                        candidate,
+                        responsible_unit=row.standing_body,
+                        due_on=due,
+                        at=as_of,
+                        actor=ACTOR,
+                    )
+                )
+        return count
+
+    return _with_campaign(campaign, work)
+
+
+@task(name="honour", task_run_name="tôn vinh {campaign} {kind} {as_of:%d/%m/%Y}")
+def honour(campaign: str, kind: str, as_of: dt.datetime) -> int:
+    """Compile the ceremony's honour list, invite, and honour those on it."""
+
+    def work(session: Session, row: Campaign) -> int:
+        ceremony = recognition.compile_honour_list(
+            session, row, kind=CeremonyKind(kind), held_on=as_of.date(), at=as_of, actor=ACTOR
+        )
+        for invitation in recognition.invitations(session, ceremony):
+            recognition.mark_invited(session, ceremony, invitation.candidate, at=as_of, actor=ACTOR)
+        return len(recognition.hold_ceremony(session, ceremony, at=as_of, actor=ACTOR))
+
+    return _with_campaign(campaign, work)
+
+
+@task(name="propose-rewards", task_run_name="đề nghị khen thưởng {campaign} {as_of:%d/%m/%Y}")
+def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
+    """Propose a certificate of merit for every honoured exemplar; flag late decisions."""
+
+    def work(session: Session, row: Campaign) -> dict[str, int]:
+        calendar = default_calendar()
+        proposed = set(session.scalars(select(RewardProposal.candidate_id)))
+        count = 0
+        for candidate in session.scalars(
+            select(Candidate).where(
+                Candidate.campaign_id == row.id,
+                Candidate.stage.in_([CandidateStage.HONOURED, CandidateStage.PUBLICISED]),
+            )
+        ):
+            if candidate.id not in proposed:
+                recognition.propose_reward(
+                    session,
+                    candidate,
+                    authority=row.issuer,
+                    form=RewardForm.GIAY_KHEN,
+                    submitted_on=as_of.date(),
+                    calendar=calendar,
+                    at=as_of,
+                    actor=ACTOR,
+                )
+                count += 1
+        late = recognition.overdue_proposals(
+            session, today=as_of.date(), calendar=calendar, at=as_of, actor=ACTOR
+        )
+        return {"proposed": count, "overdue": len(late)}
+
+    return _with_campaign(campaign, work)
