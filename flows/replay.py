@@ -23,7 +23,7 @@ from models.clock import TIMEZONE
 from models.db import unit_of_work
 from models.orm import Campaign, Obligation
 from models.plan import Plan
-from models.policy import chain
+from models.policy import CHASED, chain, next_step_day
 from models.schedule import schedule
 from models.services.lifecycle_simulation import PeopleBehaviour, simulate_people
 from models.services.obligations import plan_of
@@ -104,7 +104,8 @@ async def replay(
         for kind in (MilestoneKind.MIDTERM_REVIEW, MilestoneKind.FINAL_REVIEW)
     }
     run = ReplayRun(campaign, start, end)
-    for index, day in enumerate(days):
+    day: dt.date | None = start
+    while day is not None:
         as_of = dt.datetime.combine(day, SWEEP_TIME, TIMEZONE)
         with unit_of_work() as session:
             row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
@@ -129,8 +130,33 @@ async def replay(
         run.series.append(_point(campaign, day))
         run.days_visited += 1
         if on_day:
-            on_day(day, index + 1, len(days))
+            on_day(day, sum(d <= day for d in days), len(days))
+        day = _next_day(campaign, plan, calendar, days, day, end)
     return run
+
+
+def _next_day(
+    campaign: str,
+    plan: Plan,
+    calendar: WorkingCalendar,
+    days: list[dt.date],
+    after: dt.date,
+    end: dt.date,
+) -> dt.date | None:
+    """The next day with something to do: a planned step, or a step of an obligation opened
+    along the way (a council member's vote, a publication, a reward decision, a return)."""
+    planned = next((d for d in days if d > after), None)
+    with unit_of_work() as session:
+        dues = set(
+            session.scalars(
+                select(Obligation.chase_due)
+                .join(Obligation.campaign)
+                .where(Campaign.slug == campaign, Obligation.status.in_(CHASED))
+            )
+        )
+    steps = [next_step_day(chain(plan.reminders, due, calendar), after) for due in dues]
+    found = [d for d in (planned, *steps) if d is not None and d <= end]
+    return min(found, default=None)
 
 
 def _point(campaign: str, day: dt.date) -> DayPoint:

@@ -125,7 +125,7 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 def occurrence_label(key: str) -> str:
     """The Vietnamese label of an occurrence key: '2024-Q1' → 'quý I/2024'; 'once' → ''."""
     key = key.split("/", 1)[0]  # "2024/c17": the period of exemplar 17's obligation
-    if key == "once":
+    if key == "once" or not key[:4].isdigit():  # "b3/m12", "p7": the process's own acts
         return ""
     if "-Q" in key:
         year, quarter = key.split("-Q")

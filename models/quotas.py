@@ -71,8 +71,11 @@ def quota_milestones(plan: Plan) -> list[tuple[Milestone, Quota]]:
 
 
 def chased_milestones(plan: Plan) -> list[Milestone]:
-    """Every milestone the sweep chases: the plan's own, then those its yearly quotas add."""
-    return [*plan.milestones, *(m for m, _ in quota_milestones(plan))]
+    """Every milestone the sweep chases: the plan's own, those its yearly quotas add, and the
+    process's own (votes, publications, reward decisions)."""
+    from models.process import process_milestones
+
+    return [*plan.milestones, *(m for m, _ in quota_milestones(plan)), *process_milestones(plan)]
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ def counts_for(
 @dataclass(frozen=True)
 class QuotaProgress:
     quota: str
+    field: str | None
     unit: str
     year: int | None
     minimum: int
@@ -134,6 +138,7 @@ def progress(
     return [
         QuotaProgress(
             label,
+            quota.field,
             unit,
             year,
             quota.minimum,

@@ -13,6 +13,10 @@ from models.db import unit_of_work
 from models.orm import Campaign
 from models.services.chase import plan_notifications
 from models.services.obligations import Directory, mark_overdue, open_obligations
+from models.services.process_obligations import (
+    open_process_obligations,
+    settle_process_obligations,
+)
 from models.services.quota_tracking import settle_quota_obligations
 
 OPENING_HORIZON = dt.timedelta(days=45)
@@ -67,6 +71,8 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
             directory=Directory(session),
         )
         settle_quota_obligations(session, row, at=as_of)
+        open_process_obligations(session, row, calendar, at=as_of)
+        settle_process_obligations(session, row, at=as_of)
         overdue = mark_overdue(session, row, at=as_of)
         day = plan_notifications(session, row, calendar, at=as_of)
     return DayResult(

@@ -31,7 +31,9 @@ def _load() -> None:
         load_plan_file(session, PLAN, default_calendar(), at=now(), actor="test")
 
 
-def _register(session, name: str, year: int = 2023, unit: str = "T.A") -> Candidate:  # type: ignore[no-untyped-def]
+def _register(  # type: ignore[no-untyped-def]
+    session, name: str, year: int = 2023, unit: str = "T.A", field: str = "a"
+) -> Candidate:
     campaign = session.scalars(select(Campaign).where(Campaign.slug == SLUG)).one()
     by = session.scalars(select(Unit).where(Unit.code == unit)).one()
     return service.register(
@@ -42,7 +44,7 @@ def _register(session, name: str, year: int = 2023, unit: str = "T.A") -> Candid
         name=name,
         subject_ref=name,
         year=year,
-        field_code="a",
+        field_code=field,
         at=morning(D(year, 3, 1)),
         actor="test",
     )
@@ -89,11 +91,14 @@ def test_illegal_stage_changes_are_refused_with_a_clear_message() -> None:
 
 def test_a_lead_agency_behind_its_quota_is_chased_until_it_is_met() -> None:
     _load()
+    with unit_of_work() as session:
+        _register(session, "Tập thể B", unit="T.B", field="b")  # T.B meets its quota early
     for day in (D(2023, 11, 27), D(2023, 11, 30)):
         _sweep(day)
     steps = [(unit, step, day) for unit, step, _, day in notifications()]
     assert ("T.A", "reminder-3", D(2023, 11, 27)) in steps
     assert ("T.A", "due", D(2023, 11, 30)) in steps
+    assert not [s for s in steps if s[0] == "T.B"]  # only the agency behind is reminded
     with unit_of_work() as session:
         _register(session, "Tập thể 1")
         _register(session, "Tập thể 2")
@@ -110,8 +115,8 @@ def test_a_lead_agency_behind_its_quota_is_chased_until_it_is_met() -> None:
         rows = quota_progress(session, campaign, years=range(2023, 2025))
     yearly = {(r.unit, r.year): (r.count, r.met) for r in rows if r.year is not None}
     assert yearly[("T.A", 2023)] == (2, True) and yearly[("T.A", 2024)] == (0, False)
-    period = [r for r in rows if r.year is None]
-    assert [(r.unit, r.count, r.met) for r in period] == [("T.B", 0, False)]
+    period = [r for r in rows if r.year is None and r.field is None]
+    assert [(r.unit, r.count, r.met) for r in period] == [("T.B", 1, True)]
 
 
 def test_mentors_owe_assessments_from_when_fostering_starts() -> None:
@@ -144,3 +149,39 @@ def test_mentors_owe_assessments_from_when_fostering_starts() -> None:
             actor="mentor",
         )
         assert owed[0].status.value == "submitted"
+
+
+def test_a_registry_entry_is_written_only_after_a_decision() -> None:
+    from models.orm import RegistryEntry
+    from models.recognition import RewardForm
+    from models.services import recognition
+
+    _load()
+    with unit_of_work() as session:
+        candidate = _register(session, "Hợp tác xã Thử")
+        for stage in ("fostering", "eligible", "nominated", "selected"):
+            service.move(session, candidate, CandidateStage(stage), at=now(), actor="test")
+        proposal = recognition.propose_reward(
+            session,
+            candidate,
+            authority=candidate.campaign.issuer,
+            form=RewardForm.GIAY_KHEN,
+            submitted_on=D(2024, 1, 8),
+            calendar=default_calendar(),
+            at=now(),
+            actor="test",
+        )
+        assert session.scalars(select(RegistryEntry)).all() == []
+        recognition.record_decision(
+            session,
+            proposal,
+            number="12/QĐ-UBND",
+            decided_on=D(2024, 1, 20),
+            form=RewardForm.GIAY_KHEN,
+            signed_by="Chủ tịch",
+            at=now(),
+            actor="test",
+        )
+        (entry,) = session.scalars(select(RegistryEntry)).all()
+        assert (entry.candidate_id, entry.year) == (candidate.id, 2024)
+        assert candidate.stage == CandidateStage.REWARDED

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.orm.base import AwareDateTime, Base
 from models.orm.campaign import Campaign, Milestone
-from models.orm.directory import Unit, enum_column
+from models.orm.directory import Contact, Unit, enum_column
 from models.orm.lifecycle import Candidate
 from models.vocabulary import ObligationStatus
 
@@ -29,6 +29,9 @@ class Obligation(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     occurrence: Mapped[str] = mapped_column(
         String(40), doc="'once', '2024', '2024-Q1', '2024-03'; '2024/c17' for exemplar 17"
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id"), doc="The person who owes it: a mentor, a council member"
     )
     candidate_id: Mapped[int | None] = mapped_column(
         ForeignKey("candidates.id"), index=True, doc="The exemplar a mentor's obligation is about"
@@ -51,6 +54,7 @@ class Obligation(Base):
     unit: Mapped[Unit] = relationship()
     campaign: Mapped[Campaign] = relationship()
     candidate: Mapped[Candidate | None] = relationship()
+    contact: Mapped[Contact | None] = relationship()
 
 
 class AuditEntry(Base):

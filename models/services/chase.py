@@ -65,6 +65,7 @@ def plan_notifications(
             selectinload(Obligation.unit).selectinload(Unit.contacts),
             selectinload(Obligation.milestone),
             selectinload(Obligation.candidate).selectinload(Candidate.mentor),
+            selectinload(Obligation.contact),
         )
     ).all()
     wanted: dict[str, tuple[Obligation, ChainStep, Contact]] = {}
@@ -73,9 +74,11 @@ def plan_notifications(
         step = step_due(steps_for(obligation.chase_due), obligation.opened_on, today)
         if step is None:
             continue
-        mentor = obligation.candidate.mentor if obligation.candidate else None
-        if mentor is not None and step.to == ContactRole.EMULATION_OFFICER:
-            contacts = [mentor]  # a mentor's own assessment: reminders go to the mentor
+        person = obligation.contact or (
+            obligation.candidate.mentor if obligation.candidate else None
+        )
+        if person is not None and step.to == ContactRole.EMULATION_OFFICER:
+            contacts = [person]  # a personal obligation: reminders go to that person
         else:
             contacts = _recipients(campaign, obligation.unit, step.to)
         if not contacts:

@@ -122,6 +122,7 @@ def lifecycle_summary(session: Session, campaign: Campaign, *, years: range) -> 
                 sorted(Counter(c.field.code if c.field else "—" for c in mine).items())
             ),
             "quotas": {"met": sum(p.met for p in quotas), "total": len(quotas)},
+            "against_quota_by_field": _against_quota(mine, quotas),
             "assessments": {"done": assessments[year], "overdue": late_assessments[year]},
             "eligibility": dict(
                 Counter("eligible" if ok else "ineligible" for ok in checks[year].values())
@@ -146,3 +147,16 @@ def lifecycle_summary(session: Session, campaign: Campaign, *, years: range) -> 
             "registry_entries": registry[year],
         }
     return out
+
+
+def _against_quota(mine: list[Candidate], quotas: list[Any]) -> dict[str, dict[str, int]]:
+    """Per field: registrations this year and the sum of the yearly minimums that apply."""
+    required: Counter[str] = Counter()
+    for row in quotas:
+        if row.field is not None:
+            required[row.field] += row.minimum
+    registered = Counter(c.field.code for c in mine if c.field)
+    return {
+        field: {"registered": registered[field], "required": required[field]}
+        for field in sorted(set(required) | set(registered))
+    }

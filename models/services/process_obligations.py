@@ -1,0 +1,145 @@
+"""Obligations the process creates as it goes: a council member's vote, a publication, a
+reward decision. Opened from the state of ballots, publications and proposals, and settled
+from it, so the services that vote, publish and decide need not know about the chase."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models.calendar import WorkingCalendar
+from models.orm import (
+    Ballot,
+    BallotParticipation,
+    Campaign,
+    Candidate,
+    Contact,
+    Milestone,
+    Obligation,
+    Publication,
+    RewardProposal,
+    Unit,
+)
+from models.policy import CHASED
+from models.process import COUNCIL_VOTE, PUBLICATION, REWARD_DECISION
+from models.services.obligations import submit, waive
+from models.vocabulary import ObligationStatus
+
+ACTOR = "hệ thống: tiến trình"
+
+
+def open_process_obligations(
+    session: Session, campaign: Campaign, calendar: WorkingCalendar, *, at: dt.datetime
+) -> int:
+    """One obligation per member yet to vote, per publication owed, per decision awaited."""
+    rows = {m.code: m for m in campaign.milestones}
+    if COUNCIL_VOTE not in rows:
+        return 0  # loaded before the process milestones existed
+    existing = set(
+        session.scalars(
+            select(Obligation.occurrence).where(
+                Obligation.campaign_id == campaign.id,
+                Obligation.milestone_id.in_(
+                    [rows[c].id for c in (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)]
+                ),
+            )
+        )
+    )
+    wanted: list[tuple[str, str, Unit, Contact | None, dt.date]] = []
+    for ballot in session.scalars(
+        select(Ballot).where(Ballot.campaign_id == campaign.id, Ballot.status == "open")
+    ):
+        for p in session.scalars(
+            select(BallotParticipation)
+            .where(
+                BallotParticipation.ballot_id == ballot.id, BallotParticipation.voted_at.is_(None)
+            )
+            .options(selectinload(BallotParticipation.contact).selectinload(Contact.unit))
+        ):
+            wanted.append(
+                (
+                    COUNCIL_VOTE,
+                    f"b{ballot.id}/m{p.contact_id}",
+                    p.contact.unit,
+                    p.contact,
+                    ballot.closes_at.date(),
+                )
+            )
+    for pub in session.scalars(
+        select(Publication)
+        .join(Publication.candidate)
+        .where(Candidate.campaign_id == campaign.id, Publication.published_on.is_(None))
+    ):
+        wanted.append((PUBLICATION, f"p{pub.id}", pub.responsible_unit, None, pub.due_on))
+    for proposal in session.scalars(
+        select(RewardProposal)
+        .join(RewardProposal.candidate)
+        .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
+    ):
+        wanted.append(
+            (REWARD_DECISION, f"r{proposal.id}", proposal.authority, None, proposal.decision_due_on)
+        )
+    opened = 0
+    for code, occurrence, unit, contact, due in wanted:
+        if occurrence in existing:
+            continue
+        effective = calendar.effective_due(due)
+        session.add(
+            Obligation(
+                campaign_id=campaign.id,
+                milestone=rows[code],
+                unit=unit,
+                contact=contact,
+                occurrence=occurrence,
+                due=due,
+                effective_due=effective,
+                chase_due=effective,
+                status=ObligationStatus.OPEN,
+                status_changed_at=at,
+                opened_on=at.date(),
+                cycle=1,
+            )
+        )
+        opened += 1
+    session.flush()
+    return opened
+
+
+def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
+    """Votes cast, articles published, decisions taken: their obligations are done."""
+    codes = (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)
+    settled = 0
+    for o in session.scalars(
+        select(Obligation)
+        .join(Obligation.milestone)
+        .where(
+            Obligation.campaign_id == campaign.id,
+            Obligation.status.in_(CHASED),
+            Milestone.code.in_(codes),
+        )
+    ):
+        kind, rest = o.occurrence[0], o.occurrence[1:]
+        if kind == "b":
+            ballot_id, member = (int(x) for x in rest.replace("m", "").split("/"))
+            voted = session.get(BallotParticipation, (ballot_id, member))
+            ballot = session.get(Ballot, ballot_id)
+            if voted is not None and voted.voted_at is not None:
+                submit(session, o, at=at, actor=ACTOR, note="đã bỏ phiếu")
+            elif ballot is not None and ballot.status != "open":
+                waive(session, o, at=at, actor=ACTOR, reason="cuộc bình xét đã kết thúc")
+            else:
+                continue
+        elif kind == "p":
+            pub = session.get(Publication, int(rest))
+            if pub is None or pub.published_on is None:
+                continue
+            submit(session, o, at=at, actor=ACTOR, note=pub.url)
+        else:
+            proposal = session.get(RewardProposal, int(rest))
+            if proposal is None or proposal.status != "decided":
+                continue
+            submit(session, o, at=at, actor=ACTOR, note="đã có quyết định khen thưởng")
+        settled += 1
+    return settled
