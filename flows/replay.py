@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 
 from flows.daily_sweep import daily_sweep
-from flows.lifecycle import eligibility_review, recognition
+from flows.lifecycle import eligibility_review, honour_exemplars, recognition
 from flows.review_collection import collect_review_reports
 from flows.yearly_cycle import yearly_cycle
 from models.calendar import WorkingCalendar, default_calendar
@@ -34,6 +34,7 @@ from models.vocabulary import MilestoneKind, ObligationStatus
 SWEEP_TIME = dt.time(7, 30)
 ELIGIBILITY_REVIEW = dt.date(2000, 12, 1)  # month and day of the yearly schedules
 RECOGNITION = dt.date(2000, 12, 20)
+CEREMONY_DATES = {(19, 5): "19-5", (11, 6): "11-6"}  # the anniversaries plans honour on
 REVIEWS: tuple[tuple[MilestoneKind, Literal["midterm", "final"]], ...] = (
     (MilestoneKind.MIDTERM_REVIEW, "midterm"),
     (MilestoneKind.FINAL_REVIEW, "final"),
@@ -103,6 +104,13 @@ async def replay(
         }
         for kind in (MilestoneKind.MIDTERM_REVIEW, MilestoneKind.FINAL_REVIEW)
     }
+    ceremony_days = {
+        calendar.effective_due(d.due): kind
+        for s in schedule(plan, calendar)
+        if s.milestone.kind == MilestoneKind.CEREMONY
+        for d in s.dues
+        if (kind := CEREMONY_DATES.get((d.due.day, d.due.month)))
+    }
     run = ReplayRun(campaign, start, end)
     day: dt.date | None = start
     while day is not None:
@@ -122,6 +130,9 @@ async def replay(
             run.flow_runs += 2
         if day == calendar.effective_due(RECOGNITION.replace(year=day.year)):
             await recognition(as_of=as_of, campaigns=[campaign])
+            run.flow_runs += 1
+        if day in ceremony_days:
+            await honour_exemplars(as_of=as_of, campaigns=[campaign], ceremony=ceremony_days[day])
             run.flow_runs += 1
         for kind, name in REVIEWS:
             if day in review_days[kind]:

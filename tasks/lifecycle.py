@@ -74,7 +74,9 @@ def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
         eligible = list(
             session.scalars(
                 select(Candidate).where(
-                    Candidate.campaign_id == row.id, Candidate.stage == CandidateStage.ELIGIBLE
+                    Candidate.campaign_id == row.id,
+                    Candidate.stage == CandidateStage.ELIGIBLE,
+                    Candidate.created_at <= as_of,  # registered by then (replays rerun the past)
                 )
             )
         )

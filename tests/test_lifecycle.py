@@ -185,3 +185,32 @@ def test_a_registry_entry_is_written_only_after_a_decision() -> None:
         (entry,) = session.scalars(select(RegistryEntry)).all()
         assert (entry.candidate_id, entry.year) == (candidate.id, 2024)
         assert candidate.stage == CandidateStage.REWARDED
+
+
+def test_council_members_who_have_not_voted_are_reminded_then_settled() -> None:
+    from models.services import ballots
+    from tasks.lifecycle import open_ballot
+
+    _load()
+    with unit_of_work() as session:
+        candidate = _register(session, "Hợp tác xã Thử")
+        for stage in ("fostering", "eligible"):
+            service.move(session, candidate, CandidateStage(stage), at=now(), actor="test")
+    ballot_id = open_ballot.fn(SLUG, morning(D(2023, 12, 1)))
+    assert ballot_id is not None
+    _sweep(D(2023, 12, 4))
+    _sweep(D(2023, 12, 12))  # three working days before the ballot closes (15/12)
+    assert ("T", "reminder-3", "chair@t.example", D(2023, 12, 12)) in notifications()
+    with unit_of_work() as session:
+        from models.orm import Ballot
+
+        ballot = session.get(Ballot, ballot_id)
+        chair = session.scalars(select(Contact).where(Contact.email == "chair@t.example")).one()
+        assert ballot is not None
+        ballots.cast_vote(
+            session, ballot, chair, {candidate.id: "approve"}, set(), at=morning(D(2023, 12, 13))
+        )
+    _sweep(D(2023, 12, 14))
+    with unit_of_work() as session:
+        vote = session.scalars(select(Obligation).where(Obligation.contact_id.is_not(None))).one()
+        assert (vote.status.value, vote.note) == ("submitted", "đã bỏ phiếu")

@@ -344,7 +344,9 @@ def check_candidates(
     """
     rules = plan_of(campaign).rules
     years = evaluation_years(campaign, as_of_year)
-    candidates = _checkable(session, campaign, candidate_id)
+    # Only candidates registered by then: a replay over a database that already holds later
+    # registrations judges each year as it stood.
+    candidates = [c for c in _checkable(session, campaign, candidate_id) if c.created_at <= at]
     records = records_of(session, {c.subject_ref for c in candidates})
     out = []
     for candidate in sorted(candidates, key=lambda c: (c.leads_unit_id is not None, c.id)):
