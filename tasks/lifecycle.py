@@ -124,7 +124,9 @@ def draft_publications(campaign: str, as_of: dt.datetime) -> int:
         count = 0
         for candidate in session.scalars(
             select(Candidate).where(
-                Candidate.campaign_id == row.id, Candidate.stage == CandidateStage.SELECTED
+                Candidate.campaign_id == row.id,
+                Candidate.stage == CandidateStage.SELECTED,
+                Candidate.stage_changed_at <= as_of,
             )
         ):
             if candidate.id not in drafted:
@@ -170,6 +172,7 @@ def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
             select(Candidate).where(
                 Candidate.campaign_id == row.id,
                 Candidate.stage.in_([CandidateStage.HONOURED, CandidateStage.PUBLICISED]),
+                Candidate.stage_changed_at <= as_of,  # as things stood then, in a replay too
             )
         ):
             if candidate.id not in proposed:

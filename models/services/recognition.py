@@ -397,7 +397,12 @@ def compile_honour_list(
         )
     ceremony = _ceremony(session, campaign, kind, year, held_on, title, at, actor)
     listed = {e.candidate_id for e in ceremony.entries}
-    waiting = _candidates(session, campaign, (S.SELECTED, S.PUBLICISED))
+    # Only those selected by the ceremony (a replay may rerun a past one on a later database).
+    waiting = [
+        c
+        for c in _candidates(session, campaign, (S.SELECTED, S.PUBLICISED))
+        if c.stage_changed_at <= at
+    ]
     added = [c for c in _honour_order(waiting) if c.id not in listed]
     for position, candidate in enumerate(added, start=len(ceremony.entries) + 1):
         ceremony.entries.append(HonourListEntry(candidate=candidate, position=position))
