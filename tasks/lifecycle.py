@@ -76,7 +76,7 @@ def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
                 select(Candidate).where(
                     Candidate.campaign_id == row.id,
                     Candidate.stage == CandidateStage.ELIGIBLE,
-                    Candidate.created_at <= as_of,  # registered by then (replays rerun the past)
+                    Candidate.stage_changed_at <= as_of,  # as things stood (replays rerun the past)
                 )
             )
         )

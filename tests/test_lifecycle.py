@@ -195,7 +195,9 @@ def test_council_members_who_have_not_voted_are_reminded_then_settled() -> None:
     with unit_of_work() as session:
         candidate = _register(session, "Hợp tác xã Thử")
         for stage in ("fostering", "eligible"):
-            service.move(session, candidate, CandidateStage(stage), at=now(), actor="test")
+            service.move(
+                session, candidate, CandidateStage(stage), at=morning(D(2023, 11, 1)), actor="t"
+            )
     ballot_id = open_ballot.fn(SLUG, morning(D(2023, 12, 1)))
     assert ballot_id is not None
     _sweep(D(2023, 12, 4))

@@ -344,9 +344,11 @@ def check_candidates(
     """
     rules = plan_of(campaign).rules
     years = evaluation_years(campaign, as_of_year)
-    # Only candidates registered by then: a replay over a database that already holds later
-    # registrations judges each year as it stood.
-    candidates = [c for c in _checkable(session, campaign, candidate_id) if c.created_at <= at]
+    # Only candidates whose stage was reached by then: a replay over a database that already
+    # holds later events judges each year as it stood.
+    candidates = [
+        c for c in _checkable(session, campaign, candidate_id) if c.stage_changed_at <= at
+    ]
     records = records_of(session, {c.subject_ref for c in candidates})
     out = []
     for candidate in sorted(candidates, key=lambda c: (c.leads_unit_id is not None, c.id)):
