@@ -176,16 +176,21 @@ def print_summary(summary: dict[str, Any]) -> None:
 def print_lifecycle(years: dict[str, Any]) -> None:
     """One row per year: from registrations against quota to reward decisions."""
     table = Table(title="Vòng đời điển hình theo năm", title_justify="left")
+    console.print(
+        "Đăng ký: số nhân tố; Chỉ tiêu: đạt/tổng; Đánh giá: đã làm (quá hạn); "
+        "Tiêu chuẩn: đủ/chưa đủ; Bình xét: đưa ra/được chọn; Bài viết: phải đăng "
+        "(đã đăng); QĐ: quyết định khen thưởng."
+    )
     for column in (
         "Năm",
         "Đăng ký",
-        "Chỉ tiêu đạt",
-        "Đánh giá (quá hạn)",
-        "Đủ/chưa đủ TC",
-        "Bình xét: đưa ra/chọn",
-        "Bài viết (đã đăng)",
+        "Chỉ tiêu",
+        "Đánh giá",
+        "Tiêu chuẩn",
+        "Bình xét",
+        "Bài viết",
         "Tôn vinh",
-        "Quyết định KT",
+        "QĐ",
     ):
         table.add_column(column, justify="right")
     for year, y in years.items():

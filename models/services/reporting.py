@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.calendar import WorkingCalendar
 from models.orm import AuditEntry, Campaign, Email, EmailStatus, Notification, Obligation
 from models.phrases import occurrence_label
+from models.services.obligations import plan_of
 from models.vocabulary import ObligationStatus
 
 
@@ -152,9 +153,15 @@ def replay_summary(
     for step, _email, milestone_id, occurrence in notes:
         per_occurrence[(milestone_id, occurrence)][step.partition("-")[0]] += 1
     timeline = []
+    # The timeline is the plan's own milestones; quotas, exemplars' assessments and the
+    # process's acts are reported per year in the lifecycle summary.
+    own = {
+        m.id for m in campaign.milestones if m.code in {x.id for x in plan_of(campaign).milestones}
+    }
     groups: dict[tuple[int, str], list[Obligation]] = defaultdict(list)
     for o in obligations:
-        groups[(o.milestone_id, o.occurrence)].append(o)
+        if o.milestone_id in own and o.candidate_id is None:
+            groups[(o.milestone_id, o.occurrence)].append(o)
     for (milestone_id, occurrence), items in sorted(groups.items(), key=lambda kv: kv[1][0].due):
         first = items[0]
         if not start <= first.effective_due <= end + dt.timedelta(days=60):
