@@ -767,9 +767,33 @@ def context(summary: Mapping[str, Any], series: Sequence[Any]) -> dict[str, Any]
         "email_rows": email_rows(summary),
         "step_rows": step_rows(summary),
         "status_rows": status_rows(summary),
+        "lifecycle": lifecycle_rows(summary),
         "mail": mail_notes(summary),
         "colours": {"on_time": ON_TIME, "late": LATE, "missing": MISSING},
     }
+
+
+def lifecycle_rows(summary: Mapping[str, Any]) -> list[list[str]]:
+    """One row per year of the exemplars' lifecycle, as the CLI summary shows it."""
+    rows = []
+    for year, y in (summary.get("lifecycle") or {}).items():
+        quotas, done = y.get("quotas", {}), y.get("assessments", {})
+        verdicts, ballot = y.get("eligibility", {}), y.get("ballots", {})
+        articles = y.get("articles", {})
+        rows.append(
+            [
+                str(year),
+                vn_number(y.get("registrations", 0)),
+                f"{quotas.get('met', 0)}/{quotas.get('total', 0)}",
+                f"{vn_number(done.get('done', 0))} ({vn_number(done.get('overdue', 0))})",
+                "/".join(vn_number(verdicts.get(k, 0)) for k in ("eligible", "ineligible")),
+                f"{vn_number(ballot.get('candidates', 0))}/{vn_number(ballot.get('selected', 0))}",
+                f"{vn_number(articles.get('owed', 0))} ({vn_number(articles.get('published', 0))})",
+                vn_number(y.get("honour_roll", 0)),
+                vn_number(y.get("reward_decisions", 0)),
+            ]
+        )
+    return rows
 
 
 def environment() -> Environment:

@@ -225,3 +225,28 @@ def test_ticks_are_round_and_cover_the_maximum() -> None:
     assert nice_ticks(0) == [0, 1]
     assert nice_ticks(3) == [0, 1, 2, 3]
     assert nice_ticks(226) == [0, 50, 100, 150, 200, 250]
+
+
+def test_lifecycle_table_per_year(tmp_path: Path) -> None:
+    from deployments.report import render_report
+
+    summary = {
+        "campaign": "x",
+        "from": "2023-01-01",
+        "to": "2023-12-31",
+        "lifecycle": {
+            "2023": {
+                "registrations": 1234,
+                "quotas": {"met": 3, "total": 4},
+                "assessments": {"done": 5, "overdue": 1},
+                "eligibility": {"eligible": 7, "ineligible": 2},
+                "ballots": {"held": 1, "candidates": 7, "selected": 6},
+                "articles": {"owed": 18, "published": 15},
+                "honour_roll": 6,
+                "reward_decisions": 5,
+            }
+        },
+    }
+    html = render_report(summary, [])
+    assert "Vòng đời điển hình theo năm" in html
+    assert "1.234" in html and "3/4" in html and "7/6" in html and "18 (15)" in html
