@@ -27,6 +27,7 @@ from models.policy import CHASED, chain, next_step_day
 from models.schedule import schedule
 from models.services.lifecycle_simulation import PeopleBehaviour, simulate_people
 from models.services.obligations import plan_of
+from models.services.plans import campaign_by_slug
 from models.services.simulation import simulate_units
 from models.simulation import UnitBehaviour
 from models.vocabulary import MilestoneKind, ObligationStatus
@@ -90,9 +91,7 @@ async def replay(
     calendar = default_calendar()
     people = PeopleBehaviour(seed=behaviour.seed)
     with unit_of_work() as session:
-        row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
-        if row is None:
-            raise ValueError(f"không có kế hoạch {campaign}")
+        row = campaign_by_slug(session, campaign)
         plan = plan_of(row)
     days = visit_days(plan, calendar, start, end)
     review_days = {
@@ -116,8 +115,7 @@ async def replay(
     while day is not None:
         as_of = dt.datetime.combine(day, SWEEP_TIME, TIMEZONE)
         with unit_of_work() as session:
-            row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
-            assert row is not None
+            row = campaign_by_slug(session, campaign)
             simulate_units(session, row, calendar, behaviour, before=day)
             simulate_people(session, row, calendar, people, before=day)
         if day.month == 1 and day.day == 2:

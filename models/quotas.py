@@ -12,7 +12,6 @@ count is reached. Quotas over the whole period are reported, not chased.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -148,13 +147,3 @@ def progress(
         for unit in units
         for year in spans
     ]
-
-
-def summary_by_year(rows: Sequence[QuotaProgress]) -> dict[int | None, tuple[int, int]]:
-    """(met, total) per year."""
-    met: Counter[int | None] = Counter()
-    total: Counter[int | None] = Counter()
-    for row in rows:
-        total[row.year] += 1
-        met[row.year] += row.met
-    return {year: (met[year], total[year]) for year in total}

@@ -6,14 +6,13 @@ import datetime as dt
 
 from prefect import task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
-from sqlalchemy import select
 
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.lifecycle import FUNNEL
-from models.orm import Campaign
 from models.quotas import QuotaProgress
 from models.services.lifecycle_report import funnel
+from models.services.plans import campaign_by_slug
 from models.services.quota_tracking import quota_progress
 from models.services.reporting import CampaignStatus, campaign_status
 from models.text import vn_date
@@ -26,9 +25,7 @@ STATUS_COLUMNS = [s for s in ObligationStatus]
 async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus:
     """Table of milestones by status, markdown of overdue units and of email delivery."""
     with unit_of_work() as session:
-        row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
-        if row is None:
-            raise ValueError(f"không có kế hoạch {campaign}")
+        row = campaign_by_slug(session, campaign)
         status = campaign_status(session, row, default_calendar(), as_of=as_of.date())
         rows_funnel = funnel(session, row)
         quotas = quota_progress(session, row, years=range(row.period_start, as_of.year + 1))

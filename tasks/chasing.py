@@ -13,6 +13,7 @@ from models.db import unit_of_work
 from models.orm import Campaign
 from models.services.chase import plan_notifications
 from models.services.obligations import Directory, mark_overdue, open_obligations
+from models.services.plans import campaign_by_slug
 from models.services.process_obligations import (
     open_process_obligations,
     settle_process_obligations,
@@ -59,9 +60,7 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
     """
     calendar = default_calendar()
     with unit_of_work() as session:
-        row = session.scalar(select(Campaign).where(Campaign.slug == campaign))
-        if row is None:
-            raise ValueError(f"không có kế hoạch {campaign}")
+        row = campaign_by_slug(session, campaign)
         opened = open_obligations(
             session,
             row,

@@ -19,6 +19,7 @@ from models.orm import Ballot, Campaign, Candidate, Council, Publication, Reward
 from models.recognition import CeremonyKind, RewardForm
 from models.services import ballots, recognition
 from models.services.eligibility import check_candidates
+from models.services.plans import campaign_by_slug
 
 ACTOR = "hệ thống: vòng đời điển hình"
 BALLOT_WORKING_DAYS = 10
@@ -28,10 +29,7 @@ T = TypeVar("T")
 
 def _with_campaign(slug: str, work: Callable[[Session, Campaign], T]) -> T:
     with unit_of_work() as session:
-        campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
-        if campaign is None:
-            raise ValueError(f"không có kế hoạch {slug}")
-        return work(session, campaign)
+        return work(session, campaign_by_slug(session, slug))
 
 
 @task(name="review-eligibility", task_run_name="xét tiêu chuẩn {campaign} {as_of:%d/%m/%Y}")

@@ -42,6 +42,15 @@ class Unit(Base):
         back_populates="unit", cascade="all, delete-orphan", order_by="Contact.id"
     )
 
+    def contacts_with(self, *roles: ContactRole) -> list[Contact]:
+        """The contacts holding the first of roles that the unit has anyone in (a fallback
+        order: the emulation officer, else the head...)."""
+        for role in roles:
+            found = [c for c in self.contacts if c.role == role]
+            if found:
+                return found
+        return []
+
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
 

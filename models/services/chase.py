@@ -115,31 +115,21 @@ def plan_notifications(
 def _recipients(campaign: Campaign, unit: Unit, to: Recipient) -> list[Contact]:
     """Contacts for a step: the unit's officer, its head, the standing body, the chair..."""
     if to == ContactRole.EMULATION_OFFICER:
-        return _by_role(unit, ContactRole.EMULATION_OFFICER, ContactRole.HEAD)
+        return unit.contacts_with(ContactRole.EMULATION_OFFICER, ContactRole.HEAD)
     if to == ContactRole.HEAD:
-        return _by_role(unit, ContactRole.HEAD)
+        return unit.contacts_with(ContactRole.HEAD)
     if to == ContactRole.STANDING_BODY:
-        return _by_role(
-            campaign.standing_body,
+        return campaign.standing_body.contacts_with(
             ContactRole.STANDING_BODY,
             ContactRole.EMULATION_OFFICER,
             ContactRole.HEAD,
         )
     if to == ContactRole.COUNCIL_CHAIR:
-        return _by_role(campaign.issuer, ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
+        return campaign.issuer.contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
     if to == ContactRole.COUNCIL_MEMBER:
-        return _by_role(campaign.issuer, ContactRole.COUNCIL_MEMBER)
+        return campaign.issuer.contacts_with(ContactRole.COUNCIL_MEMBER)
     superior = unit.parent or campaign.issuer
-    return _by_role(superior, ContactRole.HEAD)
-
-
-def _by_role(unit: Unit, *roles: ContactRole) -> list[Contact]:
-    """Contacts with the first role in roles that the unit has."""
-    for role in roles:
-        found = [c for c in unit.contacts if c.role == role]
-        if found:
-            return found
-    return []
+    return superior.contacts_with(ContactRole.HEAD)
 
 
 def compose_emails(

@@ -22,7 +22,6 @@ from models.orm import (
     Ballot,
     Campaign,
     Candidate,
-    Contact,
     Publication,
     RewardProposal,
     Unit,
@@ -175,17 +174,12 @@ def _assign_mentors(
         )
     ):
         day = calendar.add_working_days(c.created_at.date(), people.mentor_delay)
-        mentor = _contact(c.registered_by)
+        mentor = next(
+            iter(c.registered_by.contacts_with(ContactRole.EMULATION_OFFICER, ContactRole.HEAD)),
+            None,
+        )
         if day < before and mentor is not None:
             assign_mentor(session, c, mentor, at=_at(day), actor=f"{SIM}: {c.registered_by.code}")
-
-
-def _contact(unit: Unit) -> Contact | None:
-    for role in (ContactRole.EMULATION_OFFICER, ContactRole.HEAD):
-        found = next((c for c in unit.contacts if c.role == role), None)
-        if found is not None:
-            return found
-    return None
 
 
 def _yearly_records(

@@ -27,6 +27,14 @@ class LoadResult:
     units_added: int
 
 
+def campaign_by_slug(session: Session, slug: str) -> Campaign:
+    """The loaded campaign with this id; the flows and tasks name campaigns by it."""
+    campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        raise ValueError(f"không có kế hoạch {slug}")
+    return campaign
+
+
 def load_plan_file(
     session: Session, path: str | Path, calendar: WorkingCalendar, *, at: dt.datetime, actor: str
 ) -> LoadResult:

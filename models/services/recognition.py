@@ -162,7 +162,7 @@ def exemplar_view(candidate: Candidate) -> ExemplarView:
 
 
 def _contact(unit: Unit, role: ContactRole) -> Contact | None:
-    return next((c for c in unit.contacts if c.role == role), None)
+    return next(iter(unit.contacts_with(role)), None)
 
 
 def _require_exemplar(candidate: Candidate, doing: str) -> None:
