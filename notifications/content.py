@@ -43,6 +43,8 @@ class DeadlineItem:
     effective_due: dt.date  # moved off days off (BLDS art. 148)
     working_days_left: int  # negative: working days overdue
     uid: str  # stable id of the deadline, for the .ics
+    link: str | None = None  # the recipient's personal link to act on it (web intake)
+    link_label: str = "Nộp văn bản trực tuyến"  # what the link lets them do
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ class ItemView:
     clause: str  # "Mục IV.1" or ""
     phrase: str
     quote: str
+    link: str  # "" when the recipient has no personal link for it
+    link_label: str
 
 
 def one_line(value: str) -> str:
@@ -113,6 +115,8 @@ def view(item: DeadlineItem, day: dt.date) -> ItemView:
         clause=f"Mục {one_line(item.clause)}" if item.clause else "",
         phrase=one_line(item.phrase or ""),
         quote=one_line(item.quote or ""),
+        link=one_line(item.link or ""),
+        link_label=one_line(item.link_label),
     )
 
 

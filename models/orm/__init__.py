@@ -1,5 +1,6 @@
 """The application's tables (SQLAlchemy 2 typed ORM). The database is the source of truth."""
 
+from models.orm.access import AccessLink, Coordinator, SubmittedDocument, UsedFormToken
 from models.orm.ballots import (
     Ballot,
     BallotCandidate,
@@ -32,6 +33,7 @@ from models.orm.recognition import (
 from models.orm.records import EligibilityCheck, YearRecord
 
 __all__ = [
+    "AccessLink",
     "Assessment",
     "AuditEntry",
     "AuditLogIsAppendOnly",
@@ -48,6 +50,7 @@ __all__ = [
     "Cluster",
     "ClusterMember",
     "Contact",
+    "Coordinator",
     "Council",
     "CouncilMember",
     "CriterionRule",
@@ -64,6 +67,8 @@ __all__ = [
     "RegistryEntry",
     "RewardDecision",
     "RewardProposal",
+    "SubmittedDocument",
     "Unit",
+    "UsedFormToken",
     "YearRecord",
 ]

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
+from models.intake import intake_action
 from models.orm import (
     Campaign,
     Candidate,
@@ -30,6 +31,7 @@ from models.orm import (
 from models.phrases import occurrence_label
 from models.plan import Plan
 from models.policy import CHASED, ChainStep, Recipient, chain, step_due
+from models.services.access import IntakeSettings, issue_link
 from models.services.obligations import plan_of
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
@@ -140,9 +142,14 @@ def compose_emails(
     *,
     at: dt.datetime,
     smtp: SmtpSettings | None = None,
+    intake: IntakeSettings | None = None,
 ) -> int:
-    """Gather today's unassigned notifications into one digest email per recipient."""
+    """Gather today's unassigned notifications into one digest email per recipient.
+
+    Each item carries the recipient's personal link to act on it (models.services.access).
+    """
     smtp = smtp or SmtpSettings.from_env()
+    intake = intake or IntakeSettings.from_env()
     pending = session.scalars(
         select(Notification)
         .join(Notification.obligation)
@@ -168,7 +175,11 @@ def compose_emails(
     overdue_list: list[DeadlineItem] | None = None
     count = 0
     for address, notes in sorted(by_recipient.items()):
-        items = tuple(_item(n, plan_ref, plan, calendar, today) for n in notes)
+        contact = _contact(session, notes[0])
+        items = tuple(
+            _item(n, plan_ref, plan, calendar, today, _link(session, intake, contact, n, at))
+            for n in notes
+        )
         if any(_escalates_to_oversight(plan, n.step) for n in notes):
             # The standing body and the chair see every overdue unit, not only today's.
             if overdue_list is None:
@@ -257,13 +268,50 @@ def _overdue_items(
     ]
 
 
+def _contact(session: Session, note: Notification) -> Contact | None:
+    return session.scalar(
+        select(Contact)
+        .where(Contact.unit_id == note.recipient_unit_id, Contact.email == note.recipient_email)
+        .order_by(Contact.id)
+        .limit(1)
+    )
+
+
+def _link(
+    session: Session,
+    intake: IntakeSettings,
+    contact: Contact | None,
+    note: Notification,
+    at: dt.datetime,
+) -> tuple[str, str] | None:
+    """(url, label) of the recipient's personal link for the notified obligation."""
+    if contact is None:
+        return None
+    obligation = note.obligation
+    token = issue_link(session, intake.signer, contact, obligation, at=at)
+    action = intake_action(
+        obligation.milestone.code,
+        obligation.milestone.kind,
+        about_candidate=obligation.candidate_id is not None,
+    )
+    return intake.link_url(token), action.label
+
+
 def _item(
-    note: Notification, plan_ref: PlanRef, plan: Plan, calendar: WorkingCalendar, today: dt.date
+    note: Notification,
+    plan_ref: PlanRef,
+    plan: Plan,
+    calendar: WorkingCalendar,
+    today: dt.date,
+    link: tuple[str, str] | None,
 ) -> DeadlineItem:
     kind, _, level = note.step.partition("-")
-    return _deadline_item(
+    item = _deadline_item(
         note.obligation, note.key, kind, int(level or 0), plan_ref, plan, calendar, today
     )
+    if link is None:
+        return item
+    return replace(item, link=link[0], link_label=link[1])
 
 
 def _deadline_item(

@@ -1,0 +1,195 @@
+"""Personal links: issued with each email, opened by the web intake, revoked by coordinators.
+
+Each check names why a link is refused, so the page can say it plainly, and nothing is
+changed by a refused request. Form tokens are spent in the same transaction as the action
+they carry, so a replayed form finds its token spent and the action is not done twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.db import Settings
+from models.documents import DEFAULT_MAX_BYTES
+from models.orm import AccessLink, Contact, Obligation, UsedFormToken
+from models.services.audit import record
+from models.signing import BadToken, Signer, StaleToken, load_secret_key
+
+DEFAULT_WEB_URL = "http://127.0.0.1:8765"
+
+LINK_GRACE = dt.timedelta(days=30)
+"""A link works until this long after the obligation's (chase) due date, or after it was sent."""
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """Where the web intake is reached, how links are signed, where documents are kept.
+
+    TDKT_WEB_URL is the address agencies open (default: the local `tdkt web`);
+    TDKT_UPLOAD_MAX_MB caps an upload (default 10).
+    """
+
+    base_url: str
+    signer: Signer
+    documents: Path
+    max_upload_bytes: int
+
+    @classmethod
+    def from_env(cls, settings: Settings | None = None) -> IntakeSettings:
+        settings = settings or Settings.from_env()
+        max_mb = os.environ.get("TDKT_UPLOAD_MAX_MB")
+        return cls(
+            base_url=os.environ.get("TDKT_WEB_URL", DEFAULT_WEB_URL).rstrip("/"),
+            signer=Signer(load_secret_key(settings.data_dir)),
+            documents=settings.data_dir / "documents",
+            max_upload_bytes=int(float(max_mb) * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+        )
+
+    def link_url(self, token: str) -> str:
+        return f"{self.base_url}/l/{token}"
+
+
+class Refusal(StrEnum):
+    TAMPERED = "tampered"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    OTHER_OBLIGATION = "other-obligation"
+    REPLAYED = "replayed"
+    STALE_FORM = "stale-form"
+
+    @property
+    def message(self) -> str:
+        return {
+            "tampered": "Liên kết không hợp lệ: có thể nó đã bị sửa hoặc chép thiếu.",
+            "unknown": "Liên kết không còn tồn tại.",
+            "expired": "Liên kết đã hết hạn.",
+            "revoked": "Liên kết đã bị thu hồi.",
+            "other-obligation": "Liên kết này không dành cho việc được yêu cầu.",
+            "replayed": "Biểu mẫu này đã được gửi một lần; thao tác không được thực hiện lại.",
+            "stale-form": "Biểu mẫu đã quá hạn; xin mở lại trang và gửi lại.",
+        }[self.value]
+
+
+class AccessRefused(PermissionError):
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+def issue_link(
+    session: Session, signer: Signer, contact: Contact, obligation: Obligation, *, at: dt.datetime
+) -> str:
+    """The token of a live link for contact and obligation, a new one if none lasts a week more."""
+    expires = max(at, _end_of(obligation.chase_due, at)) + LINK_GRACE
+    live = session.scalar(
+        select(AccessLink)
+        .where(
+            AccessLink.contact_id == contact.id,
+            AccessLink.obligation_id == obligation.id,
+            AccessLink.revoked_at.is_(None),
+            AccessLink.expires_at >= at + dt.timedelta(days=7),
+        )
+        .order_by(AccessLink.expires_at.desc())
+        .limit(1)
+    )
+    if live is None:
+        live = AccessLink(
+            nonce=secrets.token_hex(8),
+            contact=contact,
+            obligation=obligation,
+            created_at=at,
+            expires_at=expires,
+        )
+        session.add(live)
+        session.flush()
+    elif live.expires_at < expires:
+        live.expires_at = expires  # a later reminder keeps the link the unit already has alive
+    return signer.link_token(live.id, live.nonce)
+
+
+def _end_of(day: dt.date, like: dt.datetime) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), like.tzinfo)
+
+
+def open_link(session: Session, signer: Signer, token: str, *, at: dt.datetime) -> AccessLink:
+    """The link behind token, if it may still be used at `at`; AccessRefused says why not."""
+    try:
+        link_id, nonce = signer.read_link_token(token)
+    except BadToken:
+        raise AccessRefused(Refusal.TAMPERED) from None
+    link = session.get(AccessLink, link_id)
+    if link is None or not secrets.compare_digest(link.nonce, nonce):
+        raise AccessRefused(Refusal.UNKNOWN)
+    if link.revoked_at is not None:
+        raise AccessRefused(Refusal.REVOKED)
+    if link.expires_at < at:
+        raise AccessRefused(Refusal.EXPIRED)
+    link.last_used_at = at
+    return link
+
+
+def require_obligation(link: AccessLink, obligation_id: int | str | None) -> None:
+    """A form names the obligation it was shown for; it must be the link's own."""
+    if str(obligation_id) != str(link.obligation_id):
+        raise AccessRefused(Refusal.OTHER_OBLIGATION)
+
+
+def link_scope(link: AccessLink) -> str:
+    return f"link:{link.id}"
+
+
+def spend_form_token(
+    session: Session, signer: Signer, token: str, *, scope: str, at: dt.datetime
+) -> None:
+    """Check a form's token and record it as spent, in the caller's transaction."""
+    try:
+        facts = signer.read_form_token(token, scope=scope, at=at)
+    except StaleToken:
+        raise AccessRefused(Refusal.STALE_FORM) from None
+    except BadToken:
+        raise AccessRefused(Refusal.TAMPERED) from None
+    if session.get(UsedFormToken, facts.digest) is not None:
+        raise AccessRefused(Refusal.REPLAYED)
+    try:
+        with session.begin_nested():
+            session.add(UsedFormToken(token_hash=facts.digest, used_at=at))
+    except IntegrityError:  # the same form sent twice at once: the other one won
+        raise AccessRefused(Refusal.REPLAYED) from None
+
+
+def revoke_link(session: Session, link: AccessLink, *, at: dt.datetime, actor: str) -> bool:
+    """Revoke a link (audited); False if it already was."""
+    if link.revoked_at is not None:
+        return False
+    link.revoked_at = at
+    link.revoked_by = actor
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="link.revoked",
+        entity="obligation",
+        entity_id=link.obligation_id,
+        reason=f"thu hồi liên kết #{link.id} của {link.contact.email}",
+    )
+    return True
+
+
+def links_of(session: Session, obligation: Obligation) -> list[AccessLink]:
+    return list(
+        session.scalars(
+            select(AccessLink)
+            .where(AccessLink.obligation_id == obligation.id)
+            .order_by(AccessLink.id)
+        )
+    )
