@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class Signer:
     def __init__(self, secret_key: str):
         if len(secret_key) < 16:
             raise ValueError("the secret key must have at least 16 characters")
+        self.session_key = hmac.new(secret_key.encode(), b"tdkt.session", "sha256").hexdigest()
         self._links = URLSafeSerializer(secret_key, salt="tdkt.access-link")
         self._forms = URLSafeSerializer(secret_key, salt="tdkt.form")
 

@@ -19,6 +19,7 @@ from deployments.cli import (
     plan,
     recognition,
     replay,
+    web,
 )
 from deployments.cli import calendar as calendar_cmd
 from models.phrases import PhraseError
@@ -81,6 +82,8 @@ registry = typer.Typer(help="Sổ ghi danh.", no_args_is_help=True)
 registry.command("export")(recognition.registry_export)
 app.add_typer(registry, name="registry")
 app.command("promote")(recognition.promote)
+app.command("web")(web.web)
+app.add_typer(web.coordinator, name="coordinator")
 
 err = Console(stderr=True)
 

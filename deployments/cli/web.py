@@ -1,0 +1,72 @@
+"""`tdkt web` and `tdkt coordinator`: the web intake and the accounts that review it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from deployments.cli.common import actor, console
+from models.clock import now
+
+coordinator = typer.Typer(help="Tài khoản cán bộ điều phối (trang web).", no_args_is_help=True)
+
+
+def web(
+    host: Annotated[
+        str, typer.Option(help="Địa chỉ lắng nghe")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Cổng")] = 8765,
+) -> None:
+    """Chạy trang web tiếp nhận: đơn vị mở liên kết trong thư, cán bộ điều phối đăng nhập.
+
+    Liên kết trong thư trỏ tới TDKT_WEB_URL (mặc định http://127.0.0.1:8765): đặt biến này
+    thành địa chỉ công khai khi chạy thật (sau một reverse proxy có HTTPS).
+    """
+    import uvicorn
+
+    from deployments.web.app import create_app
+    from models.db import engine_for
+
+    engine_for()  # migrate before the first request, not during it
+    https = os.environ.get("TDKT_WEB_URL", "").startswith("https://")
+    console.print(f"Trang web tiếp nhận: [bold]http://{host}:{port}[/] (Ctrl+C để dừng)")
+    uvicorn.run(create_app(https_only=https), host=host, port=port, log_level="warning")
+
+
+@coordinator.command("add")
+def coordinator_add(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập")],
+    name: Annotated[str, typer.Option("--name", help="Họ tên")] = "",
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị (cơ quan thường trực)")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Đọc mật khẩu từ stdin (cho kịch bản)")
+    ] = False,
+) -> None:
+    """Tạo tài khoản cán bộ điều phối; mật khẩu chỉ lưu dưới dạng băm Argon2id."""
+    from sqlalchemy import select
+
+    from models.db import unit_of_work
+    from models.orm import Unit
+    from models.services.accounts import AccountError, add_coordinator
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    try:
+        with unit_of_work() as session:
+            row = None
+            if unit:
+                row = session.scalar(select(Unit).where(Unit.code == unit))
+                if row is None:
+                    raise AccountError(f"không có đơn vị mã '{unit}' trong danh bạ")
+            add_coordinator(
+                session, username, name or username, password, unit=row, at=now(), actor=actor()
+            )
+    except AccountError as error:
+        console.print(f"[bold red]Lỗi:[/] {error}")
+        raise typer.Exit(2) from None
+    console.print(f"[green]Đã tạo tài khoản[/] {username.strip().lower()}.")

@@ -1,0 +1,1 @@
+"""The web intake (FastAPI + jinja2): agencies act from their emails, coordinators review."""

@@ -1,0 +1,242 @@
+"""The pages behind a personal link: see what is owed, and do it (upload, register, assess,
+confirm a publication, vote). Every POST opens the link again, checks that the form names the
+link's own obligation, spends the form's one-time token and acts, all in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from deployments.web.pages import error_page, page
+from models.db import unit_of_work
+from models.documents import DocumentRefused
+from models.lifecycle import IllegalStageTransition
+from models.orm import AccessLink
+from models.phrases import occurrence_label
+from models.policy import IllegalTransition
+from models.recognition import RecognitionError
+from models.services import intake
+from models.services.access import (
+    IntakeSettings,
+    link_scope,
+    open_link,
+    require_obligation,
+    spend_form_token,
+)
+from models.services.ballots import BallotError
+from models.services.candidates import RegistrationError
+from models.services.obligations import plan_of
+from models.vocabulary import SubjectKind
+from models.voting import VoteChoice
+
+router = APIRouter(prefix="/l")
+
+REFUSED_ACTS = (
+    intake.IntakeError,
+    DocumentRefused,
+    BallotError,
+    RegistrationError,
+    RecognitionError,
+    IllegalTransition,
+    IllegalStageTransition,
+)
+DONE = {
+    "nop": "Đã nhận văn bản. Việc này được ghi là đã nộp; hệ thống sẽ không nhắc nữa.",
+    "dang-ky": "Đã ghi nhận đăng ký điển hình.",
+    "hoan-tat": "Đã gửi đăng ký. Việc này được ghi là đã nộp.",
+    "danh-gia": "Đã ghi kết quả đánh giá.",
+    "dang-bai": "Đã xác nhận bài đã đăng.",
+    "bo-phieu": "Đã ghi nhận phiếu bầu của đồng chí. Phiếu được giữ kín.",
+}
+
+
+def _settings(request: Request) -> IntakeSettings:
+    settings: IntakeSettings = request.app.state.intake
+    return settings
+
+
+def _now(request: Request) -> dt.datetime:
+    moment: dt.datetime = request.app.state.now()
+    return moment
+
+
+@router.get("/{token}")
+def show(request: Request, token: str, da: str | None = None) -> Response:
+    settings, at = _settings(request), _now(request)
+    with unit_of_work() as session:
+        link = open_link(session, settings.signer, token, at=at)
+        context = _context(session, link, settings, at)
+        return page(request, "intake.html", done=DONE.get(da or ""), **context)
+
+
+def _context(
+    session: Session, link: AccessLink, settings: IntakeSettings, at: dt.datetime
+) -> dict[str, Any]:
+    v = intake.view(session, link)
+    obligation = v.obligation
+    plan = plan_of(obligation.campaign)
+    return {
+        "v": v,
+        "o": obligation,
+        "token_path": f"/l/{_token_of(settings, link)}",
+        "form_token": settings.signer.form_token(link_scope(link), at),
+        "plan": plan,
+        "occurrence": occurrence_label(obligation.occurrence),
+        "subjects": list(SubjectKind),
+        "choices": list(VoteChoice),
+        "fields": obligation.campaign.fields,
+        "year": at.year,
+        "today": at.date().isoformat(),
+        "max_mb": settings.max_upload_bytes // (1024 * 1024),
+    }
+
+
+def _token_of(settings: IntakeSettings, link: AccessLink) -> str:
+    return settings.signer.link_token(link.id, link.nonce)
+
+
+async def _act(
+    request: Request,
+    token: str,
+    done: str,
+    do: Callable[[Session, AccessLink, FormData, dt.datetime], object],
+) -> Response:
+    """Open the link, check the form, spend its token and do the act; one transaction."""
+    settings, at = _settings(request), _now(request)
+    form = await request.form(max_files=1, max_fields=200)
+
+    def run() -> None:
+        with unit_of_work() as session:
+            link = open_link(session, settings.signer, token, at=at)
+            require_obligation(link, _text(form, "obligation_id"))
+            spend_form_token(
+                session, settings.signer, _text(form, "form_token"), scope=link_scope(link), at=at
+            )
+            do(session, link, form, at)
+
+    try:
+        await run_in_threadpool(run)
+    except REFUSED_ACTS as error:
+        return error_page(
+            request, "Chưa thực hiện được", f"{_sentence(str(error))} Chưa có gì được ghi.", 400
+        )
+    finally:
+        await form.close()
+    return RedirectResponse(f"/l/{token}?da={done}", status_code=303)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@router.post("/{token}/nop")
+async def upload(request: Request, token: str) -> Response:
+    settings = _settings(request)
+
+    def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
+        document = form.get("document")
+        if not isinstance(document, UploadFile) or not document.filename:
+            raise intake.IntakeError("chưa chọn tệp văn bản")
+        data = document.file.read(settings.max_upload_bytes + 1)
+        intake.upload(
+            session,
+            link,
+            settings.documents,
+            filename=document.filename,
+            data=data,
+            note=_text(form, "note"),
+            at=at,
+            max_bytes=settings.max_upload_bytes,
+        )
+
+    return await _act(request, token, "nop", do)
+
+
+@router.post("/{token}/dang-ky")
+async def register(request: Request, token: str) -> Response:
+    def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
+        year = _text(form, "year")
+        if not year.isdigit():
+            raise intake.IntakeError("năm đăng ký phải là một số")
+        intake.register_candidate(
+            session,
+            link,
+            name=_text(form, "name"),
+            subject=_text(form, "subject"),
+            field_code=_text(form, "field_code"),
+            year=int(year),
+            description=_text(form, "description"),
+            at=at,
+        )
+
+    return await _act(request, token, "dang-ky", do)
+
+
+@router.post("/{token}/hoan-tat")
+async def finish_registration(request: Request, token: str) -> Response:
+    def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
+        intake.finish_registration(session, link, note=_text(form, "note"), at=at)
+
+    return await _act(request, token, "hoan-tat", do)
+
+
+@router.post("/{token}/danh-gia")
+async def assess(request: Request, token: str) -> Response:
+    def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
+        intake.assess(
+            session,
+            link,
+            progress=_text(form, "progress"),
+            difficulties=_text(form, "difficulties"),
+            support=_text(form, "support"),
+            at=at,
+        )
+
+    return await _act(request, token, "danh-gia", do)
+
+
+@router.post("/{token}/dang-bai")
+async def publish(request: Request, token: str) -> Response:
+    def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
+        try:
+            published_on = dt.date.fromisoformat(_text(form, "published_on"))
+        except ValueError:
+            raise intake.IntakeError("ngày đăng không hợp lệ") from None
+        intake.confirm_published(
+            session, link, url=_text(form, "url"), published_on=published_on, at=at
+        )
+
+    return await _act(request, token, "dang-bai", do)
+
+
+@router.post("/{token}/bo-phieu")
+async def vote(request: Request, token: str) -> Response:
+    def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
+        choices: dict[int, str] = {}
+        conflicts: set[int] = set()
+        for key, value in form.multi_items():
+            kind, _, number = key.partition("_")
+            if not number.isdigit() or not isinstance(value, str):
+                continue
+            if kind == "choice":
+                choices[int(number)] = value
+            elif kind == "conflict":
+                conflicts.add(int(number))
+        for cid in conflicts:
+            choices[cid] = VoteChoice.ABSTAIN.value
+        intake.vote(session, link, choices=choices, conflicts=conflicts, at=at)
+
+    return await _act(request, token, "bo-phieu", do)

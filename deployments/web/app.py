@@ -1,0 +1,133 @@
+"""`tdkt web`: the small server-rendered app where agencies act from their emails and
+coordinators review what was submitted. Prefect's UI has no per-user access, so this is the
+only door for anyone outside the standing body's operators.
+
+Two audiences, two kinds of credential:
+- agencies and council members open a personal link (signed, expiring, revocable) and need no
+  account; each form on their page carries a one-time token that also stops CSRF and replays;
+- coordinators sign in; their session cookie is signed, HttpOnly and SameSite=Strict, and each
+  of their forms carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from deployments.web import agency, coordinator
+from deployments.web.pages import STYLESHEET, error_page
+from models import clock
+from models.services.access import AccessRefused, IntakeSettings
+
+SESSION_HOURS = 8
+SECURITY_HEADERS = {
+    # Links carry tokens in their path: never send them on to another site.
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Cache-Control": "no-store",
+}
+STATUS_OF_REFUSAL = {
+    "tampered": 400,
+    "unknown": 404,
+    "expired": 410,
+    "revoked": 410,
+    "other-obligation": 403,
+    "replayed": 409,
+    "stale-form": 400,
+}
+
+
+def create_app(
+    intake: IntakeSettings | None = None,
+    *,
+    now: Callable[[], dt.datetime] = clock.now,
+    https_only: bool = False,
+) -> FastAPI:
+    """The app; `now` is its clock (tests and simulations pass their own)."""
+    intake = intake or IntakeSettings.from_env()
+    app = FastAPI(title="tdkt-flow", docs_url=None, redoc_url=None, openapi_url=None, debug=False)
+    app.state.intake = intake
+    app.state.now = now
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=intake.signer.session_key,
+        session_cookie="tdkt_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="strict",
+        https_only=https_only,
+    )
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        limit = intake.max_upload_bytes + 256 * 1024
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            response: Response = error_page(
+                request,
+                "Tệp quá lớn",
+                f"Dung lượng tối đa của một lần gửi là {intake.max_upload_bytes // 1048576} MB.",
+                413,
+            )
+        else:
+            response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.exception_handler(AccessRefused)
+    async def refused(request: Request, error: AccessRefused) -> Response:
+        return error_page(
+            request,
+            "Không thể mở trang này",
+            error.refusal.message,
+            STATUS_OF_REFUSAL[error.refusal.value],
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        titles = {404: "Không tìm thấy trang", 405: "Thao tác không được phép"}
+        return error_page(
+            request,
+            titles.get(error.status_code, "Không thực hiện được"),
+            str(error.detail) if error.status_code not in titles else "",
+            error.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        fields = sorted({str(e["loc"][-1]) for e in error.errors()})
+        return error_page(
+            request,
+            "Biểu mẫu chưa đủ hoặc sai",
+            "Xin kiểm tra các ô: " + ", ".join(fields),
+            422,
+        )
+
+    @app.get("/site.css", include_in_schema=False)
+    async def stylesheet() -> Response:
+        return Response(STYLESHEET, media_type="text/css")
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> Response:
+        return error_page(
+            request,
+            "tdkt-flow",
+            "Đơn vị mở trang này từ liên kết trong thư nhắc hạn; cán bộ điều phối đăng nhập "
+            "tại /dieu-phoi.",
+            200,
+        )
+
+    app.include_router(agency.router)
+    app.include_router(coordinator.router)
+    return app

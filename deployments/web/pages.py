@@ -1,0 +1,39 @@
+"""Rendering pages: one jinja2 environment (autoescaped), Vietnamese dates, the error page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from models.clock import TIMEZONE
+from models.text import vn_date
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.autoescape = True  # every template, whatever its name: data is text, never markup
+
+
+def vn_datetime(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
+
+
+templates.env.filters["vn_date"] = vn_date
+templates.env.filters["vn_datetime"] = vn_datetime
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, title: str, message: str, status: int) -> HTMLResponse:
+    return page(request, "message.html", status, title=title, message=message, ok=status < 400)
+
+
+STYLESHEET = (Path(__file__).resolve().parent / "site.css").read_text(encoding="utf-8")

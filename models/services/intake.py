@@ -1,0 +1,245 @@
+"""What an agency or a council member does behind a personal link, through the domain services.
+
+The web layer opens the link and spends the form token; these functions do the act in the same
+transaction, with the same services the CLI and the flows use, so the audit log and the
+reminder chain see one kind of change whichever door it came through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.documents import DEFAULT_MAX_BYTES
+from models.intake import IntakeAction, intake_action
+from models.orm import AccessLink, Ballot, Candidate, Obligation, Publication, SubmittedDocument
+from models.policy import CHASED
+from models.services import ballots, candidates, recognition
+from models.services.obligations import submit
+from models.services.submissions import documents_of, submit_document
+from models.vocabulary import SubjectKind
+
+
+class IntakeError(ValueError):
+    """The act cannot be done now (already submitted, not the voter...); says why."""
+
+
+@dataclass(frozen=True)
+class IntakeView:
+    """Everything the page behind a link shows."""
+
+    link: AccessLink
+    obligation: Obligation
+    action: IntakeAction
+    can_act: bool
+    documents: list[SubmittedDocument]
+    registered: list[Candidate]
+    ballot: Ballot | None
+    publication: Publication | None
+    voted: bool
+
+
+def actor_of(link: AccessLink) -> str:
+    return f"{link.contact.email} (liên kết #{link.id})"
+
+
+def action_of(obligation: Obligation) -> IntakeAction:
+    return intake_action(
+        obligation.milestone.code,
+        obligation.milestone.kind,
+        about_candidate=obligation.candidate_id is not None,
+    )
+
+
+def view(session: Session, link: AccessLink) -> IntakeView:
+    obligation = link.obligation
+    action = action_of(obligation)
+    ballot = _ballot(session, obligation) if action == IntakeAction.VOTE else None
+    voted = False
+    if ballot is not None:
+        voted = all(c.id != link.contact_id for c in ballots.members_not_voted(session, ballot))
+    can_act = obligation.status in CHASED and not voted
+    if action == IntakeAction.VOTE:
+        can_act = can_act and link.contact_id == obligation.contact_id and ballot is not None
+    return IntakeView(
+        link=link,
+        obligation=obligation,
+        action=action,
+        can_act=can_act,
+        documents=documents_of(session, obligation),
+        registered=_registered(session, obligation) if action == IntakeAction.REGISTER else [],
+        ballot=ballot,
+        publication=_publication(session, obligation) if action == IntakeAction.PUBLISH else None,
+        voted=voted,
+    )
+
+
+def _require(link: AccessLink, action: IntakeAction) -> Obligation:
+    obligation = link.obligation
+    if action_of(obligation) != action:
+        raise IntakeError("việc này không làm được qua liên kết này")
+    if obligation.status not in CHASED:
+        raise IntakeError(
+            f"việc này đã ở trạng thái '{obligation.status.label}' "
+            f"từ {obligation.status_changed_at:%H:%M %d/%m/%Y}; không cần nộp lại"
+        )
+    return obligation
+
+
+def upload(
+    session: Session,
+    link: AccessLink,
+    store: Path,
+    *,
+    filename: str,
+    data: bytes,
+    note: str | None,
+    at: dt.datetime,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SubmittedDocument:
+    obligation = _require(link, IntakeAction.UPLOAD)
+    return submit_document(
+        session,
+        store,
+        obligation,
+        filename=filename,
+        data=data,
+        note=note,
+        at=at,
+        actor=actor_of(link),
+        max_bytes=max_bytes,
+    )
+
+
+def register_candidate(
+    session: Session,
+    link: AccessLink,
+    *,
+    name: str,
+    subject: str,
+    field_code: str | None,
+    year: int,
+    description: str | None,
+    at: dt.datetime,
+) -> Candidate:
+    obligation = _require(link, IntakeAction.REGISTER)
+    try:
+        kind = SubjectKind(subject)
+    except ValueError:
+        raise IntakeError("loại điển hình không hợp lệ") from None
+    clean = " ".join(name.split())
+    return candidates.register(
+        session,
+        obligation.campaign,
+        unit=obligation.unit,
+        subject=kind,
+        name=clean,
+        subject_ref=f"web:{obligation.unit.code}:{clean}",
+        year=year,
+        at=at,
+        actor=actor_of(link),
+        field_code=field_code or None,
+        description=(description or "").strip() or None,
+    )
+
+
+def finish_registration(
+    session: Session, link: AccessLink, *, note: str | None, at: dt.datetime
+) -> None:
+    obligation = _require(link, IntakeAction.REGISTER)
+    count = len(_registered(session, obligation))
+    text = (note or "").strip()
+    if count == 0 and not text:
+        raise IntakeError("chưa đăng ký điển hình nào: xin đăng ký, hoặc ghi rõ lý do không có")
+    summary = f"đăng ký {count} điển hình" + (f": {text}" if text else "")
+    submit(session, obligation, at=at, actor=actor_of(link), note=summary)
+
+
+def assess(
+    session: Session,
+    link: AccessLink,
+    *,
+    progress: str,
+    difficulties: str | None,
+    support: str | None,
+    at: dt.datetime,
+) -> None:
+    obligation = _require(link, IntakeAction.ASSESS)
+    candidate = obligation.candidate
+    if candidate is None:
+        raise IntakeError("việc này không gắn với điển hình nào")
+    candidates.record_assessment(
+        session,
+        candidate,
+        period=obligation.occurrence.split("/", 1)[0],
+        progress=progress,
+        difficulties=(difficulties or "").strip() or None,
+        support=(support or "").strip() or None,
+        at=at,
+        actor=actor_of(link),
+    )
+
+
+def confirm_published(
+    session: Session, link: AccessLink, *, url: str, published_on: dt.date, at: dt.datetime
+) -> None:
+    obligation = _require(link, IntakeAction.PUBLISH)
+    publication = _publication(session, obligation)
+    if publication is None:
+        raise IntakeError("không tìm thấy bài cần đăng")
+    if published_on > at.date():
+        raise IntakeError("ngày đăng không thể sau hôm nay")
+    recognition.confirm_publication(
+        session, publication, url=url, published_on=published_on, at=at, actor=actor_of(link)
+    )
+    submit(session, obligation, at=at, actor=actor_of(link), note=publication.url)
+
+
+def vote(
+    session: Session,
+    link: AccessLink,
+    *,
+    choices: Mapping[int, str],
+    conflicts: set[int],
+    at: dt.datetime,
+) -> None:
+    """The member's secret vote; the obligation to vote is then done."""
+    obligation = _require(link, IntakeAction.VOTE)
+    ballot = _ballot(session, obligation)
+    if ballot is None or link.contact_id != obligation.contact_id:
+        raise IntakeError("chỉ thành viên Hội đồng được mời mới bỏ phiếu qua liên kết này")
+    ballots.cast_vote(session, ballot, link.contact, choices, conflicts, at=at)
+    submit(session, obligation, at=at, actor=actor_of(link), note="đã bỏ phiếu")
+
+
+def _registered(session: Session, obligation: Obligation) -> list[Candidate]:
+    return list(
+        session.scalars(
+            select(Candidate)
+            .where(
+                Candidate.campaign_id == obligation.campaign_id,
+                Candidate.registered_by_id == obligation.unit_id,
+            )
+            .order_by(Candidate.id)
+        )
+    )
+
+
+def _ballot(session: Session, obligation: Obligation) -> Ballot | None:
+    """The ballot a council-vote obligation is about ('b12/m34': ballot 12, member 34)."""
+    head = obligation.occurrence.split("/", 1)[0]
+    if not head.startswith("b") or not head[1:].isdigit():
+        return None
+    return session.get(Ballot, int(head[1:]))
+
+
+def _publication(session: Session, obligation: Obligation) -> Publication | None:
+    occurrence = obligation.occurrence
+    if not occurrence.startswith("p") or not occurrence[1:].isdigit():
+        return None
+    return session.get(Publication, int(occurrence[1:]))
