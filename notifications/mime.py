@@ -10,10 +10,11 @@ data can add a header.
 from __future__ import annotations
 
 import datetime as dt
-import email.policy
+import email.header
 import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 
 from models.clock import TIMEZONE
@@ -21,8 +22,26 @@ from notifications.content import EmailContent
 from notifications.render import Rendered, one_line
 
 SEND_TIME = dt.time(7, 0)
+
+
+class _Policy(EmailPolicy):
+    """email.policy.SMTP, except that a non-ASCII Subject is folded by email.header.Header.
+
+    The default folder of Python 3.11 drops the space where it splits a long Vietnamese
+    subject into encoded words ("Gửi kế hoạchcủa đơn vị"); Header keeps it.
+    """
+
+    def _fold(self, name: str, value: object, refold_binary: bool = False) -> str:
+        text = str(value)
+        if name.lower() == "subject" and not text.isascii():
+            encoded = email.header.Header(text, "utf-8", header_name=name, maxlinelen=76)
+            return f"{name}: {encoded.encode(linesep=self.linesep)}{self.linesep}"
+        folded: str = super()._fold(name, value, refold_binary)  # type: ignore[misc]
+        return folded
+
+
 # SMTP line endings (CRLF); 7bit so bodies are quoted-printable or base64 and any relay takes them.
-POLICY = email.policy.SMTP.clone(cte_type="7bit")
+POLICY = _Policy().clone(linesep="\r\n", cte_type="7bit")
 
 
 def message_id_for(key: str, domain: str) -> str:
