@@ -105,7 +105,7 @@ def captured(folder: Path) -> list[tuple[str, str, str]]:
     for path in sorted(folder.rglob("*.eml")):
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
         body = message.get_body(("plain",))
-        text = body.get_content() if body is not None else ""  # type: ignore[union-attr]
+        text = body.get_content() if body is not None else ""
         out.append((str(message["To"]), str(message["Subject"]), text))
     return out
 

@@ -41,9 +41,62 @@ def dashboard() -> None:
         server.stop()
 
 
+def serve_web_intake(as_of: dt.date, port: int = 8765) -> None:
+    """Start `tdkt web` in the background on the replay's last day, with a demo coordinator
+    account (a new random password each time) and one live link to try."""
+    import secrets
+    import threading
+
+    import uvicorn
+    from sqlalchemy import select
+
+    from deployments.cli.web import web_config
+    from models.clock import at_start_of
+    from models.db import unit_of_work
+    from models.orm import AccessLink, Coordinator, Obligation
+    from models.policy import CHASED
+    from models.services.access import IntakeSettings
+    from models.services.accounts import add_coordinator
+
+    password = secrets.token_urlsafe(12)
+    moment = at_start_of(as_of)
+    intake = IntakeSettings.from_env()
+    with unit_of_work() as session:
+        old = session.scalar(select(Coordinator).where(Coordinator.username == "demo"))
+        if old is not None:
+            session.delete(old)
+            session.flush()
+        add_coordinator(
+            session,
+            "demo",
+            "Cán bộ điều phối (demo)",
+            password,
+            unit=None,
+            at=moment,
+            actor="tdkt demo",
+        )
+        link = session.scalar(
+            select(AccessLink)
+            .join(AccessLink.obligation)
+            .where(Obligation.status.in_(CHASED), AccessLink.expires_at > moment)
+            .order_by(AccessLink.id.desc())
+            .limit(1)
+        )
+        sample = intake.link_url(intake.signer.link_token(link.id, link.nonce)) if link else None
+    server = uvicorn.Server(web_config("127.0.0.1", port, as_of))
+    threading.Thread(target=server.run, name="tdkt-web", daemon=True).start()
+    console.print(
+        f"Trang web tiếp nhận (đồng hồ mô phỏng {as_of:%d/%m/%Y}): [bold]http://127.0.0.1:{port}[/]"
+    )
+    console.print(f"  Cán bộ điều phối: /dieu-phoi — đăng nhập [bold]demo[/] / [bold]{password}[/]")
+    if sample:
+        console.print(f"  Một liên kết cá nhân trong thư nhắc: {sample}")
+
+
 def demo(
     serve: Annotated[
-        bool, typer.Option("--serve", help="Giữ bảng điều khiển Prefect chạy")
+        bool,
+        typer.Option("--serve", help="Giữ bảng điều khiển Prefect và trang web tiếp nhận chạy"),
     ] = False,
     report: Annotated[Path | None, typer.Option(help="Ghi báo cáo HTML")] = None,
 ) -> None:
@@ -72,6 +125,7 @@ def demo(
         )
         print_summary(summary)
         if serve:
+            serve_web_intake(DEMO_TO)
             console.print(
                 f"Bảng điều khiển Prefect: [bold]{server.url}[/] (flow runs, "
                 "artifacts); nhấn Ctrl+C để dừng."

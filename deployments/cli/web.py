@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deployments.cli.common import actor, console
 from models.clock import now
 
+if TYPE_CHECKING:
+    import uvicorn
+
 coordinator = typer.Typer(help="Tài khoản cán bộ điều phối (trang web).", no_args_is_help=True)
 
 
 def web(
-    host: Annotated[
-        str, typer.Option(help="Địa chỉ lắng nghe")
-    ] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng")] = 8765,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Đồng hồ mô phỏng (YYYY-MM-DD, cho bản chạy thử sau tdkt replay/demo)",
+        ),
+    ] = None,
 ) -> None:
     """Chạy trang web tiếp nhận: đơn vị mở liên kết trong thư, cán bộ điều phối đăng nhập.
 
@@ -27,13 +37,29 @@ def web(
     """
     import uvicorn
 
+    console.print(f"Trang web tiếp nhận: [bold]http://{host}:{port}[/] (Ctrl+C để dừng)")
+    if as_of is not None:
+        console.print(f"Đồng hồ mô phỏng: ngày {as_of:%d/%m/%Y}")
+    config = web_config(host, port, as_of.date() if as_of else None)
+    uvicorn.Server(config).run()
+
+
+def web_config(host: str, port: int, as_of: dt.date | None) -> uvicorn.Config:
+    """The web intake's server settings; a simulated day freezes its clock at 09:00 that day."""
+    import uvicorn
+
     from deployments.web.app import create_app
+    from models.clock import at_start_of
     from models.db import engine_for
 
     engine_for()  # migrate before the first request, not during it
     https = os.environ.get("TDKT_WEB_URL", "").startswith("https://")
-    console.print(f"Trang web tiếp nhận: [bold]http://{host}:{port}[/] (Ctrl+C để dừng)")
-    uvicorn.run(create_app(https_only=https), host=host, port=port, log_level="warning")
+    if as_of is None:
+        app = create_app(https_only=https)
+    else:
+        moment = at_start_of(as_of) + dt.timedelta(hours=9)
+        app = create_app(now=lambda: moment, https_only=https)
+    return uvicorn.Config(app, host=host, port=port, log_level="warning")
 
 
 @coordinator.command("add")
