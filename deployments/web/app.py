@@ -73,8 +73,13 @@ def create_app(
     ) -> Response:
         length = request.headers.get("content-length")
         limit = intake.max_upload_bytes + 256 * 1024
-        if length is not None and (not length.isdigit() or int(length) > limit):
+        if request.method == "POST" and length is None:
+            # A body of unknown length would be spooled to disk whole before being refused.
             response: Response = error_page(
+                request, "Yêu cầu không hợp lệ", "Thiếu độ dài nội dung (Content-Length).", 411
+            )
+        elif length is not None and (not length.isdigit() or int(length) > limit):
+            response = error_page(
                 request,
                 "Tệp quá lớn",
                 f"Dung lượng tối đa của một lần gửi là {intake.max_upload_bytes // 1048576} MB.",

@@ -57,6 +57,9 @@ class IntakeSettings:
     def link_url(self, token: str) -> str:
         return f"{self.base_url}/l/{token}"
 
+    def coordinator_url(self, obligation_id: int) -> str:
+        return f"{self.base_url}/dieu-phoi/nghia-vu/{obligation_id}"
+
 
 class Refusal(StrEnum):
     TAMPERED = "tampered"

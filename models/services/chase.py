@@ -183,7 +183,9 @@ def compose_emails(
         if any(_escalates_to_oversight(plan, n.step) for n in notes):
             # The standing body and the chair see every overdue unit, not only today's.
             if overdue_list is None:
-                overdue_list = _overdue_items(session, campaign, plan_ref, plan, calendar, today)
+                overdue_list = _overdue_items(
+                    session, campaign, plan_ref, plan, calendar, today, intake
+                )
             listed = {(i.unit_code, i.uid) for i in items}
             items += tuple(i for i in overdue_list if (i.unit_code, i.uid) not in listed)
         unit = session.get(Unit, notes[0].recipient_unit_id)
@@ -253,8 +255,13 @@ def _overdue_items(
     plan: Plan,
     calendar: WorkingCalendar,
     today: dt.date,
+    intake: IntakeSettings,
 ) -> list[DeadlineItem]:
-    """Every overdue obligation of the campaign, as escalation lines (no notification behind)."""
+    """Every overdue obligation of the campaign, as escalation lines (no notification behind).
+
+    Their links open the coordinators' page (sign-in required), not a personal link: the
+    standing body and the chair review, they do not submit for the unit.
+    """
     overdue = session.scalars(
         select(Obligation)
         .where(Obligation.campaign_id == campaign.id, Obligation.status == ObligationStatus.OVERDUE)
@@ -264,7 +271,12 @@ def _overdue_items(
         )
     ).all()
     return [
-        _deadline_item(o, "", "escalation", 0, plan_ref, plan, calendar, today) for o in overdue
+        replace(
+            _deadline_item(o, "", "escalation", 0, plan_ref, plan, calendar, today),
+            link=intake.coordinator_url(o.id),
+            link_label="Xem trên trang điều phối",
+        )
+        for o in overdue
     ]
 
 
