@@ -92,9 +92,10 @@ def create_app(
 
     @app.exception_handler(AccessRefused)
     async def refused(request: Request, error: AccessRefused) -> Response:
+        replay = error.refusal.value in ("replayed", "stale-form")
         return error_page(
             request,
-            "Không thể mở trang này",
+            "Không thực hiện lại" if replay else "Không thể mở trang này",
             error.refusal.message,
             STATUS_OF_REFUSAL[error.refusal.value],
         )

@@ -24,6 +24,24 @@ def vn_datetime(moment: dt.datetime | None) -> str:
     return moment.astimezone(TIMEZONE).strftime("%H:%M %d/%m/%Y")
 
 
+ACTION_LABELS = {
+    "obligation.submitted": "Đã nộp",
+    "obligation.accepted": "Tiếp nhận",
+    "obligation.returned": "Trả lại",
+    "obligation.waived": "Miễn",
+    "obligation.overdue": "Chuyển quá hạn",
+    "obligation.open": "Mở lại",
+    "document.uploaded": "Gửi văn bản",
+    "link.revoked": "Thu hồi liên kết",
+}
+
+
+def action_label(action: str) -> str:
+    """An audit action as coordinators read it; unknown codes are shown as they are."""
+    return ACTION_LABELS.get(action, action)
+
+
+templates.env.filters["action_label"] = action_label
 templates.env.filters["vn_date"] = vn_date
 templates.env.filters["vn_datetime"] = vn_datetime
 

@@ -84,8 +84,10 @@ def _require(link: AccessLink, action: IntakeAction) -> Obligation:
     if action_of(obligation) != action:
         raise IntakeError("việc này không làm được qua liên kết này")
     if obligation.status not in CHASED:
+        if action == IntakeAction.VOTE:
+            raise IntakeError("đồng chí đã bỏ phiếu; mỗi thành viên chỉ bỏ phiếu một lần")
         raise IntakeError(
-            f"việc này đã ở trạng thái '{obligation.status.label}' "
+            f"việc này đã ở trạng thái “{obligation.status.label}” "
             f"từ {obligation.status_changed_at:%H:%M %d/%m/%Y}; không cần nộp lại"
         )
     return obligation
