@@ -77,5 +77,11 @@ def clean_filename(filename: str, media_type: str) -> str:
     return (stem[:200] or "tai-lieu") + EXTENSIONS[media_type]
 
 
-def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+def size_text(size: int) -> str:
+    """A size as Vietnamese readers write it: '10 MB', '2,5 MB', '98 KB'."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{round(size / 1024 / 1024, 1):g} MB".replace(".", ",")
+
+
+_mib = size_text

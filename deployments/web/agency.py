@@ -16,7 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from deployments.web.pages import error_page, page
 from models.db import unit_of_work
-from models.documents import DocumentRefused
+from models.documents import DocumentRefused, size_text
 from models.lifecycle import IllegalStageTransition
 from models.orm import AccessLink
 from models.phrases import occurrence_label
@@ -94,7 +94,7 @@ def _context(
         "fields": obligation.campaign.fields,
         "year": at.year,
         "today": at.date().isoformat(),
-        "max_mb": settings.max_upload_bytes // (1024 * 1024),
+        "max_size": size_text(settings.max_upload_bytes),
     }
 
 

@@ -22,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from deployments.web import agency, coordinator
 from deployments.web.pages import STYLESHEET, error_page
 from models import clock
+from models.documents import size_text
 from models.services.access import AccessRefused, IntakeSettings
 
 SESSION_HOURS = 8
@@ -44,6 +45,7 @@ STATUS_OF_REFUSAL = {
     "other-obligation": 403,
     "replayed": 409,
     "stale-form": 400,
+    "bad-form": 400,
 }
 
 
@@ -82,7 +84,7 @@ def create_app(
             response = error_page(
                 request,
                 "Tệp quá lớn",
-                f"Dung lượng tối đa của một lần gửi là {intake.max_upload_bytes // 1048576} MB.",
+                f"Dung lượng tối đa của một lần gửi là {size_text(intake.max_upload_bytes)}.",
                 413,
             )
         else:
@@ -92,23 +94,33 @@ def create_app(
 
     @app.exception_handler(AccessRefused)
     async def refused(request: Request, error: AccessRefused) -> Response:
-        replay = error.refusal.value in ("replayed", "stale-form")
+        title = {
+            "replayed": "Không thực hiện lại",
+            "stale-form": "Biểu mẫu không hợp lệ",
+            "bad-form": "Biểu mẫu không hợp lệ",
+        }.get(error.refusal.value, "Không thể mở trang này")
         return error_page(
             request,
-            "Không thực hiện lại" if replay else "Không thể mở trang này",
+            title,
             error.refusal.message,
             STATUS_OF_REFUSAL[error.refusal.value],
         )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        titles = {404: "Không tìm thấy trang", 405: "Thao tác không được phép"}
-        return error_page(
-            request,
-            titles.get(error.status_code, "Không thực hiện được"),
-            str(error.detail) if error.status_code not in titles else "",
-            error.status_code,
-        )
+        # Starlette's own messages are English (a malformed form body, two files...): the
+        # page says it in Vietnamese instead.
+        titles = {
+            400: (
+                "Yêu cầu không hợp lệ",
+                "Nội dung gửi lên không đọc được: biểu mẫu hỏng, "
+                "hoặc có nhiều hơn một tệp. Xin mở lại trang và gửi lại.",
+            ),
+            404: ("Không tìm thấy trang", ""),
+            405: ("Thao tác không được phép", ""),
+        }
+        title, message = titles.get(error.status_code, ("Không thực hiện được", ""))
+        return error_page(request, title, message, error.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -69,6 +69,7 @@ class Refusal(StrEnum):
     OTHER_OBLIGATION = "other-obligation"
     REPLAYED = "replayed"
     STALE_FORM = "stale-form"
+    BAD_FORM = "bad-form"
 
     @property
     def message(self) -> str:
@@ -80,6 +81,8 @@ class Refusal(StrEnum):
             "other-obligation": "Liên kết này không dành cho việc được yêu cầu.",
             "replayed": "Biểu mẫu này đã được gửi một lần; thao tác không được thực hiện lại.",
             "stale-form": "Biểu mẫu đã quá hạn; xin mở lại trang và gửi lại.",
+            "bad-form": "Biểu mẫu không hợp lệ (thiếu mã xác thực, hoặc mã của trang khác); "
+            "xin mở lại trang từ liên kết trong thư và gửi lại.",
         }[self.value]
 
 
@@ -160,7 +163,7 @@ def spend_form_token(
     except StaleToken:
         raise AccessRefused(Refusal.STALE_FORM) from None
     except BadToken:
-        raise AccessRefused(Refusal.TAMPERED) from None
+        raise AccessRefused(Refusal.BAD_FORM) from None
     if session.get(UsedFormToken, facts.digest) is not None:
         raise AccessRefused(Refusal.REPLAYED)
     try:

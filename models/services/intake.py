@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 
 from models.documents import DEFAULT_MAX_BYTES
 from models.intake import IntakeAction, intake_action
-from models.orm import AccessLink, Ballot, Candidate, Obligation, Publication, SubmittedDocument
+from models.orm import (
+    AccessLink,
+    Ballot,
+    BallotParticipation,
+    Candidate,
+    Obligation,
+    Publication,
+    SubmittedDocument,
+)
 from models.policy import CHASED
 from models.services import ballots, candidates, recognition
 from models.services.obligations import submit
@@ -62,7 +70,8 @@ def view(session: Session, link: AccessLink) -> IntakeView:
     ballot = _ballot(session, obligation) if action == IntakeAction.VOTE else None
     voted = False
     if ballot is not None:
-        voted = all(c.id != link.contact_id for c in ballots.members_not_voted(session, ballot))
+        on_roll = session.get(BallotParticipation, (ballot.id, link.contact_id))
+        voted = on_roll is not None and on_roll.voted_at is not None
     can_act = obligation.status in CHASED and not voted
     if action == IntakeAction.VOTE:
         can_act = can_act and link.contact_id == obligation.contact_id and ballot is not None
