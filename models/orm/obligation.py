@@ -21,6 +21,7 @@ class Obligation(Base):
     __table_args__ = (
         UniqueConstraint("milestone_id", "unit_id", "occurrence"),
         Index("ix_obligations_status_due", "status", "effective_due"),
+        Index("ix_obligations_campaign_next_step", "campaign_id", "next_step_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,13 @@ class Obligation(Base):
     cycle: Mapped[int] = mapped_column(Integer, default=1, doc="+1 each time it is returned")
     chase_due: Mapped[dt.date] = mapped_column(
         Date, doc="The day the reminder chain counts from: effective_due, later after a return"
+    )
+    next_step_on: Mapped[dt.date] = mapped_column(
+        Date,
+        default=dt.date.min,
+        server_default="0001-01-01",
+        doc="The day its next reminder or escalation falls: the sweep reads only obligations "
+        "whose day has come (indexed). date.min: not worked out yet; date.max: nothing more",
     )
     submitted_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
     note: Mapped[str | None] = mapped_column(Text, doc="The last reason given (return, waiver)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -30,8 +29,9 @@ from models.orm import (
 )
 from models.phrases import occurrence_label
 from models.plan import Plan
-from models.policy import CHASED, ChainStep, Recipient, chain, step_due
+from models.policy import ChainStep, Recipient
 from models.services.access import IntakeSettings, issue_link
+from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.obligations import plan_of
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
@@ -55,27 +55,12 @@ def plan_notifications(
     if calendar.is_day_off(today):
         return DayPlan(0, 0, [])  # nothing goes out on a day off; the step waits for Monday
     plan = plan_of(campaign)
-    steps_for = cache(lambda due: chain(plan.reminders, due, calendar))
-    obligations = session.scalars(
-        select(Obligation)
-        .where(
-            Obligation.campaign_id == campaign.id,
-            Obligation.status.in_(CHASED),
-            Obligation.opened_on <= today,
-        )
-        .options(
-            selectinload(Obligation.unit).selectinload(Unit.contacts),
-            selectinload(Obligation.milestone),
-            selectinload(Obligation.candidate).selectinload(Candidate.mentor),
-            selectinload(Obligation.contact),
-        )
-    ).all()
+    due = steps_due_today(session, campaign.id, chain_of(plan.reminders, calendar), today)
+    step_of = {d.obligation_id: d.step for d in due.steps}
     wanted: dict[str, tuple[Obligation, ChainStep, Contact]] = {}
     missing: list[str] = []
-    for obligation in obligations:
-        step = step_due(steps_for(obligation.chase_due), obligation.opened_on, today)
-        if step is None:
-            continue
+    for obligation in _load(session, list(step_of)):
+        step = step_of[obligation.id]
         person = obligation.contact or (
             obligation.candidate.mentor if obligation.candidate else None
         )
@@ -110,8 +95,27 @@ def plan_notifications(
         session.add(note)
         created.append(note)
     session.flush()
+    move_on(session, due.next_days)
     emails = compose_emails(session, campaign, plan, calendar, at=at)
     return DayPlan(len(created), emails, missing)
+
+
+def _load(session: Session, ids: list[int], chunk: int = 5000) -> list[Obligation]:
+    """The obligations to act on with what the emails need, in chunks of IN (...)."""
+    found: list[Obligation] = []
+    for start in range(0, len(ids), chunk):
+        found += session.scalars(
+            select(Obligation)
+            .where(Obligation.id.in_(ids[start : start + chunk]))
+            .options(
+                selectinload(Obligation.unit).selectinload(Unit.contacts),
+                selectinload(Obligation.milestone),
+                selectinload(Obligation.candidate).selectinload(Candidate.mentor),
+                selectinload(Obligation.contact),
+            )
+            .order_by(Obligation.id)
+        ).all()
+    return found
 
 
 def _recipients(campaign: Campaign, unit: Unit, to: Recipient) -> list[Contact]:

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, selectinload
 from models.calendar import WorkingCalendar
 from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligation, Unit
 from models.plan import Plan, Responsible
-from models.policy import chain, chase_due_after_return, check_transition
+from models.policy import CHASED, chase_due_after_return, check_transition
 from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
+from models.services.due_steps import NEVER, UNKNOWN, chain_of, first_step_from
 from models.vocabulary import ObligationStatus
 
 
@@ -109,6 +110,7 @@ def open_obligations(
     }
     by_code = {m.code: m for m in campaign.milestones}
     fostered = _fostered(session, campaign)
+    steps_for = chain_of(plan.reminders, calendar)
     opened = awaiting = 0
     for milestone in chased_milestones(plan):
         row = by_code[milestone.id]
@@ -118,8 +120,8 @@ def open_obligations(
             continue
         owers: list[tuple[Unit, Candidate | None]] | None = None
         for due in scheduled.dues:
-            first_step = chain(plan.reminders, due.effective_due, calendar)[0].day
-            if first_step > until:
+            steps = steps_for(due.effective_due)
+            if steps[0].day > until:
                 continue
             if owers is None:
                 owers = [(u, None) for u in directory.select(campaign, milestone.responsible)]
@@ -145,6 +147,7 @@ def open_obligations(
                         due=due.due,
                         effective_due=due.effective_due,
                         chase_due=due.effective_due,
+                        next_step_on=first_step_from(steps, at.date()),
                         status=ObligationStatus.OPEN,
                         status_changed_at=at,
                         opened_on=at.date(),
@@ -282,6 +285,10 @@ def _set_status(
     check_transition(current, target)
     obligation.status = target
     obligation.status_changed_at = at
+    if target not in CHASED:
+        obligation.next_step_on = NEVER  # settled: the sweep no longer reads it
+    elif target != ObligationStatus.OVERDUE:
+        obligation.next_step_on = UNKNOWN  # reopened: its chain is worked out again
     if reason and not keep_note:
         obligation.note = reason
     record(
