@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from flows.daily_sweep import daily_sweep
 from flows.lifecycle import eligibility_review, honour_exemplars, recognition
@@ -159,6 +159,7 @@ def _next_day(
         dues = set(
             session.scalars(
                 select(Obligation.chase_due)
+                .distinct()
                 .join(Obligation.campaign)
                 .where(Campaign.slug == campaign, Obligation.status.in_(CHASED))
             )
@@ -170,16 +171,19 @@ def _next_day(
 
 def _point(campaign: str, day: dt.date) -> DayPoint:
     with unit_of_work() as session:
-        statuses = list(
-            session.scalars(
-                select(Obligation.status).join(Obligation.campaign).where(Campaign.slug == campaign)
+        counts: dict[ObligationStatus, int] = {
+            status: n
+            for status, n in session.execute(
+                select(Obligation.status, func.count())
+                .join(Obligation.campaign)
+                .where(Campaign.slug == campaign)
+                .group_by(Obligation.status)
             )
-        )
+        }
     return DayPoint(
         day,
-        open=sum(s in (ObligationStatus.OPEN, ObligationStatus.RETURNED) for s in statuses),
-        overdue=sum(s == ObligationStatus.OVERDUE for s in statuses),
-        submitted=sum(
-            s in (ObligationStatus.SUBMITTED, ObligationStatus.ACCEPTED) for s in statuses
-        ),
+        open=counts.get(ObligationStatus.OPEN, 0) + counts.get(ObligationStatus.RETURNED, 0),
+        overdue=counts.get(ObligationStatus.OVERDUE, 0),
+        submitted=counts.get(ObligationStatus.SUBMITTED, 0)
+        + counts.get(ObligationStatus.ACCEPTED, 0),
     )

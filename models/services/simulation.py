@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
@@ -31,11 +31,17 @@ def simulate_units(
 
     Returns (submitted, accepted).
     """
+    # A unit submits at the earliest behaviour.earliest working days before its due date, so
+    # obligations due later than this cannot have been submitted yet: not worth loading.
+    horizon = before + dt.timedelta(days=-behaviour.earliest * 3 + 14)
     obligations = session.scalars(
         select(Obligation)
         .where(
             Obligation.campaign_id == campaign.id,
-            Obligation.status.in_([*CHASED, ObligationStatus.SUBMITTED]),
+            or_(
+                and_(Obligation.status.in_(CHASED), Obligation.chase_due <= horizon),
+                Obligation.status == ObligationStatus.SUBMITTED,
+            ),
         )
         .options(selectinload(Obligation.unit), selectinload(Obligation.milestone))
     ).all()
