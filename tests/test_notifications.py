@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from typing import Any
 
 import pytest
@@ -79,7 +79,7 @@ def content(*items: DeadlineItem, key: str = "email-1", **changes: Any) -> Email
     return replace(base, **changes)
 
 
-def message(c: EmailContent) -> EmailMessage:
+def message(c: EmailContent) -> Message:
     return build_message(
         c,
         render(c),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -95,32 +96,56 @@ class AccessRefused(PermissionError):
 def issue_link(
     session: Session, signer: Signer, contact: Contact, obligation: Obligation, *, at: dt.datetime
 ) -> str:
-    """The token of a live link for contact and obligation, a new one if none lasts a week more."""
-    expires = max(at, _end_of(obligation.chase_due, at)) + LINK_GRACE
-    live = session.scalar(
-        select(AccessLink)
-        .where(
-            AccessLink.contact_id == contact.id,
-            AccessLink.obligation_id == obligation.id,
-            AccessLink.revoked_at.is_(None),
-            AccessLink.expires_at >= at + dt.timedelta(days=7),
-        )
-        .order_by(AccessLink.expires_at.desc())
-        .limit(1)
-    )
-    if live is None:
-        live = AccessLink(
-            nonce=secrets.token_hex(8),
-            contact=contact,
-            obligation=obligation,
-            created_at=at,
-            expires_at=expires,
-        )
-        session.add(live)
-        session.flush()
-    elif live.expires_at < expires:
-        live.expires_at = expires  # a later reminder keeps the link the unit already has alive
-    return signer.link_token(live.id, live.nonce)
+    """The token of a live link for contact and obligation (see issue_links)."""
+    return issue_links(session, signer, [(contact, obligation)], at=at)[contact.id, obligation.id]
+
+
+def issue_links(
+    session: Session,
+    signer: Signer,
+    pairs: Iterable[tuple[Contact, Obligation]],
+    *,
+    at: dt.datetime,
+) -> dict[tuple[int, int], str]:
+    """Tokens of live links, by (contact id, obligation id): each pair keeps the link it has if
+    that lasts another week (a later email stretches its expiry), else gets a new one.
+
+    One query per 5,000 obligations and one flush, whatever the number of emails.
+    """
+    wanted = {(c.id, o.id): (c, o) for c, o in pairs}
+    live: dict[tuple[int, int], AccessLink] = {}
+    obligation_ids = sorted({oid for _, oid in wanted})
+    for start in range(0, len(obligation_ids), 5000):
+        for link in session.scalars(
+            select(AccessLink)
+            .where(
+                AccessLink.obligation_id.in_(obligation_ids[start : start + 5000]),
+                AccessLink.revoked_at.is_(None),
+                AccessLink.expires_at >= at + dt.timedelta(days=7),
+            )
+            .order_by(AccessLink.expires_at)
+        ):
+            live[link.contact_id, link.obligation_id] = link  # the latest expiry wins
+    chosen: dict[tuple[int, int], AccessLink] = {}
+    for key, (contact, obligation) in wanted.items():
+        expires = max(at, _end_of(obligation.chase_due, at)) + LINK_GRACE
+        found = live.get(key)
+        if found is None:
+            link = AccessLink(
+                nonce=secrets.token_hex(8),
+                contact=contact,
+                obligation=obligation,
+                created_at=at,
+                expires_at=expires,
+            )
+            session.add(link)
+        else:
+            link = found
+            if link.expires_at < expires:
+                link.expires_at = expires  # a later reminder keeps the unit's link alive
+        chosen[key] = link
+    session.flush()
+    return {key: signer.link_token(link.id, link.nonce) for key, link in chosen.items()}
 
 
 def _end_of(day: dt.date, like: dt.datetime) -> dt.datetime:

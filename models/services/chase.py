@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
@@ -30,7 +31,7 @@ from models.orm import (
 from models.phrases import occurrence_label
 from models.plan import Plan
 from models.policy import ChainStep, Recipient
-from models.services.access import IntakeSettings, issue_link
+from models.services.access import IntakeSettings, issue_links
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.obligations import plan_of
 from models.vocabulary import ContactRole, ObligationStatus
@@ -176,12 +177,37 @@ def compose_emails(
     if campaign.issuer.name not in sender:
         sender = f"{sender} ({campaign.issuer.name})"
     today = at.date()
+    contacts = _contacts(session, pending)
+    units = {
+        u.id: u
+        for u in session.scalars(
+            select(Unit).where(Unit.id.in_({n.recipient_unit_id for n in pending}))
+        )
+    }
+    sent_today: dict[str, int] = {
+        address: n
+        for address, n in session.execute(
+            select(Email.recipient_email, func.count())
+            .where(Email.campaign_id == campaign.id, Email.day == today)
+            .group_by(Email.recipient_email)
+        )
+    }
+    tokens = issue_links(
+        session,
+        intake.signer,
+        [
+            (contact, n.obligation)
+            for n in pending
+            if (contact := contacts.get((n.recipient_unit_id, n.recipient_email)))
+        ],
+        at=at,
+    )
     overdue_list: list[DeadlineItem] | None = None
     count = 0
     for address, notes in sorted(by_recipient.items()):
-        contact = _contact(session, notes[0])
+        contact = contacts.get((notes[0].recipient_unit_id, address))
         items = tuple(
-            _item(n, plan_ref, plan, calendar, today, _link(session, intake, contact, n, at))
+            _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, contact, n))
             for n in notes
         )
         if any(_escalates_to_oversight(plan, n.step) for n in notes):
@@ -192,16 +218,8 @@ def compose_emails(
                 )
             listed = {(i.unit_code, i.uid) for i in items}
             items += tuple(i for i in overdue_list if (i.unit_code, i.uid) not in listed)
-        unit = session.get(Unit, notes[0].recipient_unit_id)
-        same_day = session.scalar(
-            select(func.count())
-            .select_from(Email)
-            .where(
-                Email.campaign_id == campaign.id,
-                Email.day == today,
-                Email.recipient_email == address,
-            )
-        )
+        unit = units.get(notes[0].recipient_unit_id)
+        same_day = sent_today.get(address, 0)
         key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
         content = EmailContent(
             key=key,
@@ -284,33 +302,36 @@ def _overdue_items(
     ]
 
 
-def _contact(session: Session, note: Notification) -> Contact | None:
-    return session.scalar(
-        select(Contact)
-        .where(Contact.unit_id == note.recipient_unit_id, Contact.email == note.recipient_email)
-        .order_by(Contact.id)
-        .limit(1)
-    )
+def _contacts(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
+    """The contact behind each (unit, address) the notifications go to: the first by id."""
+    found: dict[tuple[int, str], Contact] = {}
+    unit_ids = sorted({n.recipient_unit_id for n in notes})
+    for start in range(0, len(unit_ids), 5000):
+        for contact in session.scalars(
+            select(Contact)
+            .where(Contact.unit_id.in_(unit_ids[start : start + 5000]))
+            .order_by(Contact.id)
+        ):
+            found.setdefault((contact.unit_id, contact.email), contact)
+    return found
 
 
 def _link(
-    session: Session,
     intake: IntakeSettings,
+    tokens: dict[tuple[int, int], str],
     contact: Contact | None,
     note: Notification,
-    at: dt.datetime,
 ) -> tuple[str, str] | None:
     """(url, label) of the recipient's personal link for the notified obligation."""
     if contact is None:
         return None
     obligation = note.obligation
-    token = issue_link(session, intake.signer, contact, obligation, at=at)
     action = intake_action(
         obligation.milestone.code,
         obligation.milestone.kind,
         about_candidate=obligation.candidate_id is not None,
     )
-    return intake.link_url(token), action.label
+    return intake.link_url(tokens[contact.id, obligation.id]), action.label
 
 
 def _item(
