@@ -102,6 +102,14 @@ def load(
     standing = session.scalars(select(Unit).where(Unit.code == STANDING_BODY)).one()
     session.add(
         Contact(
+            unit=issuer,
+            name="Chủ tịch Hội đồng",
+            role=ContactRole.COUNCIL_CHAIR,
+            email="chu-tich@qg.example",
+        )
+    )
+    session.add(
+        Contact(
             unit=standing, name="Ban TĐKT", role=ContactRole.STANDING_BODY, email="btdkt@qg.example"
         )
     )

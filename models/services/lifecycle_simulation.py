@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
 from models.clock import TIMEZONE
@@ -169,9 +169,9 @@ def _assign_mentors(
     before: dt.date,
 ) -> None:
     for c in session.scalars(
-        select(Candidate).where(
-            Candidate.campaign_id == campaign.id, Candidate.stage == CandidateStage.REGISTERED
-        )
+        select(Candidate)
+        .where(Candidate.campaign_id == campaign.id, Candidate.stage == CandidateStage.REGISTERED)
+        .options(selectinload(Candidate.registered_by).selectinload(Unit.contacts))
     ):
         day = calendar.add_working_days(c.created_at.date(), people.mentor_delay)
         mentor = next(
@@ -190,17 +190,24 @@ def _yearly_records(
         (ref, year)
         for ref, year in session.execute(select(YearRecord.subject_ref, YearRecord.year))
     }
-    for c in session.scalars(select(Candidate).where(Candidate.campaign_id == campaign.id)):
-        for year in range(campaign.period_start - 5, before.year):
-            if (c.subject_ref, year) in have or dt.date(year + 1, 1, 10) >= before:
+    known = [
+        year
+        for year in range(campaign.period_start - 5, before.year)
+        if dt.date(year + 1, 1, 10) < before
+    ]
+    for ref, subject in session.execute(
+        select(Candidate.subject_ref, Candidate.subject).where(Candidate.campaign_id == campaign.id)
+    ):
+        for year in known:
+            if (ref, year) in have:
                 continue
-            have.add((c.subject_ref, year))
-            if chance(people.seed, c.subject_ref, year, "r") > people.record_completeness:
+            have.add((ref, year))
+            if chance(people.seed, ref, year, "r") > people.record_completeness:
                 continue
-            for kind, value in TITLES[c.subject]:
+            for kind, value in TITLES[subject]:
                 session.add(
                     YearRecord(
-                        subject_ref=c.subject_ref,
+                        subject_ref=ref,
                         year=year,
                         kind=kind,
                         value=value,
