@@ -1,0 +1,136 @@
+"""Replay benchmark: a national synthetic programme, 2021-2025, end to end.
+
+34 provinces, 3,000 communes and 20,000 units in all, each owing the plan's milestones (unit
+plans, yearly reports, midterm and final reviews), with 100,000 registered candidates, replayed
+through the same driver as `tdkt replay` (flows/replay.py): every visited day is a real
+daily-sweep flow run on a temporary Prefect server, simulated units submit (85%, seeded),
+reminders and escalations go to a local SMTP server that counts them. Targets: under 10
+minutes and under 2 GiB peak memory.
+
+    .venv/bin/python -m bench.replay [--quick] [--json] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import random
+import time
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from bench import national
+from bench.common import arguments, machine, peak_rss_mib, report, scratch_environment
+from models.calendar import default_calendar
+from models.clock import TIMEZONE
+
+FIRST, LAST = dt.date(2021, 3, 1), dt.date(2025, 11, 28)
+START, END = dt.date(2021, 1, 4), dt.date(2025, 12, 31)
+MILESTONES = 8
+CANDIDATES = 100_000
+
+
+def _candidates(session: Any, campaign_id: int, count: int, seed: int = 2021) -> int:
+    """Registered candidates spread over the units and years (bulk)."""
+    from models.lifecycle import CandidateStage
+    from models.orm import Candidate, Unit
+    from models.vocabulary import SubjectKind
+
+    units = session.scalars(select(Unit.id).where(Unit.code.like(f"{national.ISSUER}.P%"))).all()
+    pick = random.Random(seed)
+    kinds = list(SubjectKind)
+    for start in range(0, count, national.CHUNK):
+        rows = []
+        for n in range(start, min(count, start + national.CHUNK)):
+            year = 2021 + n % 5
+            at = dt.datetime(year, 3, 1, 9, 0, tzinfo=TIMEZONE)
+            rows.append(
+                {
+                    "campaign_id": campaign_id,
+                    "registered_by_id": pick.choice(units),
+                    "subject": pick.choice(kinds),
+                    "name": f"Điển hình số {n + 1}",
+                    "subject_ref": f"bench-{n + 1}",
+                    "year": year,
+                    "stage": CandidateStage.REGISTERED,
+                    "stage_changed_at": at,
+                    "created_at": at,
+                    "party_member": False,
+                }
+            )
+        session.execute(insert(Candidate), rows)
+    return count
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0] if __doc__ else "replay")
+    factor = 0.02 if args.quick else 1.0
+    shape = national.Shape.scaled(factor)
+    candidates = round(CANDIDATES * factor)
+    with scratch_environment(args.database_url):
+        from prefect.testing.utilities import prefect_test_harness
+
+        from flows.replay import replay
+        from models.db import engine_for, unit_of_work
+        from models.orm import Email
+        from models.simulation import UnitBehaviour
+        from notifications.mailbox import LocalMailbox
+
+        engine = engine_for()
+        calendar = default_calendar()
+        the_plan = national.plan(MILESTONES, FIRST, LAST, calendar)
+        with unit_of_work() as session:
+            campaign = national.load(session, shape, the_plan, calendar, contacts=True)
+            _candidates(session, campaign.id, candidates)
+            slug = campaign.slug
+        with (
+            prefect_test_harness(server_startup_timeout=120),
+            LocalMailbox(engine_folder(), keep=False) as mailbox,
+        ):
+            os.environ["TDKT_SMTP_HOST"] = mailbox.host
+            os.environ["TDKT_SMTP_PORT"] = str(mailbox.port)
+            started = time.perf_counter()
+            run = asyncio.run(replay(slug, START, END, UnitBehaviour(seed=2022)))
+            seconds = time.perf_counter() - started
+            received = mailbox.received
+        with unit_of_work() as session:
+            emails = session.scalar(select(func.count()).select_from(Email)) or 0
+        backend = engine.dialect.name
+    peak = peak_rss_mib()
+    result = {
+        "units": shape.units,
+        "candidates": candidates,
+        "emails": emails,
+        "seconds": round(seconds, 1),
+        "peak_rss_mib": round(peak),
+        "messages_received": received,
+        "days_visited": run.days_visited,
+        "flow_runs": run.flow_runs,
+        "backend": backend,
+        "targets": {"seconds": 600, "peak_rss_mib": 2048},
+        "met": seconds < 600 and peak < 2048,
+        "machine": machine(),
+    }
+    report(
+        result,
+        [
+            f"{shape.units:,} units, {candidates:,} candidates, {MILESTONES} milestones "
+            f"({backend}): {START:%d/%m/%Y}–{END:%d/%m/%Y}",
+            f"{run.days_visited} days visited, {run.flow_runs} flow runs, {emails:,} emails "
+            f"({received:,} received) in {seconds:.0f} s; peak memory {peak:.0f} MiB "
+            f"(targets: 600 s, 2,048 MiB)",
+        ],
+        as_json=args.json,
+    )
+
+
+def engine_folder() -> Any:
+    from models.db import Settings
+
+    return Settings.from_env().data_dir / "mail"
+
+
+if __name__ == "__main__":
+    main()
