@@ -14,6 +14,7 @@ subject. Headers here are encoded once, by email.header.Header, folded at 76 col
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from email import encoders
@@ -47,7 +48,7 @@ def _safe_address_part(value: str, what: str) -> str:
     return value
 
 
-def _address(field: str, display_name: str, addr_spec: str, what: str) -> str | Header:
+def _address(display_name: str, addr_spec: str, what: str) -> str:
     """ "Name <address>" with a one-line display name, RFC 2047-encoded when not ASCII; the
     address itself must be clean and valid."""
     addr_spec = _safe_address_part(addr_spec, what).strip()
@@ -58,10 +59,37 @@ def _address(field: str, display_name: str, addr_spec: str, what: str) -> str | 
     name = one_line(display_name)
     if name.isascii():
         return formataddr((name, addr_spec))
-    header = Header(maxlinelen=76, header_name=field)
-    header.append(name, "utf-8")
-    header.append(f"<{addr_spec}>", "us-ascii")
-    return header
+    return f"{' '.join(_phrase_words(name))} <{addr_spec}>"
+
+
+def _phrase_words(text: str, limit: int = 45) -> list[str]:
+    """RFC 2047 encoded words for a display name, split only after a space (which stays inside
+    the word before): mail clients join adjacent encoded words without adding anything, and
+    Python's own address parser, which adds a space between them, then only doubles one."""
+    chunks: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        piece = word if not current else " " + word
+        if current and len((current + piece).encode()) > limit:
+            chunks.append(current + " ")
+            current = word
+        else:
+            current += piece
+    chunks.append(current)
+    words = []
+    for chunk in chunks:
+        while len(chunk.encode()) > limit:  # one very long word: split between characters
+            cut = len(chunk)
+            while len(chunk[:cut].encode()) > limit:
+                cut -= 1
+            words.append(_b_word(chunk[:cut]))
+            chunk = chunk[cut:]
+        words.append(_b_word(chunk))
+    return words
+
+
+def _b_word(text: str) -> str:
+    return f"=?utf-8?b?{base64.b64encode(text.encode()).decode()}?="
 
 
 def _text(field: str, value: str) -> str | Header:
@@ -92,12 +120,8 @@ def build_message(
 ) -> Message:
     """multipart/mixed[ multipart/alternative[text, html], .ics... ] with deterministic headers."""
     msg = MIMEMultipart("mixed", policy=POLICY)
-    _set(msg, "From", _address("From", from_name, from_address, "from address"))
-    _set(
-        msg,
-        "To",
-        _address("To", content.recipient_name, content.recipient_email, "recipient address"),
-    )
+    msg["From"] = _address(from_name, from_address, "from address")
+    msg["To"] = _address(content.recipient_name, content.recipient_email, "recipient address")
     _set(msg, "Subject", _text("Subject", rendered.subject))
     msg["Date"] = format_datetime(dt.datetime.combine(content.day, SEND_TIME, TIMEZONE))
     msg["Message-ID"] = message_id_for(content.key, message_domain)
