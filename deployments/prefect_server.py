@@ -27,12 +27,17 @@ def configure_prefect(data_dir: Path) -> None:
 
 
 class LocalPrefectServer:
-    """`prefect server start` on 127.0.0.1 in a child process, until stop()."""
+    """`prefect server start` on 127.0.0.1 in a child process, until stop().
 
-    def __init__(self, data_dir: Path, port: int = 4200) -> None:
+    Its database is SQLite in its home unless database_url names another (production uses
+    PostgreSQL: postgresql+asyncpg://..., see docs/operations.md).
+    """
+
+    def __init__(self, data_dir: Path, port: int = 4200, database_url: str | None = None) -> None:
         self.data_dir = data_dir
-        self.port = port if _free(port) else _any_free_port()
+        self.port = port if port and _free(port) else _any_free_port()  # 0: any free port
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -50,6 +55,8 @@ class LocalPrefectServer:
             "PREFECT_UI_API_URL": self.api_url,
         }
         env.pop("PREFECT_API_URL", None)
+        if self.database_url:
+            env["PREFECT_API_DATABASE_CONNECTION_URL"] = self.database_url
         self.process = subprocess.Popen(
             [
                 sys.executable,

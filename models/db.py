@@ -1,20 +1,22 @@
 """Where the application database lives, how to reach it, and the unit of work around it.
 
 SQLite under the data directory by default (TDKT_DATA_DIR, default ./.tdkt); any SQLAlchemy URL
-in TDKT_DATABASE_URL instead. The schema is always brought up to date by Alembic migrations.
+in TDKT_DATABASE_URL instead, in production PostgreSQL (postgresql+psycopg://..., shared by every
+worker and the web intake: docs/operations.md). The schema is always brought up to date by
+Alembic migrations.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -59,14 +61,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+MIGRATION_LOCK = 0x7D47_0000
+"""PostgreSQL advisory lock key held while migrating (see migrate)."""
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to revision with Alembic (upgrade, or downgrade to an older one)."""
+    """Bring the schema to revision with Alembic (upgrade, or downgrade to an older one).
+
+    One transaction, which on PostgreSQL first takes an advisory lock: after an upgrade every
+    worker's first flow run migrates on first use, and the ones that start together must wait
+    for the first and find the work done, not run the same DDL twice. (On SQLite the
+    transaction's BEGIN IMMEDIATE already makes them wait.)
+    """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         current = _current_revision(connection)
         if revision == "head" or current is None or _is_ahead(config, revision, current):
@@ -90,11 +104,37 @@ def _is_ahead(config: Any, target: str, current: str) -> bool:
     )
 
 
-@lru_cache(maxsize=8)
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def _ready_engine(url: str) -> Engine:
-    engine = make_engine(url)
-    migrate(engine)
-    return engine
+    """One engine per URL for the whole process, migrated on first use.
+
+    A lock, because the web intake's threads may ask at the same moment: two engines (and two
+    migrations) for one database would be wasted work at best.
+    """
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = make_engine(url)
+            migrate(engine)
+            _engines[url] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every engine engine_for made, and forget the engines.
+
+    The tests call it after each test: each has its own database, and on PostgreSQL pooled
+    connections would otherwise pile up past max_connections and keep the database from
+    being dropped. A process that forks should call it too, so no connection is shared.
+    """
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()
 
 
 def engine_for(settings: Settings | None = None) -> Engine:

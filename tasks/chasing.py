@@ -12,6 +12,7 @@ from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import Campaign
 from models.services.chase import plan_notifications
+from models.services.locking import lock_campaign, lock_campaigns
 from models.services.obligations import Directory, mark_overdue, open_obligations
 from models.services.plans import campaign_by_slug
 from models.services.process_obligations import (
@@ -56,11 +57,13 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
     """Open due obligations, mark the late ones, and write today's notifications and emails.
 
     One transaction: a failure leaves the outbox as it was, and a retry (or a second sweep)
-    finds the rows already there and adds nothing.
+    finds the rows already there and adds nothing. It holds the campaign (models.services.
+    locking), so a second worker preparing the same campaign waits, then finds it done.
     """
     calendar = default_calendar()
     with unit_of_work() as session:
         row = campaign_by_slug(session, campaign)
+        lock_campaign(session, row.id)
         opened = open_obligations(
             session,
             row,
@@ -85,10 +88,14 @@ def open_year(year: int, as_of: dt.datetime) -> dict[str, int]:
     calendar = default_calendar()
     opened: dict[str, int] = {}
     with unit_of_work() as session:
+        campaigns = session.scalars(
+            select(Campaign)
+            .where(Campaign.period_start <= year, Campaign.period_end >= year)
+            .order_by(Campaign.id)
+        ).all()
+        lock_campaigns(session, [c.id for c in campaigns])  # as prepare_day, which also opens
         directory = Directory(session)
-        for campaign in session.scalars(
-            select(Campaign).where(Campaign.period_start <= year, Campaign.period_end >= year)
-        ):
+        for campaign in campaigns:
             result = open_obligations(
                 session,
                 campaign,

@@ -19,6 +19,7 @@ from models.orm import Ballot, Campaign, Candidate, Council, Publication, Reward
 from models.recognition import CeremonyKind, RewardForm
 from models.services import ballots, recognition
 from models.services.eligibility import check_candidates
+from models.services.locking import lock_campaign
 from models.services.plans import campaign_by_slug
 
 ACTOR = "hệ thống: vòng đời điển hình"
@@ -28,8 +29,12 @@ T = TypeVar("T")
 
 
 def _with_campaign(slug: str, work: Callable[[Session, Campaign], T]) -> T:
+    """work in one transaction holding the campaign: two workers never judge, draft, honour or
+    propose for the same campaign at once (the second waits, then finds the work done)."""
     with unit_of_work() as session:
-        return work(session, campaign_by_slug(session, slug))
+        campaign = campaign_by_slug(session, slug)
+        lock_campaign(session, campaign.id)
+        return work(session, campaign)
 
 
 @task(name="review-eligibility", task_run_name="xét tiêu chuẩn {campaign} {as_of:%d/%m/%Y}")
@@ -71,11 +76,13 @@ def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
     def work(session: Session, row: Campaign) -> int | None:
         eligible = list(
             session.scalars(
-                select(Candidate).where(
+                select(Candidate)
+                .where(
                     Candidate.campaign_id == row.id,
                     Candidate.stage == CandidateStage.ELIGIBLE,
                     Candidate.stage_changed_at <= as_of,  # as things stood (replays rerun the past)
                 )
+                .order_by(Candidate.id)  # rows come out in any order on PostgreSQL
             )
         )
         council = council_of(session, row)
@@ -103,8 +110,12 @@ def close_ballots(as_of: dt.datetime) -> dict[str, int]:
     """Close every ballot past its deadline; the tally moves candidates on."""
     selected = rejected = 0
     with unit_of_work() as session:
+        # A ballot another worker is closing is left to it (SKIP LOCKED on PostgreSQL).
         for ballot in session.scalars(
-            select(Ballot).where(Ballot.status == "open", Ballot.closes_at <= as_of)
+            select(Ballot)
+            .where(Ballot.status == "open", Ballot.closes_at <= as_of)
+            .order_by(Ballot.id)
+            .with_for_update(skip_locked=True)
         ):
             result = ballots.close_ballot(session, ballot, at=as_of, actor=ACTOR)
             selected += len(result.selected_ids)
@@ -121,11 +132,13 @@ def draft_publications(campaign: str, as_of: dt.datetime) -> int:
         due = default_calendar().add_working_days(as_of.date(), PUBLICATION_WORKING_DAYS)
         count = 0
         for candidate in session.scalars(
-            select(Candidate).where(
+            select(Candidate)
+            .where(
                 Candidate.campaign_id == row.id,
                 Candidate.stage == CandidateStage.SELECTED,
                 Candidate.stage_changed_at <= as_of,
             )
+            .order_by(Candidate.id)  # the same ids for the same drafts on either backend
         ):
             if candidate.id not in drafted:
                 count += len(
@@ -167,11 +180,13 @@ def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
         proposed = set(session.scalars(select(RewardProposal.candidate_id)))
         count = 0
         for candidate in session.scalars(
-            select(Candidate).where(
+            select(Candidate)
+            .where(
                 Candidate.campaign_id == row.id,
                 Candidate.stage.in_([CandidateStage.HONOURED, CandidateStage.PUBLICISED]),
                 Candidate.stage_changed_at <= as_of,  # as things stood then, in a replay too
             )
+            .order_by(Candidate.id)
         ):
             if candidate.id not in proposed:
                 recognition.propose_reward(

@@ -1,14 +1,25 @@
-"""Test settings: every test gets its own data directory; nothing touches the real one."""
+"""Test settings: every test gets its own data directory and database; nothing touches the real one.
+
+Every test runs on SQLite. When TDKT_TEST_POSTGRES_URL names a PostgreSQL server (`.ci/run`
+starts one; `.ci/postgres` by hand), every test not marked `prefect` or `browser` runs a second
+time on PostgreSQL: the `[postgres]` variant, marked `postgres`, with a migrated database of its
+own and nothing in it (see Postgres). Without the URL those variants skip, unless
+TDKT_REQUIRE_POSTGRES=1 (CI), where they fail. Tests marked `postgres` by hand
+(tests/test_postgres.py) need the server and take their databases from the `postgres` fixture.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 
 # Prefect reads these at import: a throwaway home, no telemetry, quiet logs.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="tdkt-prefect-")
@@ -24,19 +35,250 @@ QB_DIRECTORY = ROOT / "data" / "directories" / "quang-binh.yaml"
 SMALL_PLAN = ROOT / "tests" / "data" / "small-plan.yaml"
 SMALL_DIRECTORY = ROOT / "tests" / "data" / "small-directory.yaml"
 
+POSTGRES_URL = os.environ.get("TDKT_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("TDKT_REQUIRE_POSTGRES") == "1"
+SINGLE_BACKEND = ("prefect", "browser")
+"""Markers of tests that run on SQLite only: the Prefect replay is the suite's slow half and
+would double it, and the browser tests drive the same web app test_web.py runs on both."""
+
+
+class Backend:
+    """Where a test's databases live: one per data directory, created empty-but-migrated."""
+
+    name = "sqlite"
+
+    def url(self, data_dir: Path) -> str:
+        return f"sqlite:///{data_dir / 'tdkt.db'}"
+
+    def create(self, data_dir: Path) -> str:
+        """A new migrated database for data_dir (replacing any), and its URL."""
+        from models.db import make_engine, migrate
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        (data_dir / "tdkt.db").unlink(missing_ok=True)
+        engine = make_engine(self.url(data_dir))
+        migrate(engine)
+        engine.dispose()
+        return self.url(data_dir)
+
+    def copy(self, source: Path, target: Path) -> None:
+        """target's database becomes a copy of source's (a consistent SQLite backup)."""
+        target.mkdir(parents=True, exist_ok=True)
+        with (
+            closing(sqlite3.connect(source / "tdkt.db")) as src,
+            closing(sqlite3.connect(target / "tdkt.db")) as dst,
+        ):
+            src.backup(dst)
+
+    def drop(self, data_dir: Path) -> None:
+        """Nothing to do: the file goes with the temporary directory."""
+
+    def use(self, patch: pytest.MonkeyPatch, data_dir: Path) -> None:
+        """Point TDKT_DATA_DIR (on PostgreSQL also TDKT_DATABASE_URL) at data_dir's database,
+        made (migrated) if it does not exist yet."""
+        patch.setenv("TDKT_DATA_DIR", str(data_dir))
+        patch.delenv("TDKT_DATABASE_URL", raising=False)
+
+    def close(self) -> None:
+        """Nothing to do."""
+
+
+class Postgres(Backend):
+    """Databases on the server of TDKT_TEST_POSTGRES_URL, one per data directory.
+
+    Cloning the migrated template (CREATE DATABASE ... TEMPLATE) takes about half a second, more
+    than most tests; so after a test its database is emptied (every row deleted, every sequence
+    restarted: as good as new, checked against the template's schema and revision) and kept for
+    the next one. A database that cannot be emptied so is dropped, and a new one cloned.
+    """
+
+    name = "postgres"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        from models.db import make_engine, migrate
+        from models.orm.base import Base
+
+        self.base = make_url(url)
+        self.prefix = f"tdkt_{os.getpid()}_"
+        self.admin = psycopg.connect(self._dsn(self.base.database or "postgres"), autocommit=True)
+        self.template = f"{self.prefix}template"
+        self._execute(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)")
+        self._execute(f"CREATE DATABASE {self.template}")
+        engine = make_engine(self._url_of(self.template))
+        migrate(engine)
+        engine.dispose()
+        with psycopg.connect(self._dsn(self.template)) as conn:
+            self.revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            self.tables = self._tables(conn)
+        # Children before parents; tables the ORM does not know (none today) first of all.
+        known = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in self.tables]
+        self.delete_order = sorted(self.tables - set(known)) + known
+        self.assigned: dict[Path, str] = {}
+        self.pool: list[str] = []
+        self.made = 0
+
+    def _dsn(self, database: str) -> str:
+        return self.base.set(drivername="postgresql", database=database).render_as_string(
+            hide_password=False
+        )
+
+    def _url_of(self, database: str) -> str:
+        return self.base.set(database=database).render_as_string(hide_password=False)
+
+    def _execute(self, sql: str) -> None:
+        self.admin.execute(sql.encode())  # names made here: hex digits and underscores
+
+    @staticmethod
+    def _tables(conn: Any) -> set[str]:
+        rows = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"
+        )
+        return {name for (name,) in rows}
+
+    def _clone(self, source: str, name: str | None = None) -> str:
+        """A copy of source, as name (replacing it) or under a new name."""
+        from models.db import dispose_engines
+
+        dispose_engines()  # a template may have no other connection while it is copied
+        if name is None:
+            self.made += 1
+            name = f"{self.prefix}{self.made}"
+        self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._execute(f"CREATE DATABASE {name} TEMPLATE {source}")
+        return name
+
+    def url(self, data_dir: Path) -> str:
+        return self._url_of(self.assigned[data_dir.resolve()])
+
+    def empty_database(self, label: str) -> str:
+        """A new database without any table (for Prefect's server), dropped with the rest."""
+        name = f"{self.prefix}{label}"
+        self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._execute(f"CREATE DATABASE {name}")
+        return self._url_of(name)
+
+    def create(self, data_dir: Path) -> str:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.drop(data_dir)
+        name = self.pool.pop() if self.pool else self._clone(self.template)
+        self.assigned[data_dir.resolve()] = name
+        return self._url_of(name)
+
+    def copy(self, source: Path, target: Path) -> None:
+        """target's database (under the same name: its URL may be set already) copies source's."""
+        target.mkdir(parents=True, exist_ok=True)
+        key = target.resolve()
+        self.assigned[key] = self._clone(self.assigned[source.resolve()], self.assigned.get(key))
+
+    def drop(self, data_dir: Path) -> None:
+        """data_dir's database goes back, emptied, for the next test (or is dropped)."""
+        from models.db import dispose_engines
+
+        name = self.assigned.pop(data_dir.resolve(), None)
+        if name is None:
+            return
+        dispose_engines()
+        if self._empty(name):
+            self.pool.append(name)
+        else:
+            self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def _empty(self, name: str) -> bool:
+        """Delete every row and restart every sequence, if the schema is still the template's."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self._dsn(name)) as conn:
+                conn.execute("SET lock_timeout = '5s'")  # a leftover connection: drop instead
+                revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if revision != self.revision or self._tables(conn) != self.tables:
+                    return False
+                for table in self.delete_order:
+                    conn.execute(f"DELETE FROM {table}".encode())
+                conn.execute(
+                    "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                    "FROM pg_sequences WHERE schemaname = 'public'"
+                )
+            return True
+        except psycopg.Error:
+            return False
+
+    def use(self, patch: pytest.MonkeyPatch, data_dir: Path) -> None:
+        exists = data_dir.resolve() in self.assigned
+        patch.setenv("TDKT_DATA_DIR", str(data_dir))
+        patch.setenv("TDKT_DATABASE_URL", self.url(data_dir) if exists else self.create(data_dir))
+
+    def close(self) -> None:
+        """Drop every database this session made (a crashed test may have left some)."""
+        from models.db import dispose_engines
+
+        dispose_engines()
+        for (name,) in self.admin.execute("SELECT datname FROM pg_database").fetchall():
+            if name.startswith(self.prefix):
+                self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self.admin.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give each test a sqlite and a postgres variant, save the single-backend ones."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    markers = {m.name for m in metafunc.definition.iter_markers()}
+    if markers & {*SINGLE_BACKEND, "postgres"}:
+        return  # marked postgres by hand: it picks its backends itself
+    metafunc.parametrize(
+        "backend",
+        ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+        indirect=True,
+        scope="session",
+    )
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The database backend of this pass: SQLite, or PostgreSQL when its URL is given."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return Backend()
+    postgres: Postgres = request.getfixturevalue("postgres")
+    return postgres
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """The test PostgreSQL server; a skip without one (a failure if TDKT_REQUIRE_POSTGRES=1)."""
+    if not POSTGRES_URL:
+        message = "TDKT_TEST_POSTGRES_URL is not set (start one with .ci/postgres)"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message + ", and TDKT_REQUIRE_POSTGRES=1", pytrace=False)
+        pytest.skip(message)
+    server = Postgres(POSTGRES_URL)
+    yield server
+    server.close()
+
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TDKT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("TDKT_DATABASE_URL", raising=False)
-    return tmp_path / "data"
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: Backend) -> Iterator[Path]:
+    """The test's data directory, and on PostgreSQL its own database (emptied afterwards)."""
+    from models.db import dispose_engines
+
+    folder = tmp_path / "data"
+    backend.use(monkeypatch, folder)
+    yield folder
+    dispose_engines()
+    backend.drop(folder)
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
+def engine(tmp_path: Path, backend: Backend) -> Iterator[Engine]:
+    """A second, separate migrated database, handed over as an engine."""
     from models.db import make_engine, migrate
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    folder = tmp_path / "engine"
+    engine = make_engine(backend.create(folder))
     migrate(engine)
     yield engine
     engine.dispose()
+    backend.drop(folder)

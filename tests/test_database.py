@@ -3,31 +3,93 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select
 
 from models.calendar import default_calendar
 from models.clock import TIMEZONE, now
-from models.db import make_engine, migrate, unit_of_work
+from models.db import MIGRATIONS_DIR, make_engine, migrate, unit_of_work
 from models.orm import AuditEntry, AuditLogIsAppendOnly, Campaign, Milestone, Unit
+from models.orm.base import Base
 from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
 from models.source import InputErrors
-from tests.conftest import PLANS, QB_DIRECTORY, QB_PLAN
+from tests.conftest import PLANS, QB_DIRECTORY, QB_PLAN, Backend
 
 
-def test_migrations_upgrade_and_downgrade(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    migrate(engine)
-    assert {"units", "campaigns", "milestones", "obligations", "audit_log"} <= set(
-        inspect(engine).get_table_names()
-    )
+def test_migrations_upgrade_and_downgrade(tmp_path: Path, backend: Backend) -> None:
+    """head, then every downgrade one revision at a time to base, then head again: on SQLite
+    and on PostgreSQL, and the schema they build is the ORM's to the column type."""
+    engine = make_engine(backend.create(tmp_path / "m"))
+    try:
+        migrate(engine)
+        assert {"units", "campaigns", "milestones", "obligations", "audit_log"} <= set(
+            inspect(engine).get_table_names()
+        )
+        assert _schema_differences(engine) == []
+        revisions = _revisions()
+        for older in [*revisions[1:], "base"]:
+            migrate(engine, older)
+            with engine.connect() as connection:
+                current = MigrationContext.configure(connection).get_current_revision()
+            assert current == (None if older == "base" else older)
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        migrate(engine)
+        assert "obligations" in inspect(engine).get_table_names()
+        assert _schema_differences(engine) == []
+    finally:
+        engine.dispose()
+        backend.drop(tmp_path / "m")
+
+
+def test_processes_starting_together_migrate_once(tmp_path: Path, backend: Backend) -> None:
+    """After an upgrade every worker migrates on first use; starting at once, none fails."""
+    url = backend.create(tmp_path / "m")
+    engine = make_engine(url)
     migrate(engine, "base")
-    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-    migrate(engine)
-    assert "obligations" in inspect(engine).get_table_names()
+    engine.dispose()
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        own = make_engine(url)  # as another process would
+        try:
+            migrate(own)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    engine = make_engine(url)
+    assert _schema_differences(engine) == []
+    engine.dispose()
+    backend.drop(tmp_path / "m")
+
+
+def _revisions() -> list[str]:
+    """Every revision, newest first."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return [r.revision for r in ScriptDirectory.from_config(config).walk_revisions()]
+
+
+def _schema_differences(engine: Engine) -> list[object]:
+    """What Alembic's autogenerate would still change to reach the ORM's tables."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
 
 
 def test_load_quang_binh(engine: Engine) -> None:

@@ -21,10 +21,8 @@ import hashlib
 import io
 import re
 import shutil
-import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from html import unescape
@@ -59,6 +57,7 @@ from models.signing import FORM_TOKEN_MAX_AGE, Signer
 from models.vocabulary import ObligationStatus
 from notifications.mailbox import LocalMailbox
 from tests.chase_helpers import SMALL, days, notifications, sweep
+from tests.conftest import Backend
 from tests.test_chase import smtp_for
 from tests.test_notifications import content, item, message
 from tests.web_helpers import (
@@ -187,25 +186,19 @@ def link_row(path: str) -> AccessLink:
 # once per session into a template folder and copied into every test's own data directory.
 
 
-def build_template(folder: Path, build: Callable[[LocalMailbox], None]) -> Path:
+def build_template(folder: Path, build: Callable[[LocalMailbox], None], backend: Backend) -> Path:
     """Run build with folder/data as the data directory and a mailbox writing to folder/mail."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TDKT_DATA_DIR", str(folder / "data"))
-        patch.delenv("TDKT_DATABASE_URL", raising=False)
+        backend.use(patch, folder / "data")
         patch.setenv("TDKT_SECRET_KEY", SECRET_KEY)
         with LocalMailbox(folder / "mail") as box:
             build(box)
     return folder
 
 
-def restore(template: Path, data_dir: Path, mail: Path) -> None:
-    """A copy of a template: its database (a consistent SQLite backup) and its emails."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (
-        closing(sqlite3.connect(template / "data" / "tdkt.db")) as source,
-        closing(sqlite3.connect(data_dir / "tdkt.db")) as target,
-    ):
-        source.backup(target)
+def restore(backend: Backend, template: Path, data_dir: Path, mail: Path) -> None:
+    """A copy of a template: its database (on either backend) and its emails."""
+    backend.copy(template / "data", data_dir)
     shutil.copytree(template / "mail", mail, dirs_exist_ok=True)
 
 
@@ -229,7 +222,7 @@ def secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def small_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_template(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Path:
     """The small plan on its first reminder day (23/02/2023), and a coordinator account."""
 
     def build(box: LocalMailbox) -> None:
@@ -237,11 +230,11 @@ def small_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sweep(REMINDER_DAY, smtp_for(box.port))
         add_the_coordinator()
 
-    return build_template(tmp_path_factory.mktemp("small"), build)
+    return build_template(tmp_path_factory.mktemp("small"), build, backend)
 
 
 @pytest.fixture(scope="session")
-def ballot_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ballot_template(tmp_path_factory: pytest.TempPathFactory, backend: Backend) -> Path:
     """The small plan with a council ballot, swept until its members' first reminder."""
 
     def build(box: LocalMailbox) -> None:
@@ -250,20 +243,22 @@ def ballot_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for day in days(D(2023, 2, 20), VOTE_DAY):
             sweep(day, smtp_for(box.port))
 
-    return build_template(tmp_path_factory.mktemp("ballot"), build)
+    return build_template(tmp_path_factory.mktemp("ballot"), build, backend)
 
 
 @pytest.fixture(scope="session")
-def escalated_template(tmp_path_factory: pytest.TempPathFactory, ballot_template: Path) -> Path:
+def escalated_template(
+    tmp_path_factory: pytest.TempPathFactory, ballot_template: Path, backend: Backend
+) -> Path:
     """The ballot world swept on to 09/03/2023, when the standing body hears of late votes."""
     folder = tmp_path_factory.mktemp("escalated")
-    restore(ballot_template, folder / "data", folder / "mail")
+    restore(backend, ballot_template, folder / "data", folder / "mail")
 
     def build(box: LocalMailbox) -> None:
         for day in days(VOTE_DAY + dt.timedelta(days=1), ESCALATION_DAY):
             sweep(day, smtp_for(box.port))
 
-    return build_template(folder, build)
+    return build_template(folder, build, backend)
 
 
 @pytest.fixture
@@ -273,8 +268,8 @@ def mailbox(tmp_path: Path) -> Iterator[LocalMailbox]:
 
 
 @pytest.fixture
-def world(small_template: Path, data_dir: Path, mailbox: LocalMailbox) -> World:
-    restore(small_template, data_dir, mailbox.folder)
+def world(small_template: Path, data_dir: Path, mailbox: LocalMailbox, backend: Backend) -> World:
+    restore(backend, small_template, data_dir, mailbox.folder)
     with unit_of_work() as session:
         a = obligation_service.find_obligation(session, SMALL, "report", "T.A")
         b = obligation_service.find_obligation(session, SMALL, "report", "T.B")
@@ -285,8 +280,10 @@ def world(small_template: Path, data_dir: Path, mailbox: LocalMailbox) -> World:
     return World(mailbox.folder, path_of(a_link), path_of(b_link), a_id, b_id)
 
 
-def ballot_world(template: Path, data_dir: Path, mailbox: LocalMailbox) -> BallotWorld:
-    restore(template, data_dir, mailbox.folder)
+def ballot_world(
+    template: Path, data_dir: Path, mailbox: LocalMailbox, backend: Backend
+) -> BallotWorld:
+    restore(backend, template, data_dir, mailbox.folder)
     with unit_of_work() as session:
         (ballot_id,) = session.scalars(select(Ballot.id)).all()
     member = links_for(mailbox.folder, MEMBERS[0])[0]
@@ -294,8 +291,10 @@ def ballot_world(template: Path, data_dir: Path, mailbox: LocalMailbox) -> Ballo
 
 
 @pytest.fixture
-def ballot(ballot_template: Path, data_dir: Path, mailbox: LocalMailbox) -> BallotWorld:
-    return ballot_world(ballot_template, data_dir, mailbox)
+def ballot(
+    ballot_template: Path, data_dir: Path, mailbox: LocalMailbox, backend: Backend
+) -> BallotWorld:
+    return ballot_world(ballot_template, data_dir, mailbox, backend)
 
 
 @pytest.fixture
@@ -669,9 +668,13 @@ def non_member_vote_link(mail: Path) -> tuple[str, AccessLink]:
 
 @pytest.fixture
 def escalated(
-    escalated_template: Path, data_dir: Path, mailbox: LocalMailbox, clock: Clock
+    escalated_template: Path,
+    data_dir: Path,
+    mailbox: LocalMailbox,
+    clock: Clock,
+    backend: Backend,
 ) -> tuple[str, AccessLink]:
-    ballot_world(escalated_template, data_dir, mailbox)
+    ballot_world(escalated_template, data_dir, mailbox, backend)
     clock.at = during(ESCALATION_DAY)
     return non_member_vote_link(mailbox.folder)
 

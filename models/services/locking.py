@@ -1,0 +1,33 @@
+"""One writer at a time per campaign, for the work that derives rows from a campaign's state.
+
+Preparing a day (open obligations, mark the late, write notifications and emails) reads what is
+there and adds what is missing. Two workers doing it at once for the same campaign would both
+find a row missing and both insert it; the unique keys would then fail one of them half-way.
+
+On SQLite every transaction already begins with BEGIN IMMEDIATE (models.db), so writers run
+one after the other. On PostgreSQL the transaction takes an advisory lock on the campaign: the
+second worker waits until the first commits, then (READ COMMITTED) sees its rows and adds
+nothing. The lock goes with the transaction, whether it commits, rolls back or its connection
+dies, and touches no table row, so the web intake and the sender are never held up by it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+CAMPAIGN_LOCKS = 0x7D47
+"""The first key of pg_advisory_xact_lock(int, int), so the project's locks stand apart from
+any other application's on the same server; the second is the campaign's id."""
+
+
+def lock_campaign(session: Session, campaign_id: int) -> None:
+    """Hold the campaign until the session's transaction ends (waits for another holder)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CAMPAIGN_LOCKS, campaign_id)))
+
+
+def lock_campaigns(session: Session, campaign_ids: list[int]) -> None:
+    """Hold several campaigns, always in id order, so two holders never deadlock."""
+    for campaign_id in sorted(set(campaign_ids)):
+        lock_campaign(session, campaign_id)
