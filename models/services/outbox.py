@@ -59,12 +59,15 @@ def claim(
 
 def record_deliveries(session: Session, deliveries: list[Delivery], *, at: dt.datetime) -> None:
     """Sent, failed for good (5xx: shown to coordinators), or back to pending for later."""
+    rows: list[dict[str, object]] = []
     for d in deliveries:
-        values: dict[str, object] = {"smtp_code": d.code, "last_error": d.error}
+        values: dict[str, object] = {"id": d.email_id, "smtp_code": d.code, "last_error": d.error}
         if d.status == "sent":
             values |= {"status": EmailStatus.SENT, "sent_at": at, "last_error": None}
         elif d.status == "permanent":
             values |= {"status": EmailStatus.FAILED}
         else:
             values |= {"status": EmailStatus.PENDING, "next_attempt_at": at + RETRY_AFTER}
-        session.execute(update(Email).where(Email.id == d.email_id).values(**values))
+        rows.append(values)
+    if rows:  # one bulk UPDATE by primary key (grouped by the columns each row sets)
+        session.execute(update(Email), rows)
