@@ -36,7 +36,7 @@ def check_upload(filename: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYT
         raise DocumentRefused("tệp rỗng: xin chọn tệp văn bản cần gửi")
     if len(data) > max_bytes:
         raise DocumentRefused(
-            f"tệp quá lớn ({_mib(len(data))}); dung lượng tối đa là {_mib(max_bytes)}"
+            f"tệp quá lớn ({size_text(len(data))}); dung lượng tối đa là {size_text(max_bytes)}"
         )
     media_type = sniff(data)
     return Accepted(media_type, clean_filename(filename, media_type))
@@ -82,6 +82,3 @@ def size_text(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{round(size / 1024 / 1024, 1):g} MB".replace(".", ",")
-
-
-_mib = size_text

@@ -52,3 +52,34 @@ def process_milestones(plan: Plan) -> list[Milestone]:
             "Cấp có thẩm quyền khen thưởng",
         ),
     ]
+
+
+# What a process obligation is about is written in its occurrence ("b12/m34": ballot 12,
+# member 34; "p7": publication 7; "r3": reward proposal 3), so that the uniqueness key of
+# obligations (milestone, unit, occurrence) covers it. These are the only readers and writers.
+
+
+def vote_occurrence(ballot_id: int, member_id: int) -> str:
+    return f"b{ballot_id}/m{member_id}"
+
+
+def publication_occurrence(publication_id: int) -> str:
+    return f"p{publication_id}"
+
+
+def decision_occurrence(proposal_id: int) -> str:
+    return f"r{proposal_id}"
+
+
+def ballot_and_member(occurrence: str) -> tuple[int, int] | None:
+    head, _, tail = occurrence.partition("/")
+    if head[:1] == "b" and head[1:].isdigit() and tail[:1] == "m" and tail[1:].isdigit():
+        return int(head[1:]), int(tail[1:])
+    return None
+
+
+def subject_id(occurrence: str, prefix: str) -> int | None:
+    """The publication ('p') or proposal ('r') id an occurrence names, if it names one."""
+    if occurrence[:1] == prefix and occurrence[1:].isdigit():
+        return int(occurrence[1:])
+    return None

@@ -72,12 +72,12 @@ def show(request: Request, token: str, da: str | None = None) -> Response:
     settings, at = _settings(request), _now(request)
     with unit_of_work() as session:
         link = open_link(session, settings.signer, token, at=at)
-        context = _context(session, link, settings, at)
+        context = _context(session, link, token, settings, at)
         return page(request, "intake.html", done=DONE.get(da or ""), **context)
 
 
 def _context(
-    session: Session, link: AccessLink, settings: IntakeSettings, at: dt.datetime
+    session: Session, link: AccessLink, token: str, settings: IntakeSettings, at: dt.datetime
 ) -> dict[str, Any]:
     v = intake.view(session, link)
     obligation = v.obligation
@@ -85,7 +85,7 @@ def _context(
     return {
         "v": v,
         "o": obligation,
-        "token_path": f"/l/{_token_of(settings, link)}",
+        "token_path": f"/l/{token}",
         "form_token": settings.signer.form_token(link_scope(link), at),
         "plan": plan,
         "occurrence": occurrence_label(obligation.occurrence),
@@ -96,10 +96,6 @@ def _context(
         "today": at.date().isoformat(),
         "max_size": size_text(settings.max_upload_bytes),
     }
-
-
-def _token_of(settings: IntakeSettings, link: AccessLink) -> str:
-    return settings.signer.link_token(link.id, link.nonce)
 
 
 async def _act(

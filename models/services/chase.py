@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
-from models.intake import intake_action
 from models.orm import (
     Campaign,
     Candidate,
@@ -33,6 +32,7 @@ from models.plan import Plan
 from models.policy import ChainStep, Recipient
 from models.services.access import IntakeSettings, issue_links
 from models.services.due_steps import chain_of, move_on, steps_due_today
+from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
@@ -326,12 +326,7 @@ def _link(
     if contact is None:
         return None
     obligation = note.obligation
-    action = intake_action(
-        obligation.milestone.code,
-        obligation.milestone.kind,
-        about_candidate=obligation.candidate_id is not None,
-    )
-    return intake.link_url(tokens[contact.id, obligation.id]), action.label
+    return intake.link_url(tokens[contact.id, obligation.id]), action_of(obligation).label
 
 
 def _item(

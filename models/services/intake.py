@@ -27,6 +27,7 @@ from models.orm import (
     SubmittedDocument,
 )
 from models.policy import CHASED
+from models.process import ballot_and_member, subject_id
 from models.services import ballots, candidates, recognition
 from models.services.obligations import submit
 from models.services.submissions import documents_of, submit_document
@@ -242,15 +243,11 @@ def _registered(session: Session, obligation: Obligation) -> list[Candidate]:
 
 
 def _ballot(session: Session, obligation: Obligation) -> Ballot | None:
-    """The ballot a council-vote obligation is about ('b12/m34': ballot 12, member 34)."""
-    head = obligation.occurrence.split("/", 1)[0]
-    if not head.startswith("b") or not head[1:].isdigit():
-        return None
-    return session.get(Ballot, int(head[1:]))
+    """The ballot a council-vote obligation is about."""
+    vote = ballot_and_member(obligation.occurrence)
+    return session.get(Ballot, vote[0]) if vote else None
 
 
 def _publication(session: Session, obligation: Obligation) -> Publication | None:
-    occurrence = obligation.occurrence
-    if not occurrence.startswith("p") or not occurrence[1:].isdigit():
-        return None
-    return session.get(Publication, int(occurrence[1:]))
+    publication_id = subject_id(obligation.occurrence, "p")
+    return session.get(Publication, publication_id) if publication_id else None

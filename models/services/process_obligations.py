@@ -23,7 +23,16 @@ from models.orm import (
     Unit,
 )
 from models.policy import CHASED
-from models.process import COUNCIL_VOTE, PUBLICATION, REWARD_DECISION
+from models.process import (
+    COUNCIL_VOTE,
+    PUBLICATION,
+    REWARD_DECISION,
+    ballot_and_member,
+    decision_occurrence,
+    publication_occurrence,
+    subject_id,
+    vote_occurrence,
+)
 from models.services.obligations import submit, waive
 from models.vocabulary import ObligationStatus
 
@@ -61,7 +70,7 @@ def open_process_obligations(
             wanted.append(
                 (
                     COUNCIL_VOTE,
-                    f"b{ballot.id}/m{p.contact_id}",
+                    vote_occurrence(ballot.id, p.contact_id),
                     p.contact.unit,
                     p.contact,
                     ballot.closes_at.date(),
@@ -72,14 +81,22 @@ def open_process_obligations(
         .join(Publication.candidate)
         .where(Candidate.campaign_id == campaign.id, Publication.published_on.is_(None))
     ):
-        wanted.append((PUBLICATION, f"p{pub.id}", pub.responsible_unit, None, pub.due_on))
+        wanted.append(
+            (PUBLICATION, publication_occurrence(pub.id), pub.responsible_unit, None, pub.due_on)
+        )
     for proposal in session.scalars(
         select(RewardProposal)
         .join(RewardProposal.candidate)
         .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
     ):
         wanted.append(
-            (REWARD_DECISION, f"r{proposal.id}", proposal.authority, None, proposal.decision_due_on)
+            (
+                REWARD_DECISION,
+                decision_occurrence(proposal.id),
+                proposal.authority,
+                None,
+                proposal.decision_due_on,
+            )
         )
     opened = 0
     for code, occurrence, unit, contact, due in wanted:
@@ -120,26 +137,29 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             Milestone.code.in_(codes),
         )
     ):
-        kind, rest = o.occurrence[0], o.occurrence[1:]
-        if kind == "b":
-            ballot_id, member = (int(x) for x in rest.replace("m", "").split("/"))
-            voted = session.get(BallotParticipation, (ballot_id, member))
-            ballot = session.get(Ballot, ballot_id)
+        vote = ballot_and_member(o.occurrence)
+        publication_id = subject_id(o.occurrence, "p")
+        proposal_id = subject_id(o.occurrence, "r")
+        if vote is not None:
+            voted = session.get(BallotParticipation, vote)
+            ballot = session.get(Ballot, vote[0])
             if voted is not None and voted.voted_at is not None:
                 submit(session, o, at=at, actor=ACTOR, note="đã bỏ phiếu")
             elif ballot is not None and ballot.status != "open":
                 waive(session, o, at=at, actor=ACTOR, reason="cuộc bình xét đã kết thúc")
             else:
                 continue
-        elif kind == "p":
-            pub = session.get(Publication, int(rest))
+        elif publication_id is not None:
+            pub = session.get(Publication, publication_id)
             if pub is None or pub.published_on is None:
                 continue
             submit(session, o, at=at, actor=ACTOR, note=pub.url)
-        else:
-            proposal = session.get(RewardProposal, int(rest))
+        elif proposal_id is not None:
+            proposal = session.get(RewardProposal, proposal_id)
             if proposal is None or proposal.status != "decided":
                 continue
             submit(session, o, at=at, actor=ACTOR, note="đã có quyết định khen thưởng")
+        else:
+            continue
         settled += 1
     return settled
