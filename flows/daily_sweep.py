@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 
 from prefect import flow, get_run_logger
 
@@ -38,9 +40,17 @@ async def daily_sweep(
             logger.warning(
                 "%s: không có địa chỉ nhận cho %s",
                 day.campaign,
-                ", ".join(day.without_recipient[:20]),
+                counted(day.without_recipient, shown=20),
             )
     logger.info(
         "Đã gửi %d thư, %d lỗi vĩnh viễn, %d chờ gửi lại", sent.sent, sent.failed, sent.deferred
     )
     return days, sent
+
+
+def counted(labels: Iterable[str], *, shown: int) -> str:
+    """'QG (due) ×20, QG.P01 (reminder-1)': a day with a thousand unreachable units stays one
+    readable log line."""
+    counts = Counter(labels).most_common()
+    text = ", ".join(f"{label} ×{n}" if n > 1 else label for label, n in counts[:shown])
+    return text + (f" (và {len(counts) - shown} mục khác)" if len(counts) > shown else "")

@@ -7,8 +7,10 @@ exponential backoff, then left for a later sweep). deliver() never raises for a 
 failure, because the caller must learn which messages did go out, or it would send them twice.
 
 A failure to connect or log in is about the server, not the message: a worker that cannot
-connect after max_attempts (or is refused with a 5xx at connect) stops, and messages no worker
-reached come back "transient" with attempts=0, instead of hammering a dead or locked server.
+connect after max_attempts (or is refused with a 5xx at connect), or whose server still answers
+4xx after max_attempts, stops, and messages no worker reached come back "transient" with
+attempts=0, instead of hammering a dead or locked server; they keep their place (earliest due
+date first) for the next sweep.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 log = logging.getLogger(__name__)
 
 Status = Literal["sent", "transient", "permanent"]
+NOT_ATTEMPTED = "not attempted: SMTP server unavailable"
 
 ENV = {
     "host": "TDKT_SMTP_HOST",
@@ -122,6 +125,7 @@ class _Failure:
     code: int | None
     error: str
     broken: bool  # the connection cannot be trusted any more: reconnect
+    about_recipient: bool = False  # a 4xx/5xx for this address, not the server's state
 
 
 class _ConnectFailed(Exception):
@@ -138,9 +142,9 @@ def classify(exc: BaseException) -> _Failure:
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         codes = [r.code for r in exc.recipients]
         if codes and all(400 <= c < 500 for c in codes):
-            return _Failure("transient", codes[0], error, False)
+            return _Failure("transient", codes[0], error, False, about_recipient=True)
         code = next((c for c in codes if c >= 500), codes[0] if codes else None)
-        return _Failure("permanent", code, error, False)
+        return _Failure("permanent", code, error, False, about_recipient=True)
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         code = exc.code
         if 400 <= code < 500:
@@ -260,47 +264,80 @@ class _Worker:
             error = "; ".join(f"{r}: {resp.code}" for r, resp in refused.items()) or None
             return Delivery(out.email_id, "sent", 250, error, attempt)
         assert failure is not None
-        if connect_failed:
-            self.stopped = True  # still cannot connect after every attempt: give up here
+        if connect_failed or not failure.about_recipient:
+            # Still no connection, or the server keeps saying "try later" (421, 451, 452...)
+            # after every attempt: stop here, so that the rest waits in due-date order for the
+            # next sweep instead of later messages overtaking this one.
+            self.stopped = True
         return Delivery(out.email_id, "transient", failure.code, failure.error, s.max_attempts)
 
     async def run(
         self, queue: asyncio.Queue[int], batch: Sequence[Outgoing], results: list[Delivery | None]
     ) -> None:
-        try:
-            while not self.stopped:
-                try:
-                    index = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                results[index] = await self.send(batch[index])
-        finally:
-            await self.close()
+        while not self.stopped:
+            try:
+                index = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            results[index] = await self.send(batch[index])
+
+
+class SmtpPool:
+    """A few SMTP connections kept open across batches: `async with SmtpPool(s) as pool:`.
+
+    The outbox sends in small batches (each recorded before the next is claimed, so a killed
+    sender can have resent at most one batch); the pool keeps its connections between them, so
+    small batches cost no reconnects. Create it inside the coroutine that uses it: an aiosmtplib
+    client belongs to the event loop it was made on.
+    """
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        pacer = _Pacer(settings.rate_per_second)
+        self._workers = [_Worker(settings, pacer) for _ in range(settings.connections)]
+
+    @property
+    def unavailable(self) -> bool:
+        """Every connection gave up (the server is down or refuses us): stop for this sweep."""
+        return all(w.stopped for w in self._workers)
+
+    async def __aenter__(self) -> SmtpPool:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await asyncio.gather(*(w.close() for w in self._workers))
+
+    async def deliver(self, batch: Sequence[Outgoing]) -> list[Delivery]:
+        """Send every message of the batch, in order as far as concurrency allows; one Delivery
+        each. Never raises for a delivery failure: the caller must learn which ones went out."""
+        if not batch:
+            return []
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for index in range(len(batch)):
+            queue.put_nowait(index)
+        results: list[Delivery | None] = [None] * len(batch)
+        working = [w for w in self._workers if not w.stopped][: len(batch)]
+        before = sum(w.connections for w in self._workers)
+        await asyncio.gather(*(w.run(queue, batch, results) for w in working))
+        deliveries = [
+            r or Delivery(out.email_id, "transient", None, NOT_ATTEMPTED, 0)
+            for out, r in zip(batch, results, strict=True)
+        ]
+        counts = Counter(d.status for d in deliveries)
+        codes = Counter(d.code for d in deliveries if d.status != "sent" and d.code is not None)
+        log.log(
+            logging.INFO if counts["sent"] < len(deliveries) else logging.DEBUG,
+            "smtp: %d sent, %d transient, %d permanent, %d new connections; error codes %s",
+            counts["sent"],
+            counts["transient"],
+            counts["permanent"],
+            sum(w.connections for w in self._workers) - before,
+            dict(codes),
+        )
+        return deliveries
 
 
 async def deliver(batch: Sequence[Outgoing], settings: SmtpSettings) -> list[Delivery]:
-    """Send every message of the batch, in order as far as concurrency allows; one Delivery each."""
-    if not batch:
-        return []
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for index in range(len(batch)):
-        queue.put_nowait(index)
-    results: list[Delivery | None] = [None] * len(batch)
-    pacer = _Pacer(settings.rate_per_second)
-    workers = [_Worker(settings, pacer) for _ in range(min(settings.connections, len(batch)))]
-    await asyncio.gather(*(w.run(queue, batch, results) for w in workers))
-    deliveries = [
-        r or Delivery(out.email_id, "transient", None, "not attempted: SMTP server unavailable", 0)
-        for out, r in zip(batch, results, strict=True)
-    ]
-    counts = Counter(d.status for d in deliveries)
-    codes = Counter(d.code for d in deliveries if d.status != "sent" and d.code is not None)
-    log.info(
-        "smtp: %d sent, %d transient, %d permanent over %d connections; error codes %s",
-        counts["sent"],
-        counts["transient"],
-        counts["permanent"],
-        sum(w.connections for w in workers),
-        dict(codes),
-    )
-    return deliveries
+    """One batch over a pool of its own (tests and one-off sends)."""
+    async with SmtpPool(settings) as pool:
+        return await pool.deliver(batch)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import os
 import socket
 from dataclasses import dataclass
 
 from prefect import task
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from models.db import unit_of_work
 from models.services.outbox import claim, record_deliveries
-from notifications.smtp import SmtpSettings, configured_settings, deliver
+from notifications.smtp import Delivery, SmtpPool, SmtpSettings, configured_settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,28 +28,56 @@ class SendResult:
 
 @task(name="send-outbox", task_run_name="gửi thư {as_of:%d/%m/%Y}")
 async def send_outbox(
-    as_of: dt.datetime, batch_size: int = 500, settings: SmtpSettings | None = None
+    as_of: dt.datetime, batch_size: int = 100, settings: SmtpSettings | None = None
 ) -> SendResult:
     """Deliver every sendable email, batch after batch, until none is left for now.
 
-    The SMTP client is created inside this coroutine, on the loop that runs it.
+    Each batch is claimed in one transaction and its outcomes recorded in the next before the
+    following batch is claimed: a sender killed mid-way has left at most one batch unrecorded,
+    and those (the only possible duplicates) go again with the same Message-ID once their lease
+    ends. The SMTP connections are made inside this coroutine, on the loop that runs it, and
+    kept across batches. If the server cannot be reached at all, the rest waits for the next
+    sweep instead of each batch waiting out the connection retries again.
     """
     settings = settings or await configured_settings()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     sent = failed = deferred = 0
-    while True:
-        with unit_of_work() as session:
-            batch = claim(
-                session, at=as_of, worker=worker, sender=settings.from_address, limit=batch_size
-            )
-        if not batch:
-            break
-        deliveries = await deliver(batch, settings)
-        with unit_of_work() as session:
-            record_deliveries(session, deliveries, at=as_of)
-        sent += sum(d.status == "sent" for d in deliveries)
-        failed += sum(d.status == "permanent" for d in deliveries)
-        deferred += sum(d.status == "transient" for d in deliveries)
-        if len(batch) < batch_size:
-            break
+    async with SmtpPool(settings) as pool:
+        while True:
+            with unit_of_work() as session:
+                batch = claim(
+                    session, at=as_of, worker=worker, sender=settings.from_address, limit=batch_size
+                )
+            if not batch:
+                break
+            deliveries = await pool.deliver(batch)
+            await _record(deliveries, as_of)
+            sent += sum(d.status == "sent" for d in deliveries)
+            failed += sum(d.status == "permanent" for d in deliveries)
+            deferred += sum(d.status == "transient" for d in deliveries)
+            if pool.unavailable or len(batch) < batch_size:
+                break
     return SendResult(sent, failed, deferred)
+
+
+RECORD_RETRIES = (1.0, 2.0, 4.0, 8.0, 16.0)
+"""Seconds between attempts to record a batch's outcomes while the database is unreachable."""
+
+
+async def _record(deliveries: list[Delivery], as_of: dt.datetime) -> None:
+    """Record what SMTP said, retrying while the database is away (a restart, a failover).
+
+    These messages have left: losing their outcome means sending them again once the lease
+    ends, so it is worth half a minute of waiting. Anything but a lost connection raises.
+    """
+    for pause in (*RECORD_RETRIES, None):
+        try:
+            with unit_of_work() as session:
+                record_deliveries(session, deliveries, at=as_of)
+            return
+        except DBAPIError as exc:
+            lost = exc.connection_invalidated or isinstance(exc, OperationalError)
+            if pause is None or not lost:
+                raise
+            log.warning("outbox: the database is unreachable (%s); retrying", type(exc).__name__)
+            await asyncio.sleep(pause)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing
@@ -36,6 +37,7 @@ SMALL_PLAN = ROOT / "tests" / "data" / "small-plan.yaml"
 SMALL_DIRECTORY = ROOT / "tests" / "data" / "small-directory.yaml"
 
 POSTGRES_URL = os.environ.get("TDKT_TEST_POSTGRES_URL", "")
+POSTGRES_DIR = os.environ.get("TDKT_TEST_POSTGRES_DIR", "")  # .ci/postgres's cluster, if it is
 REQUIRE_POSTGRES = os.environ.get("TDKT_REQUIRE_POSTGRES") == "1"
 SINGLE_BACKEND = ("prefect", "browser")
 """Markers of tests that run on SQLite only: the Prefect replay is the suite's slow half and
@@ -129,6 +131,18 @@ class Postgres(Backend):
 
     def _execute(self, sql: str) -> None:
         self.admin.execute(sql.encode())  # names made here: hex digits and underscores
+
+    @property
+    def can_restart(self) -> bool:
+        return bool(POSTGRES_DIR)
+
+    def restart(self) -> None:
+        """Restart the server (`.ci/postgres restart`): every open connection breaks, as when
+        a database host reboots. Only for the cluster .ci/postgres started."""
+        import psycopg
+
+        subprocess.run([str(ROOT / ".ci" / "postgres"), "restart", POSTGRES_DIR], check=True)
+        self.admin = psycopg.connect(self._dsn(self.base.database or "postgres"), autocommit=True)
 
     @staticmethod
     def _tables(conn: Any) -> set[str]:
