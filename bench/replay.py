@@ -4,7 +4,8 @@
 plans, yearly reports, midterm and final reviews), with 100,000 registered candidates, replayed
 through the same driver as `tdkt replay` (flows/replay.py): every visited day is a real
 daily-sweep flow run on a temporary Prefect server, simulated units submit (85%, seeded),
-reminders and escalations go to a local SMTP server that counts them. Targets: under 10
+reminders and escalations go to a local SMTP server (aiosmtpd, in a process of its own as a relay
+would be on its own machine) that counts them. Targets: under 10
 minutes and under 2 GiB peak memory.
 
     .venv/bin/python -m bench.replay [--quick] [--json] [--database-url URL]
@@ -23,6 +24,7 @@ from sqlalchemy import func, insert, select
 
 from bench import national
 from bench.common import arguments, machine, peak_rss_mib, report, scratch_environment
+from bench.mailserver import smtp_server
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
 
@@ -76,7 +78,6 @@ def main() -> None:
         from models.db import engine_for, unit_of_work
         from models.orm import Email
         from models.simulation import UnitBehaviour
-        from notifications.mailbox import LocalMailbox
 
         engine = engine_for()
         calendar = default_calendar()
@@ -87,14 +88,14 @@ def main() -> None:
             slug = campaign.slug
         with (
             prefect_test_harness(server_startup_timeout=120),
-            LocalMailbox(engine_folder(), keep=False) as mailbox,
+            smtp_server("sink", engine_folder()) as mailbox,
         ):
             os.environ["TDKT_SMTP_HOST"] = mailbox.host
             os.environ["TDKT_SMTP_PORT"] = str(mailbox.port)
             started = time.perf_counter()
             run = asyncio.run(replay(slug, START, END, UnitBehaviour(seed=2022)))
             seconds = time.perf_counter() - started
-            received = mailbox.received
+            received = len(mailbox.stop())
         with unit_of_work() as session:
             emails = session.scalar(select(func.count()).select_from(Email)) or 0
         backend = engine.dialect.name

@@ -84,11 +84,11 @@ def quota_markdown(rows: list[QuotaProgress]) -> str:
     return "\n".join(lines)
 
 
-def overdue_markdown(status: CampaignStatus, limit: int = 50) -> str:
+def overdue_markdown(status: CampaignStatus) -> str:
     lines = [
         f"# Đơn vị quá hạn — {vn_date(status.as_of)}",
         "",
-        f"**{len(status.overdue)}** nghĩa vụ đang quá hạn.",
+        f"**{status.overdue_count}** nghĩa vụ đang quá hạn.",
         "",
     ]
     if status.overdue:
@@ -96,13 +96,13 @@ def overdue_markdown(status: CampaignStatus, limit: int = 50) -> str:
             "| Đơn vị | Việc | Kỳ | Hạn | Quá hạn (ngày làm việc) |",
             "|---|---|---|---|---:|",
         ]
-        for r in status.overdue[:limit]:
+        for r in status.overdue:
             lines.append(
                 f"| {_cell(r.unit_name)} | {_cell(r.milestone)} | {r.occurrence or '—'} "
                 f"| {vn_date(r.due)} | {r.working_days_overdue} |"
             )
-        if len(status.overdue) > limit:
-            lines.append(f"\n… và {len(status.overdue) - limit} nghĩa vụ khác.")
+        if status.overdue_count > len(status.overdue):
+            lines.append(f"\n… và {status.overdue_count - len(status.overdue)} nghĩa vụ khác.")
     return "\n".join(lines)
 
 

@@ -11,7 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
-from models.orm import AuditEntry, Campaign, Email, EmailStatus, Notification, Obligation
+from models.orm import (
+    AuditEntry,
+    Campaign,
+    Email,
+    EmailStatus,
+    Milestone,
+    Notification,
+    Obligation,
+    Unit,
+)
 from models.phrases import occurrence_label
 from models.services.obligations import plan_of
 from models.vocabulary import ObligationStatus
@@ -50,49 +59,70 @@ class CampaignStatus:
     title: str
     as_of: dt.date
     milestones: list[MilestoneRow]
-    overdue: list[OverdueRow]
+    overdue: list[OverdueRow]  # the most overdue first, at most the limit asked for
+    overdue_count: int  # all of them
     emails: dict[str, int]  # by status
     failed: list[FailedEmail]
 
 
 def campaign_status(
-    session: Session, campaign: Campaign, calendar: WorkingCalendar, *, as_of: dt.date
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    *,
+    as_of: dt.date,
+    overdue_limit: int = 50,
 ) -> CampaignStatus:
-    obligations = session.scalars(
-        select(Obligation)
-        .where(Obligation.campaign_id == campaign.id)
-        .options(selectinload(Obligation.milestone), selectinload(Obligation.unit))
-    ).all()
-    grouped: dict[tuple[int, str], list[Obligation]] = defaultdict(list)
-    for o in obligations:
-        grouped[(o.milestone.position, o.occurrence)].append(o)
-    rows = []
-    for (_, occurrence), items in sorted(grouped.items(), key=lambda kv: (kv[1][0].due, kv[0])):
-        first = items[0]
-        rows.append(
-            MilestoneRow(
-                first.milestone.code,
-                first.milestone.title,
-                occurrence_label(occurrence),
-                first.due,
-                dict(Counter(o.status.value for o in items)),
-            )
+    """Counted in SQL, so a national campaign's hundred thousand obligations cost one grouped
+    query a day, not a hundred thousand objects. Per-exemplar and process obligations (one per
+    candidate, ballot member, article) are counted under their milestone and period; the most
+    overdue `overdue_limit` obligations are listed, all of them counted."""
+    per_occurrence = session.execute(
+        select(
+            Milestone.position,
+            Milestone.code,
+            Milestone.title,
+            Obligation.occurrence,
+            Obligation.status,
+            func.min(Obligation.due),
+            func.count(),
         )
-    overdue = sorted(
-        (
-            OverdueRow(
-                o.unit.code,
-                o.unit.name,
-                o.milestone.title,
-                occurrence_label(o.occurrence),
-                o.chase_due,
-                calendar.working_days_between(o.chase_due, as_of),
-            )
-            for o in obligations
-            if o.status == ObligationStatus.OVERDUE
-        ),
-        key=lambda r: (-r.working_days_overdue, r.unit_code),
+        .join(Milestone, Obligation.milestone_id == Milestone.id)
+        .where(Obligation.campaign_id == campaign.id)
+        .group_by(Milestone.id, Obligation.occurrence, Obligation.status)
     )
+    grouped: dict[tuple[int, str], _Tally] = {}
+    for position, code, title, occurrence, status, due, count in per_occurrence:
+        label = occurrence_label(occurrence)
+        tally = grouped.setdefault((position, label), _Tally(code, title, label, due, Counter()))
+        tally.due = min(tally.due, due)
+        tally.counts[ObligationStatus(status).value] += count
+    rows = [
+        MilestoneRow(t.code, t.title, t.label, t.due, dict(t.counts))
+        for _, t in sorted(grouped.items(), key=lambda kv: (kv[1].due, kv[0]))
+    ]
+    late = Obligation.status == ObligationStatus.OVERDUE
+    mine = Obligation.campaign_id == campaign.id
+    overdue_count = session.scalar(select(func.count()).select_from(Obligation).where(mine, late))
+    most_overdue = session.execute(
+        select(Unit.code, Unit.name, Milestone.title, Obligation.occurrence, Obligation.chase_due)
+        .join(Unit, Obligation.unit_id == Unit.id)
+        .join(Milestone, Obligation.milestone_id == Milestone.id)
+        .where(mine, late)
+        .order_by(Obligation.chase_due, Unit.code, Obligation.id)
+        .limit(overdue_limit)
+    )
+    overdue = [
+        OverdueRow(
+            code,
+            name,
+            title,
+            occurrence_label(occurrence),
+            chase_due,
+            calendar.working_days_between(chase_due, as_of),
+        )
+        for code, name, title, occurrence, chase_due in most_overdue
+    ]
     emails = dict(
         session.execute(
             select(Email.status, func.count())
@@ -108,7 +138,18 @@ def campaign_status(
             )
         )
     ]
-    return CampaignStatus(campaign.slug, campaign.title, as_of, rows, overdue, emails, failed)
+    return CampaignStatus(
+        campaign.slug, campaign.title, as_of, rows, overdue, overdue_count or 0, emails, failed
+    )
+
+
+@dataclass
+class _Tally:
+    code: str
+    title: str
+    label: str
+    due: dt.date
+    counts: Counter[str]
 
 
 def replay_summary(
