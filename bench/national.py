@@ -113,6 +113,15 @@ def load(
             unit=standing, name="Ban TĐKT", role=ContactRole.STANDING_BODY, email="btdkt@qg.example"
         )
     )
+    for unit, mailbox in ((issuer, "hd"), (standing, "btdkt")):  # they owe decisions, articles
+        session.add(
+            Contact(
+                unit=unit,
+                name="Cán bộ thi đua",
+                role=ContactRole.EMULATION_OFFICER,
+                email=f"thi-dua-{mailbox}@qg.example",
+            )
+        )
     provinces = _insert_units(
         session,
         [

@@ -54,9 +54,20 @@ class WorkingCalendar:
         swaps = swaps or DaySwaps()
         self._extra_off = {d.date: d.name for d in swaps.days_off}
         self._extra_work = {d.date: d.name for d in swaps.working_days}
+        # Answers are memoised: a national sweep asks about the same few hundred days
+        # millions of times (chains, overdue counts, simulated units).
+        self._reasons: dict[dt.date, str | None] = {}
+        self._running_count: dict[int, list[int]] = {}
 
     def day_off_reason(self, day: dt.date) -> str | None:
         """Why day is a day off ('Thứ Bảy', 'Tết Nguyên Đán'...), or None for a working day."""
+        try:
+            return self._reasons[day]
+        except KeyError:
+            reason = self._reasons[day] = self._reason(day)
+            return reason
+
+    def _reason(self, day: dt.date) -> str | None:
         if day in self._extra_work:
             return None
         if day in self._extra_off:
@@ -96,11 +107,23 @@ class WorkingCalendar:
         """Working days after start up to and including end; negative when end is earlier."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(
-            1
-            for n in range(1, (end - start).days + 1)
-            if self.is_working_day(start + dt.timedelta(days=n))
-        )
+        full_years = sum(self._year_so_far(year)[-1] for year in range(start.year, end.year))
+        return full_years + self._so_far(end) - self._so_far(start)
+
+    def _so_far(self, day: dt.date) -> int:
+        """Working days from 1 January up to and including day."""
+        return self._year_so_far(day.year)[day.timetuple().tm_yday - 1]
+
+    def _year_so_far(self, year: int) -> list[int]:
+        counts = self._running_count.get(year)
+        if counts is None:
+            counts, total, day = [], 0, dt.date(year, 1, 1)
+            while day.year == year:
+                total += self.is_working_day(day)
+                counts.append(total)
+                day += dt.timedelta(days=1)
+            self._running_count[year] = counts
+        return counts
 
     def days_off(self, year: int, include_weekends: bool = False) -> list[tuple[dt.date, str]]:
         """Every day off of a year with its reason; weekends only when asked."""

@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.calendar import WorkingCalendar, default_calendar, read_day_swaps
 from models.source import InputErrors
@@ -92,3 +94,18 @@ def test_bad_swaps_file_names_the_line(tmp_path: Path) -> None:
 
 def test_shipped_swaps_file_reads() -> None:
     read_day_swaps()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(dt.date(2019, 1, 1), dt.date(2027, 12, 31)),
+    st.dates(dt.date(2019, 1, 1), dt.date(2027, 12, 31)),
+)
+def test_working_days_between_counts_day_by_day(start: dt.date, end: dt.date) -> None:
+    """The memoised running counts agree with counting one day at a time."""
+    calendar = default_calendar()
+    low, high = min(start, end), max(start, end)
+    by_hand = sum(
+        calendar.is_working_day(low + dt.timedelta(days=n)) for n in range(1, (high - low).days + 1)
+    )
+    assert calendar.working_days_between(start, end) == (by_hand if end >= start else -by_hand)
