@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
@@ -185,38 +185,41 @@ def _assign_mentors(
 def _yearly_records(
     session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
 ) -> None:
-    """Each year's titles and ratings, known from the following January on."""
-    have: set[tuple[str, int]] = {
-        (ref, year)
-        for ref, year in session.execute(select(YearRecord.subject_ref, YearRecord.year))
-    }
+    """Each year's titles and ratings, known from the following January on.
+
+    Only candidates without any record of a year are looked at (one indexed NOT EXISTS per
+    year), so a national replay does not reread a million records every simulated day.
+    """
     known = [
         year
         for year in range(campaign.period_start - 5, before.year)
         if dt.date(year + 1, 1, 10) < before
     ]
-    for ref, subject in session.execute(
-        select(Candidate.subject_ref, Candidate.subject).where(Candidate.campaign_id == campaign.id)
-    ):
-        for year in known:
-            if (ref, year) in have:
-                continue
-            have.add((ref, year))
-            if chance(people.seed, ref, year, "r") > people.record_completeness:
-                continue
-            for kind, value in TITLES[subject]:
-                session.add(
-                    YearRecord(
-                        subject_ref=ref,
-                        year=year,
-                        kind=kind,
-                        value=value,
-                        note=None,
-                        source=SIM,
-                        imported_at=_at(dt.date(year + 1, 1, 10)),
-                    )
-                )
-    session.flush()
+    for year in known:
+        recorded = exists().where(
+            YearRecord.subject_ref == Candidate.subject_ref, YearRecord.year == year
+        )
+        missing = session.execute(
+            select(Candidate.subject_ref, Candidate.subject)
+            .where(Candidate.campaign_id == campaign.id, ~recorded)
+            .distinct()
+        )
+        rows = [
+            {
+                "subject_ref": ref,
+                "year": year,
+                "kind": kind,
+                "value": value,
+                "note": None,
+                "source": SIM,
+                "imported_at": _at(dt.date(year + 1, 1, 10)),
+            }
+            for ref, subject in missing
+            if chance(people.seed, ref, year, "r") <= people.record_completeness
+            for kind, value in TITLES[subject]
+        ]
+        if rows:
+            session.execute(insert(YearRecord), rows)
 
 
 def _vote(
