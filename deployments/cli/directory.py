@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from deployments.cli.common import actor, console
 from models.clock import now
+from models.text import vn_date
+
+if TYPE_CHECKING:
+    from models.services.reorganisation import MergeResult, UnitMerge
 
 app = typer.Typer(
     help="Danh bạ cơ quan, đơn vị, liên hệ và cụm, khối thi đua.", no_args_is_help=True
 )
+err = Console(stderr=True, highlight=False)
 
 
 @app.command("import")
@@ -28,3 +36,86 @@ def import_(file: Annotated[Path, typer.Argument(help="Tệp danh bạ .yaml ho�
         f"{summary.units_updated} đơn vị cập nhật, {summary.contacts} liên hệ, "
         f"{summary.clusters} cụm/khối thi đua."
     )
+
+
+@app.command("merge")
+def merge(
+    predecessors: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PREDECESSOR", help="Mã các đơn vị bị sáp nhập, giải thể", show_default=False
+        ),
+    ],
+    into: Annotated[
+        str,
+        typer.Option("--into", metavar="SUCCESSOR", help="Mã đơn vị kế thừa", show_default=False),
+    ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Lý do, ví dụ số quyết định sáp nhập")
+    ] = None,
+) -> None:
+    """Sáp nhập đơn vị vào đơn vị kế thừa, trong một giao dịch: nghĩa vụ, nhân tố, liên hệ và
+    các việc đơn vị đang phụ trách chuyển sang đơn vị kế thừa; từ nay không gửi gì cho đơn vị
+    đã giải thể. Chạy lại lần nữa không chuyển thêm gì."""
+    from models.db import unit_of_work
+    from models.services.reorganisation import MergeError, merge_units
+
+    try:
+        with unit_of_work() as session:
+            result = merge_units(
+                session, predecessors, into, at=now(), actor=actor(), reason=reason
+            )
+    except MergeError as exc:
+        err.print(f"[bold red]Không thể sáp nhập ({len(exc.problems)} lỗi), chưa ghi gì:[/]")
+        for problem in exc.problems:
+            err.print(f"[red]  • [/]{escape(problem)}")
+        raise typer.Exit(2) from None
+    _print_merge(result, reason)
+
+
+def _print_merge(result: MergeResult, reason: str | None) -> None:
+    """What moved, per predecessor: the obligations one by one, the rest counted."""
+    successor = f"{result.successor_code} ({escape(result.successor_name)})"
+    if not result.changed:
+        codes = ", ".join(u.code for u in result.units)
+        console.print(f"{codes} đã được sáp nhập vào {successor} từ trước; không còn gì để chuyển.")
+        return
+    why = f" — lý do: {escape(reason.strip())}" if reason and reason.strip() else ""
+    console.print(f"[green]Đã sáp nhập[/] vào {successor} ngày {vn_date(result.at.date())}{why}.")
+    for unit in result.units:
+        _print_unit(unit, result.successor_code)
+
+
+def _print_unit(unit: UnitMerge, successor: str) -> None:
+    name = f"{unit.code} ({escape(unit.name)})"
+    if not unit.changed:
+        console.print(f"\n{name}: đã sáp nhập từ trước, không còn gì để chuyển.")
+        return
+    console.print(
+        f"\n[bold]{name}[/] → {successor}: {len(unit.obligations)} nghĩa vụ chuyển sang, "
+        f"{len(unit.duplicates)} nghĩa vụ trùng, {unit.candidates} nhân tố, "
+        f"{unit.contacts_moved} liên hệ chuyển sang"
+        + (f", {unit.contacts_kept} liên hệ trùng giữ lại" if unit.contacts_kept else "")
+        + "."
+    )
+    if unit.obligations:
+        table = Table("Số", "Kế hoạch", "Việc", "Kỳ", "Hạn", "Trạng thái")
+        for o in unit.obligations:
+            table.add_row(
+                f"#{o.id}",
+                o.campaign,
+                escape(o.title),
+                o.period or "—",
+                vn_date(o.due),
+                o.status.label,
+            )
+        console.print(table)
+    for d in unit.duplicates:
+        period = f", {d.obligation.period}" if d.obligation.period else ""
+        console.print(
+            f"  • Trùng: #{d.obligation.id} {escape(d.obligation.title)}{period} "
+            f"(hạn {vn_date(d.obligation.due)}, {d.obligation.status.label}) với "
+            f"#{d.successor_obligation_id}: {escape(d.outcome)}."
+        )
+    if unit.others:
+        console.print(f"  • Cũng chuyển sang {successor}: {', '.join(unit.others)}.")
