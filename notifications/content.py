@@ -58,6 +58,8 @@ class EmailContent:
     recipient_unit: str
     sender_name: str  # the standing body that chases (Sở Nội vụ tỉnh Quảng Bình)
     items: tuple[DeadlineItem, ...]
+    more_overdue: int = 0  # overdue obligations not listed (a national list is capped)
+    all_overdue_link: str | None = None  # the coordinators' page that lists every one
 
     @property
     def kind(self) -> Step:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,9 +68,14 @@ class ItemView:
     link_label: str
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def one_line(value: str) -> str:
-    """Collapse every run of whitespace, CR and LF included, into one space."""
-    return " ".join(value.split())
+    """Collapse every run of whitespace (CR, LF, U+2028 included) into one space, control
+    characters too: data shown in a header or a line of the email has neither line breaks
+    nor bytes a mail client would act on."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def shorten(value: str, limit: int) -> str:
@@ -144,7 +150,11 @@ def subject(content: EmailContent) -> str:
     if kind == "escalation":
         overdue = [i for i in items if i.step == "escalation"]
         units = len({i.unit_code for i in overdue})
-        summary = f"{len(overdue)} việc quá hạn của {units} đơn vị"
+        summary = (
+            f"{len(overdue)} việc quá hạn của {units} đơn vị"
+            if not content.more_overdue
+            else f"{len(overdue) + content.more_overdue} việc quá hạn"
+        )
         if len(overdue) < len(items):
             summary += f", {len(items) - len(overdue)} việc khác"
     else:
@@ -216,6 +226,8 @@ def render(content: EmailContent) -> Rendered:
         "recipient_unit": one_line(content.recipient_unit),
         "sender_name": one_line(content.sender_name),
         "overdue": overdue,
+        "more_overdue": content.more_overdue,
+        "all_overdue_link": content.all_overdue_link,
         "basis": _basis(overdue),
         "items": [views[k] for k in order if views[k].step != "escalation"],
         "level": max((i.level for i in content.items if i.step == "escalation"), default=0),

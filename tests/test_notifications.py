@@ -153,6 +153,20 @@ def test_escalation_lists_overdue_units_most_overdue_first() -> None:
     assert one.subject.endswith("(đã quá hạn 2 ngày làm việc)")
 
 
+def test_a_national_overdue_list_is_capped_and_counted() -> None:
+    link = "https://tdkt.example/dieu-phoi/ke-hoach/quoc-gia"
+    c = content(
+        item("Sở Tư pháp", left=-2, step="escalation"),
+        item("Sở Xây dựng", left=-5, step="escalation"),
+        more_overdue=2_998,
+        all_overdue_link=link,
+    )
+    r = render(c)
+    assert r.subject == f"[Quá hạn] 3000 việc quá hạn — {SNV}"
+    assert f"... và 2998 việc quá hạn khác, xem đầy đủ trên trang điều phối: {link}" in r.text
+    assert f'… và 2998 việc quá hạn khác: <a href="{link}">' in r.html
+
+
 def test_names_render_inert() -> None:
     evil = "<script>alert(1)</script> {{ 7*7 }} {% if true %}x{% endif %}"
     c = content(item(evil, left=-3, step="escalation"), recipient_name="Ông {{ 7*7 }}")

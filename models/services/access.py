@@ -61,6 +61,9 @@ class IntakeSettings:
     def coordinator_url(self, obligation_id: int) -> str:
         return f"{self.base_url}/dieu-phoi/nghia-vu/{obligation_id}"
 
+    def campaign_url(self, slug: str) -> str:
+        return f"{self.base_url}/dieu-phoi/ke-hoach/{slug}"
+
 
 class Refusal(StrEnum):
     TAMPERED = "tampered"

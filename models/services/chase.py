@@ -217,7 +217,7 @@ def compose_emails(
         ],
         at=at,
     )
-    overdue_list: list[DeadlineItem] | None = None
+    overdue_list: tuple[list[DeadlineItem], int] | None = None
     count = 0
     for address, notes in sorted(by_recipient.items()):
         contact = contacts.get((notes[0].recipient_unit_id, address))
@@ -225,14 +225,18 @@ def compose_emails(
             _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, contact, n))
             for n in notes
         )
+        more_overdue = 0
         if any(_escalates_to_oversight(plan, n.step) for n in notes):
-            # The standing body and the chair see every overdue unit, not only today's.
+            # The standing body and the chair see every overdue unit, not only today's: the
+            # most overdue listed, the rest counted, with a link to the page that has them all.
             if overdue_list is None:
                 overdue_list = _overdue_items(
                     session, campaign, plan_ref, plan, calendar, today, intake
                 )
+            most_overdue, overdue_total = overdue_list
             listed = {(i.unit_code, i.uid) for i in items}
-            items += tuple(i for i in overdue_list if (i.unit_code, i.uid) not in listed)
+            items += tuple(i for i in most_overdue if (i.unit_code, i.uid) not in listed)
+            items, more_overdue = _capped(items, overdue_total)
         unit = units.get(notes[0].recipient_unit_id)
         same_day = sent_today.get(address, 0)
         key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
@@ -244,6 +248,8 @@ def compose_emails(
             recipient_unit=unit.name if unit else "",
             sender_name=sender,
             items=items,
+            more_overdue=more_overdue,
+            all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue else None,
         )
         rendered = render(content)
         message = build_message(
@@ -285,6 +291,11 @@ def _escalates_to_oversight(plan: Plan, step: str) -> bool:
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR)
 
 
+OVERSIGHT_LIST = 100
+"""Overdue lines in one email to the standing body or the chair; a national campaign may have
+thousands, which the coordinators' page lists (the email says how many more)."""
+
+
 def _overdue_items(
     session: Session,
     campaign: Campaign,
@@ -293,21 +304,26 @@ def _overdue_items(
     calendar: WorkingCalendar,
     today: dt.date,
     intake: IntakeSettings,
-) -> list[DeadlineItem]:
-    """Every overdue obligation of the campaign, as escalation lines (no notification behind).
+) -> tuple[list[DeadlineItem], int]:
+    """The most overdue obligations of the campaign as escalation lines (no notification
+    behind), and how many are overdue in all.
 
     Their links open the coordinators' page (sign-in required), not a personal link: the
     standing body and the chair review, they do not submit for the unit.
     """
+    late = (Obligation.campaign_id == campaign.id) & (Obligation.status == ObligationStatus.OVERDUE)
+    total = session.scalar(select(func.count()).select_from(Obligation).where(late)) or 0
     overdue = session.scalars(
         select(Obligation)
-        .where(Obligation.campaign_id == campaign.id, Obligation.status == ObligationStatus.OVERDUE)
+        .where(late)
+        .order_by(Obligation.chase_due, Obligation.id)
+        .limit(OVERSIGHT_LIST)
         .options(
             selectinload(Obligation.milestone).selectinload(Milestone.recipient),
             selectinload(Obligation.unit),
         )
     ).all()
-    return [
+    lines = [
         replace(
             _deadline_item(o, "", "escalation", 0, plan_ref, plan, calendar, today),
             link=intake.coordinator_url(o.id),
@@ -315,6 +331,19 @@ def _overdue_items(
         )
         for o in overdue
     ]
+    return lines, total
+
+
+def _capped(
+    items: tuple[DeadlineItem, ...], overdue_total: int
+) -> tuple[tuple[DeadlineItem, ...], int]:
+    """At most OVERSIGHT_LIST overdue lines, the most overdue first; and how many are left out."""
+    late = sorted(
+        (i for i in items if i.step == "escalation"), key=lambda i: (i.effective_due, i.unit_code)
+    )
+    kept = late[:OVERSIGHT_LIST]
+    others = tuple(i for i in items if i.step != "escalation")
+    return (*others, *kept), max(overdue_total, len(late)) - len(kept)
 
 
 def _contacts(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
