@@ -9,14 +9,15 @@ Alembic migrations.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -25,13 +26,38 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
-    database_url: str
+    database_url: str = field(repr=False)  # may hold a password: show safe_url instead
+
+    @property
+    def safe_url(self) -> str:
+        """The database URL for people and logs: any password replaced by ***."""
+        return masked_url(self.database_url)
 
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("TDKT_DATA_DIR", ".tdkt")).expanduser().resolve()
         url = os.environ.get("TDKT_DATABASE_URL") or f"sqlite:///{data_dir / 'tdkt.db'}"
         return cls(data_dir=data_dir, database_url=url)
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>://[^\s:/@]*):(?P<password>[^\s@/]*)@")
+
+
+def masked_url(url: str) -> str:
+    """url with its password replaced by ***, as SQLAlchemy itself shows URLs.
+
+    A URL SQLAlchemy cannot parse is masked by pattern (scheme://user:password@host), so
+    that no password reaches output or logs even from a mistyped setting.
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # ArgumentError, ValueError: whatever the parser makes of a typo
+        return mask_urls(url)
+
+
+def mask_urls(text: str) -> str:
+    """Every scheme://user:password@ in text with the password replaced by ***."""
+    return _URL_PASSWORD.sub(r"\g<head>:***@", text)
 
 
 def make_engine(url: str) -> Engine:

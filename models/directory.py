@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
+from email_validator import validate_email
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 
-from models.source import InputError, InputErrors, Location, SourceDocument, read_yaml
+from models.source import (
+    InputError,
+    InputErrors,
+    Location,
+    SourceDocument,
+    decode_utf8,
+    read_bytes,
+    read_yaml,
+    text_problem,
+)
 from models.vocabulary import ClusterKind, ContactRole, UnitKind
 
 UnitCode = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9._-]*$", max_length=80)]
@@ -29,6 +40,20 @@ class ContactIn(_Strict):
     role: ContactRole
     email: EmailStr
     phone: str | None = Field(None, max_length=40)
+
+    @field_validator("email")
+    @classmethod
+    def _deliverable_as_ascii(cls, email: str) -> str:
+        """The address as the sender writes it: an accented domain in its ASCII (punycode)
+        form. An accented name before the @ needs SMTPUTF8, which the sender does not use:
+        refused here, rather than failing every morning's sweep that writes to it."""
+        ascii_email = validate_email(email, check_deliverability=False).ascii_email
+        if ascii_email is None:
+            raise ValueError(
+                "địa chỉ email không hợp lệ: phần trước @ có chữ có dấu hoặc ký tự ngoài ASCII, "
+                "máy chủ thư không gửi được"
+            )
+        return ascii_email
 
 
 class UnitIn(_Strict):
@@ -54,22 +79,34 @@ class Directory(_Strict):
     clusters: list[ClusterIn] = Field(default_factory=list)
 
 
-def read_directory(path: str | Path, known_codes: frozenset[str] = frozenset()) -> Directory:
+Links = Mapping[str, tuple[str | None, str | None]]
+"""Units already in the database: code -> (parent code, successor code)."""
+
+
+def read_directory(
+    path: str | Path, known_codes: frozenset[str] = frozenset(), known_links: Links | None = None
+) -> Directory:
     """Read a directory file (.yaml/.yml or .csv) and check it whole.
 
     known_codes are units already in the database, which the file may name as parents.
+    known_links, when given, are their parents and successors: a file that changes a unit's
+    parent can close a cycle through units it does not list, which only they show.
     """
     name = str(path)
     source = _read_csv(name) if name.lower().endswith(".csv") else read_yaml(name)
     directory = source.validate(Directory)
-    problems = [source.error(loc, msg) for loc, msg in consistency_errors(directory, known_codes)]
+    known = known_codes | frozenset(known_links or ())
+    errors = consistency_errors(directory, known, known_links)
+    problems = [source.error(loc, msg) for loc, msg in errors]
     if problems:
         raise InputErrors(problems)
     return directory
 
 
 def consistency_errors(
-    directory: Directory, known_codes: frozenset[str] = frozenset()
+    directory: Directory,
+    known_codes: frozenset[str] = frozenset(),
+    known_links: Links | None = None,
 ) -> list[tuple[Location, str]]:
     """Duplicate codes, dangling references and cycles, each with its location."""
     errors: list[tuple[Location, str]] = []
@@ -103,7 +140,8 @@ def consistency_errors(
                 errors.append((("units", i, key), f"không có đơn vị mã {ref}"))
             if ref == unit.code:
                 errors.append((("units", i, key), "đơn vị không thể tự trỏ đến chính mình"))
-    errors += _cycles(directory)
+    errors += _cycles(directory, "parent", known_links, "vòng lặp trong cây đơn vị")
+    errors += _cycles(directory, "successor", known_links, "vòng lặp trong chuỗi sáp nhập")
     cluster_codes: set[str] = set()
     for i, cluster in enumerate(directory.clusters):
         if cluster.code in cluster_codes or cluster.code in first_seen:
@@ -116,30 +154,39 @@ def consistency_errors(
         for j, member in enumerate(cluster.members):
             if member not in codes:
                 errors.append((("clusters", i, "members", j), f"không có đơn vị mã {member}"))
+            elif member in cluster.members[:j]:
+                # The membership table holds each unit once: the database would refuse it.
+                errors.append((("clusters", i, "members", j), f"đơn vị {member} được khai hai lần"))
     return errors
 
 
-def _cycles(directory: Directory) -> list[tuple[Location, str]]:
-    parent = {u.code: u.parent for u in directory.units}
+def _cycles(
+    directory: Directory, key: Literal["parent", "successor"], known: Links | None, what: str
+) -> list[tuple[Location, str]]:
+    """Cycles of parents (or of successors) once the file is applied over the database."""
+    link = {code: (p if key == "parent" else s) for code, (p, s) in (known or {}).items()}
+    link |= {u.code: getattr(u, key) for u in directory.units}
     index = {u.code: i for i, u in enumerate(directory.units)}
     errors: list[tuple[Location, str]] = []
     reported: set[str] = set()
-    for start in parent:
+    for start in index:
         path: list[str] = []
+        seen: set[str] = set()
         code: str | None = start
-        while code is not None and code in parent and code not in path:
+        while code is not None and code in link and code not in seen:
             path.append(code)
-            code = parent[code]
-        if code is not None and code in path:
+            seen.add(code)
+            code = link[code]
+        if code is not None and code in seen:
             cycle = path[path.index(code) :]
-            if not reported & set(cycle):
+            # The file's own units on the cycle: name the first one's line. (None: a cycle
+            # already in the database, not this file's doing; one unit: reported above.)
+            inside = [c for c in cycle if c in index]
+            if len(cycle) > 1 and inside and not reported & set(cycle):
                 reported |= set(cycle)
-                first = min(cycle, key=index.__getitem__)
+                first = min(inside, key=index.__getitem__)
                 errors.append(
-                    (
-                        ("units", index[first], "parent"),
-                        "vòng lặp trong cây đơn vị: " + " → ".join([*cycle, code]),
-                    )
+                    (("units", index[first], key), f"{what}: " + " → ".join([*cycle, code]))
                 )
     return errors
 
@@ -163,35 +210,47 @@ def _read_csv(name: str) -> SourceDocument:
     The rows are turned into the YAML shape so that one validator serves both forms; each
     value's location maps back to its CSV line.
     """
+    text = decode_utf8(read_bytes(name), name)
+    # newline="": a lone CR (an old Mac file, a pasted cell) ends a line instead of making
+    # the csv module fail with "new-line character seen in unquoted field".
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        raw = Path(name).read_bytes()
-        text = raw.decode("utf-8-sig")
-    except OSError as exc:
-        raise InputErrors(
-            [InputError(name, None, "", f"không đọc được tệp: {exc.strerror}")]
-        ) from None
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputErrors([InputError(name, line, "", "tệp không phải UTF-8")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [
-        c for c in ("unit_code", "unit_name", "unit_kind") if c not in (reader.fieldnames or [])
-    ]
+        fieldnames = list(reader.fieldnames or [])
+        doc = _csv_rows(name, reader, fieldnames)
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 KiB)
+        reason = (
+            f"có ô dài quá {csv.field_size_limit()} ký tự"
+            if "field limit" in str(exc)
+            else str(exc)
+        )
+        # line_num counts the lines read before the one that failed.
+        line = reader.line_num + 1
+        raise InputErrors([InputError(name, line, "", f"CSV không hợp lệ: {reason}")]) from None
+    return doc
+
+
+def _csv_rows(name: str, reader: csv.DictReader[str], fieldnames: list[str]) -> SourceDocument:
+    missing = [c for c in ("unit_code", "unit_name", "unit_kind") if c not in fieldnames]
     if missing:
         raise InputErrors([InputError(name, 1, "", "thiếu cột: " + ", ".join(missing))])
-    unknown = [c for c in reader.fieldnames or [] if c not in CSV_COLUMNS]
+    unknown = [c for c in fieldnames if c not in CSV_COLUMNS]
     if unknown:
-        raise InputErrors([InputError(name, 1, "", "cột không rõ: " + ", ".join(unknown))])
+        shown = ", ".join(repr(c) if text_problem(c) else c for c in unknown)
+        raise InputErrors([InputError(name, 1, "", "cột không rõ: " + shown)])
     doc = SourceDocument(name, None)
     units: list[dict[str, object]] = []
-    by_code: dict[str, dict[str, object]] = {}
+    by_code: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
+        for column in CSV_COLUMNS:
+            problem = text_problem(row.get(column) or "")
+            if problem:
+                raise InputErrors([InputError(name, line, column, problem)])
         code = (row.get("unit_code") or "").strip()
-        unit = by_code.get(code)
-        if unit is None or not code:
+        i = by_code.get(code, -1) if code else -1
+        if i < 0:
             i = len(units)
-            unit = {
+            unit: dict[str, object] = {
                 "code": code,
                 "name": row.get("unit_name") or "",
                 "kind": row.get("unit_kind") or "",
@@ -202,13 +261,12 @@ def _read_csv(name: str) -> SourceDocument:
                     unit[key] = row[column]
             units.append(unit)
             if code:
-                by_code[code] = unit
+                by_code[code] = i
             doc.lines[("units", i)] = line
             for key in ("code", "name", "kind", "parent", "successor"):
                 doc.lines[("units", i, key)] = line
-        i = units.index(unit)
         if (row.get("contact_email") or row.get("contact_name") or "").strip():
-            contacts = unit["contacts"]
+            contacts = units[i]["contacts"]
             assert isinstance(contacts, list)
             j = len(contacts)
             contact = {

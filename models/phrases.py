@@ -53,6 +53,14 @@ class PhraseError(ValueError):
     """A phrase the reader does not understand, or that lacks what it needs (a year)."""
 
 
+MAX_LENGTH = 300
+"""Longest phrase read: the plans' phrases are a few words; a longer text is not a deadline."""
+
+YEARS = range(1900, 3000)
+"""Years a phrase may name: four digits outside these are typos (0202, 0000), and dates near
+the ends of Python's calendar (year 1, year 9999) cannot be moved by a day."""
+
+
 @dataclass(frozen=True)
 class Recurrence:
     """One repeating series: every month, quarter or year, on a day or at the period's end."""
@@ -141,6 +149,7 @@ _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 def normalize(text: str) -> str:
     """Lower-case ASCII with single spaces: diacritics may or may not be written."""
+    text = re.sub(r"\s+", " ", text)  # first, so no pattern below meets a long run of spaces
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
@@ -174,7 +183,10 @@ _SINGLE = re.compile(
 _SPAN = re.compile(rf"^tu\s+{_expr('a')}\s+(?:den|toi)(?:\s+het)?\s+{_expr('b')}$")
 
 _FREQ_WORDS = {"thang": "monthly", "quy": "quarterly", "nam": "yearly"}
-_FREQ_LIST = r"(?:thang|quy|nam)(?:\s*(?:,|va)?\s*(?:thang|quy|nam))*"
+# Between two frequencies: a comma or "và" (spaces around it), or nothing but spaces. The
+# alternatives must not overlap: "\s*(?:,|va)?\s*" matched one space two ways, so a long list
+# that failed at its end took exponential time (30 words: minutes).
+_FREQ_LIST = r"(?:thang|quy|nam)(?:(?:\s*(?:,|va)\s*|\s*)(?:thang|quy|nam))*"
 _RECURRING = re.compile(
     r"^(?:dinh\s+ky\s+)?(?:hang\s+(?P<freqs>" + _FREQ_LIST + r"))?\s*"
     r"(?:(?:vao\s+)?(?:dip\s+|ngay\s+)?(?P<d>\d{1,2})(?:[/.-](?P<m>\d{1,2}))?)?\s*"
@@ -188,6 +200,10 @@ def parse_phrase(phrase: str, year: int | None = None) -> Deadline:
     Raises PhraseError for anything it cannot read, and for a one-off date with no year
     when no year is given.
     """
+    if len(phrase) > MAX_LENGTH:
+        raise PhraseError(f"cụm từ thời hạn quá dài (tối đa {MAX_LENGTH} ký tự)")
+    if year is not None:
+        _check_year(year, phrase)
     text = normalize(phrase)
     if not text:
         raise PhraseError("cụm từ thời hạn trống")
@@ -256,7 +272,7 @@ def _resolve(
 
     def need_year(written: str | None) -> int:
         if written is not None:
-            return int(written)
+            return _check_year(int(written), phrase)
         if year is None:
             raise PhraseError(f"'{phrase}' không ghi năm: cần cho biết năm (--year)")
         return year
@@ -278,8 +294,16 @@ def _resolve(
         if groups[f"h{tag}"] == "dau":
             return dt.date(y, 1, 1), dt.date(y, 6, 30), "half_year"
         return dt.date(y, 7, 1), dt.date(y, 12, 31), "half_year"
-    y = int(groups[f"yy{tag}"] or 0)
+    y = need_year(groups[f"yy{tag}"] or "0")
     return dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
+
+
+def _check_year(year: int, phrase: str) -> int:
+    if year not in YEARS:
+        raise PhraseError(
+            f"'{phrase}': năm {year} không hợp lệ (chỉ nhận từ {YEARS[0]} đến {YEARS[-1]})"
+        )
+    return year
 
 
 def _check_date(year: int, month: int, day: int, phrase: str) -> dt.date:

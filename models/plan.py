@@ -29,6 +29,12 @@ from models.vocabulary import (
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 UnitCode = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9._-]*$", max_length=80)]
+Clause = Annotated[str, Field(max_length=40)]
+"""Where a plan says something ("IV.1", "II.2.b"); the database keeps 40 characters."""
+
+RESERVED_MILESTONE_PREFIXES = ("quota-", "process-")
+"""Milestone ids the system gives the milestones it adds (yearly quotas, votes, publications,
+reward decisions): a plan's own milestone named so would collide with them when loaded."""
 
 
 class _Strict(BaseModel):
@@ -68,7 +74,9 @@ class Period(_Strict):
 class Document(_Strict):
     """The plan document itself: what a reader cites in every email."""
 
-    number: str | None = Field(None, description="Số hiệu, e.g. 1837/KH-UBND; null if unnumbered")
+    number: str | None = Field(
+        None, max_length=80, description="Số hiệu, e.g. 1837/KH-UBND; null if unnumbered"
+    )
     date: dt.date | None = Field(None, description="Ngày ban hành")
     effective_from: dt.date | None = Field(
         None,
@@ -95,7 +103,7 @@ class ParentPlan(_Strict):
 class Agency(_Strict):
     """A unit the plan names; added to the directory when the plan is loaded if absent."""
 
-    name: str
+    name: str = Field(min_length=1, max_length=300)  # the directory's limit
     kind: UnitKind
     parent: UnitCode | None = None
 
@@ -132,7 +140,7 @@ class FieldOfWork(_Strict):
     code: str = Field(pattern=r"^[a-zđ0-9.]+$", max_length=10)
     name: str
     lead_agencies: list[UnitCode] = Field(min_length=1)
-    clause: str | None = None
+    clause: Clause | None = None
     criteria: dict[SubjectKind, str] = Field(default_factory=dict)
 
 
@@ -145,7 +153,7 @@ class Quota(_Strict):
     field: str | None = Field(None, description="Code of the field it counts; none: any field")
     subject: SubjectKind | None = Field(None, description="None: any subject kind")
     applies_to: Responsible | None = None
-    clause: str | None = None
+    clause: Clause | None = None
     quote: str | None = None
 
     @model_validator(mode="after")
@@ -188,7 +196,7 @@ class Milestone(_Strict):
     kind: MilestoneKind
     title: str
     stage: Stage | None = None
-    clause: str | None = Field(None, description="Where the plan says it, e.g. IV.1")
+    clause: Clause | None = Field(None, description="Where the plan says it, e.g. IV.1")
     phrase: str | None = Field(
         None, description="The deadline words as written; null when the plan gives no date"
     )
@@ -203,17 +211,22 @@ class Milestone(_Strict):
     @field_validator("phrase")
     @classmethod
     def _readable(cls, phrase: str | None) -> str | None:
-        if phrase is not None:
-            try:
-                parse_phrase(phrase)
-            except PhraseError as error:
-                raise ValueError(str(error)) from None
-        return phrase
+        return readable_phrase(phrase)
 
     @property
     def awaiting_date(self) -> bool:
         """True when neither the plan nor a coordinator has set when it is due."""
         return self.phrase is None and self.set_date is None
+
+
+def readable_phrase(phrase: str | None) -> str | None:
+    """The phrase if the deadline reader understands it; its reason as a ValueError if not."""
+    if phrase is not None:
+        try:
+            parse_phrase(phrase)
+        except PhraseError as error:
+            raise ValueError(str(error)) from None
+    return phrase
 
 
 class Escalation(_Strict):
@@ -262,6 +275,12 @@ class Plan(_Strict):
         None, description="Set by `tdkt plan instantiate`: the plan and period it was made from"
     )
 
+    @field_validator("quota_deadline")
+    @classmethod
+    def _readable_quota_deadline(cls, phrase: str | None) -> str | None:
+        # Checked here, not first when the quotas' milestones are made (at load or sweep).
+        return readable_phrase(phrase)
+
 
 Location = tuple[str | int, ...]
 
@@ -297,6 +316,15 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
                 unit(("quotas", i, "applies_to", "units", j), code)
     errors += _duplicates("rules", [r.id for r in plan.rules], "id")
     errors += _duplicates("milestones", [m.id for m in plan.milestones], "id")
+    for i, milestone in enumerate(plan.milestones):
+        if milestone.id.startswith(RESERVED_MILESTONE_PREFIXES):
+            errors.append(
+                (
+                    ("milestones", i, "id"),
+                    f"id {milestone.id!r} dùng tiền tố dành cho mốc hệ thống tự thêm "
+                    f"({', '.join(RESERVED_MILESTONE_PREFIXES)}); hãy đặt tên khác",
+                )
+            )
     for i, milestone in enumerate(plan.milestones):
         unit(("milestones", i, "to"), milestone.to)
         for j, code in enumerate(milestone.responsible.units):

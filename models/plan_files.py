@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from models.plan import Plan, reference_errors
 from models.source import InputError, InputErrors, SourceDocument, read_yaml
@@ -86,5 +88,16 @@ def instantiate(path: str | Path, start: int, end: int) -> str:
     data["period"] = f"{start}-{end}"
     data["instantiated_from"] = f"{plan.id} ({plan.period})"
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    Plan.model_validate(yaml.safe_load(text))  # what we write must read back
+    # What we write must read back. Moving years can break a date (29/2/2024 moved to 2029)
+    # or leave the format's range; say which field of the original file, as read_plan would.
+    try:
+        Plan.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        source = read_yaml(path)
+        raise InputErrors(
+            [
+                replace(e, message=f"sau khi dời sang giai đoạn {start}-{end}: {e.message}")
+                for e in source.errors_from(exc)
+            ]
+        ) from None
     return text

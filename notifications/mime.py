@@ -43,8 +43,10 @@ def message_id_for(key: str, domain: str) -> str:
 
 
 def _safe_address_part(value: str, what: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise ValueError(f"{what} contains CR or LF")
+    """value if it holds no line break, control character or space (U+2028, NEL and NUL
+    included): none of them belongs in an address or a domain, and some end a header line."""
+    if any(c.isspace() or not c.isprintable() for c in value.strip(" ")):
+        raise ValueError(f"{what} contains a line break, a control character or a space")
     return value
 
 

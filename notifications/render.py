@@ -69,13 +69,16 @@ class ItemView:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def one_line(value: str) -> str:
     """Collapse every run of whitespace (CR, LF, U+2028 included) into one space, control
     characters too: data shown in a header or a line of the email has neither line breaks
-    nor bytes a mail client would act on."""
-    return " ".join(_CONTROL.sub(" ", value).split())
+    nor bytes a mail client would act on. Half a surrogate pair, which no encoding writes
+    (the message could not be built at all), becomes U+FFFD."""
+    value = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", value))
+    return " ".join(value.split())
 
 
 def shorten(value: str, limit: int) -> str:

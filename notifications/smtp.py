@@ -22,7 +22,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import aiosmtplib
@@ -48,9 +48,11 @@ ENV = {
 
 
 class SmtpSettings(BaseModel):
-    """Where and how to send. The password is a SecretStr: repr and logs show asterisks."""
+    """Where and how to send. The password is a SecretStr: repr and logs show asterisks, and
+    validation errors show no input (pydantic would otherwise quote the whole mapping, password
+    included, in the error a flow run records)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     host: str = "127.0.0.1"
     port: int = 1025
@@ -206,6 +208,12 @@ class _Worker:
         self.connections += 1
         return smtp
 
+    def _masked(self, error: str) -> str:
+        """An SMTP error as it is recorded and shown to coordinators: should a server or a
+        library ever echo the password, it is replaced by ***."""
+        password = self.settings.password.get_secret_value() if self.settings.password else ""
+        return error.replace(password, "***") if len(password) >= 4 else error
+
     def drop(self) -> None:
         if self.smtp is not None:
             self.smtp.close()
@@ -234,7 +242,7 @@ class _Worker:
                 refused, _ = await self.smtp.sendmail(out.sender, list(out.recipients), out.message)
             except _ConnectFailed as exc:
                 failure = classify(exc.cause)
-                failure = _Failure("transient", failure.code, failure.error, True)
+                failure = _Failure("transient", failure.code, self._masked(failure.error), True)
                 connect_failed = True
                 log.warning(
                     "email %d: connect attempt %d failed (%s, code %s)",
@@ -249,6 +257,7 @@ class _Worker:
                 continue
             except Exception as exc:
                 failure = classify(exc)
+                failure = replace(failure, error=self._masked(failure.error))
                 log.warning(
                     "email %d: attempt %d failed (%s, code %s)",
                     out.email_id,

@@ -17,6 +17,7 @@ from models.services.quota_tracking import quota_progress
 from models.services.reporting import CampaignStatus, campaign_status
 from models.text import vn_date
 from models.vocabulary import ObligationStatus
+from notifications.render import one_line
 
 STATUS_COLUMNS = [s for s in ObligationStatus]
 
@@ -34,21 +35,21 @@ async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus
         key=f"{key}-obligations",
         table=[
             {
-                "Mốc": r.title[:80],
-                "Kỳ": r.occurrence or "—",
+                "Mốc": one_line(r.title)[:80],
+                "Kỳ": one_line(r.occurrence or "—"),
                 "Hạn": vn_date(r.due),
                 **{s.label: r.counts.get(s.value, 0) for s in STATUS_COLUMNS},
             }
             for r in status.milestones
         ],
-        description=f"Nghĩa vụ theo mốc — {status.title} — ngày {vn_date(as_of.date())}",
+        description=f"Nghĩa vụ theo mốc — {_cell(status.title)} — ngày {vn_date(as_of.date())}",
     )
     if rows_funnel:
         await acreate_table_artifact(
             key=f"{key}-funnel",
             table=[
                 {
-                    "Lĩnh vực": field,
+                    "Lĩnh vực": one_line(field),
                     "Năm": year,
                     **{s.label: n for s, n in zip(FUNNEL, counts, strict=True)},
                 }
@@ -78,7 +79,7 @@ def quota_markdown(rows: list[QuotaProgress]) -> str:
     ]
     for r in rows:
         lines.append(
-            f"| {_cell(r.quota)} | {r.unit} | {r.year or 'cả giai đoạn'} | {r.count} "
+            f"| {_cell(r.quota)} | {_cell(r.unit)} | {r.year or 'cả giai đoạn'} | {r.count} "
             f"| {r.minimum} | {'✓' if r.met else '✗'} |"
         )
     return "\n".join(lines)
@@ -98,7 +99,7 @@ def overdue_markdown(status: CampaignStatus) -> str:
         ]
         for r in status.overdue:
             lines.append(
-                f"| {_cell(r.unit_name)} | {_cell(r.milestone)} | {r.occurrence or '—'} "
+                f"| {_cell(r.unit_name)} | {_cell(r.milestone)} | {_cell(r.occurrence) or '—'} "
                 f"| {vn_date(r.due)} | {r.working_days_overdue} |"
             )
         if status.overdue_count > len(status.overdue):
@@ -119,12 +120,19 @@ def emails_markdown(status: CampaignStatus) -> str:
     if status.failed:
         lines += ["| Người nhận | Tiêu đề | Mã SMTP | Lỗi |", "|---|---|---|---|"]
         lines += [
-            f"| {_cell(f.recipient)} | {_cell(f.subject)} | {f.code or ''} "
-            f"| {_cell(f.error or '')} |"
+            f"| {_cell(f.recipient)} | {_cell(f.subject)} | {f.code or ''} | {_cell(f.error)} |"
             for f in status.failed
         ]
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_MARKUP = str.maketrans(
+    {c: f"\\{c}" for c in "\\|[]`*_"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
+
+
+def _cell(text: str | None) -> str:
+    """Free text (unit names, plan titles, SMTP errors) as inert markdown on one line: the
+    dashboard renders artifacts as markdown, so "|" would split a table cell, "[x](url)" make
+    a link and "<script>" reach the page as HTML; line breaks would end the table row."""
+    return one_line(text or "").translate(_MARKUP)

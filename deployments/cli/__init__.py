@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 import typer
-from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
 from deployments.cli import (
     ballots,
@@ -22,12 +22,67 @@ from deployments.cli import (
     web,
 )
 from deployments.cli import calendar as calendar_cmd
+from deployments.cli.common import err, printable, redact
 from models.phrases import PhraseError
 from models.policy import IllegalTransition
 from models.source import InputErrors
 
+
+def report_input_errors(exc: InputErrors) -> None:
+    """Every input error on its own line, as file:line: field: message (never as markup)."""
+    err.print(f"[bold red]Lỗi dữ liệu đầu vào ({len(exc.errors)}):[/]")
+    for error in exc.errors:
+        err.print(Text.assemble(("  • ", "red"), printable(redact(str(error)))), highlight=False)
+
+
+def report_error(exc: Exception) -> None:
+    """A refused request in one line; its text may quote what the person typed, so it is
+    printed as text, not as markup ("[/x]" in a phrase is no tag)."""
+    text = printable(redact(str(exc)))
+    err.print(Text.assemble(("Lỗi:", "bold red"), " ", text), highlight=False)
+
+
+class Commands(TyperGroup):
+    """The top-level group: bad input and refused changes become messages and exit code 2,
+    never a traceback, however the app is run (the `tdkt` script or a test's CliRunner)."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click.Context
+        try:
+            return super().invoke(ctx)
+        except InputErrors as exc:
+            report_input_errors(exc)
+            raise typer.Exit(2) from None
+        except (PhraseError, IllegalTransition) as exc:
+            report_error(exc)
+            raise typer.Exit(2) from None
+        except typer.Abort:  # a prompt answered with Ctrl-D
+            err.print("Đã hủy.")
+            raise typer.Exit(1) from None
+        except _database_errors() as exc:
+            # The database cannot be reached or used (a wrong TDKT_DATABASE_URL, a server
+            # down): say so with the URL's password masked; a traceback helps nobody here.
+            from models.db import Settings
+
+            reason = printable(redact(str(getattr(exc, "orig", None) or exc).strip()))
+            err.print(
+                Text.assemble(
+                    ("Lỗi cơ sở dữ liệu", "bold red"),
+                    f" ({Settings.from_env().safe_url}): {reason}",
+                ),
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError)
+
+
 app = typer.Typer(
     name="tdkt",
+    cls=Commands,
     help="tdkt-flow: điều phối kế hoạch xây dựng và nhân rộng điển hình tiên tiến.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -85,36 +140,12 @@ app.command("promote")(recognition.promote)
 app.command("web")(web.web)
 app.add_typer(web.coordinator, name="coordinator")
 
-err = Console(stderr=True)
-
 
 def main() -> None:
-    """Run the app; turn input errors into clear messages and exit code 2."""
+    """Run the app. Commands turns input errors into messages and exit code 2; typer itself
+    reports usage errors and exits with their code."""
     from deployments.prefect_server import configure_prefect
     from models.db import Settings
 
     configure_prefect(Settings.from_env().data_dir)
-    try:
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
-    except InputErrors as exc:
-        err.print(f"[bold red]Lỗi dữ liệu đầu vào ({len(exc.errors)}):[/]")
-        for error in exc.errors:
-            err.print(Text.assemble(("  • ", "red"), str(error)), highlight=False)
-        sys.exit(2)
-    except (PhraseError, IllegalTransition) as exc:
-        err.print(f"[bold red]Lỗi:[/] {exc}", highlight=False)
-        sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err.print("Đã hủy.")
-        sys.exit(1)
-    except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    app()

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from sqlalchemy import select
 
-from deployments.cli.common import actor, console
+from deployments.cli.common import actor, console, shown
 from models.calendar import default_calendar
 from models.clock import now
 from models.plan import Plan
@@ -38,7 +38,7 @@ def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều
         awaiting = [m.id for m in plan.milestones if m.awaiting_date]
         note = f"; {len(awaiting)} mốc chờ ấn định thời hạn" if awaiting else ""
         console.print(
-            f"[green]✓[/] {file}: {plan.id}, {len(plan.milestones)} mốc, "
+            f"[green]✓[/] {shown(file)}: {plan.id}, {len(plan.milestones)} mốc, "
             f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu{note}"
         )
     if problems:
@@ -87,7 +87,7 @@ def instantiate(
         print(text, end="")
     else:
         output.write_text(text, encoding="utf-8")
-        console.print(f"Đã ghi {output}")
+        console.print(f"Đã ghi {shown(output)}")
 
 
 def _plan_by_file_or_id(ref: str) -> Plan:
@@ -109,10 +109,11 @@ def print_timeline(plan: Plan) -> None:
     """The plan's header, its dated timeline, its recurring milestones and those awaiting a date."""
     cal = default_calendar()
     doc = plan.document
-    number = f"số {doc.number}" if doc.number else "(không số)"
+    # Every text of the plan is escaped: a title with "[/b]" in it is text, not markup.
+    number = f"số {shown(doc.number)}" if doc.number else "(không số)"
     header = [
-        f"[bold]{plan.title}[/]",
-        f"Kế hoạch {number}, ngày {vn_date(doc.date)}, của {doc.issuer_name}",
+        f"[bold]{shown(plan.title)}[/]",
+        f"Kế hoạch {number}, ngày {vn_date(doc.date)}, của {shown(doc.issuer_name)}",
         f"Giai đoạn {plan.period}; cơ quan thường trực: {_name(plan, plan.standing_body)}",
         f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu, {len(plan.rules)} tiêu chí "
         f"kiểm tra được, {len(plan.milestones)} mốc",
@@ -120,7 +121,8 @@ def print_timeline(plan: Plan) -> None:
     if plan.parent:
         p = plan.parent
         header.append(
-            f"Thực hiện Kế hoạch {p.number or ''} ngày {vn_date(p.date)} của {p.issuer_name}"
+            f"Thực hiện Kế hoạch {shown(p.number or '')} ngày {vn_date(p.date)} "
+            f"của {shown(p.issuer_name)}"
         )
     console.print(Panel("\n".join(header), expand=False))
     scheduled = schedule(plan, cal, quotas=False)
@@ -135,11 +137,11 @@ def print_timeline(plan: Plan) -> None:
         d = s.dues[0]
         due = vn_date(d.due) if d.start is None else f"{vn_date(d.start)} –\n{vn_date(d.due)}"
         if d.effective_due != d.due:
-            due += f"\n[yellow]→ {vn_date(d.effective_due)}[/] ({d.moved_because})"
+            due += f"\n[yellow]→ {vn_date(d.effective_due)}[/] ({shown(d.moved_because)})"
         table.add_row(
             due,
-            s.milestone.title,
-            s.milestone.responsible.description,
+            shown(s.milestone.title),
+            shown(s.milestone.responsible.description),
             _name(plan, s.milestone.to),
             _basis(s),
         )
@@ -153,8 +155,8 @@ def print_timeline(plan: Plan) -> None:
             more = f" … ({len(s.dues)} lần)" if len(s.dues) > 4 else ""
             rec.add_row(
                 _basis(s),
-                s.milestone.title,
-                s.milestone.responsible.description,
+                shown(s.milestone.title),
+                shown(s.milestone.responsible.description),
                 _name(plan, s.milestone.to),
                 dates + more,
             )
@@ -167,7 +169,7 @@ def print_timeline(plan: Plan) -> None:
             "ghi ngày; điều phối viên cần ấn định (trường set_date):"
         )
         for s in awaiting:
-            console.print(f"  [yellow]•[/] {s.milestone.id}: {s.milestone.title}")
+            console.print(f"  [yellow]•[/] {s.milestone.id}: {shown(s.milestone.title)}")
 
 
 def print_quotas(plan: Plan) -> None:
@@ -181,19 +183,20 @@ def print_quotas(plan: Plan) -> None:
     deadline = plan.quota_deadline or DEFAULT_QUOTA_DEADLINE
     for quota in plan.quotas:
         if quota.applies_to is not None:
-            who = quota.applies_to.description
+            who = shown(quota.applies_to.description)
         elif quota.field in fields:
             who = ", ".join(_name(plan, c) for c in fields[quota.field].lead_agencies)
         else:
             who = "—"
         chased = deadline if quota.scope in YEARLY else "báo cáo tiến độ"
-        table.add_row(describe(quota), who, f"Mục {quota.clause}" if quota.clause else "—", chased)
+        clause = f"Mục {shown(quota.clause)}" if quota.clause else "—"
+        table.add_row(shown(describe(quota)), who, clause, shown(chased))
     console.print(table)
 
 
 def _name(plan: Plan, code: str) -> str:
     agency = plan.agencies.get(code)
-    return (
+    return shown(
         agency.name
         if agency
         else (plan.document.issuer_name if code == plan.document.issuer else code)
@@ -202,7 +205,7 @@ def _name(plan: Plan, code: str) -> str:
 
 def _basis(s: ScheduledMilestone) -> str:
     m = s.milestone
-    clause = f"Mục {m.clause}: " if m.clause else ""
+    clause = f"Mục {shown(m.clause)}: " if m.clause else ""
     if m.set_date is not None:
         return f"{clause}ngày do điều phối viên ấn định"
-    return f"{clause}“{m.phrase}”"
+    return f"{clause}“{shown(m.phrase)}”"
