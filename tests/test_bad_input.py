@@ -715,8 +715,6 @@ def test_plan_load_refusals_reach_the_person_without_traceback(tmp_path: Path) -
     _loaded()
     before = table_counts()
     for path in _bad_plans(tmp_path):
-        if path.name == "issuer.yaml":
-            continue  # see test_the_issuer_error_names_the_file
         run = tdkt("plan", "load", str(path))
         assert_refused_clearly(run, path)
         assert run.exit_code == 2
@@ -725,11 +723,6 @@ def test_plan_load_refusals_reach_the_person_without_traceback(tmp_path: Path) -
     assert check.exit_code == 2 and "Traceback" not in check.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="models/services/plans.py (_ensure_agencies) names the plan id, not its file, "
-    "when the issuer is neither declared nor in the directory",
-)
 def test_the_issuer_error_names_the_file(tmp_path: Path) -> None:
     _loaded()
     path = next(p for p in _bad_plans(tmp_path) if p.name == "issuer.yaml")
@@ -796,3 +789,20 @@ def test_dates_shown_for_the_phrase_fuzz_stay_in_python_range() -> None:
     latest = parse_phrase("31/12/2999")
     assert latest.due == dt.date(2999, 12, 31)
     assert default_calendar().effective_due(latest.due) >= latest.due
+
+
+def test_a_file_closing_a_cycle_through_the_database_is_refused(tmp_path: Path) -> None:
+    """T.A's parent is T in the database; a file making T a child of T.A lists T alone."""
+    with unit_of_work() as session:
+        import_directory_file(session, SMALL_DIRECTORY, at=now(), actor="test")
+    before = table_counts()
+    path = write(
+        tmp_path,
+        "vong-lap.yaml",
+        "format: 1\nunits:\n  - {code: T, name: Tỉnh, kind: province, parent: T.A}\n".encode(),
+    )
+    with pytest.raises(InputErrors) as refused, unit_of_work() as session:
+        import_directory_file(session, path, at=now(), actor="test")
+    assert all(e.file == str(path) for e in refused.value.errors)
+    assert "vòng lặp" in str(refused.value)
+    assert table_counts() == before

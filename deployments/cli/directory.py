@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from deployments.cli.common import actor, console
+from deployments.cli.common import actor, console, err
 from models.clock import now
 from models.text import vn_date
 
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Danh bạ cơ quan, đơn vị, liên hệ và cụm, khối thi đua.", no_args_is_help=True
 )
-err = Console(stderr=True, highlight=False)
 
 
 @app.command("import")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models.directory import Directory, UnitIn, read_directory
 from models.orm import Cluster, Contact, Unit
@@ -26,8 +26,16 @@ def import_directory_file(
     session: Session, path: str | Path, *, at: dt.datetime, actor: str
 ) -> ImportSummary:
     """Read, check and import a directory file; raises InputErrors before writing anything."""
-    known = frozenset(session.scalars(select(Unit.code)))
-    directory = read_directory(path, known_codes=known)
+    parent, successor = aliased(Unit), aliased(Unit)
+    links = {
+        code: (parent_code, successor_code)
+        for code, parent_code, successor_code in session.execute(
+            select(Unit.code, parent.code, successor.code)
+            .outerjoin(parent, Unit.parent_id == parent.id)
+            .outerjoin(successor, Unit.successor_id == successor.id)
+        )
+    }  # the database's tree: a file may close a cycle through units it does not list
+    directory = read_directory(path, known_codes=frozenset(links), known_links=links)
     return import_directory(session, directory, at=at, actor=actor, source=str(path))
 
 

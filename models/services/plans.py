@@ -83,7 +83,7 @@ def load_plan(
                 )
             ]
         )
-    units, added = _ensure_agencies(session, plan)
+    units, added = _ensure_agencies(session, plan, source)
     parent = None
     if plan.parent is not None and plan.parent.plan is not None:
         parent = session.scalar(select(Campaign).where(Campaign.slug == plan.parent.plan))
@@ -182,7 +182,7 @@ def load_plan(
     return LoadResult(campaign, created=True, units_added=added)
 
 
-def _ensure_agencies(session: Session, plan: Plan) -> tuple[dict[str, Unit], int]:
+def _ensure_agencies(session: Session, plan: Plan, source: str) -> tuple[dict[str, Unit], int]:
     codes = set(plan.agencies) | {plan.document.issuer}
     units = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(codes)))}
     added = 0
@@ -192,7 +192,7 @@ def _ensure_agencies(session: Session, plan: Plan) -> tuple[dict[str, Unit], int
             raise InputErrors(
                 [
                     InputError(
-                        plan.id,
+                        source,
                         None,
                         "document.issuer",
                         f"đơn vị ban hành {code} chưa có trong danh bạ "
