@@ -69,6 +69,10 @@ class AuditEntry(Base):
     """An append-only record of a change: who, when, what, why. Rows are never changed."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        # An item's history (a candidate's path, an obligation's page) is read by entity.
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), index=True)
