@@ -262,3 +262,24 @@ def test_two_sweeps_at_once_send_each_key_once(mailbox: LocalMailbox) -> None:
     assert not errors
     ids = mailbox.collector.message_ids
     assert len(ids) == len(set(ids)) == before + 2  # the two heads' escalations, once each
+
+
+def test_an_address_no_mail_can_carry_fails_alone(mailbox: LocalMailbox) -> None:
+    """Stored before the directory checks refused it: that email fails, the rest go."""
+    from sqlalchemy import update
+
+    from models.orm import Contact
+
+    load_small()
+    with unit_of_work() as session:
+        session.execute(
+            update(Contact)
+            .where(Contact.email == "officer@b.example")
+            .values(email="cán-bộ\r\n@b.example")
+        )
+    sweep(D(2023, 2, 23), smtp_for(mailbox.port))
+    with unit_of_work() as session:
+        emails = {e.recipient_email: e for e in session.scalars(select(Email))}
+    failed = emails.pop("cán-bộ\r\n@b.example")
+    assert failed.status == EmailStatus.FAILED and "không tạo được thư" in (failed.last_error or "")
+    assert {e.status for e in emails.values()} == {EmailStatus.SENT} and mailbox.received == 1

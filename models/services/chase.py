@@ -36,7 +36,7 @@ from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
-from notifications.mime import build_message
+from notifications.mime import build_message, message_id_for
 from notifications.render import render
 from notifications.smtp import SmtpSettings
 
@@ -252,16 +252,9 @@ def compose_emails(
             all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue else None,
         )
         rendered = render(content)
-        message = build_message(
-            content,
-            rendered,
-            from_address=smtp.from_address,
-            from_name=sender,
-            message_domain=smtp.message_domain,
-        )
         email = Email(
             key=key,
-            message_id=str(message["Message-ID"]),
+            message_id=message_id_for(key, smtp.message_domain),
             campaign_id=campaign.id,
             kind=content.kind,
             day=today,
@@ -269,12 +262,24 @@ def compose_emails(
             recipient_email=address,
             recipient_name=content.recipient_name,
             subject=rendered.subject,
-            mime=message.as_bytes(),
             status=EmailStatus.PENDING,
             attempts=0,
             next_attempt_at=at,
             created_at=at,
         )
+        try:
+            email.mime = build_message(
+                content,
+                rendered,
+                from_address=smtp.from_address,
+                from_name=sender,
+                message_domain=smtp.message_domain,
+            ).as_bytes()
+        except ValueError as exc:
+            # An address no mail can carry (stored before the directory checks refused it):
+            # failed for good and shown to coordinators, instead of stopping everyone's sweep.
+            email.mime, email.status = b"", EmailStatus.FAILED
+            email.last_error = f"không tạo được thư cho địa chỉ này: {exc}"[:500]
         session.add(email)
         for note in notes:
             note.email = email
