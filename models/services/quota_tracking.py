@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models.lifecycle import CandidateStage
-from models.orm import Campaign, Candidate, Milestone, Obligation, Unit
+from models.orm import Campaign, CampaignField, Candidate, Milestone, Obligation, Unit
 from models.policy import CHASED
 from models.quotas import (
     YEARLY,
@@ -35,21 +35,27 @@ def registrations(session: Session, campaign: Campaign) -> list[Registration]:
             current = units.get(current.parent_id) if current.parent_id else None
         return tuple(chain)
 
-    candidates = session.scalars(
-        select(Candidate)
+    rows = session.execute(
+        select(
+            CampaignField.code,
+            Candidate.subject,
+            Candidate.year,
+            Candidate.registered_by_id,
+            Candidate.lead_agency_id,
+        )
+        .outerjoin(CampaignField, Candidate.field_id == CampaignField.id)
         .where(Candidate.campaign_id == campaign.id, Candidate.stage != CandidateStage.WITHDRAWN)
-        .options(selectinload(Candidate.field))
-    ).all()
+    )  # columns, not objects: a national campaign has a hundred thousand candidates
     return [
         Registration(
-            field=c.field.code if c.field else None,
-            subject=c.subject,
-            year=c.year,
-            registered_by=units[c.registered_by_id].code,
-            lead_agency=units[c.lead_agency_id].code if c.lead_agency_id else None,
-            localities=localities(units[c.registered_by_id]),
+            field=field,
+            subject=subject,
+            year=year,
+            registered_by=units[registered_by].code,
+            lead_agency=units[lead_agency].code if lead_agency else None,
+            localities=localities(units[registered_by]),
         )
-        for c in candidates
+        for field, subject, year, registered_by, lead_agency in rows
     ]
 
 
@@ -90,6 +96,8 @@ def settle_quota_obligations(session: Session, campaign: Campaign, *, at: dt.dat
 def quota_progress(session: Session, campaign: Campaign, *, years: range) -> list[QuotaProgress]:
     """Progress of every quota of the campaign: yearly ones per year, period ones in total."""
     plan = plan_of(campaign)
+    if not plan.quotas:
+        return []
     regs = registrations(session, campaign)
     directory = Directory(session)
     fields = {f.code: f for f in plan.fields}
