@@ -243,6 +243,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     markers = {m.name for m in metafunc.definition.iter_markers()}
     if markers & {*SINGLE_BACKEND, "postgres"}:
         return  # marked postgres by hand: it picks its backends itself
+    if "hypothesis" in markers or hasattr(metafunc.function, "hypothesis"):
+        return  # property tests exercise readers and domain logic: no database to vary
     metafunc.parametrize(
         "backend",
         ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
