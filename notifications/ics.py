@@ -30,6 +30,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line so no physical line exceeds 75 octets, never splitting a character."""
+    if len(line.encode("utf-8")) <= _LINE_OCTETS:
+        return line  # most lines: no character-by-character walk
     pieces: list[str] = []
     current: list[str] = []
     size = 0
