@@ -42,6 +42,21 @@ class Unit(Base):
         back_populates="unit", cascade="all, delete-orphan", order_by="Contact.id"
     )
 
+    def successors(self) -> list[Unit]:
+        """Who took over after each merger, in order (A → P → S); a stored cycle ends it."""
+        out: list[Unit] = []
+        seen, unit = {self.id}, self
+        while unit.successor is not None and unit.successor.id not in seen:
+            unit = unit.successor
+            seen.add(unit.id)
+            out.append(unit)
+        return out
+
+    def acting(self) -> Unit:
+        """The unit, or whoever does its work now that it has been merged away."""
+        chain = self.successors()
+        return chain[-1] if chain else self
+
     def contacts_with(self, *roles: ContactRole) -> list[Contact]:
         """The contacts holding the first of roles that the unit has anyone in (a fallback
         order: the emulation officer, else the head...)."""

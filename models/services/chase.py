@@ -64,7 +64,7 @@ def plan_notifications(
         step = step_of[obligation.id]
         if obligation.unit.successor_id is not None:
             # A dissolved unit is never written to; `tdkt directory merge` moves its work.
-            merged_into = _acting(obligation.unit).code
+            merged_into = obligation.unit.acting().code
             missing.append(f"{obligation.unit.code} ({step.name}: đã sáp nhập vào {merged_into})")
             continue
         person = obligation.contact or (
@@ -124,16 +124,6 @@ def _load(session: Session, ids: list[int], chunk: int = 5000) -> list[Obligatio
     return found
 
 
-def _acting(unit: Unit) -> Unit:
-    """The unit, or whoever took over its work after a merger: the plan's issuer or a unit's
-    superior may have been dissolved, and nothing is ever sent to a dissolved unit."""
-    seen = {unit.id}
-    while unit.successor is not None and unit.successor.id not in seen:
-        unit = unit.successor
-        seen.add(unit.id)
-    return unit
-
-
 def _recipients(campaign: Campaign, unit: Unit, to: Recipient) -> list[Contact]:
     """Contacts for a step: the unit's officer, its head, the standing body, the chair..."""
     if to == ContactRole.EMULATION_OFFICER:
@@ -141,16 +131,16 @@ def _recipients(campaign: Campaign, unit: Unit, to: Recipient) -> list[Contact]:
     if to == ContactRole.HEAD:
         return unit.contacts_with(ContactRole.HEAD)
     if to == ContactRole.STANDING_BODY:
-        return _acting(campaign.standing_body).contacts_with(
+        return campaign.standing_body.acting().contacts_with(
             ContactRole.STANDING_BODY,
             ContactRole.EMULATION_OFFICER,
             ContactRole.HEAD,
         )
     if to == ContactRole.COUNCIL_CHAIR:
-        return _acting(campaign.issuer).contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
+        return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
     if to == ContactRole.COUNCIL_MEMBER:
-        return _acting(campaign.issuer).contacts_with(ContactRole.COUNCIL_MEMBER)
-    superior = _acting(unit.parent or campaign.issuer)
+        return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_MEMBER)
+    superior = (unit.parent or campaign.issuer).acting()
     return superior.contacts_with(ContactRole.HEAD)
 
 

@@ -218,7 +218,7 @@ def _check(
         if code not in by_code:
             problems.append(f"không có đơn vị mã {code} trong danh bạ")
     if target is not None and target.successor_id is not None:
-        chain = _chain(target, units)
+        chain = target.successors()
         looped = next((c for c in codes if c in {u.code for u in chain}), None)
         if looped is not None:
             between = [u.code for u in chain[: chain.index(by_code[looped])]]
@@ -251,17 +251,6 @@ def _check(
         problems += _open_ballot_twins(session, [by_code[c] for c in codes], target)
     if problems:
         raise MergeError(problems)
-
-
-def _chain(unit: Unit, units: dict[int, Unit]) -> list[Unit]:
-    """The successors of unit, in order (a cycle already stored ends the walk)."""
-    out: list[Unit] = []
-    seen = {unit.id}
-    while unit.successor_id is not None and unit.successor_id not in seen:
-        unit = units[unit.successor_id]
-        seen.add(unit.id)
-        out.append(unit)
-    return out
 
 
 def _ancestors(unit: Unit, units: dict[int, Unit]) -> list[Unit]:
