@@ -29,21 +29,22 @@ def escape_text(value: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Fold a content line so no physical line exceeds 75 octets, never splitting a character."""
-    if len(line.encode("utf-8")) <= _LINE_OCTETS:
-        return line  # most lines: no character-by-character walk
+    """Fold a content line so no physical line exceeds 75 octets, never splitting a character.
+
+    Cut in the UTF-8 bytes, stepping back off continuation bytes (10xxxxxx) to a character's
+    first byte: a handful of steps per line instead of a walk over every character."""
+    data = line.encode("utf-8")
+    if len(data) <= _LINE_OCTETS:
+        return line
     pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = _LINE_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, _LINE_OCTETS - 1  # the leading space counts
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
+    start, limit = 0, _LINE_OCTETS
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:
+            cut -= 1
+        pieces.append(data[start:cut].decode("utf-8"))
+        start, limit = cut, _LINE_OCTETS - 1  # the leading space counts
+    pieces.append(data[start:].decode("utf-8"))
     return (CRLF + " ").join(pieces)
 
 

@@ -6,34 +6,30 @@ hash it too. A recipient's mail client can therefore recognise a resend after a 
 same message. Addresses with CR or LF are refused, display names have them replaced, so no
 data can add a header.
 
-It is built with the email package's classic classes (email.mime, policy compat32 with CRLF)
-rather than EmailMessage: the modern header machinery parses and refolds every header, which
-costs 10-20 ms per message with Vietnamese names and drops spaces where it splits a long
-subject. Headers here are encoded once, by email.header.Header, folded at 76 columns.
+The bytes are written here directly rather than by the email package's generator: its
+classes cost about 1.5 ms per message, which a national campaign's 440,000 emails turn into
+ten minutes. The shape is fixed (multipart/mixed of multipart/alternative[text, html] and the
+.ics files), every header is ASCII (RFC 2047 encoded words, folded before 78 columns), every
+body base64 in 76-column lines with CRLF, so any relay takes it as 7bit; the tests read each
+message back with the email package's parser.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
-from email import encoders
-from email.header import Header
+from collections.abc import Sequence
 from email.headerregistry import Address
-from email.message import Message
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.policy import compat32
-from email.utils import format_datetime, formataddr
+from email.utils import encode_rfc2231, format_datetime, formataddr
 
 from models.clock import TIMEZONE
 from notifications.content import EmailContent
 from notifications.render import Rendered, one_line
 
 SEND_TIME = dt.time(7, 0)
-POLICY = compat32.clone(linesep="\r\n", max_line_length=78)
-"""SMTP line endings; bodies and attachments are base64, so any relay takes them (7bit)."""
+CRLF = b"\r\n"
 
 
 def message_id_for(key: str, domain: str) -> str:
@@ -50,9 +46,11 @@ def _safe_address_part(value: str, what: str) -> str:
     return value
 
 
-def _address(display_name: str, addr_spec: str, what: str) -> str:
+@functools.lru_cache(maxsize=65536)
+def _address(display_name: str, addr_spec: str, what: str) -> tuple[str, ...]:
     """ "Name <address>" with a one-line display name, RFC 2047-encoded when not ASCII; the
-    address itself must be clean and valid."""
+    address itself must be clean and valid. Remembered: a campaign writes to the same few
+    thousand people every day, and checking an address takes the email package's parser."""
     addr_spec = _safe_address_part(addr_spec, what).strip()
     try:
         Address(addr_spec=addr_spec)
@@ -60,11 +58,11 @@ def _address(display_name: str, addr_spec: str, what: str) -> str:
         raise ValueError(f"{what} is not a valid address") from exc
     name = one_line(display_name)
     if name.isascii():
-        return formataddr((name, addr_spec))
-    return f"{' '.join(_phrase_words(name))} <{addr_spec}>"
+        return (formataddr((name, addr_spec)),)
+    return (*_phrase_words(name), f"<{addr_spec}>")
 
 
-def _phrase_words(text: str, limit: int = 45) -> list[str]:
+def _phrase_words(text: str, limit: int = 36) -> list[str]:
     """RFC 2047 encoded words for a display name, split only after a space (which stays inside
     the word before): mail clients join adjacent encoded words without adding anything, and
     Python's own address parser, which adds a space between them, then only doubles one."""
@@ -94,24 +92,6 @@ def _b_word(text: str) -> str:
     return f"=?utf-8?b?{base64.b64encode(text.encode()).decode()}?="
 
 
-def _text(field: str, value: str) -> str | Header:
-    """An unstructured header value: as it is if ASCII, else encoded words that keep spaces."""
-    line = one_line(value)
-    return line if line.isascii() else Header(line, "utf-8", maxlinelen=76, header_name=field)
-
-
-def _set(msg: Message, name: str, value: str | Header) -> None:
-    """Set a header; a Header is folded by itself when the message is written."""
-    msg[name] = value  # type: ignore[assignment]  # the classic API takes Header values
-
-
-def _split_content_type(content_type: str) -> tuple[str, str, dict[str, str]]:
-    main, *params = (p.strip() for p in content_type.split(";"))
-    maintype, subtype = main.split("/", 1)
-    pairs = (p.split("=", 1) for p in params if "=" in p)
-    return maintype, subtype, {k.strip(): v.strip().strip('"') for k, v in pairs}
-
-
 def build_message(
     content: EmailContent,
     rendered: Rendered,
@@ -119,33 +99,86 @@ def build_message(
     from_address: str,
     from_name: str,
     message_domain: str,
-) -> Message:
+) -> bytes:
     """multipart/mixed[ multipart/alternative[text, html], .ics... ] with deterministic headers."""
-    msg = MIMEMultipart("mixed", policy=POLICY)
-    msg["From"] = _address(from_name, from_address, "from address")
-    msg["To"] = _address(content.recipient_name, content.recipient_email, "recipient address")
-    _set(msg, "Subject", _text("Subject", rendered.subject))
-    msg["Date"] = format_datetime(dt.datetime.combine(content.day, SEND_TIME, TIMEZONE))
-    msg["Message-ID"] = message_id_for(content.key, message_domain)
-    _set(msg, "X-TDKT-Key", _text("X-TDKT-Key", content.key))
-    msg["X-TDKT-Kind"] = content.kind
-    body = MIMEMultipart("alternative", policy=POLICY)
-    body.attach(MIMEText(rendered.text, "plain", "utf-8", policy=POLICY))
-    body.attach(MIMEText(rendered.html, "html", "utf-8", policy=POLICY))
-    msg.attach(body)
-    for att in rendered.attachments:
-        maintype, subtype, params = _split_content_type(att.content_type)
-        part = MIMEBase(maintype, subtype, policy=POLICY, **params)
-        part.set_payload(att.data)
-        encoders.encode_base64(part)
-        name = one_line(att.filename)
-        part.add_header(
-            "Content-Disposition",
-            "attachment",
-            filename=name if name.isascii() else ("utf-8", "", name),
-        )
-        msg.attach(part)
     seed = hashlib.sha256(f"boundary:{content.key}".encode()).hexdigest()[:24]
-    for n, part in enumerate(p for p in msg.walk() if p.is_multipart()):
-        part.set_boundary(f"=_tdkt_{seed}_{n}")
-    return msg
+    mixed, alternative = f"=_tdkt_{seed}_0", f"=_tdkt_{seed}_1"
+    headers = [
+        _header("From", _address(from_name, from_address, "from address")),
+        _header(
+            "To", _address(content.recipient_name, content.recipient_email, "recipient address")
+        ),
+        _header("Subject", _text("Subject", rendered.subject)),
+        _header("Date", format_datetime(dt.datetime.combine(content.day, SEND_TIME, TIMEZONE))),
+        _header("Message-ID", message_id_for(content.key, message_domain)),
+        _header("X-TDKT-Key", _text("X-TDKT-Key", content.key)),
+        _header("X-TDKT-Kind", [content.kind]),
+        b"MIME-Version: 1.0",
+        _multipart_type("mixed", mixed),
+    ]
+    parts = [
+        _multipart_type("alternative", alternative)
+        + CRLF
+        + CRLF
+        + _multipart(
+            alternative,
+            [
+                _base64_part(b'text/plain; charset="utf-8"', rendered.text.encode()),
+                _base64_part(b'text/html; charset="utf-8"', rendered.html.encode()),
+            ],
+        )
+    ]
+    for att in rendered.attachments:
+        name = one_line(att.filename)
+        filename = (
+            b'filename="' + name.encode() + b'"'
+            if name.isascii() and '"' not in name and "\\" not in name
+            else b"filename*=" + encode_rfc2231(name, "utf-8").encode()
+        )
+        parts.append(
+            _base64_part(
+                one_line(att.content_type).encode("ascii"),
+                att.data,
+                b"Content-Disposition: attachment;" + CRLF + b" " + filename,
+            )
+        )
+    return CRLF.join(headers) + CRLF + CRLF + _multipart(mixed, parts)
+
+
+def _header(name: str, words: Sequence[str] | str) -> bytes:
+    """One header line, or a list of words folded one a line (encoded words carry their own
+    spaces, and a reader drops the folding between two of them)."""
+    return (name + ": " + (words if isinstance(words, str) else "\r\n ".join(words))).encode(
+        "ascii"
+    )
+
+
+def _text(name: str, value: str) -> list[str]:
+    """An unstructured header value: as it is if ASCII and the line fits in 78 columns, else
+    encoded words that keep their spaces, one a line (each fits after any header name)."""
+    line = one_line(value)
+    if line.isascii() and len(name) + 2 + len(line) <= 78:
+        return [line]
+    return _phrase_words(line)
+
+
+def _multipart_type(subtype: str, boundary: str) -> bytes:
+    return f'Content-Type: multipart/{subtype};\r\n boundary="{boundary}"'.encode()
+
+
+def _base64_part(content_type: bytes, data: bytes, *extra: bytes) -> bytes:
+    encoded = base64.b64encode(data)
+    body = b"".join(encoded[i : i + 76] + CRLF for i in range(0, len(encoded), 76))
+    return (
+        CRLF.join(
+            (b"Content-Type: " + content_type, b"Content-Transfer-Encoding: base64", *extra, b"")
+        )
+        + CRLF
+        + body
+    )
+
+
+def _multipart(boundary: str, parts: list[bytes]) -> bytes:
+    delimiter = b"--" + boundary.encode()
+    out = b"".join(delimiter + CRLF + part + CRLF for part in parts)
+    return out + delimiter + b"--" + CRLF

@@ -216,3 +216,18 @@ def test_council_members_who_have_not_voted_are_reminded_then_settled() -> None:
     with unit_of_work() as session:
         vote = session.scalars(select(Obligation).where(Obligation.contact_id.is_not(None))).one()
         assert (vote.status.value, vote.note) == ("submitted", "đã bỏ phiếu")
+
+
+def test_the_funnel_counts_each_candidate_in_every_stage_it_reached() -> None:
+    from models.services.lifecycle_report import funnel
+
+    _load()
+    with unit_of_work() as session:
+        stages = [CandidateStage.REGISTERED, CandidateStage.SELECTED, CandidateStage.INELIGIBLE]
+        for n, stage in enumerate(stages):
+            _register(session, f"c{n}").stage = stage
+        _register(session, "later", year=2024).stage = CandidateStage.REWARDED
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == SLUG)).one()
+        counts = funnel(session, campaign)
+    # registered, fostering, eligible, nominated, selected, publicised, honoured, rewarded
+    assert counts == {("a", 2023): [3, 2, 1, 1, 1, 0, 0, 0], ("a", 2024): [1] * 8}

@@ -47,7 +47,10 @@ class EmailStatus:
 
 class Email(Base):
     __tablename__ = "emails"
-    __table_args__ = (Index("ix_emails_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_emails_status_next", "status", "next_attempt_at"),
+        Index("ix_emails_campaign_status", "campaign_id", "status"),  # the dashboard's counts
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)

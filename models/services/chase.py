@@ -264,7 +264,7 @@ def compose_emails(
                 from_address=smtp.from_address,
                 from_name=sender,
                 message_domain=smtp.message_domain,
-            ).as_bytes()
+            )
         except ValueError as exc:
             # An address no mail can carry (stored before the directory checks refused it):
             # failed for good and shown to coordinators, instead of stopping everyone's sweep.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.lifecycle import FUNNEL, CandidateStage
@@ -14,6 +14,7 @@ from models.orm import (
     Assessment,
     Ballot,
     Campaign,
+    CampaignField,
     Candidate,
     Ceremony,
     EligibilityCheck,
@@ -37,16 +38,20 @@ FURTHEST: dict[CandidateStage, int] = {s: i for i, s in enumerate(FUNNEL)} | {
 
 
 def funnel(session: Session, campaign: Campaign) -> dict[tuple[str, int], list[int]]:
-    """(field, year) -> how many candidates reached each funnel stage."""
+    """(field, year) -> how many candidates reached each funnel stage.
+
+    Counted in SQL: the dashboard redraws it every day, and a national campaign has 100,000
+    candidates that need not be loaded to be counted."""
     counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0] * len(FUNNEL))
-    for c in session.scalars(
-        select(Candidate)
+    for field, year, stage, n in session.execute(
+        select(CampaignField.code, Candidate.year, Candidate.stage, func.count())
+        .outerjoin(CampaignField, Candidate.field_id == CampaignField.id)
         .where(Candidate.campaign_id == campaign.id)
-        .options(selectinload(Candidate.field))
+        .group_by(CampaignField.code, Candidate.year, Candidate.stage)
     ):
-        row = counts[(c.field.code if c.field else "—", c.year)]
-        for i in range(FURTHEST[c.stage] + 1):
-            row[i] += 1
+        row = counts[(field or "—", year)]
+        for i in range(FURTHEST[CandidateStage(stage)] + 1):
+            row[i] += n
     return dict(sorted(counts.items()))
 
 

@@ -106,13 +106,17 @@ def _register(
     issued = (
         plan.document.effective_from or plan.document.date or dt.date(campaign.period_start, 1, 1)
     )
+    quotas = list(quota_milestones(plan))
+    if not quotas:
+        return
     known = set(
         session.scalars(select(Candidate.subject_ref).where(Candidate.campaign_id == campaign.id))
     )
     directory = Directory(session)
-    for index, (milestone, quota) in enumerate(quota_milestones(plan)):
+    for index, (milestone, quota) in enumerate(quotas):
         units = directory.select(campaign, milestone.responsible)
-        for year in range(max(campaign.period_start, issued.year), campaign.period_end + 1):
+        last_year = min(campaign.period_end, before.year)  # later years have no one yet
+        for year in range(max(campaign.period_start, issued.year), last_year + 1):
             for unit in units:
                 share = people.registration_low + (
                     people.registration_high - people.registration_low
@@ -170,7 +174,11 @@ def _assign_mentors(
 ) -> None:
     for c in session.scalars(
         select(Candidate)
-        .where(Candidate.campaign_id == campaign.id, Candidate.stage == CandidateStage.REGISTERED)
+        .where(
+            Candidate.campaign_id == campaign.id,
+            Candidate.stage == CandidateStage.REGISTERED,
+            Candidate.created_at < _at(before, 0),  # no one registered later has a mentor yet
+        )
         .options(selectinload(Candidate.registered_by).selectinload(Unit.contacts))
     ):
         day = calendar.add_working_days(c.created_at.date(), people.mentor_delay)
@@ -257,6 +265,7 @@ def _publish(
         select(Publication)
         .join(Publication.candidate)
         .where(Candidate.campaign_id == campaign.id, Publication.published_on.is_(None))
+        .options(selectinload(Publication.candidate), selectinload(Publication.responsible_unit))
     ):
         if chance(people.seed, "p", p.id) > people.publish_probability:
             continue
@@ -283,6 +292,7 @@ def _decide(
         select(RewardProposal)
         .join(RewardProposal.candidate)
         .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
+        .options(selectinload(RewardProposal.candidate), selectinload(RewardProposal.authority))
     ):
         if chance(people.seed, "d", proposal.id) > people.decision_probability:
             continue

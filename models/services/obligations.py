@@ -106,7 +106,7 @@ def open_obligations(
         )
     }
     by_code = {m.code: m for m in campaign.milestones}
-    fostered = _fostered(session, campaign)
+    fostered: list[Candidate] | None = None  # loaded when a milestone is the mentors'
     steps_for = chain_of(plan.reminders, calendar)
     opened = awaiting = 0
     for milestone in chased_milestones(plan):
@@ -123,6 +123,7 @@ def open_obligations(
             if owers is None:
                 owers = [(u, None) for u in directory.select(campaign, milestone.responsible)]
                 if milestone.responsible.mentors:
+                    fostered = _fostered(session, campaign) if fostered is None else fostered
                     owers += [(c.mentor.unit, c) for c in fostered if c.mentor is not None]
             for unit, candidate in owers:
                 if candidate is not None and (

@@ -5,6 +5,7 @@ from it, so the services that vote, publish and decide need not know about the c
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -37,6 +38,7 @@ from models.services.obligations import submit, waive
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
+M = TypeVar("M", Ballot, Publication, RewardProposal)
 
 
 def open_process_obligations(
@@ -125,10 +127,12 @@ def open_process_obligations(
 
 
 def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
-    """Votes cast, articles published, decisions taken: their obligations are done."""
+    """Votes cast, articles published, decisions taken: their obligations are done.
+
+    What each obligation waits on is loaded in a few IN queries, not one query per obligation:
+    a national campaign has thousands of publications and decisions outstanding every day."""
     codes = (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)
-    settled = 0
-    for o in session.scalars(
+    pending = session.scalars(
         select(Obligation)
         .join(Obligation.milestone)
         .where(
@@ -136,26 +140,45 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             Obligation.status.in_(CHASED),
             Milestone.code.in_(codes),
         )
-    ):
-        vote = ballot_and_member(o.occurrence)
+    ).all()
+    votes = {o.id: v for o in pending if (v := ballot_and_member(o.occurrence))}
+    ballot_ids = {ballot for ballot, _ in votes.values()}
+    ballots = _by_id(session, Ballot, ballot_ids)
+    voted = {
+        (p.ballot_id, p.contact_id): p.voted_at is not None
+        for start in range(0, len(ballot_ids), CHUNK)
+        for p in session.scalars(
+            select(BallotParticipation).where(
+                BallotParticipation.ballot_id.in_(sorted(ballot_ids)[start : start + CHUNK])
+            )
+        )
+    }
+    publications = _by_id(
+        session, Publication, {p for o in pending if (p := subject_id(o.occurrence, "p"))}
+    )
+    proposals = _by_id(
+        session, RewardProposal, {r for o in pending if (r := subject_id(o.occurrence, "r"))}
+    )
+    settled = 0
+    for o in pending:
+        vote = votes.get(o.id)
         publication_id = subject_id(o.occurrence, "p")
         proposal_id = subject_id(o.occurrence, "r")
         if vote is not None:
-            voted = session.get(BallotParticipation, vote)
-            ballot = session.get(Ballot, vote[0])
-            if voted is not None and voted.voted_at is not None:
+            ballot = ballots.get(vote[0])
+            if voted.get(vote, False):
                 submit(session, o, at=at, actor=ACTOR, note="đã bỏ phiếu")
             elif ballot is not None and ballot.status != "open":
                 waive(session, o, at=at, actor=ACTOR, reason="cuộc bình xét đã kết thúc")
             else:
                 continue
         elif publication_id is not None:
-            pub = session.get(Publication, publication_id)
+            pub = publications.get(publication_id)
             if pub is None or pub.published_on is None:
                 continue
             submit(session, o, at=at, actor=ACTOR, note=pub.url)
         elif proposal_id is not None:
-            proposal = session.get(RewardProposal, proposal_id)
+            proposal = proposals.get(proposal_id)
             if proposal is None or proposal.status != "decided":
                 continue
             submit(session, o, at=at, actor=ACTOR, note="đã có quyết định khen thưởng")
@@ -163,3 +186,18 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             continue
         settled += 1
     return settled
+
+
+CHUNK = 5000
+"""Ids per IN (...): well under SQLite's and PostgreSQL's limits on bound parameters."""
+
+
+def _by_id(session: Session, model: type[M], ids: set[int]) -> dict[int, M]:
+    ordered = sorted(ids)
+    return {
+        row.id: row
+        for start in range(0, len(ordered), CHUNK)
+        for row in session.scalars(
+            select(model).where(model.id.in_(ordered[start : start + CHUNK]))
+        )
+    }

@@ -250,12 +250,25 @@ def draft_publications(
         )
     }
     view = exemplar_view(candidate)
-    out: list[Publication] = []
-    for channel in Channel:
-        publication = pending.get(channel) or _new_publication(
-            session, candidate, channel, view, responsible_unit, due_on, at, actor
-        )
-        out.append(publication)
+    out = [
+        pending.get(channel)
+        or _new_publication(session, candidate, channel, view, responsible_unit, due_on, at)
+        for channel in Channel
+    ]
+    session.flush()  # once for the three: the audit entries need their ids
+    for publication in out:
+        if publication.channel not in pending:
+            record(
+                session,
+                at=at,
+                actor=actor,
+                action="publication.due",
+                entity="publication",
+                entity_id=publication.id,
+                to_status=PublicationStatus.DUE.value,
+                reason=f"{publication.channel.label}: {responsible_unit.code} đăng trước ngày "
+                f"{vn_date(due_on)}",
+            )
     return out
 
 
@@ -267,7 +280,6 @@ def _new_publication(
     office: Unit,
     due_on: dt.date,
     at: dt.datetime,
-    actor: str,
 ) -> Publication:
     publication = Publication(
         candidate=candidate,
@@ -280,17 +292,6 @@ def _new_publication(
         created_at=at,
     )
     session.add(publication)
-    session.flush()
-    record(
-        session,
-        at=at,
-        actor=actor,
-        action="publication.due",
-        entity="publication",
-        entity_id=publication.id,
-        to_status=PublicationStatus.DUE.value,
-        reason=f"{channel.label}: {office.code} đăng trước ngày {vn_date(due_on)}",
-    )
     return publication
 
 
@@ -712,8 +713,8 @@ def _write_registry(
     """The next line of the campaign's registry book for the decision's year."""
     candidate = decision.proposal.candidate
     year = decision.decided_on.year
-    numbers = session.scalars(
-        select(RegistryEntry.entry_no).where(
+    last = session.scalar(  # the largest number, not every number: a year may hold thousands
+        select(func.max(RegistryEntry.entry_no)).where(
             RegistryEntry.campaign_id == candidate.campaign_id,
             RegistryEntry.book == REGISTRY,
             RegistryEntry.year == year,
@@ -725,7 +726,7 @@ def _write_registry(
         decision=decision,
         book=REGISTRY,
         year=year,
-        entry_no=next_entry_number(numbers),
+        entry_no=next_entry_number([] if last is None else [last]),
         entered_on=max(at.date(), decision.decided_on),  # never before the decision
     )
     session.add(entry)
