@@ -264,12 +264,16 @@ def _publish(
     for p in session.scalars(
         select(Publication)
         .join(Publication.candidate)
-        .where(Candidate.campaign_id == campaign.id, Publication.published_on.is_(None))
+        .where(
+            Candidate.campaign_id == campaign.id,
+            Publication.published_on.is_(None),
+            Publication.due_on < before + dt.timedelta(days=PUBLISHED_EARLY),  # not yet, else
+        )
         .options(selectinload(Publication.candidate), selectinload(Publication.responsible_unit))
     ):
         if chance(people.seed, "p", p.id) > people.publish_probability:
             continue
-        day = p.due_on - dt.timedelta(days=int(chance("pd", p.id) * 10))
+        day = p.due_on - dt.timedelta(days=int(chance("pd", p.id) * PUBLISHED_EARLY))
         if day < before:
             recognition.confirm_publication(
                 session,
@@ -279,6 +283,10 @@ def _publish(
                 at=_at(day),
                 actor=f"{SIM}: {p.responsible_unit.code}",
             )
+
+
+PUBLISHED_EARLY = 10
+"""An article goes out up to this many days before it is due."""
 
 
 def _decide(

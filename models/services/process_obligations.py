@@ -8,7 +8,7 @@ import datetime as dt
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
 from models.orm import (
@@ -21,7 +21,6 @@ from models.orm import (
     Obligation,
     Publication,
     RewardProposal,
-    Unit,
 )
 from models.policy import CHASED
 from models.process import (
@@ -58,50 +57,35 @@ def open_process_obligations(
             )
         )
     )
-    wanted: list[tuple[str, str, Unit, Contact | None, dt.date]] = []
+    # (milestone code, occurrence, unit id, contact id, due): plain columns, since all but the
+    # few new ones are only looked up in `existing` (a national campaign owes thousands).
+    wanted: list[tuple[str, str, int, int | None, dt.date]] = []
     for ballot in session.scalars(
         select(Ballot).where(Ballot.campaign_id == campaign.id, Ballot.status == "open")
     ):
-        for p in session.scalars(
-            select(BallotParticipation)
+        for contact_id, unit_id in session.execute(
+            select(BallotParticipation.contact_id, Contact.unit_id)
+            .join(Contact, BallotParticipation.contact_id == Contact.id)
             .where(
                 BallotParticipation.ballot_id == ballot.id, BallotParticipation.voted_at.is_(None)
             )
-            .options(selectinload(BallotParticipation.contact).selectinload(Contact.unit))
         ):
-            wanted.append(
-                (
-                    COUNCIL_VOTE,
-                    vote_occurrence(ballot.id, p.contact_id),
-                    p.contact.unit,
-                    p.contact,
-                    ballot.closes_at.date(),
-                )
-            )
-    for pub in session.scalars(
-        select(Publication)
+            occurrence = vote_occurrence(ballot.id, contact_id)
+            wanted.append((COUNCIL_VOTE, occurrence, unit_id, contact_id, ballot.closes_at.date()))
+    for pub_id, unit_id, due in session.execute(
+        select(Publication.id, Publication.responsible_unit_id, Publication.due_on)
         .join(Publication.candidate)
         .where(Candidate.campaign_id == campaign.id, Publication.published_on.is_(None))
     ):
-        wanted.append(
-            (PUBLICATION, publication_occurrence(pub.id), pub.responsible_unit, None, pub.due_on)
-        )
-    for proposal in session.scalars(
-        select(RewardProposal)
+        wanted.append((PUBLICATION, publication_occurrence(pub_id), unit_id, None, due))
+    for proposal_id, unit_id, due in session.execute(
+        select(RewardProposal.id, RewardProposal.authority_unit_id, RewardProposal.decision_due_on)
         .join(RewardProposal.candidate)
         .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
     ):
-        wanted.append(
-            (
-                REWARD_DECISION,
-                decision_occurrence(proposal.id),
-                proposal.authority,
-                None,
-                proposal.decision_due_on,
-            )
-        )
+        wanted.append((REWARD_DECISION, decision_occurrence(proposal_id), unit_id, None, due))
     opened = 0
-    for code, occurrence, unit, contact, due in wanted:
+    for code, occurrence, unit_id, contact_id, due in wanted:
         if occurrence in existing:
             continue
         effective = calendar.effective_due(due)
@@ -109,8 +93,8 @@ def open_process_obligations(
             Obligation(
                 campaign_id=campaign.id,
                 milestone=rows[code],
-                unit=unit,
-                contact=contact,
+                unit_id=unit_id,
+                contact_id=contact_id,
                 occurrence=occurrence,
                 due=due,
                 effective_due=effective,
