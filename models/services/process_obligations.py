@@ -85,7 +85,7 @@ def open_process_obligations(
     ):
         wanted.append((REWARD_DECISION, decision_occurrence(proposal_id), unit_id, None, due))
     opened = 0
-    for code, occurrence, unit_id, contact_id, due in wanted:
+    for code, occurrence, owed_by, member, due in wanted:
         if occurrence in existing:
             continue
         effective = calendar.effective_due(due)
@@ -93,8 +93,8 @@ def open_process_obligations(
             Obligation(
                 campaign_id=campaign.id,
                 milestone=rows[code],
-                unit_id=unit_id,
-                contact_id=contact_id,
+                unit_id=owed_by,
+                contact_id=member,
                 occurrence=occurrence,
                 due=due,
                 effective_due=effective,
