@@ -102,6 +102,23 @@ def main() -> None:
             received = len(mailbox.stop())
         with unit_of_work() as session:
             emails = session.scalar(select(func.count()).select_from(Email)) or 0
+            # What the outbox says of each email, so a gap between emails and messages
+            # received is explained (failed for good, or still waiting for a retry).
+            outbox = {
+                str(status): n
+                for status, n in session.execute(
+                    select(Email.status, func.count()).group_by(Email.status)
+                )
+            }
+            errors = sorted(
+                {
+                    e
+                    for e in session.scalars(
+                        select(Email.last_error).where(Email.status != "sent").limit(20)
+                    )
+                    if e
+                }
+            )
         backend = engine.dialect.name
     peak = peak_rss_mib()
     servers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -113,6 +130,8 @@ def main() -> None:
         "peak_rss_mib": round(peak),
         "largest_child_rss_mib": round(servers),  # Prefect's server or the SMTP server
         "messages_received": received,
+        "outbox": outbox,
+        "unsent_errors": errors,
         "days_visited": run.days_visited,
         "flow_runs": run.flow_runs,
         "backend": backend,
@@ -128,6 +147,8 @@ def main() -> None:
             f"{run.days_visited} days visited, {run.flow_runs} flow runs, {emails:,} emails "
             f"({received:,} received) in {seconds:.0f} s; peak memory {peak:.0f} MiB "
             f"(largest server process {servers:.0f} MiB; targets: 600 s, 2,048 MiB)",
+            "outbox: " + ", ".join(f"{status} {n:,}" for status, n in sorted(outbox.items())),
+            *(f"  not sent: {error}" for error in errors),
         ],
         as_json=args.json,
     )
