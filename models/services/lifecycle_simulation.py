@@ -267,7 +267,8 @@ def _publish(
         .where(
             Candidate.campaign_id == campaign.id,
             Publication.published_on.is_(None),
-            Publication.due_on < before + dt.timedelta(days=PUBLISHED_EARLY),  # not yet, else
+            # an article due later than this cannot have gone out before `before`
+            Publication.due_on < before + dt.timedelta(days=PUBLISHED_EARLY),
         )
         .options(selectinload(Publication.candidate), selectinload(Publication.responsible_unit))
     ):
