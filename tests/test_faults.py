@@ -236,12 +236,15 @@ def test_database_restarted_mid_sweep_then_the_next_sweep_completes(
 ) -> None:
     board, port = switchboard
     load_quang_binh()
-    statements = 0
+    restarted = False
 
-    def break_the_database(*_: Any) -> None:
-        nonlocal statements
-        statements += 1
-        if statements == 40:  # well inside prepare_day's one transaction
+    def break_the_database(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        # The first notification written: obligations are already opened and marked in
+        # prepare_day's one transaction, and nothing is committed yet. (Counting statements
+        # broke whenever the sweep learnt to do the same work in fewer of them.)
+        nonlocal restarted
+        if not restarted and statement.lstrip().upper().startswith("INSERT INTO NOTIFICATIONS"):
+            restarted = True
             restartable.restart()
 
     engine = engine_for()
@@ -249,6 +252,7 @@ def test_database_restarted_mid_sweep_then_the_next_sweep_completes(
     with pytest.raises(Exception) as failed:
         prepare_day.fn(QB, QB_REMINDERS)
     event.remove(engine, "before_cursor_execute", break_the_database)
+    assert restarted
     assert "terminat" in str(failed.value).lower() or "closed" in str(failed.value).lower()
     assert statuses() == {}  # nothing half-written
     with unit_of_work() as session:
