@@ -60,6 +60,8 @@ class EmailContent:
     items: tuple[DeadlineItem, ...]
     more_overdue: int = 0  # overdue obligations not listed (a national list is capped)
     all_overdue_link: str | None = None  # the coordinators' page that lists every one
+    more_items: int = 0  # the recipient's own reminders and due-day notices not listed
+    all_items_link: str | None = None  # the page that lists every one
 
     @property
     def kind(self) -> Step:

@@ -144,7 +144,7 @@ def subject(content: EmailContent) -> str:
     prefix = PREFIX[kind]
     sender = one_line(content.sender_name)
     items = content.items
-    if len(items) == 1:
+    if len(items) == 1 and not (content.more_items or content.more_overdue):
         v = view(items[0], content.day)
         head = f"{v.unit_name}: {v.what}" if kind == "escalation" else v.what
         tail = f" — hạn {v.effective_due} ({v.status})"
@@ -158,10 +158,10 @@ def subject(content: EmailContent) -> str:
             if not content.more_overdue
             else f"{len(overdue) + content.more_overdue} việc quá hạn"
         )
-        if len(overdue) < len(items):
-            summary += f", {len(items) - len(overdue)} việc khác"
+        if len(overdue) < len(items) or content.more_items:
+            summary += f", {len(items) - len(overdue) + content.more_items} việc khác"
     else:
-        summary = f"{len(items)} việc đến hạn"
+        summary = f"{len(items) + content.more_items} việc đến hạn"
     return shorten(f"{prefix} {summary} — {sender}", SUBJECT_MAX)
 
 
@@ -231,6 +231,8 @@ def render(content: EmailContent) -> Rendered:
         "overdue": overdue,
         "more_overdue": content.more_overdue,
         "all_overdue_link": content.all_overdue_link,
+        "more_items": content.more_items,
+        "all_items_link": content.all_items_link,
         "basis": _basis(overdue),
         "items": [views[k] for k in order if views[k].step != "escalation"],
         "level": max((i.level for i in content.items if i.step == "escalation"), default=0),

@@ -283,3 +283,44 @@ def test_an_address_no_mail_can_carry_fails_alone(mailbox: LocalMailbox) -> None
     failed = emails.pop("cán-bộ\r\n@b.example")
     assert failed.status == EmailStatus.FAILED and "không tạo được thư" in (failed.last_error or "")
     assert {e.status for e in emails.values()} == {EmailStatus.SENT} and mailbox.received == 1
+
+
+def test_a_long_digest_lists_the_most_urgent_and_counts_the_rest(
+    mailbox: LocalMailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national standing body may owe thousands of decisions in a day: one email lists the
+    first DIGEST_LINES (patched to 1 here), counts the rest and links to the full list."""
+    from sqlalchemy import update
+
+    from models.orm import Contact, Notification
+    from models.services import chase
+
+    monkeypatch.setattr(chase, "DIGEST_LINES", 1)
+    monkeypatch.setattr(chase, "OVERSIGHT_LIST", 1)
+    load_small()
+    with unit_of_work() as session:  # one officer answers for both units
+        session.execute(
+            update(Contact)
+            .where(Contact.email == "officer@b.example")
+            .values(email="officer@a.example")
+        )
+    sweep(D(2023, 2, 23), smtp_for(mailbox.port))
+    with unit_of_work() as session:
+        (email,) = session.scalars(select(Email))
+        notes = session.scalars(select(Notification)).all()
+        assert {n.email_id for n in notes} == {email.id} and len(notes) == 2  # both notified
+        text = message_from_bytes(email.mime, policy=policy.default).get_body(("plain",))
+        body = text.get_content()  # type: ignore[union-attr]
+    assert email.subject.startswith("[Nhắc hạn] 2 việc đến hạn")
+    assert "Sở A" in body and "Sở B" not in body
+    assert "... và 1 việc khác, xem đầy đủ trên trang điều phối: " in body
+    for day in days(D(2023, 2, 24), D(2023, 3, 6)):
+        sweep(day, smtp_for(mailbox.port))
+    with unit_of_work() as session:
+        (oversight,) = session.scalars(
+            select(Email).where(Email.recipient_email == "snv@t.example")
+        )
+        text = message_from_bytes(oversight.mime, policy=policy.default).get_body(("plain",))
+        body = text.get_content()  # type: ignore[union-attr]
+    assert "... và 1 việc quá hạn khác, xem đầy đủ trên trang điều phối: " in body
+    assert body.count("Sở A — ") == 1 and "Sở B — " not in body

@@ -197,12 +197,14 @@ def compose_emails(
             .group_by(Email.recipient_email)
         )
     }
+    listed = {address: _listed(notes) for address, notes in by_recipient.items()}
     tokens = issue_links(
         session,
         intake.signer,
         [
             (contact, n.obligation)
-            for n in pending
+            for shown, _, _ in listed.values()
+            for n in shown
             if (contact := contacts.get((n.recipient_unit_id, n.recipient_email)))
         ],
         at=at,
@@ -211,11 +213,11 @@ def compose_emails(
     count = 0
     for address, notes in sorted(by_recipient.items()):
         contact = contacts.get((notes[0].recipient_unit_id, address))
+        shown, more_overdue, more_items = listed[address]
         items = tuple(
             _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, contact, n))
-            for n in notes
+            for n in shown
         )
-        more_overdue = 0
         if any(_escalates_to_oversight(plan, n.step) for n in notes):
             # The standing body and the chair see every overdue unit, not only today's: the
             # most overdue listed, the rest counted, with a link to the page that has them all.
@@ -224,9 +226,10 @@ def compose_emails(
                     session, campaign, plan_ref, plan, calendar, today, intake
                 )
             most_overdue, overdue_total = overdue_list
-            listed = {(i.unit_code, i.uid) for i in items}
-            items += tuple(i for i in most_overdue if (i.unit_code, i.uid) not in listed)
-            items, more_overdue = _capped(items, overdue_total)
+            already = {(i.unit_code, i.uid) for i in items}
+            items += tuple(i for i in most_overdue if (i.unit_code, i.uid) not in already)
+            own_late = more_overdue + sum(n.step.startswith("escalation") for n in shown)
+            items, more_overdue = _capped(items, max(overdue_total, own_late))
         unit = units.get(notes[0].recipient_unit_id)
         same_day = sent_today.get(address, 0)
         key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
@@ -240,6 +243,8 @@ def compose_emails(
             items=items,
             more_overdue=more_overdue,
             all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue else None,
+            more_items=more_items,
+            all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
         )
         rendered = render(content)
         email = Email(
@@ -327,6 +332,28 @@ def _overdue_items(
         for o in overdue
     ]
     return lines, total
+
+
+DIGEST_LINES = 100
+"""Lines of each kind (escalations; reminders and due-day notices) one digest lists. The
+national standing body owes a decision per proposed candidate and may have thousands due in a
+day: listed in full, with an .ics each, its email outgrew what mail servers accept (32 MiB)."""
+
+
+def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
+    """The recipient's notifications an email lists, the most urgent first, at most
+    DIGEST_LINES escalations and DIGEST_LINES others; and how many of each are left out
+    (every one still belongs to the email, which counts them and links to the full list)."""
+
+    def urgency(note: Notification) -> tuple[dt.date, str, int]:
+        return note.obligation.chase_due, note.obligation.unit.code, note.id
+
+    late = sorted((n for n in notes if n.step.startswith("escalation")), key=urgency)
+    others = sorted((n for n in notes if not n.step.startswith("escalation")), key=urgency)
+    if len(late) <= DIGEST_LINES and len(others) <= DIGEST_LINES:
+        return notes, 0, 0  # the usual case: everything, in the order it was written
+    shown = late[:DIGEST_LINES] + others[:DIGEST_LINES]
+    return shown, len(late) - len(late[:DIGEST_LINES]), len(others) - len(others[:DIGEST_LINES])
 
 
 def _capped(
