@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from prefect.context import AsyncClientContext, SyncClientContext
 from sqlalchemy import func, select
 
 from flows.daily_sweep import daily_sweep
@@ -111,7 +112,30 @@ async def replay(
         if (kind := CEREMONY_DATES.get((d.due.day, d.due.month)))
     }
     run = ReplayRun(campaign, start, end)
-    day: dt.date | None = start
+    # One Prefect client of each kind for the whole replay: otherwise every flow and task run
+    # builds its own (an HTTP client and a TLS context each, a few milliseconds apiece).
+    async with AsyncClientContext.get_or_create():
+        with SyncClientContext.get_or_create():
+            await _visit(
+                run, plan, calendar, days, review_days, ceremony_days, behaviour, people, on_day
+            )
+    return run
+
+
+async def _visit(
+    run: ReplayRun,
+    plan: Plan,
+    calendar: WorkingCalendar,
+    days: list[dt.date],
+    review_days: dict[MilestoneKind, set[dt.date]],
+    ceremony_days: dict[dt.date, str],
+    behaviour: UnitBehaviour,
+    people: PeopleBehaviour,
+    on_day: Callable[[dt.date, int, int], None] | None,
+) -> None:
+    """Each day with something to do, from the run's start to its end."""
+    campaign, end = run.campaign, run.end
+    day: dt.date | None = run.start
     while day is not None:
         as_of = dt.datetime.combine(day, SWEEP_TIME, TIMEZONE)
         with unit_of_work() as session:
@@ -141,7 +165,6 @@ async def replay(
         if on_day:
             on_day(day, sum(d <= day for d in days), len(days))
         day = _next_day(campaign, plan, calendar, days, day, end)
-    return run
 
 
 def _next_day(

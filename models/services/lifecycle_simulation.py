@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from models.calendar import WorkingCalendar
 from models.clock import TIMEZONE
@@ -172,22 +175,29 @@ def _assign_mentors(
     people: PeopleBehaviour,
     before: dt.date,
 ) -> None:
-    for c in session.scalars(
-        select(Candidate)
-        .where(
+    waiting = session.execute(
+        select(Candidate.id, Candidate.created_at).where(
             Candidate.campaign_id == campaign.id,
             Candidate.stage == CandidateStage.REGISTERED,
             Candidate.created_at < _at(before, 0),  # no one registered later has a mentor yet
         )
-        .options(selectinload(Candidate.registered_by).selectinload(Unit.contacts))
+    )
+    due = {
+        cid: day
+        for cid, created_at in waiting
+        if (day := calendar.add_working_days(created_at.date(), people.mentor_delay)) < before
+    }
+    for c in _loaded(
+        session, Candidate, due, selectinload(Candidate.registered_by).selectinload(Unit.contacts)
     ):
-        day = calendar.add_working_days(c.created_at.date(), people.mentor_delay)
         mentor = next(
             iter(c.registered_by.contacts_with(ContactRole.EMULATION_OFFICER, ContactRole.HEAD)),
             None,
         )
-        if day < before and mentor is not None:
-            assign_mentor(session, c, mentor, at=_at(day), actor=f"{SIM}: {c.registered_by.code}")
+        if mentor is not None:
+            assign_mentor(
+                session, c, mentor, at=_at(due[c.id]), actor=f"{SIM}: {c.registered_by.code}"
+            )
 
 
 def _yearly_records(
@@ -261,8 +271,8 @@ def _vote(
 def _publish(
     session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
 ) -> None:
-    for p in session.scalars(
-        select(Publication)
+    owed = session.execute(
+        select(Publication.id, Publication.due_on)
         .join(Publication.candidate)
         .where(
             Candidate.campaign_id == campaign.id,
@@ -270,20 +280,28 @@ def _publish(
             # an article due later than this cannot have gone out before `before`
             Publication.due_on < before + dt.timedelta(days=PUBLISHED_EARLY),
         )
-        .options(selectinload(Publication.candidate), selectinload(Publication.responsible_unit))
+    )
+    out = {
+        pid: day
+        for pid, due_on in owed
+        if chance(people.seed, "p", pid) <= people.publish_probability
+        and (day := due_on - dt.timedelta(days=int(chance("pd", pid) * PUBLISHED_EARLY))) < before
+    }
+    for p in _loaded(
+        session,
+        Publication,
+        out,
+        selectinload(Publication.candidate),
+        selectinload(Publication.responsible_unit),
     ):
-        if chance(people.seed, "p", p.id) > people.publish_probability:
-            continue
-        day = p.due_on - dt.timedelta(days=int(chance("pd", p.id) * PUBLISHED_EARLY))
-        if day < before:
-            recognition.confirm_publication(
-                session,
-                p,
-                url=f"https://congthongtin.{campaign.issuer.code.lower()}.example/bai/{p.id}",
-                published_on=day,
-                at=_at(day),
-                actor=f"{SIM}: {p.responsible_unit.code}",
-            )
+        recognition.confirm_publication(
+            session,
+            p,
+            url=f"https://congthongtin.{campaign.issuer.code.lower()}.example/bai/{p.id}",
+            published_on=out[p.id],
+            at=_at(out[p.id]),
+            actor=f"{SIM}: {p.responsible_unit.code}",
+        )
 
 
 PUBLISHED_EARLY = 10
@@ -297,25 +315,53 @@ def _decide(
     people: PeopleBehaviour,
     before: dt.date,
 ) -> None:
-    for proposal in session.scalars(
-        select(RewardProposal)
+    awaited = session.execute(
+        select(RewardProposal.id, RewardProposal.submitted_on)
         .join(RewardProposal.candidate)
         .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
-        .options(selectinload(RewardProposal.candidate), selectinload(RewardProposal.authority))
+    )
+    decided = {
+        rid: day
+        for rid, submitted_on in awaited
+        if chance(people.seed, "d", rid) <= people.decision_probability
+        and (day := calendar.add_working_days(submitted_on, 5 + int(chance("dd", rid) * 25)))
+        < before
+    }
+    for proposal in _loaded(
+        session,
+        RewardProposal,
+        decided,
+        selectinload(RewardProposal.candidate),
+        selectinload(RewardProposal.authority),
     ):
-        if chance(people.seed, "d", proposal.id) > people.decision_probability:
-            continue
-        day = calendar.add_working_days(
-            proposal.submitted_on, 5 + int(chance("dd", proposal.id) * 25)
+        day = decided[proposal.id]
+        recognition.record_decision(
+            session,
+            proposal,
+            number=f"{proposal.id}/QĐ-UBND",
+            decided_on=day,
+            form=RewardForm.GIAY_KHEN,
+            signed_by="Chủ tịch Ủy ban nhân dân",
+            at=_at(day),
+            actor=f"{SIM}: {proposal.authority.code}",
         )
-        if day < before:
-            recognition.record_decision(
-                session,
-                proposal,
-                number=f"{proposal.id}/QĐ-UBND",
-                decided_on=day,
-                form=RewardForm.GIAY_KHEN,
-                signed_by="Chủ tịch Ủy ban nhân dân",
-                at=_at(day),
-                actor=f"{SIM}: {proposal.authority.code}",
-            )
+
+
+L = TypeVar("L", Candidate, Publication, RewardProposal)
+
+
+def _loaded(
+    session: Session, model: type[L], ids: Iterable[int], *options: _AbstractLoad
+) -> list[L]:
+    """The rows that act today, in id order: who acts is decided from plain columns first, so
+    the many that wait (or never act) are not loaded as objects every simulated day."""
+    ordered = sorted(ids)
+    found: list[L] = []
+    for start in range(0, len(ordered), 5000):
+        found += session.scalars(
+            select(model)
+            .where(model.id.in_(ordered[start : start + 5000]))
+            .options(*options)
+            .order_by(model.id)
+        ).all()
+    return found

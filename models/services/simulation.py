@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
 from models.clock import TIMEZONE
-from models.orm import Campaign, Obligation
+from models.orm import Campaign, Milestone, Obligation, Unit
 from models.policy import CHASED
 from models.services.candidates import record_assessment
 from models.services.obligations import accept, submit
@@ -34,8 +34,23 @@ def simulate_units(
     # A unit submits at the earliest behaviour.earliest working days before its due date, so
     # obligations due later than this cannot have been submitted yet: not worth loading.
     horizon = before + dt.timedelta(days=-behaviour.earliest * 3 + 14)
-    obligations = session.scalars(
-        select(Obligation)
+    # Who acts is decided from plain columns; only the obligations that do are loaded as
+    # objects. (The ones a unit never submits stay in this query every simulated day: in a
+    # national replay, loading them all with their units each day was the simulation's cost.)
+    rows = session.execute(
+        select(
+            Obligation.id,
+            Obligation.status,
+            Obligation.submitted_at,
+            Obligation.chase_due,
+            Obligation.opened_on,
+            Obligation.occurrence,
+            Obligation.cycle,
+            Milestone.code,
+            Unit.code,
+        )
+        .join(Obligation.milestone)
+        .join(Obligation.unit)
         .where(
             Obligation.campaign_id == campaign.id,
             or_(
@@ -43,45 +58,60 @@ def simulate_units(
                 Obligation.status == ObligationStatus.SUBMITTED,
             ),
         )
-        .options(selectinload(Obligation.unit), selectinload(Obligation.milestone))
+        .order_by(Obligation.id)
     ).all()
-    submitted = accepted = 0
-    for o in obligations:
-        if o.status == ObligationStatus.SUBMITTED:
-            assert o.submitted_at is not None
-            if (
-                calendar.add_working_days(o.submitted_at.date(), behaviour.acceptance_delay)
-                < before
-            ):
-                accept(
-                    session,
-                    o,
-                    at=_at(
-                        calendar.add_working_days(o.submitted_at.date(), behaviour.acceptance_delay)
-                    ),
-                    actor="mô phỏng: cơ quan thường trực",
-                )
-                accepted += 1
+    accepting: dict[int, dt.date] = {}
+    submitting: dict[int, tuple[dt.date, str]] = {}
+    for oid, status, submitted_at, due, opened_on, occurrence, cycle, milestone, unit in rows:
+        if status == ObligationStatus.SUBMITTED:
+            assert submitted_at is not None
+            day = calendar.add_working_days(submitted_at.date(), behaviour.acceptance_delay)
+            if day < before:
+                accepting[oid] = day
             continue
-        key = f"{campaign.slug}/{o.milestone.code}/{o.unit.code}/{o.occurrence}/c{o.cycle}"
-        day = behaviour.submission_day(key, o.chase_due, calendar)
-        if day is not None and max(day, o.opened_on) < before:
-            when, who = _at(max(day, o.opened_on)), f"mô phỏng: {o.unit.code}"
-            if o.candidate is not None:  # a mentor's assessment settles its own obligation
-                record_assessment(
-                    session,
-                    o.candidate,
-                    period=o.occurrence.split("/")[0],
-                    progress="Duy trì và phát huy tốt mô hình",
-                    difficulties=None,
-                    support="Tập huấn, hướng dẫn hồ sơ",
-                    at=when,
-                    actor=who,
-                )
-            else:
-                submit(session, o, at=when, actor=who)
-            submitted += 1
+        key = f"{campaign.slug}/{milestone}/{unit}/{occurrence}/c{cycle}"
+        submits = behaviour.submission_day(key, due, calendar)
+        if submits is not None and max(submits, opened_on) < before:
+            submitting[oid] = (max(submits, opened_on), unit)
+    acting = _by_id(session, sorted(accepting.keys() | submitting.keys()))
+    submitted = accepted = 0
+    for oid in sorted(accepting.keys() | submitting.keys()):  # in id order, as they were read
+        o = acting[oid]
+        if oid in accepting:
+            accept(session, o, at=_at(accepting[oid]), actor="mô phỏng: cơ quan thường trực")
+            accepted += 1
+            continue
+        day, unit = submitting[oid]
+        when, who = _at(day), f"mô phỏng: {unit}"
+        if o.candidate is not None:  # a mentor's assessment settles its own obligation
+            record_assessment(
+                session,
+                o.candidate,
+                period=o.occurrence.split("/")[0],
+                progress="Duy trì và phát huy tốt mô hình",
+                difficulties=None,
+                support="Tập huấn, hướng dẫn hồ sơ",
+                at=when,
+                actor=who,
+            )
+        else:
+            submit(session, o, at=when, actor=who)
+        submitted += 1
     return submitted, accepted
+
+
+def _by_id(session: Session, ids: list[int], chunk: int = 5000) -> dict[int, Obligation]:
+    found: dict[int, Obligation] = {}
+    for start in range(0, len(ids), chunk):
+        found.update(
+            (o.id, o)
+            for o in session.scalars(
+                select(Obligation)
+                .where(Obligation.id.in_(ids[start : start + chunk]))
+                .options(selectinload(Obligation.candidate))
+            )
+        )
+    return found
 
 
 def _at(day: dt.date) -> dt.datetime:
