@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from models.calendar import WorkingCalendar
 from models.clock import TIMEZONE
@@ -35,6 +32,7 @@ from models.recognition import RewardForm
 from models.services import ballots, recognition
 from models.services.candidates import assign_mentor, register
 from models.services.obligations import Directory, plan_of
+from models.services.rows import loaded
 from models.vocabulary import ContactRole, QuotaScope, SubjectKind
 
 SIM = "mô phỏng"
@@ -187,7 +185,7 @@ def _assign_mentors(
         for cid, created_at in waiting
         if (day := calendar.add_working_days(created_at.date(), people.mentor_delay)) < before
     }
-    for c in _loaded(
+    for c in loaded(
         session, Candidate, due, selectinload(Candidate.registered_by).selectinload(Unit.contacts)
     ):
         mentor = next(
@@ -287,7 +285,7 @@ def _publish(
         if chance(people.seed, "p", pid) <= people.publish_probability
         and (day := due_on - dt.timedelta(days=int(chance("pd", pid) * PUBLISHED_EARLY))) < before
     }
-    for p in _loaded(
+    for p in loaded(
         session,
         Publication,
         out,
@@ -327,7 +325,7 @@ def _decide(
         and (day := calendar.add_working_days(submitted_on, 5 + int(chance("dd", rid) * 25)))
         < before
     }
-    for proposal in _loaded(
+    for proposal in loaded(
         session,
         RewardProposal,
         decided,
@@ -345,23 +343,3 @@ def _decide(
             at=_at(day),
             actor=f"{SIM}: {proposal.authority.code}",
         )
-
-
-L = TypeVar("L", Candidate, Publication, RewardProposal)
-
-
-def _loaded(
-    session: Session, model: type[L], ids: Iterable[int], *options: _AbstractLoad
-) -> list[L]:
-    """The rows that act today, in id order: who acts is decided from plain columns first, so
-    the many that wait (or never act) are not loaded as objects every simulated day."""
-    ordered = sorted(ids)
-    found: list[L] = []
-    for start in range(0, len(ordered), 5000):
-        found += session.scalars(
-            select(model)
-            .where(model.id.in_(ordered[start : start + 5000]))
-            .options(*options)
-            .order_by(model.id)
-        ).all()
-    return found

@@ -13,6 +13,7 @@ from models.orm import Campaign, Milestone, Obligation, Unit
 from models.policy import CHASED
 from models.services.candidates import record_assessment
 from models.services.obligations import accept, submit
+from models.services.rows import loaded
 from models.simulation import UnitBehaviour
 from models.vocabulary import ObligationStatus
 
@@ -73,7 +74,15 @@ def simulate_units(
         submits = behaviour.submission_day(key, due, calendar)
         if submits is not None and max(submits, opened_on) < before:
             submitting[oid] = (max(submits, opened_on), unit)
-    acting = _by_id(session, sorted(accepting.keys() | submitting.keys()))
+    acting = {
+        o.id: o
+        for o in loaded(
+            session,
+            Obligation,
+            accepting.keys() | submitting.keys(),
+            selectinload(Obligation.candidate),
+        )
+    }
     submitted = accepted = 0
     for oid in sorted(accepting.keys() | submitting.keys()):  # in id order, as they were read
         o = acting[oid]
@@ -98,20 +107,6 @@ def simulate_units(
             submit(session, o, at=when, actor=who)
         submitted += 1
     return submitted, accepted
-
-
-def _by_id(session: Session, ids: list[int], chunk: int = 5000) -> dict[int, Obligation]:
-    found: dict[int, Obligation] = {}
-    for start in range(0, len(ids), chunk):
-        found.update(
-            (o.id, o)
-            for o in session.scalars(
-                select(Obligation)
-                .where(Obligation.id.in_(ids[start : start + chunk]))
-                .options(selectinload(Obligation.candidate))
-            )
-        )
-    return found
 
 
 def _at(day: dt.date) -> dt.datetime:
