@@ -36,6 +36,16 @@ def smtp_for(port: int, **extra: Any) -> SmtpSettings:
     return SmtpSettings(host="127.0.0.1", port=port, backoff_seconds=0.01, **extra)
 
 
+def readdress(old: str, new: str) -> None:
+    """A contact's stored address changed behind the directory's back."""
+    from sqlalchemy import update
+
+    from models.orm import Contact
+
+    with unit_of_work() as session:
+        session.execute(update(Contact).where(Contact.email == old).values(email=new))
+
+
 def _obligation(unit: str) -> Obligation:
     with unit_of_work() as session:
         found = service.find_obligation(session, SMALL, "report", unit)
@@ -266,17 +276,9 @@ def test_two_sweeps_at_once_send_each_key_once(mailbox: LocalMailbox) -> None:
 
 def test_an_address_no_mail_can_carry_fails_alone(mailbox: LocalMailbox) -> None:
     """Stored before the directory checks refused it: that email fails, the rest go."""
-    from sqlalchemy import update
-
-    from models.orm import Contact
 
     load_small()
-    with unit_of_work() as session:
-        session.execute(
-            update(Contact)
-            .where(Contact.email == "officer@b.example")
-            .values(email="cán-bộ\r\n@b.example")
-        )
+    readdress("officer@b.example", "cán-bộ\r\n@b.example")
     sweep(D(2023, 2, 23), smtp_for(mailbox.port))
     with unit_of_work() as session:
         emails = {e.recipient_email: e for e in session.scalars(select(Email))}
@@ -290,20 +292,14 @@ def test_a_long_digest_lists_the_most_urgent_and_counts_the_rest(
 ) -> None:
     """A national standing body may owe thousands of decisions in a day: one email lists the
     first DIGEST_LINES (patched to 1 here), counts the rest and links to the full list."""
-    from sqlalchemy import update
 
-    from models.orm import Contact, Notification
+    from models.orm import Notification
     from models.services import chase
 
     monkeypatch.setattr(chase, "DIGEST_LINES", 1)
     monkeypatch.setattr(chase, "OVERSIGHT_LIST", 1)
     load_small()
-    with unit_of_work() as session:  # one officer answers for both units
-        session.execute(
-            update(Contact)
-            .where(Contact.email == "officer@b.example")
-            .values(email="officer@a.example")
-        )
+    readdress("officer@b.example", "officer@a.example")  # one officer answers for both units
     sweep(D(2023, 2, 23), smtp_for(mailbox.port))
     with unit_of_work() as session:
         (email,) = session.scalars(select(Email))

@@ -34,6 +34,7 @@ from models.services.access import IntakeSettings, issue_links
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.intake import action_of
 from models.services.obligations import plan_of
+from models.services.rows import loaded
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
 from notifications.mime import build_message, message_id_for
@@ -106,22 +107,17 @@ def plan_notifications(
     return DayPlan(len(created), emails, missing)
 
 
-def _load(session: Session, ids: list[int], chunk: int = 5000) -> list[Obligation]:
-    """The obligations to act on with what the emails need, in chunks of IN (...)."""
-    found: list[Obligation] = []
-    for start in range(0, len(ids), chunk):
-        found += session.scalars(
-            select(Obligation)
-            .where(Obligation.id.in_(ids[start : start + chunk]))
-            .options(
-                selectinload(Obligation.unit).selectinload(Unit.contacts),
-                selectinload(Obligation.milestone),
-                selectinload(Obligation.candidate).selectinload(Candidate.mentor),
-                selectinload(Obligation.contact),
-            )
-            .order_by(Obligation.id)
-        ).all()
-    return found
+def _load(session: Session, ids: list[int]) -> list[Obligation]:
+    """The obligations to act on with what the emails need."""
+    return loaded(
+        session,
+        Obligation,
+        ids,
+        selectinload(Obligation.unit).selectinload(Unit.contacts),
+        selectinload(Obligation.milestone),
+        selectinload(Obligation.candidate).selectinload(Candidate.mentor),
+        selectinload(Obligation.contact),
+    )
 
 
 def _recipients(campaign: Campaign, unit: Unit, to: Recipient) -> list[Contact]:

@@ -34,6 +34,7 @@ from models.process import (
     vote_occurrence,
 )
 from models.services.obligations import submit, waive
+from models.services.rows import CHUNK, loaded
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
@@ -172,16 +173,5 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
     return settled
 
 
-CHUNK = 5000
-"""Ids per IN (...): well under SQLite's and PostgreSQL's limits on bound parameters."""
-
-
 def _by_id(session: Session, model: type[M], ids: set[int]) -> dict[int, M]:
-    ordered = sorted(ids)
-    return {
-        row.id: row
-        for start in range(0, len(ordered), CHUNK)
-        for row in session.scalars(
-            select(model).where(model.id.in_(ordered[start : start + CHUNK]))
-        )
-    }
+    return {row.id: row for row in loaded(session, model, ids)}
