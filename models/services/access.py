@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -129,26 +130,36 @@ def issue_links(
             .order_by(AccessLink.expires_at)
         ):
             live[link.contact_id, link.obligation_id] = link  # the latest expiry wins
-    chosen: dict[tuple[int, int], AccessLink] = {}
+    tokens: dict[tuple[int, int], str] = {}
+    new: list[dict[str, Any]] = []
     for key, (contact, obligation) in wanted.items():
         expires = max(at, _end_of(obligation.chase_due, at)) + LINK_GRACE
         found = live.get(key)
         if found is None:
-            link = AccessLink(
-                nonce=secrets.token_hex(8),
-                contact=contact,
-                obligation=obligation,
-                created_at=at,
-                expires_at=expires,
+            new.append(
+                {
+                    "nonce": secrets.token_hex(8),
+                    "contact_id": contact.id,
+                    "obligation_id": obligation.id,
+                    "created_at": at,
+                    "expires_at": expires,
+                }
             )
-            session.add(link)
-        else:
-            link = found
-            if link.expires_at < expires:
-                link.expires_at = expires  # a later reminder keeps the unit's link alive
-        chosen[key] = link
-    session.flush()
-    return {key: signer.link_token(link.id, link.nonce) for key, link in chosen.items()}
+            continue
+        if found.expires_at < expires:
+            found.expires_at = expires  # a later reminder keeps the unit's link alive
+        tokens[key] = signer.link_token(found.id, found.nonce)
+    if new:
+        # One multi-row INSERT for a day's new links (thousands in a national sweep), not an
+        # ORM object each: only their ids are needed, for the tokens.
+        ids = session.scalars(
+            insert(AccessLink).returning(AccessLink.id, sort_by_parameter_order=True), new
+        ).all()
+        for link_id, row in zip(ids, new, strict=True):
+            tokens[row["contact_id"], row["obligation_id"]] = signer.link_token(
+                link_id, row["nonce"]
+            )
+    return tokens
 
 
 def _end_of(day: dt.date, like: dt.datetime) -> dt.datetime:

@@ -11,9 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.calendar import WorkingCalendar
 from models.orm import (
@@ -34,7 +36,7 @@ from models.services.access import IntakeSettings, issue_links
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.intake import action_of
 from models.services.obligations import plan_of
-from models.services.rows import loaded
+from models.services.rows import CHUNK, loaded
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
 from notifications.mime import build_message, message_id_for
@@ -83,28 +85,40 @@ def plan_notifications(
                 f"{obligation.occurrence}/c{obligation.cycle}/{step.name}/{contact.email}"
             )
             wanted[key] = (obligation, step, contact)
-    existing = set(session.scalars(select(Notification.key).where(Notification.key.in_(wanted))))
-    created = []
-    for key, (obligation, step, contact) in wanted.items():
-        if key in existing:
-            continue
-        note = Notification(
-            key=key,
-            obligation=obligation,
-            cycle=obligation.cycle,
-            step=step.name,
-            recipient_email=contact.email,
-            recipient_name=contact.name,
-            recipient_unit_id=contact.unit_id,
-            day=today,
-            created_at=at,
-        )
-        session.add(note)
-        created.append(note)
-    session.flush()
+    existing = _existing_keys(session, list(wanted))
+    created = [
+        {
+            "key": key,
+            "obligation_id": obligation.id,
+            "cycle": obligation.cycle,
+            "step": step.name,
+            "recipient_email": contact.email,
+            "recipient_name": contact.name,
+            "recipient_unit_id": contact.unit_id,
+            "day": today,
+            "created_at": at,
+        }
+        for key, (obligation, step, contact) in wanted.items()
+        if key not in existing
+    ]
+    if created:
+        # One multi-row INSERT, not an ORM object per notification: a national sweep writes
+        # tens of thousands, and compose_emails reads them back with what the emails need.
+        session.execute(insert(Notification), created)
     move_on(session, due.next_days)
     emails = compose_emails(session, campaign, plan, calendar, at=at)
     return DayPlan(len(created), emails, missing)
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """The notification keys already written (by an earlier or a concurrent sweep)."""
+    return {
+        key
+        for start in range(0, len(keys), CHUNK)
+        for key in session.scalars(
+            select(Notification.key).where(Notification.key.in_(keys[start : start + CHUNK]))
+        )
+    }
 
 
 def _load(session: Session, ids: list[int]) -> list[Obligation]:
@@ -206,7 +220,8 @@ def compose_emails(
         at=at,
     )
     overdue_list: tuple[list[DeadlineItem], int] | None = None
-    count = 0
+    emails: list[dict[str, Any]] = []
+    members: list[list[Notification]] = []
     for address, notes in sorted(by_recipient.items()):
         contact = contacts.get((notes[0].recipient_unit_id, address))
         shown, more_overdue, more_items = listed[address]
@@ -243,23 +258,24 @@ def compose_emails(
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
         )
         rendered = render(content)
-        email = Email(
-            key=key,
-            message_id=message_id_for(key, smtp.message_domain),
-            campaign_id=campaign.id,
-            kind=content.kind,
-            day=today,
-            earliest_due=min(n.obligation.chase_due for n in notes),
-            recipient_email=address,
-            recipient_name=content.recipient_name,
-            subject=rendered.subject,
-            status=EmailStatus.PENDING,
-            attempts=0,
-            next_attempt_at=at,
-            created_at=at,
-        )
+        email: dict[str, Any] = {
+            "key": key,
+            "message_id": message_id_for(key, smtp.message_domain),
+            "campaign_id": campaign.id,
+            "kind": content.kind,
+            "day": today,
+            "earliest_due": min(n.obligation.chase_due for n in notes),
+            "recipient_email": address,
+            "recipient_name": content.recipient_name,
+            "subject": rendered.subject,
+            "status": EmailStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": at,
+            "created_at": at,
+            "last_error": None,
+        }
         try:
-            email.mime = build_message(
+            email["mime"] = build_message(
                 content,
                 rendered,
                 from_address=smtp.from_address,
@@ -269,14 +285,36 @@ def compose_emails(
         except ValueError as exc:
             # An address no mail can carry (stored before the directory checks refused it):
             # failed for good and shown to coordinators, instead of stopping everyone's sweep.
-            email.mime, email.status = b"", EmailStatus.FAILED
-            email.last_error = f"không tạo được thư cho địa chỉ này: {exc}"[:500]
-        session.add(email)
+            email["mime"], email["status"] = b"", EmailStatus.FAILED
+            email["last_error"] = f"không tạo được thư cho địa chỉ này: {exc}"[:500]
+        emails.append(email)
+        members.append(notes)
+    _write_emails(session, emails, members)
+    return len(emails)
+
+
+def _write_emails(
+    session: Session, emails: list[dict[str, Any]], members: list[list[Notification]]
+) -> None:
+    """Insert the day's emails and point each one's notifications at it: two statements,
+    whatever the number of emails (the notifications loaded here are told their email too)."""
+    if not emails:
+        return
+    ids = session.scalars(
+        insert(Email).returning(Email.id, sort_by_parameter_order=True), emails
+    ).all()
+    # ORM bulk UPDATE by primary key: one executemany, whatever the number of notifications.
+    session.execute(
+        update(Notification),
+        [
+            {"id": note.id, "email_id": email_id}
+            for email_id, notes in zip(ids, members, strict=True)
+            for note in notes
+        ],
+    )
+    for email_id, notes in zip(ids, members, strict=True):
         for note in notes:
-            note.email = email
-        count += 1
-    session.flush()
-    return count
+            set_committed_value(note, "email_id", email_id)
 
 
 def _escalates_to_oversight(plan: Plan, step: str) -> bool:
