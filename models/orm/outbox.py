@@ -48,8 +48,10 @@ class EmailStatus:
 class Email(Base):
     __tablename__ = "emails"
     __table_args__ = (
-        Index("ix_emails_status_next", "status", "next_attempt_at"),
         Index("ix_emails_campaign_status", "campaign_id", "status"),  # the dashboard's counts
+        # the sender's claim reads the next sendable emails in due-date order from this index,
+        # instead of sorting every pending email for each batch
+        Index("ix_emails_status_due", "status", "earliest_due", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
