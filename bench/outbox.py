@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,17 +25,19 @@ SWEEP_DAY = dt.date(2025, 10, 20)  # a Monday; the milestone is due 3 working da
 AS_OF = morning(SWEEP_DAY)
 
 
-def fill(folder: Path, messages: int) -> int:
+def fill(folder: Path, messages: int) -> float:
     """A world of `messages` units, one reminder each today, prepared by the real sweep task;
-    returns the number of emails in the outbox."""
+    returns the seconds the sweep's preparation (prepare_day) took to write them."""
     from tasks.chasing import prepare_day
 
     world = write_world(folder, units=messages, due=[due_in(SWEEP_DAY, 3)])
     load_world(world, at=AS_OF)
+    start = time.perf_counter()
     day = prepare_day.fn(world.plan_id, AS_OF)
+    seconds = time.perf_counter() - start
     if day.emails != messages:
         raise RuntimeError(f"the sweep wrote {day.emails} emails, expected {messages}")
-    return day.emails
+    return seconds
 
 
 def reset() -> None:
