@@ -152,13 +152,17 @@ def issue_links(
     if new:
         # One multi-row INSERT for a day's new links (thousands in a national sweep), not an
         # ORM object each: only their ids are needed, for the tokens.
-        ids = session.scalars(
-            insert(AccessLink).returning(AccessLink.id, sort_by_parameter_order=True), new
-        ).all()
-        for link_id, row in zip(ids, new, strict=True):
-            tokens[row["contact_id"], row["obligation_id"]] = signer.link_token(
-                link_id, row["nonce"]
-            )
+        nonces = {(row["contact_id"], row["obligation_id"]): row["nonce"] for row in new}
+        # RETURNING the key with the id, not in parameter order: SQLite can only keep that
+        # order by inserting one row per statement.
+        for link_id, contact_id, obligation_id in session.execute(
+            insert(AccessLink).returning(
+                AccessLink.id, AccessLink.contact_id, AccessLink.obligation_id
+            ),
+            new,
+        ):
+            key = (contact_id, obligation_id)
+            tokens[key] = signer.link_token(link_id, nonces[key])
     return tokens
 
 

@@ -300,9 +300,11 @@ def _write_emails(
     whatever the number of emails (the notifications loaded here are told their email too)."""
     if not emails:
         return
-    ids = session.scalars(
-        insert(Email).returning(Email.id, sort_by_parameter_order=True), emails
-    ).all()
+    # RETURNING the key with the id, not in parameter order: SQLite can only keep that order
+    # by inserting one row per statement.
+    returned = session.execute(insert(Email).returning(Email.key, Email.id), emails)
+    by_key: dict[str, int] = {key: email_id for key, email_id in returned}
+    ids = [by_key[email["key"]] for email in emails]
     # ORM bulk UPDATE by primary key: one executemany, whatever the number of notifications.
     session.execute(
         update(Notification),

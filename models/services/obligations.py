@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
@@ -108,7 +109,8 @@ def open_obligations(
     by_code = {m.code: m for m in campaign.milestones}
     fostered: list[Candidate] | None = None  # loaded when a milestone is the mentors'
     steps_for = chain_of(plan.reminders, calendar)
-    opened = awaiting = 0
+    new: list[dict[str, Any]] = []
+    awaiting = 0
     for milestone in chased_milestones(plan):
         row = by_code[milestone.id]
         scheduled = schedule_milestone(plan, milestone, calendar)
@@ -135,27 +137,28 @@ def open_obligations(
                 )
                 if (row.id, unit.id, occurrence) in existing:
                     continue
-                session.add(
-                    Obligation(
-                        campaign_id=campaign.id,
-                        milestone=row,
-                        unit=unit,
-                        candidate=candidate,
-                        occurrence=occurrence,
-                        due=due.due,
-                        effective_due=due.effective_due,
-                        chase_due=due.effective_due,
-                        next_step_on=first_step_from(steps, at.date()),
-                        status=ObligationStatus.OPEN,
-                        status_changed_at=at,
-                        opened_on=at.date(),
-                        cycle=1,
-                    )
+                new.append(
+                    {
+                        "campaign_id": campaign.id,
+                        "milestone_id": row.id,
+                        "unit_id": unit.id,
+                        "candidate_id": None if candidate is None else candidate.id,
+                        "occurrence": occurrence,
+                        "due": due.due,
+                        "effective_due": due.effective_due,
+                        "chase_due": due.effective_due,
+                        "next_step_on": first_step_from(steps, at.date()),
+                        "status": ObligationStatus.OPEN,
+                        "status_changed_at": at,
+                        "opened_on": at.date(),
+                        "cycle": 1,
+                    }
                 )
                 existing.add((row.id, unit.id, occurrence))
-                opened += 1
-    session.flush()
-    return Opened(opened, awaiting)
+    if new:
+        # One multi-row INSERT: a new national occurrence opens some 20,000 obligations at once.
+        session.execute(insert(Obligation), new)
+    return Opened(len(new), awaiting)
 
 
 def _fostered(session: Session, campaign: Campaign) -> list[Candidate]:
