@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from models.db import Settings
 from models.documents import DEFAULT_MAX_BYTES
 from models.orm import AccessLink, Contact, Obligation, UsedFormToken
 from models.services.audit import record
+from models.services.rows import chunks, inserted
 from models.signing import BadToken, Signer, StaleToken, load_secret_key
 
 DEFAULT_WEB_URL = "http://127.0.0.1:8765"
@@ -114,16 +115,15 @@ def issue_links(
     """Tokens of live links, by (contact id, obligation id): each pair keeps the link it has if
     that lasts another week (a later email stretches its expiry), else gets a new one.
 
-    One query per 5,000 obligations and one flush, whatever the number of emails.
+    One query per CHUNK obligations and one INSERT, whatever the number of emails.
     """
     wanted = {(c.id, o.id): (c, o) for c, o in pairs}
     live: dict[tuple[int, int], AccessLink] = {}
-    obligation_ids = sorted({oid for _, oid in wanted})
-    for start in range(0, len(obligation_ids), 5000):
+    for chunk in chunks(oid for _, oid in wanted):
         for link in session.scalars(
             select(AccessLink)
             .where(
-                AccessLink.obligation_id.in_(obligation_ids[start : start + 5000]),
+                AccessLink.obligation_id.in_(chunk),
                 AccessLink.revoked_at.is_(None),
                 AccessLink.expires_at >= at + dt.timedelta(days=7),
             )
@@ -149,20 +149,18 @@ def issue_links(
         if found.expires_at < expires:
             found.expires_at = expires  # a later reminder keeps the unit's link alive
         tokens[key] = signer.link_token(found.id, found.nonce)
-    if new:
-        # One multi-row INSERT for a day's new links (thousands in a national sweep), not an
-        # ORM object each: only their ids are needed, for the tokens.
-        nonces = {(row["contact_id"], row["obligation_id"]): row["nonce"] for row in new}
-        # RETURNING the key with the id, not in parameter order: SQLite can only keep that
-        # order by inserting one row per statement.
-        for link_id, contact_id, obligation_id in session.execute(
-            insert(AccessLink).returning(
-                AccessLink.id, AccessLink.contact_id, AccessLink.obligation_id
-            ),
-            new,
-        ):
-            key = (contact_id, obligation_id)
-            tokens[key] = signer.link_token(link_id, nonces[key])
+    # A day's new links (thousands in a national sweep) as plain rows: only their ids are
+    # needed, for the tokens.
+    for link_id, contact_id, obligation_id, nonce in inserted(
+        session,
+        AccessLink,
+        new,
+        AccessLink.id,
+        AccessLink.contact_id,
+        AccessLink.obligation_id,
+        AccessLink.nonce,
+    ):
+        tokens[contact_id, obligation_id] = signer.link_token(link_id, nonce)
     return tokens
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,7 +36,7 @@ from models.services.access import IntakeSettings, issue_links
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.intake import action_of
 from models.services.obligations import plan_of
-from models.services.rows import CHUNK, loaded
+from models.services.rows import chunks, inserted, loaded
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
 from notifications.mime import build_message, message_id_for
@@ -85,7 +85,7 @@ def plan_notifications(
                 f"{obligation.occurrence}/c{obligation.cycle}/{step.name}/{contact.email}"
             )
             wanted[key] = (obligation, step, contact)
-    existing = _existing_keys(session, list(wanted))
+    existing = _existing_keys(session, wanted)
     created = [
         {
             "key": key,
@@ -110,14 +110,12 @@ def plan_notifications(
     return DayPlan(len(created), emails, missing)
 
 
-def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     """The notification keys already written (by an earlier or a concurrent sweep)."""
     return {
         key
-        for start in range(0, len(keys), CHUNK)
-        for key in session.scalars(
-            select(Notification.key).where(Notification.key.in_(keys[start : start + CHUNK]))
-        )
+        for chunk in chunks(keys)
+        for key in session.scalars(select(Notification.key).where(Notification.key.in_(chunk)))
     }
 
 
@@ -300,21 +298,14 @@ def _write_emails(
     whatever the number of emails (the notifications loaded here are told their email too)."""
     if not emails:
         return
-    # RETURNING the key with the id, not in parameter order: SQLite can only keep that order
-    # by inserting one row per statement.
-    returned = session.execute(insert(Email).returning(Email.key, Email.id), emails)
-    by_key: dict[str, int] = {key: email_id for key, email_id in returned}
-    ids = [by_key[email["key"]] for email in emails]
+    ids: dict[str, int] = dict(inserted(session, Email, emails, Email.key, Email.id))
+    pointed = [(ids[email["key"]], notes) for email, notes in zip(emails, members, strict=True)]
     # ORM bulk UPDATE by primary key: one executemany, whatever the number of notifications.
     session.execute(
         update(Notification),
-        [
-            {"id": note.id, "email_id": email_id}
-            for email_id, notes in zip(ids, members, strict=True)
-            for note in notes
-        ],
+        [{"id": note.id, "email_id": email_id} for email_id, notes in pointed for note in notes],
     )
-    for email_id, notes in zip(ids, members, strict=True):
+    for email_id, notes in pointed:
         for note in notes:
             set_committed_value(note, "email_id", email_id)
 
@@ -407,12 +398,9 @@ def _capped(
 def _contacts(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
     """The contact behind each (unit, address) the notifications go to: the first by id."""
     found: dict[tuple[int, str], Contact] = {}
-    unit_ids = sorted({n.recipient_unit_id for n in notes})
-    for start in range(0, len(unit_ids), 5000):
+    for chunk in chunks(n.recipient_unit_id for n in notes):
         for contact in session.scalars(
-            select(Contact)
-            .where(Contact.unit_id.in_(unit_ids[start : start + 5000]))
-            .order_by(Contact.id)
+            select(Contact).where(Contact.unit_id.in_(chunk)).order_by(Contact.id)
         ):
             found.setdefault((contact.unit_id, contact.email), contact)
     return found

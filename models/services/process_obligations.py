@@ -34,7 +34,7 @@ from models.process import (
     vote_occurrence,
 )
 from models.services.obligations import submit, waive
-from models.services.rows import CHUNK, loaded
+from models.services.rows import chunks, loaded
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
@@ -131,11 +131,9 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
     ballots = _by_id(session, Ballot, ballot_ids)
     voted = {
         (p.ballot_id, p.contact_id): p.voted_at is not None
-        for start in range(0, len(ballot_ids), CHUNK)
+        for chunk in chunks(ballot_ids)
         for p in session.scalars(
-            select(BallotParticipation).where(
-                BallotParticipation.ballot_id.in_(sorted(ballot_ids)[start : start + CHUNK])
-            )
+            select(BallotParticipation).where(BallotParticipation.ballot_id.in_(chunk))
         )
     }
     publications = _by_id(

@@ -1,15 +1,16 @@
-"""Loading the few rows that act as objects, once plain columns have said which.
+"""Rows in bulk: loading the few that act as objects, and inserting many as plain rows.
 
 The services that scan many rows a day (the replay's simulated units and people, the sweep)
-decide from columns first and load objects only for the rows that change; this is that load.
+decide from columns first and load objects only for the rows that change; they write what a
+day creates (obligations, notifications, emails, links) as multi-row INSERTs of plain rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
@@ -17,19 +18,37 @@ CHUNK = 5000
 """Ids per IN (...): well under SQLite's and PostgreSQL's limits on bound parameters."""
 
 M = TypeVar("M", bound=Any)
+V = TypeVar("V", int, str)
+
+
+def chunks(values: Iterable[V]) -> Iterator[list[V]]:
+    """The values sorted, without repeats, CHUNK at a time: one IN (...) list each."""
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
 
 
 def loaded(
     session: Session, model: type[M], ids: Iterable[int], *options: _AbstractLoad
 ) -> list[M]:
     """The rows of `model` with these ids, in id order, with the given loader options."""
-    ordered = sorted(set(ids))
     found: list[M] = []
-    for start in range(0, len(ordered), CHUNK):
+    for chunk in chunks(ids):
         found += session.scalars(
-            select(model)
-            .where(model.id.in_(ordered[start : start + CHUNK]))
-            .options(*options)
-            .order_by(model.id)
+            select(model).where(model.id.in_(chunk)).options(*options).order_by(model.id)
         ).all()
     return found
+
+
+def inserted(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], *columns: Any
+) -> Sequence[Any]:
+    """Insert plain rows with one multi-row INSERT; `columns` of each new row, in no given order.
+
+    Return a unique key among the columns to match the rows up. Asking for the parameters'
+    order instead (`sort_by_parameter_order`) makes SQLAlchemy insert one row per statement on
+    SQLite, which cannot tie new rowids to the order of the parameters.
+    """
+    if not rows:
+        return []  # (an INSERT with no parameter sets would insert one row of defaults)
+    return session.execute(insert(model).returning(*columns), rows).all()
