@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from prefect import task
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
@@ -128,30 +128,23 @@ def draft_publications(campaign: str, as_of: dt.datetime) -> int:
     """Articles, press briefs and posts owed for every newly selected exemplar."""
 
     def work(session: Session, row: Campaign) -> int:
-        drafted = set(session.scalars(select(Publication.candidate_id)))
         due = default_calendar().add_working_days(as_of.date(), PUBLICATION_WORKING_DAYS)
-        count = 0
-        for candidate in session.scalars(
+        drafted = exists().where(Publication.candidate_id == Candidate.id)
+        selected = session.scalars(
             select(Candidate)
             .where(
                 Candidate.campaign_id == row.id,
                 Candidate.stage == CandidateStage.SELECTED,
                 Candidate.stage_changed_at <= as_of,
+                ~drafted,
             )
+            .options(selectinload(Candidate.registered_by), selectinload(Candidate.field))
             .order_by(Candidate.id)  # the same ids for the same drafts on either backend
-        ):
-            if candidate.id not in drafted:
-                count += len(
-                    recognition.draft_publications(
-                        session,
-                        candidate,
-                        responsible_unit=row.standing_body,
-                        due_on=due,
-                        at=as_of,
-                        actor=ACTOR,
-                    )
-                )
-        return count
+        ).all()
+        publications = recognition.draft_all_publications(
+            session, selected, responsible_unit=row.standing_body, due_on=due, at=as_of, actor=ACTOR
+        )
+        return len(publications)
 
     return _with_campaign(campaign, work)
 
@@ -177,32 +170,30 @@ def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
 
     def work(session: Session, row: Campaign) -> dict[str, int]:
         calendar = default_calendar()
-        proposed = set(session.scalars(select(RewardProposal.candidate_id)))
-        count = 0
-        for candidate in session.scalars(
+        proposed = exists().where(RewardProposal.candidate_id == Candidate.id)
+        honoured = session.scalars(
             select(Candidate)
             .where(
                 Candidate.campaign_id == row.id,
                 Candidate.stage.in_([CandidateStage.HONOURED, CandidateStage.PUBLICISED]),
                 Candidate.stage_changed_at <= as_of,  # as things stood then, in a replay too
+                ~proposed,
             )
             .order_by(Candidate.id)
-        ):
-            if candidate.id not in proposed:
-                recognition.propose_reward(
-                    session,
-                    candidate,
-                    authority=row.issuer,
-                    form=RewardForm.GIAY_KHEN,
-                    submitted_on=as_of.date(),
-                    calendar=calendar,
-                    at=as_of,
-                    actor=ACTOR,
-                )
-                count += 1
+        ).all()
+        recognition.propose_rewards(
+            session,
+            honoured,
+            authority=row.issuer,
+            form=RewardForm.GIAY_KHEN,
+            submitted_on=as_of.date(),
+            calendar=calendar,
+            at=as_of,
+            actor=ACTOR,
+        )
         late = recognition.overdue_proposals(
             session, today=as_of.date(), calendar=calendar, at=as_of, actor=ACTOR
         )
-        return {"proposed": count, "overdue": len(late)}
+        return {"proposed": len(honoured), "overdue": len(late)}
 
     return _with_campaign(campaign, work)

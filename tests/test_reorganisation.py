@@ -276,6 +276,31 @@ def test_the_successor_gets_the_next_reminder_and_the_dissolved_unit_nothing(
     assert mailbox.received == len(after) + 2  # and the two reminders of 23/02
 
 
+def test_an_email_composed_before_the_merger_still_goes_out_once(
+    tmp_path: Path, mailbox: LocalMailbox
+) -> None:
+    world(tmp_path)
+    prepare_day.fn(SMALL, morning(D(2023, 2, 23)))  # composed, not yet sent (SMTP was down)
+    merge("T.A", into="T.C", day=D(2023, 2, 23))
+    for day in days(D(2023, 2, 24), D(2023, 2, 28)):
+        sweep(day, smtp(mailbox))
+
+    # The reminder of 23/02 reaches the same mailbox (its contact moved to Sở C) instead of
+    # being dropped with its step; the next step is Sở C's.
+    steps = [(unit, step, to, day) for unit, step, to, day in notifications() if unit != "T.B"]
+    assert steps == [
+        ("T.A", "reminder-3", "officer@a.example", D(2023, 2, 23)),
+        ("T.C", "due", "officer@a.example", D(2023, 2, 28)),
+        ("T.C", "due", "officer@c.example", D(2023, 2, 28)),
+    ]
+    with unit_of_work() as session:
+        sent = session.execute(select(Email.day, Email.recipient_email, Email.status)).all()
+    assert sorted((day, to) for day, to, status in sent if status == "sent") == sorted(
+        (day, to) for _, _, to, day in notifications()
+    )
+    assert mailbox.received == len(sent)  # each exactly once
+
+
 def _text(mime: bytes) -> str:
     body = message_from_bytes(mime, policy=policy.default).get_body(("plain",))
     assert body is not None

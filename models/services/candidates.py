@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from models.lifecycle import CandidateStage, check_stage
@@ -147,6 +147,21 @@ def history(session: Session, candidate: Candidate) -> list[AuditEntry]:
             select(AuditEntry)
             .where(AuditEntry.entity == "candidate", AuditEntry.entity_id == candidate.id)
             .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )
+
+
+def has_been(session: Session, candidate: Candidate, stage: CandidateStage) -> bool:
+    """Whether the candidate was ever moved to stage (one EXISTS, not the whole history)."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    AuditEntry.entity == "candidate",
+                    AuditEntry.entity_id == candidate.id,
+                    AuditEntry.to_status == stage.value,
+                )
+            )
         )
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
@@ -48,16 +48,6 @@ def open_process_obligations(
     rows = {m.code: m for m in campaign.milestones}
     if COUNCIL_VOTE not in rows:
         return 0  # loaded before the process milestones existed
-    existing = set(
-        session.scalars(
-            select(Obligation.occurrence).where(
-                Obligation.campaign_id == campaign.id,
-                Obligation.milestone_id.in_(
-                    [rows[c].id for c in (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)]
-                ),
-            )
-        )
-    )
     # (milestone code, occurrence, unit id, contact id, due): plain columns, since all but the
     # few new ones are only looked up in `existing` (a national campaign owes thousands).
     wanted: list[tuple[str, str, int, int | None, dt.date]] = []
@@ -85,30 +75,41 @@ def open_process_obligations(
         .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
     ):
         wanted.append((REWARD_DECISION, decision_occurrence(proposal_id), unit_id, None, due))
-    opened = 0
-    for code, occurrence, owed_by, member, due in wanted:
-        if occurrence in existing:
-            continue
-        effective = calendar.effective_due(due)
-        session.add(
-            Obligation(
-                campaign_id=campaign.id,
-                milestone=rows[code],
-                unit_id=owed_by,
-                contact_id=member,
-                occurrence=occurrence,
-                due=due,
-                effective_due=effective,
-                chase_due=effective,
-                status=ObligationStatus.OPEN,
-                status_changed_at=at,
-                opened_on=at.date(),
-                cycle=1,
+    # Only today's outstanding acts are looked up, not every vote, article and decision the
+    # campaign ever owed: that history grows all through a five-year programme.
+    milestone_ids = [rows[c].id for c in (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)]
+    existing = {
+        occurrence
+        for chunk in chunks(w[1] for w in wanted)
+        for occurrence in session.scalars(
+            select(Obligation.occurrence).where(
+                Obligation.campaign_id == campaign.id,
+                Obligation.milestone_id.in_(milestone_ids),
+                Obligation.occurrence.in_(chunk),
             )
         )
-        opened += 1
-    session.flush()
-    return opened
+    }
+    new = [
+        {
+            "campaign_id": campaign.id,
+            "milestone_id": rows[code].id,
+            "unit_id": owed_by,
+            "contact_id": member,
+            "occurrence": occurrence,
+            "due": due,
+            "effective_due": (effective := calendar.effective_due(due)),
+            "chase_due": effective,
+            "status": ObligationStatus.OPEN,
+            "status_changed_at": at,
+            "opened_on": at.date(),
+            "cycle": 1,
+        }
+        for code, occurrence, owed_by, member, due in wanted
+        if occurrence not in existing
+    ]
+    if new:
+        session.execute(insert(Obligation), new)  # one multi-row INSERT, as open_obligations
+    return len(new)
 
 
 def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:

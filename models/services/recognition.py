@@ -51,8 +51,9 @@ from models.recognition import (
     is_decision_overdue,
     next_entry_number,
 )
-from models.services.audit import record
-from models.services.candidates import history, move, register
+from models.services.audit import record, record_created
+from models.services.candidates import has_been, move, register
+from models.services.rows import chunks
 from models.text import vn_date, vn_weekday
 from models.vocabulary import ContactRole
 
@@ -183,10 +184,14 @@ def _move_if_allowed(
     reason: str,
 ) -> bool:
     """Move when the process allows it from here; a promoted or withdrawn exemplar stays put."""
-    if candidate.stage == target or target not in TRANSITIONS[candidate.stage]:
+    if not _could_move(candidate, target):
         return False
     move(session, candidate, target, at=at, actor=actor, reason=reason)
     return True
+
+
+def _could_move(candidate: Candidate, target: CandidateStage) -> bool:
+    return candidate.stage != target and target in TRANSITIONS[candidate.stage]
 
 
 # --- publicise --------------------------------------------------------------------------------
@@ -239,36 +244,58 @@ def draft_publications(
     that already has an unpublished text keeps it (the office may have edited it), so drafting
     twice never doubles an obligation; once published, a later call drafts a new one.
     """
-    _require_exemplar(candidate, "tuyên truyền")
-    pending = {
-        p.channel: p
+    return draft_all_publications(
+        session, [candidate], responsible_unit=responsible_unit, due_on=due_on, at=at, actor=actor
+    )
+
+
+def draft_all_publications(
+    session: Session,
+    candidates: Sequence[Candidate],
+    *,
+    responsible_unit: Unit,
+    due_on: dt.date,
+    at: dt.datetime,
+    actor: str,
+) -> list[Publication]:
+    """draft_publications for many exemplars at once: one query for the texts they already
+    have and one flush for all, instead of both per exemplar (a national year selects
+    thousands). Every candidate is checked before anything is drafted."""
+    for candidate in candidates:
+        _require_exemplar(candidate, "tuyên truyền")
+    pending: dict[tuple[int, Channel], Publication] = {}
+    for chunk in chunks(c.id for c in candidates):
         for p in session.scalars(
             select(Publication).where(
-                Publication.candidate_id == candidate.id,
+                Publication.candidate_id.in_(chunk),
                 Publication.status != PublicationStatus.PUBLISHED,
             )
-        )
-    }
-    view = exemplar_view(candidate)
-    out = [
-        pending.get(channel)
-        or _new_publication(session, candidate, channel, view, responsible_unit, due_on, at)
-        for channel in Channel
-    ]
-    session.flush()  # once for the three: the audit entries need their ids
-    for publication in out:
-        if publication.channel not in pending:
-            record(
-                session,
-                at=at,
-                actor=actor,
-                action="publication.due",
-                entity="publication",
-                entity_id=publication.id,
-                to_status=PublicationStatus.DUE.value,
-                reason=f"{publication.channel.label}: {responsible_unit.code} đăng trước ngày "
-                f"{vn_date(due_on)}",
-            )
+        ):
+            pending[(p.candidate_id, p.channel)] = p
+    out: list[Publication] = []
+    new: list[Publication] = []
+    for candidate in candidates:
+        view = exemplar_view(candidate)
+        for channel in Channel:
+            publication = pending.get((candidate.id, channel))
+            if publication is None:
+                publication = _new_publication(
+                    session, candidate, channel, view, responsible_unit, due_on, at
+                )
+                new.append(publication)
+            out.append(publication)
+    record_created(
+        session,
+        new,
+        at=at,
+        actor=actor,
+        action="publication.due",
+        entity="publication",
+        to_status=PublicationStatus.DUE.value,
+        reason=lambda p: (
+            f"{p.channel.label}: {responsible_unit.code} đăng trước ngày {vn_date(due_on)}"
+        ),
+    )
     return out
 
 
@@ -319,7 +346,10 @@ def confirm_publication(
             f"bài đã được xác nhận đăng ngày {vn_date(publication.published_on)} tại "
             f"{publication.url}"
         )
-    first = not _has_published(session, publication.candidate)
+    # Only a candidate the process would move can be publicised "first": asking the database
+    # (and flushing for it) only then spares a query for every other text of an exemplar.
+    candidate = publication.candidate
+    first = _could_move(candidate, S.PUBLICISED) and not _has_published(session, candidate)
     previous = publication.status
     publication.status = PublicationStatus.PUBLISHED
     publication.url = url
@@ -338,7 +368,7 @@ def confirm_publication(
     if first:
         _move_if_allowed(
             session,
-            publication.candidate,
+            candidate,
             S.PUBLICISED,
             at=at,
             actor=actor,
@@ -583,45 +613,81 @@ def propose_reward(
     One undecided proposal per exemplar at a time: a second would split the dossier and the
     chase. `documents` replaces the default dossier (models.recognition.DOSSIER).
     """
-    form = parse(RewardForm, form, "hình thức khen thưởng")
-    _require_exemplar(candidate, "đề nghị khen thưởng")
-    if _open_proposal(session, candidate) is not None:
-        raise RecognitionError(f"'{candidate.name}' đã có tờ trình đang chờ quyết định")
-    proposal = RewardProposal(
-        candidate=candidate,
+    (proposal,) = propose_rewards(
+        session,
+        [candidate],
         authority=authority,
         form=form,
         submitted_on=submitted_on,
-        decision_due_on=decision_due_on(submitted_on, calendar, limit_working_days),
-        status=ProposalStatus.SUBMITTED,
-        dossier=dossier(form, documents),
-        created_at=at,
-    )
-    session.add(proposal)
-    session.flush()
-    record(
-        session,
+        calendar=calendar,
         at=at,
         actor=actor,
-        action="reward_proposal.submitted",
-        entity="reward_proposal",
-        entity_id=proposal.id,
-        to_status=ProposalStatus.SUBMITTED.value,
-        reason=(
-            f"đề nghị {authority.code} tặng {form.label} cho '{candidate.name}'; "
-            f"hạn quyết định {vn_date(proposal.decision_due_on)}"
-        ),
+        limit_working_days=limit_working_days,
+        documents=documents,
     )
     return proposal
 
 
-def _open_proposal(session: Session, candidate: Candidate) -> RewardProposal | None:
-    return session.scalar(
-        select(RewardProposal).where(
-            RewardProposal.candidate_id == candidate.id,
-            RewardProposal.status != ProposalStatus.DECIDED,
+def propose_rewards(
+    session: Session,
+    candidates: Sequence[Candidate],
+    *,
+    authority: Unit,
+    form: RewardForm | str,
+    submitted_on: dt.date,
+    calendar: WorkingCalendar,
+    at: dt.datetime,
+    actor: str,
+    limit_working_days: int = DECISION_TIME_LIMIT_WORKING_DAYS,
+    documents: Sequence[str] | None = None,
+) -> list[RewardProposal]:
+    """propose_reward for many exemplars at once: one query for the proposals still open and
+    one flush for all. Every candidate is checked before anything is proposed."""
+    form = parse(RewardForm, form, "hình thức khen thưởng")
+    for candidate in candidates:
+        _require_exemplar(candidate, "đề nghị khen thưởng")
+    undecided = {
+        candidate_id
+        for chunk in chunks(c.id for c in candidates)
+        for candidate_id in session.scalars(
+            select(RewardProposal.candidate_id).where(
+                RewardProposal.candidate_id.in_(chunk),
+                RewardProposal.status != ProposalStatus.DECIDED,
+            )
         )
+    }
+    for candidate in candidates:
+        if candidate.id in undecided:
+            raise RecognitionError(f"'{candidate.name}' đã có tờ trình đang chờ quyết định")
+    due_on = decision_due_on(submitted_on, calendar, limit_working_days)
+    proposals = [
+        RewardProposal(
+            candidate=candidate,
+            authority=authority,
+            form=form,
+            submitted_on=submitted_on,
+            decision_due_on=due_on,
+            status=ProposalStatus.SUBMITTED,
+            dossier=dossier(form, documents),
+            created_at=at,
+        )
+        for candidate in candidates
+    ]
+    session.add_all(proposals)
+    record_created(
+        session,
+        proposals,
+        at=at,
+        actor=actor,
+        action="reward_proposal.submitted",
+        entity="reward_proposal",
+        to_status=ProposalStatus.SUBMITTED.value,
+        reason=lambda p: (
+            f"đề nghị {authority.code} tặng {form.label} cho '{p.candidate.name}'; "
+            f"hạn quyết định {vn_date(p.decision_due_on)}"
+        ),
     )
+    return proposals
 
 
 def receive_document(
@@ -675,7 +741,6 @@ def record_decision(
     session.add(decision)
     previous = proposal.status
     proposal.status = ProposalStatus.DECIDED
-    session.flush()
     cited = f"Quyết định số {decision.number} ngày {vn_date(decided_on)}: {form.label}"
     record(
         session,
@@ -730,7 +795,6 @@ def _write_registry(
         entered_on=max(at.date(), decision.decided_on),  # never before the decision
     )
     session.add(entry)
-    session.flush()
     record(
         session,
         at=at,
@@ -752,8 +816,7 @@ def _honour_and_reward(
     at: dt.datetime,
     actor: str,
 ) -> None:
-    honoured_before = any(a.to_status == S.HONOURED.value for a in history(session, candidate))
-    if not honoured_before:
+    if not has_been(session, candidate, S.HONOURED):
         _move_if_allowed(
             session,
             candidate,

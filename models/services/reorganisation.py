@@ -46,6 +46,10 @@ What stays, and why:
   plan issued by P finds its units under P; escalations to a superior go to P's successor.
 - **units.successor_id** of units merged into P earlier: the chain is followed (A → P → S).
 - **notifications.recipient_unit_id**, emails, the audit log: history of what was sent and done.
+  An email composed before the merge and not yet sent still goes out as written: it was right
+  on the day it was composed, its mailbox is one of the contacts that moved, and its
+  notifications hold their steps' keys, so cancelling it would drop those reminders instead
+  of sending them again for S (the next step of each moved obligation goes to S by name).
 
 P is marked dissolved by its successor, so opening code passes it by and the sweep never
 writes to it. Running the same merge again moves nothing and records nothing.
