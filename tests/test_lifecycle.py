@@ -231,3 +231,40 @@ def test_the_funnel_counts_each_candidate_in_every_stage_it_reached() -> None:
         counts = funnel(session, campaign)
     # registered, fostering, eligible, nominated, selected, publicised, honoured, rewarded
     assert counts == {("a", 2023): [3, 2, 1, 1, 1, 0, 0, 0], ("a", 2024): [1] * 8}
+
+
+def test_the_dashboard_counts_exemplars_obligations_per_period_not_per_exemplar() -> None:
+    from models.services.reporting import campaign_status
+
+    _load()
+    with unit_of_work() as session:
+        mentor = session.scalars(select(Contact).where(Contact.email == "officer@b.example")).one()
+        fostered = [_register(session, name) for name in ("Hợp tác xã Một", "Hợp tác xã Hai")]
+        for candidate in fostered:
+            service.assign_mentor(session, candidate, mentor, at=morning(D(2023, 5, 10)), actor="t")
+    _sweep(D(2023, 6, 27))
+    with unit_of_work() as session:
+        first = session.get(Candidate, fostered[0].id)
+        assert first is not None
+        service.record_assessment(
+            session,
+            first,
+            period="2023-Q2",
+            progress="Đạt kế hoạch",
+            difficulties="Không",
+            support="Không",
+            at=morning(D(2023, 6, 28)),
+            actor="mentor",
+        )
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == SLUG)).one()
+        status = campaign_status(session, campaign, default_calendar(), as_of=D(2023, 6, 28))
+    per_exemplar = [
+        (row.occurrence, row.counts)
+        for row in status.milestones
+        if sum(row.counts.values()) == 2 and row.occurrence == "quý II/2023"
+    ]
+    # one line for the quarter, both exemplars counted in it, not a line for each of them
+    assert per_exemplar == [("quý II/2023", {"open": 1, "submitted": 1})]
+    assert len({(row.milestone, row.occurrence) for row in status.milestones}) == len(
+        status.milestones
+    )

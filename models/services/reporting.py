@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
@@ -77,23 +77,24 @@ def campaign_status(
     query a day, not a hundred thousand objects. Per-exemplar and process obligations (one per
     candidate, ballot member, article) are counted under their milestone and period; the most
     overdue `overdue_limit` obligations are listed, all of them counted."""
-    per_occurrence = session.execute(
+    period = _period_of(Obligation.occurrence)
+    per_period = session.execute(
         select(
             Milestone.position,
             Milestone.code,
             Milestone.title,
-            Obligation.occurrence,
+            period,
             Obligation.status,
             func.min(Obligation.due),
             func.count(),
         )
         .join(Milestone, Obligation.milestone_id == Milestone.id)
         .where(Obligation.campaign_id == campaign.id)
-        .group_by(Milestone.id, Obligation.occurrence, Obligation.status)
+        .group_by(Milestone.id, period, Obligation.status)
     )
     grouped: dict[tuple[int, str], _Tally] = {}
-    for position, code, title, occurrence, status, due, count in per_occurrence:
-        label = occurrence_label(occurrence)
+    for position, code, title, key, status, due, count in per_period:
+        label = occurrence_label(key)
         tally = grouped.setdefault((position, label), _Tally(code, title, label, due, Counter()))
         tally.due = min(tally.due, due)
         tally.counts[ObligationStatus(status).value] += count
@@ -140,6 +141,20 @@ def campaign_status(
     ]
     return CampaignStatus(
         campaign.slug, campaign.title, as_of, rows, overdue, overdue_count or 0, emails, failed
+    )
+
+
+_DIGITS = list("0123456789")  # a list, not BETWEEN: the same under any collation
+
+
+def _period_of(occurrence: Any) -> Any:
+    """The period an occurrence key counts under, in SQL, so the database groups per period
+    instead of returning a row per exemplar ('2024/c17') and per vote or article ('b3/m12',
+    'p7', all under no period). A period key is at most seven characters ('2024', '2024-Q1',
+    '2024-03'); occurrence_label reads only what comes before a '/'."""
+    return case(
+        (func.substr(occurrence, 1, 1).in_(_DIGITS), func.substr(occurrence, 1, 7)),
+        else_="",
     )
 
 
