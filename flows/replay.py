@@ -136,12 +136,14 @@ async def _visit(
     """Each day with something to do, from the run's start to its end."""
     campaign, end = run.campaign, run.end
     day: dt.date | None = run.start
+    previous: dt.date | None = None
     while day is not None:
         as_of = dt.datetime.combine(day, SWEEP_TIME, TIMEZONE)
         with unit_of_work() as session:
             row = campaign_by_slug(session, campaign)
             simulate_units(session, row, calendar, behaviour, before=day)
-            simulate_people(session, row, calendar, people, before=day)
+            simulate_people(session, row, calendar, people, before=day, since=previous)
+        previous = day
         if day.month == 1 and day.day == 2:
             await yearly_cycle(year=day.year, as_of=as_of)
             run.flow_runs += 1

@@ -86,11 +86,16 @@ def simulate_people(
     people: PeopleBehaviour,
     *,
     before: dt.date,
+    since: dt.date | None = None,
 ) -> None:
-    """Everything simulated people would have done before the given day."""
+    """Everything simulated people would have done before the given day.
+
+    `since`, the day of the previous call of a replay, lets acts that can only have become due
+    in between be looked for there alone (None: look everywhere, as on a replay's first day).
+    """
     _register(session, campaign, people, before)
     _assign_mentors(session, campaign, calendar, people, before)
-    _yearly_records(session, campaign, people, before)
+    _yearly_records(session, campaign, people, before, since)
     _vote(session, campaign, calendar, people, before)
     _publish(session, campaign, people, before)
     _decide(session, campaign, calendar, people, before)
@@ -199,27 +204,35 @@ def _assign_mentors(
 
 
 def _yearly_records(
-    session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
+    session: Session,
+    campaign: Campaign,
+    people: PeopleBehaviour,
+    before: dt.date,
+    since: dt.date | None,
 ) -> None:
     """Each year's titles and ratings, known from the following January on.
 
     Only candidates without any record of a year are looked at (one indexed NOT EXISTS per
-    year), so a national replay does not reread a million records every simulated day.
+    year), so a national replay does not reread a million records every simulated day. A
+    record falls due once both its year's import day and its candidate exist, so after a
+    `since` only the years imported since then and the candidates registered since then can
+    owe one: the others were written, or left out by chance for good, on an earlier day.
     """
     known = [
         year
         for year in range(campaign.period_start - 5, before.year)
-        if dt.date(year + 1, 1, 10) < before
+        if _imported_on(year) < before
     ]
     for year in known:
         recorded = exists().where(
             YearRecord.subject_ref == Candidate.subject_ref, YearRecord.year == year
         )
-        missing = session.execute(
-            select(Candidate.subject_ref, Candidate.subject)
-            .where(Candidate.campaign_id == campaign.id, ~recorded)
-            .distinct()
+        query = select(Candidate.subject_ref, Candidate.subject).where(
+            Candidate.campaign_id == campaign.id, ~recorded
         )
+        if since is not None and _imported_on(year) < since:
+            query = query.where(Candidate.created_at >= _at(since, 0))
+        missing = session.execute(query.distinct())
         rows = [
             {
                 "subject_ref": ref,
@@ -228,7 +241,7 @@ def _yearly_records(
                 "value": value,
                 "note": None,
                 "source": SIM,
-                "imported_at": _at(dt.date(year + 1, 1, 10)),
+                "imported_at": _at(_imported_on(year)),
             }
             for ref, subject in missing
             if chance(people.seed, ref, year, "r") <= people.record_completeness
@@ -236,6 +249,10 @@ def _yearly_records(
         ]
         if rows:
             session.execute(insert(YearRecord), rows)
+
+
+def _imported_on(year: int) -> dt.date:
+    return dt.date(year + 1, 1, 10)
 
 
 def _vote(
