@@ -90,8 +90,8 @@ def simulate_people(
 ) -> None:
     """Everything simulated people would have done before the given day.
 
-    `since`, the day of the previous call of a replay, lets acts that can only have become due
-    in between be looked for there alone (None: look everywhere, as on a replay's first day).
+    `since` is the `before` of the previous call in the same replay (None on its first day):
+    the yearly records then look only where one can have fallen due in between.
     """
     _register(session, campaign, people, before)
     _assign_mentors(session, campaign, calendar, people, before)
@@ -252,6 +252,7 @@ def _yearly_records(
 
 
 def _imported_on(year: int) -> dt.date:
+    """The day a year's titles and ratings reach the simulated database."""
     return dt.date(year + 1, 1, 10)
 
 
