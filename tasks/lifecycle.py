@@ -157,8 +157,8 @@ def honour(campaign: str, kind: str, as_of: dt.datetime) -> int:
         ceremony = recognition.compile_honour_list(
             session, row, kind=CeremonyKind(kind), held_on=as_of.date(), at=as_of, actor=ACTOR
         )
-        for invitation in recognition.invitations(session, ceremony):
-            recognition.mark_invited(session, ceremony, invitation.candidate, at=as_of, actor=ACTOR)
+        invited = [i.candidate for i in recognition.invitations(session, ceremony)]
+        recognition.mark_invited(session, ceremony, invited, at=as_of, actor=ACTOR)
         return len(recognition.hold_ceremony(session, ceremony, at=as_of, actor=ACTOR))
 
     return _with_campaign(campaign, work)

@@ -248,6 +248,73 @@ def test_the_first_confirmed_publication_publicises_the_exemplar(db: Engine) -> 
             )
 
 
+def test_a_batch_of_confirmations_publicises_each_exemplar_once(db: Engine) -> None:
+    """confirm_publications asks the database once, then keeps count of what it published."""
+    with unit_of_work(db) as s:
+        office = _unit(s, "T.SNV")
+        one, two = exemplar(s, "Hồ Văn Một"), exemplar(s, "Hồ Thị Hai")
+        texts = [
+            p
+            for c in (one, two)
+            for p in service.draft_publications(
+                s, c, responsible_unit=office, due_on=AT.date(), at=AT, actor="t"
+            )
+        ]
+        service.confirm_publication(  # one of the first exemplar's texts went out earlier
+            s, texts[0], url="https://a.example/0", published_on=AT.date(), at=AT, actor="t"
+        )
+        move(s, one, S.HONOURED, at=AT, actor="t")  # honoured since: not publicised again
+        service.confirm_publications(
+            s,
+            [
+                service.Confirmation(p, f"https://a.example/{n}", AT.date(), AT, "t")
+                for n, p in enumerate(texts)
+            ],
+        )
+        assert {p.status for p in texts} == {PublicationStatus.PUBLISHED}
+        assert stages_of(s, one).count("publicised") == 1
+        assert (stages_of(s, two).count("publicised"), two.stage) == (1, S.PUBLICISED)
+
+
+def test_a_batch_of_decisions_numbers_the_book_and_honours_once(db: Engine) -> None:
+    """record_decisions reads each year's last number once and counts on from it."""
+    with unit_of_work(db) as s:
+        decide(s, exemplar(s, "Sổ trước"), "1/QĐ", dt.date(2024, 2, 1))
+        honoured = exemplar(s, "Đã tôn vinh", stages=(*TO_SELECTED, S.HONOURED))
+        others = [exemplar(s, name) for name in ("Mới Một", "Mới Hai")]
+        proposals = [
+            service.propose_reward(
+                s,
+                c,
+                authority=_unit(s, "T"),
+                form="giay_khen",
+                submitted_on=dt.date(2023, 12, 1),
+                calendar=default_calendar(),
+                at=AT,
+                actor="test",
+            )
+            for c in (honoured, *others)
+        ]
+        days = (dt.date(2024, 2, 5), dt.date(2023, 12, 20), dt.date(2024, 2, 6))
+        service.record_decisions(
+            s,
+            [
+                service.Decision(p, f"{n}/QĐ", day, "giay_khen", "Chủ tịch", AT, "test")
+                for n, (p, day) in enumerate(zip(proposals, days, strict=True), start=2)
+            ],
+        )
+        entries = s.scalars(select(RegistryEntry).order_by(RegistryEntry.id)).all()
+        assert [(e.year, e.entry_no) for e in entries] == [
+            (2024, 1),
+            (2024, 2),
+            (2023, 1),
+            (2024, 3),
+        ]
+        assert {p.status for p in proposals} == {ProposalStatus.DECIDED}
+        assert stages_of(s, honoured).count("honoured") == 1
+        assert [stages_of(s, c)[-2:] for c in others] == [["honoured", "rewarded"]] * 2
+
+
 def test_publications_overdue_after_their_working_day(db: Engine) -> None:
     with unit_of_work(db) as s:
         c = exemplar(s, "Lê Thị Mai")
@@ -298,7 +365,7 @@ def test_honour_list_invitations_and_the_ceremony(db: Engine) -> None:
             "head@a.example",
             "head@a.example",
         ]
-        service.mark_invited(s, ceremony, clerk, at=AT, actor="test")
+        service.mark_invited(s, ceremony, [clerk], at=AT, actor="test")
         assert ceremony.entries[0].invited_at == AT
 
         honoured = service.hold_ceremony(s, ceremony, at=AT, actor="test")

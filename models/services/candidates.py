@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.lifecycle import CandidateStage, check_stage
@@ -20,6 +21,7 @@ from models.orm import (
 )
 from models.policy import CHASED
 from models.services.audit import record
+from models.services.rows import chunks
 from models.vocabulary import SubjectKind
 
 
@@ -151,19 +153,25 @@ def history(session: Session, candidate: Candidate) -> list[AuditEntry]:
     )
 
 
-def has_been(session: Session, candidate: Candidate, stage: CandidateStage) -> bool:
-    """Whether the candidate was ever moved to stage (one EXISTS, not the whole history)."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    AuditEntry.entity == "candidate",
-                    AuditEntry.entity_id == candidate.id,
-                    AuditEntry.to_status == stage.value,
-                )
+def ever_moved_to(
+    session: Session, candidate_ids: Iterable[int], stage: CandidateStage
+) -> set[int]:
+    """Those of the candidates ever moved to stage (their audit trail says so): one IN (...) a
+    chunk, so a batch asks once rather than once per candidate."""
+    return {
+        cid
+        for chunk in chunks(candidate_ids)
+        for cid in session.scalars(
+            select(AuditEntry.entity_id)
+            .distinct()
+            .where(
+                AuditEntry.entity == "candidate",
+                AuditEntry.entity_id.in_(chunk),
+                AuditEntry.to_status == stage.value,
             )
         )
-    )
+        if cid is not None  # (never: the IN list holds ids)
+    }
 
 
 def record_assessment(

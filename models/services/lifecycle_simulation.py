@@ -303,21 +303,25 @@ def _publish(
         if chance(people.seed, "p", pid) <= people.publish_probability
         and (day := due_on - dt.timedelta(days=int(chance("pd", pid) * PUBLISHED_EARLY))) < before
     }
-    for p in loaded(
+    recognition.confirm_publications(
         session,
-        Publication,
-        out,
-        selectinload(Publication.candidate),
-        selectinload(Publication.responsible_unit),
-    ):
-        recognition.confirm_publication(
-            session,
-            p,
-            url=f"https://congthongtin.{campaign.issuer.code.lower()}.example/bai/{p.id}",
-            published_on=out[p.id],
-            at=_at(out[p.id]),
-            actor=f"{SIM}: {p.responsible_unit.code}",
-        )
+        [
+            recognition.Confirmation(
+                p,
+                url=f"https://congthongtin.{campaign.issuer.code.lower()}.example/bai/{p.id}",
+                published_on=out[p.id],
+                at=_at(out[p.id]),
+                actor=f"{SIM}: {p.responsible_unit.code}",
+            )
+            for p in loaded(
+                session,
+                Publication,
+                out,
+                selectinload(Publication.candidate),
+                selectinload(Publication.responsible_unit),
+            )
+        ],
+    )
 
 
 PUBLISHED_EARLY = 10
@@ -343,21 +347,24 @@ def _decide(
         and (day := calendar.add_working_days(submitted_on, 5 + int(chance("dd", rid) * 25)))
         < before
     }
-    for proposal in loaded(
+    recognition.record_decisions(
         session,
-        RewardProposal,
-        decided,
-        selectinload(RewardProposal.candidate),
-        selectinload(RewardProposal.authority),
-    ):
-        day = decided[proposal.id]
-        recognition.record_decision(
-            session,
-            proposal,
-            number=f"{proposal.id}/QĐ-UBND",
-            decided_on=day,
-            form=RewardForm.GIAY_KHEN,
-            signed_by="Chủ tịch Ủy ban nhân dân",
-            at=_at(day),
-            actor=f"{SIM}: {proposal.authority.code}",
-        )
+        [
+            recognition.Decision(
+                proposal,
+                number=f"{proposal.id}/QĐ-UBND",
+                decided_on=decided[proposal.id],
+                form=RewardForm.GIAY_KHEN,
+                signed_by="Chủ tịch Ủy ban nhân dân",
+                at=_at(decided[proposal.id]),
+                actor=f"{SIM}: {proposal.authority.code}",
+            )
+            for proposal in loaded(
+                session,
+                RewardProposal,
+                decided,
+                selectinload(RewardProposal.candidate),
+                selectinload(RewardProposal.authority),
+            )
+        ],
+    )

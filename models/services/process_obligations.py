@@ -5,9 +5,10 @@ from it, so the services that vote, publish and decide need not know about the c
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
@@ -38,7 +39,6 @@ from models.services.rows import chunks, loaded
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
-M = TypeVar("M", Ballot, Publication, RewardProposal)
 
 
 def open_process_obligations(
@@ -115,11 +115,12 @@ def open_process_obligations(
 def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
     """Votes cast, articles published, decisions taken: their obligations are done.
 
-    What each obligation waits on is loaded in a few IN queries, not one query per obligation:
-    a national campaign has thousands of publications and decisions outstanding every day."""
+    Decided from plain columns in a few IN queries, not one query per obligation: a national
+    campaign has thousands of publications and decisions outstanding every day, and only the
+    few settled today are loaded as objects (to be submitted or waived with their audit)."""
     codes = (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)
-    pending = session.scalars(
-        select(Obligation)
+    pending = session.execute(
+        select(Obligation.id, Obligation.occurrence)
         .join(Obligation.milestone)
         .where(
             Obligation.campaign_id == campaign.id,
@@ -127,50 +128,62 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             Milestone.code.in_(codes),
         )
     ).all()
-    votes = {o.id: v for o in pending if (v := ballot_and_member(o.occurrence))}
+    votes = {oid: v for oid, occurrence in pending if (v := ballot_and_member(occurrence))}
+    publication_of = {oid: p for oid, occurrence in pending if (p := subject_id(occurrence, "p"))}
+    proposal_of = {oid: r for oid, occurrence in pending if (r := subject_id(occurrence, "r"))}
     ballot_ids = {ballot for ballot, _ in votes.values()}
-    ballots = _by_id(session, Ballot, ballot_ids)
-    voted = {
-        (p.ballot_id, p.contact_id): p.voted_at is not None
-        for chunk in chunks(ballot_ids)
-        for p in session.scalars(
-            select(BallotParticipation).where(BallotParticipation.ballot_id.in_(chunk))
+    ballot_status = dict(_rows(session, select(Ballot.id, Ballot.status), Ballot.id, ballot_ids))
+    voted = set(
+        _rows(
+            session,
+            select(BallotParticipation.ballot_id, BallotParticipation.contact_id).where(
+                BallotParticipation.voted_at.is_not(None)
+            ),
+            BallotParticipation.ballot_id,
+            ballot_ids,
+        )
+    )
+    published: dict[int, str | None] = dict(
+        _rows(
+            session,
+            select(Publication.id, Publication.url).where(Publication.published_on.is_not(None)),
+            Publication.id,
+            publication_of.values(),
+        )
+    )
+    decided = {
+        row[0]
+        for row in _rows(
+            session,
+            select(RewardProposal.id).where(RewardProposal.status == "decided"),
+            RewardProposal.id,
+            proposal_of.values(),
         )
     }
-    publications = _by_id(
-        session, Publication, {p for o in pending if (p := subject_id(o.occurrence, "p"))}
-    )
-    proposals = _by_id(
-        session, RewardProposal, {r for o in pending if (r := subject_id(o.occurrence, "r"))}
-    )
-    settled = 0
-    for o in pending:
-        vote = votes.get(o.id)
-        publication_id = subject_id(o.occurrence, "p")
-        proposal_id = subject_id(o.occurrence, "r")
-        if vote is not None:
-            ballot = ballots.get(vote[0])
-            if voted.get(vote, False):
-                submit(session, o, at=at, actor=ACTOR, note="đã bỏ phiếu")
-            elif ballot is not None and ballot.status != "open":
-                waive(session, o, at=at, actor=ACTOR, reason="cuộc bình xét đã kết thúc")
-            else:
-                continue
-        elif publication_id is not None:
-            pub = publications.get(publication_id)
-            if pub is None or pub.published_on is None:
-                continue
-            submit(session, o, at=at, actor=ACTOR, note=pub.url)
-        elif proposal_id is not None:
-            proposal = proposals.get(proposal_id)
-            if proposal is None or proposal.status != "decided":
-                continue
-            submit(session, o, at=at, actor=ACTOR, note="đã có quyết định khen thưởng")
+    done: dict[int, str | None] = {}  # obligation id: the note of its submission
+    waived: set[int] = set()
+    for oid, _ in pending:
+        if (vote := votes.get(oid)) is not None:
+            if vote in voted:
+                done[oid] = "đã bỏ phiếu"
+            elif ballot_status.get(vote[0], "open") != "open":
+                waived.add(oid)  # the ballot closed without this member's vote
+        elif (publication_id := publication_of.get(oid)) in published:
+            done[oid] = published[publication_id]
+        elif proposal_of.get(oid) in decided:
+            done[oid] = "đã có quyết định khen thưởng"
+    for o in loaded(session, Obligation, done.keys() | waived):
+        if o.id in waived:
+            waive(session, o, at=at, actor=ACTOR, reason="cuộc bình xét đã kết thúc")
         else:
-            continue
-        settled += 1
-    return settled
+            submit(session, o, at=at, actor=ACTOR, note=done[o.id])
+    return len(done) + len(waived)
 
 
-def _by_id(session: Session, model: type[M], ids: set[int]) -> dict[int, M]:
-    return {row.id: row for row in loaded(session, model, ids)}
+def _rows(
+    session: Session, query: Select[*tuple[Any, ...]], key: Any, ids: Iterable[int]
+) -> list[tuple[Any, ...]]:
+    """The rows of query whose key is one of ids: one IN (...) a chunk."""
+    return [
+        tuple(row) for chunk in chunks(ids) for row in session.execute(query.where(key.in_(chunk)))
+    ]

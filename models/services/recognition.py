@@ -52,7 +52,7 @@ from models.recognition import (
     next_entry_number,
 )
 from models.services.audit import record, record_created
-from models.services.candidates import has_been, move, register
+from models.services.candidates import ever_moved_to, move, register
 from models.services.rows import chunks
 from models.text import vn_date, vn_weekday
 from models.vocabulary import ContactRole
@@ -322,6 +322,16 @@ def _new_publication(
     return publication
 
 
+class Confirmation(NamedTuple):
+    """The office says a text went out: where, on which day, recorded at `at` by `actor`."""
+
+    publication: Publication
+    url: str
+    published_on: dt.date
+    at: dt.datetime
+    actor: str
+
+
 def confirm_publication(
     session: Session,
     publication: Publication,
@@ -336,56 +346,70 @@ def confirm_publication(
     Confirming again with the same address changes nothing (a retried command); another address
     for a published text is refused, since the record would lie about one of them.
     """
-    url = url.strip()
-    if not re.match(r"https?://\S+$", url):
-        raise RecognitionError(f"địa chỉ '{url}' không hợp lệ: cần một liên kết http(s)://")
-    if publication.status == PublicationStatus.PUBLISHED:
-        if publication.url == url:
-            return
-        raise RecognitionError(
-            f"bài đã được xác nhận đăng ngày {vn_date(publication.published_on)} tại "
-            f"{publication.url}"
-        )
-    # Only a candidate the process would move can be publicised "first": asking the database
-    # (and flushing for it) only then spares a query for every other text of an exemplar.
-    candidate = publication.candidate
-    first = _could_move(candidate, S.PUBLICISED) and not _has_published(session, candidate)
-    previous = publication.status
-    publication.status = PublicationStatus.PUBLISHED
-    publication.url = url
-    publication.published_on = published_on
-    record(
-        session,
-        at=at,
-        actor=actor,
-        action="publication.published",
-        entity="publication",
-        entity_id=publication.id,
-        from_status=previous.value,
-        to_status=PublicationStatus.PUBLISHED.value,
-        reason=f"{publication.channel.label}, ngày {vn_date(published_on)}: {url}",
-    )
-    if first:
-        _move_if_allowed(
+    confirm_publications(session, [Confirmation(publication, url, published_on, at, actor)])
+
+
+def confirm_publications(session: Session, confirmations: Sequence[Confirmation]) -> None:
+    """confirm_publication for many texts in one go (a day of a national office's articles).
+
+    Which exemplars already had a text out is asked once for the whole batch, not once per
+    text: each question would first flush everything changed before it.
+    """
+    published = _with_publication(session, {c.publication.candidate_id for c in confirmations})
+    for publication, raw_url, published_on, at, actor in confirmations:
+        url = raw_url.strip()
+        if not re.match(r"https?://\S+$", url):
+            raise RecognitionError(f"địa chỉ '{url}' không hợp lệ: cần một liên kết http(s)://")
+        if publication.status == PublicationStatus.PUBLISHED:
+            if publication.url == url:
+                continue
+            raise RecognitionError(
+                f"bài đã được xác nhận đăng ngày {vn_date(publication.published_on)} tại "
+                f"{publication.url}"
+            )
+        candidate = publication.candidate
+        first = candidate.id not in published
+        published.add(candidate.id)
+        previous = publication.status
+        publication.status = PublicationStatus.PUBLISHED
+        publication.url = url
+        publication.published_on = published_on
+        record(
             session,
-            candidate,
-            S.PUBLICISED,
             at=at,
             actor=actor,
-            reason=f"đã đăng trên {publication.channel.label.lower()}: {url}",
+            action="publication.published",
+            entity="publication",
+            entity_id=publication.id,
+            from_status=previous.value,
+            to_status=PublicationStatus.PUBLISHED.value,
+            reason=f"{publication.channel.label}, ngày {vn_date(published_on)}: {url}",
         )
+        if first:
+            _move_if_allowed(
+                session,
+                candidate,
+                S.PUBLICISED,
+                at=at,
+                actor=actor,
+                reason=f"đã đăng trên {publication.channel.label.lower()}: {url}",
+            )
 
 
-def _has_published(session: Session, candidate: Candidate) -> bool:
-    count = session.scalar(
-        select(func.count())
-        .select_from(Publication)
-        .where(
-            Publication.candidate_id == candidate.id,
-            Publication.status == PublicationStatus.PUBLISHED,
+def _with_publication(session: Session, candidate_ids: Iterable[int]) -> set[int]:
+    """Those of the candidates with a published text."""
+    return {
+        cid
+        for chunk in chunks(candidate_ids)
+        for cid in session.scalars(
+            select(Publication.candidate_id)
+            .distinct()
+            .where(
+                Publication.candidate_id.in_(chunk),
+                Publication.status == PublicationStatus.PUBLISHED,
+            )
         )
-    )
-    return bool(count)
+    }
 
 
 def overdue_publications(
@@ -561,23 +585,34 @@ def _lower_first(value: str) -> str:
 
 
 def mark_invited(
-    session: Session, ceremony: Ceremony, candidate: Candidate, *, at: dt.datetime, actor: str
+    session: Session,
+    ceremony: Ceremony,
+    candidates: Iterable[Candidate],
+    *,
+    at: dt.datetime,
+    actor: str,
 ) -> None:
-    """Record that the invitation went out (the first time only)."""
-    entry = next((e for e in ceremony.entries if e.candidate_id == candidate.id), None)
-    if entry is None:
-        raise RecognitionError(f"'{candidate.name}' không có trong danh sách {ceremony.title}")
-    if entry.invited_at is None:
-        entry.invited_at = at
-        record(
-            session,
-            at=at,
-            actor=actor,
-            action="ceremony.invited",
-            entity="candidate",
-            entity_id=candidate.id,
-            reason=ceremony.title,
-        )
+    """Record that the invitations went out (the first time only for each exemplar).
+
+    Many at once: a national ceremony lists thousands, and looking each one up in the list
+    would cost the list's length every time.
+    """
+    entries = {e.candidate_id: e for e in ceremony.entries}
+    for candidate in candidates:
+        entry = entries.get(candidate.id)
+        if entry is None:
+            raise RecognitionError(f"'{candidate.name}' không có trong danh sách {ceremony.title}")
+        if entry.invited_at is None:
+            entry.invited_at = at
+            record(
+                session,
+                at=at,
+                actor=actor,
+                action="ceremony.invited",
+                entity="candidate",
+                entity_id=candidate.id,
+                reason=ceremony.title,
+            )
 
 
 def hold_ceremony(
@@ -712,6 +747,18 @@ def receive_document(
     )
 
 
+class Decision(NamedTuple):
+    """What an authority decided on a proposal, recorded at `at` by `actor`."""
+
+    proposal: RewardProposal
+    number: str
+    decided_on: dt.date
+    form: RewardForm | str
+    signed_by: str
+    at: dt.datetime
+    actor: str
+
+
 def record_decision(
     session: Session,
     proposal: RewardProposal,
@@ -729,33 +776,60 @@ def record_decision(
     Writing the registry book (ghi danh) honours the exemplar, so one never honoured before is
     moved to honoured first and then to rewarded: it ends at the furthest stage it reached.
     """
-    form = parse(RewardForm, form, "hình thức khen thưởng")
-    _check_decision(proposal, number, decided_on)
-    decision = RewardDecision(
-        proposal=proposal,
-        number=one_line(number),
-        decided_on=decided_on,
-        form=form,
-        signed_by=one_line(signed_by),
-    )
-    session.add(decision)
-    previous = proposal.status
-    proposal.status = ProposalStatus.DECIDED
-    cited = f"Quyết định số {decision.number} ngày {vn_date(decided_on)}: {form.label}"
-    record(
-        session,
-        at=at,
-        actor=actor,
-        action="reward_proposal.decided",
-        entity="reward_proposal",
-        entity_id=proposal.id,
-        from_status=previous.value,
-        to_status=ProposalStatus.DECIDED.value,
-        reason=cited,
-    )
-    entry = _write_registry(session, decision, at=at, actor=actor)
-    _honour_and_reward(session, proposal.candidate, entry, cited, at=at, actor=actor)
-    return decision
+    decision = Decision(proposal, number, decided_on, form, signed_by, at, actor)
+    return record_decisions(session, [decision])[0]
+
+
+def record_decisions(session: Session, decisions: Sequence[Decision]) -> list[RewardDecision]:
+    """record_decision for many proposals in one go (a day of a national authority's decisions).
+
+    The registry book's last numbers and which exemplars were ever honoured are asked once for
+    the batch and then kept up to date here, instead of being asked (each question first
+    flushing everything changed before it) once per decision.
+    """
+    candidates = [d.proposal.candidate for d in decisions]
+    honoured = ever_moved_to(session, [c.id for c in candidates], S.HONOURED)
+    registry = _RegistryBook(session)
+    recorded = []
+    for proposal, number, decided_on, raw_form, signed_by, at, actor in decisions:
+        form = parse(RewardForm, raw_form, "hình thức khen thưởng")
+        _check_decision(proposal, number, decided_on)
+        decision = RewardDecision(
+            proposal=proposal,
+            number=one_line(number),
+            decided_on=decided_on,
+            form=form,
+            signed_by=one_line(signed_by),
+        )
+        session.add(decision)
+        previous = proposal.status
+        proposal.status = ProposalStatus.DECIDED
+        cited = f"Quyết định số {decision.number} ngày {vn_date(decided_on)}: {form.label}"
+        record(
+            session,
+            at=at,
+            actor=actor,
+            action="reward_proposal.decided",
+            entity="reward_proposal",
+            entity_id=proposal.id,
+            from_status=previous.value,
+            to_status=ProposalStatus.DECIDED.value,
+            reason=cited,
+        )
+        candidate = proposal.candidate
+        entry = registry.write(decision, at=at, actor=actor)
+        if candidate.id not in honoured and _move_if_allowed(
+            session,
+            candidate,
+            S.HONOURED,
+            at=at,
+            actor=actor,
+            reason=f"ghi danh vào sổ ghi danh năm {entry.year}, số {entry.entry_no}",
+        ):
+            honoured.add(candidate.id)
+        _move_if_allowed(session, candidate, S.REWARDED, at=at, actor=actor, reason=cited)
+        recorded.append(decision)
+    return recorded
 
 
 def _check_decision(proposal: RewardProposal, number: str, decided_on: dt.date) -> None:
@@ -772,60 +846,51 @@ def _check_decision(proposal: RewardProposal, number: str, decided_on: dt.date) 
         raise RecognitionError(f"'{proposal.candidate.name}' đã rút khỏi danh sách")
 
 
-def _write_registry(
-    session: Session, decision: RewardDecision, *, at: dt.datetime, actor: str
-) -> RegistryEntry:
-    """The next line of the campaign's registry book for the decision's year."""
-    candidate = decision.proposal.candidate
-    year = decision.decided_on.year
-    last = session.scalar(  # the largest number, not every number: a year may hold thousands
-        select(func.max(RegistryEntry.entry_no)).where(
-            RegistryEntry.campaign_id == candidate.campaign_id,
-            RegistryEntry.book == REGISTRY,
-            RegistryEntry.year == year,
+class _RegistryBook:
+    """The campaigns' registry books while decisions are written: each year's last number is
+    read once (the largest, not every number: a year may hold thousands), then counted here."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.last: dict[tuple[int, int], int] = {}
+
+    def write(self, decision: RewardDecision, *, at: dt.datetime, actor: str) -> RegistryEntry:
+        """The next line of the campaign's registry book for the decision's year."""
+        candidate = decision.proposal.candidate
+        year = decision.decided_on.year
+        book = (candidate.campaign_id, year)
+        if book not in self.last:
+            self.last[book] = (
+                self.session.scalar(
+                    select(func.max(RegistryEntry.entry_no)).where(
+                        RegistryEntry.campaign_id == candidate.campaign_id,
+                        RegistryEntry.book == REGISTRY,
+                        RegistryEntry.year == year,
+                    )
+                )
+                or 0
+            )
+        self.last[book] = next_entry_number([self.last[book]])
+        entry = RegistryEntry(
+            campaign_id=candidate.campaign_id,
+            candidate=candidate,
+            decision=decision,
+            book=REGISTRY,
+            year=year,
+            entry_no=self.last[book],
+            entered_on=max(at.date(), decision.decided_on),  # never before the decision
         )
-    )
-    entry = RegistryEntry(
-        campaign_id=candidate.campaign_id,
-        candidate=candidate,
-        decision=decision,
-        book=REGISTRY,
-        year=year,
-        entry_no=next_entry_number([] if last is None else [last]),
-        entered_on=max(at.date(), decision.decided_on),  # never before the decision
-    )
-    session.add(entry)
-    record(
-        session,
-        at=at,
-        actor=actor,
-        action="registry.entered",
-        entity="candidate",
-        entity_id=candidate.id,
-        reason=f"sổ ghi danh năm {year}, số {entry.entry_no}",
-    )
-    return entry
-
-
-def _honour_and_reward(
-    session: Session,
-    candidate: Candidate,
-    entry: RegistryEntry,
-    cited: str,
-    *,
-    at: dt.datetime,
-    actor: str,
-) -> None:
-    if not has_been(session, candidate, S.HONOURED):
-        _move_if_allowed(
-            session,
-            candidate,
-            S.HONOURED,
+        self.session.add(entry)
+        record(
+            self.session,
             at=at,
             actor=actor,
-            reason=f"ghi danh vào sổ ghi danh năm {entry.year}, số {entry.entry_no}",
+            action="registry.entered",
+            entity="candidate",
+            entity_id=candidate.id,
+            reason=f"sổ ghi danh năm {year}, số {entry.entry_no}",
         )
-    _move_if_allowed(session, candidate, S.REWARDED, at=at, actor=actor, reason=cited)
+        return entry
 
 
 def overdue_proposals(
