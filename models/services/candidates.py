@@ -21,7 +21,7 @@ from models.orm import (
 )
 from models.policy import CHASED
 from models.services.audit import record
-from models.services.rows import chunks
+from models.services.rows import among
 from models.vocabulary import SubjectKind
 
 
@@ -158,20 +158,13 @@ def ever_moved_to(
 ) -> set[int]:
     """Those of the candidates ever moved to stage (their audit trail says so): one IN (...) a
     chunk, so a batch asks once rather than once per candidate."""
-    return {
-        cid
-        for chunk in chunks(candidate_ids)
-        for cid in session.scalars(
-            select(AuditEntry.entity_id)
-            .distinct()
-            .where(
-                AuditEntry.entity == "candidate",
-                AuditEntry.entity_id.in_(chunk),
-                AuditEntry.to_status == stage.value,
-            )
-        )
-        if cid is not None  # (never: the IN list holds ids)
-    }
+    return among(
+        session,
+        AuditEntry.entity_id,
+        candidate_ids,
+        AuditEntry.entity == "candidate",
+        AuditEntry.to_status == stage.value,
+    )
 
 
 def record_assessment(

@@ -5,10 +5,8 @@ from it, so the services that vote, publish and decide need not know about the c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
@@ -35,7 +33,7 @@ from models.process import (
     vote_occurrence,
 )
 from models.services.obligations import submit, waive
-from models.services.rows import chunks, loaded
+from models.services.rows import chunks, loaded, rows_in
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
@@ -132,9 +130,9 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
     publication_of = {oid: p for oid, occurrence in pending if (p := subject_id(occurrence, "p"))}
     proposal_of = {oid: r for oid, occurrence in pending if (r := subject_id(occurrence, "r"))}
     ballot_ids = {ballot for ballot, _ in votes.values()}
-    ballot_status = dict(_rows(session, select(Ballot.id, Ballot.status), Ballot.id, ballot_ids))
+    ballot_status = dict(rows_in(session, select(Ballot.id, Ballot.status), Ballot.id, ballot_ids))
     voted = set(
-        _rows(
+        rows_in(
             session,
             select(BallotParticipation.ballot_id, BallotParticipation.contact_id).where(
                 BallotParticipation.voted_at.is_not(None)
@@ -144,7 +142,7 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
         )
     )
     published: dict[int, str | None] = dict(
-        _rows(
+        rows_in(
             session,
             select(Publication.id, Publication.url).where(Publication.published_on.is_not(None)),
             Publication.id,
@@ -153,7 +151,7 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
     )
     decided = {
         row[0]
-        for row in _rows(
+        for row in rows_in(
             session,
             select(RewardProposal.id).where(RewardProposal.status == "decided"),
             RewardProposal.id,
@@ -178,12 +176,3 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
         else:
             submit(session, o, at=at, actor=ACTOR, note=done[o.id])
     return len(done) + len(waived)
-
-
-def _rows(
-    session: Session, query: Select[*tuple[Any, ...]], key: Any, ids: Iterable[int]
-) -> list[tuple[Any, ...]]:
-    """The rows of query whose key is one of ids: one IN (...) a chunk."""
-    return [
-        tuple(row) for chunk in chunks(ids) for row in session.execute(query.where(key.in_(chunk)))
-    ]

@@ -53,7 +53,7 @@ from models.recognition import (
 )
 from models.services.audit import record, record_created
 from models.services.candidates import ever_moved_to, move, register
-from models.services.rows import chunks
+from models.services.rows import among, chunks
 from models.text import vn_date, vn_weekday
 from models.vocabulary import ContactRole
 
@@ -398,18 +398,12 @@ def confirm_publications(session: Session, confirmations: Sequence[Confirmation]
 
 def _with_publication(session: Session, candidate_ids: Iterable[int]) -> set[int]:
     """Those of the candidates with a published text."""
-    return {
-        cid
-        for chunk in chunks(candidate_ids)
-        for cid in session.scalars(
-            select(Publication.candidate_id)
-            .distinct()
-            .where(
-                Publication.candidate_id.in_(chunk),
-                Publication.status == PublicationStatus.PUBLISHED,
-            )
-        )
-    }
+    return among(
+        session,
+        Publication.candidate_id,
+        candidate_ids,
+        Publication.status == PublicationStatus.PUBLISHED,
+    )
 
 
 def overdue_publications(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
@@ -38,6 +38,23 @@ def loaded(
             select(model).where(model.id.in_(chunk)).options(*options).order_by(model.id)
         ).all()
     return found
+
+
+def rows_in(
+    session: Session, query: Select[*tuple[Any, ...]], key: Any, ids: Iterable[int]
+) -> list[tuple[Any, ...]]:
+    """The rows of query whose key column is one of ids: one IN (...) a chunk."""
+    return [
+        tuple(row) for chunk in chunks(ids) for row in session.execute(query.where(key.in_(chunk)))
+    ]
+
+
+def among(session: Session, column: Any, ids: Iterable[int], *where: Any) -> set[int]:
+    """Those of ids that `column` holds in some row matching where (a batch's "which of these
+    were ever...", asked once instead of once per item)."""
+    return {
+        row[0] for row in rows_in(session, select(column).distinct().where(*where), column, ids)
+    }
 
 
 def inserted(
