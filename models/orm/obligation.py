@@ -22,6 +22,7 @@ class Obligation(Base):
         UniqueConstraint("milestone_id", "unit_id", "occurrence"),
         Index("ix_obligations_status_due", "status", "effective_due"),
         Index("ix_obligations_campaign_next_step", "campaign_id", "next_step_on"),
+        Index("ix_obligations_milestone_occurrence", "milestone_id", "occurrence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

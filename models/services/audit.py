@@ -1,14 +1,25 @@
-"""Writing the append-only audit log."""
+"""Writing the append-only audit log.
+
+Entries are plain rows kept on the session and written with one multi-row INSERT just before
+the session next runs a statement or commits: nothing reads the log in between, and a national
+replay day changes tens of thousands of obligations and candidates, for which one ORM object and
+one flushed INSERT per entry cost ten times as much (about 60 against 7 microseconds here).
+Rolling the transaction back drops them with everything else.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from models.orm import AuditEntry
+
+PENDING = "tdkt.audit.pending"
+"""Key in Session.info of the entries recorded and not yet written."""
 
 
 def record(
@@ -22,19 +33,46 @@ def record(
     from_status: str | None = None,
     to_status: str | None = None,
     reason: str | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        at=at,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
+) -> None:
+    """Add an entry to the log, written before the session's next statement or its commit."""
+    session.info.setdefault(PENDING, []).append(
+        {
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "from_status": from_status,
+            "to_status": to_status,
+            "reason": reason,
+        }
     )
-    session.add(entry)
-    return entry
+
+
+def write_pending(session: Session) -> None:
+    """Write the entries recorded since the last write, in the order they were recorded."""
+    rows: list[dict[str, Any]] | None = session.info.pop(PENDING, None)
+    if rows:
+        session.connection().execute(insert(AuditEntry), rows)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_a_statement(state: ORMExecuteState) -> None:
+    # Before any query, so that whatever reads the log (a candidate's history, "was it ever
+    # honoured?") sees every entry of its own transaction, as it would see flushed objects.
+    if state.session.info.get(PENDING):
+        write_pending(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction is over: rolled back, if any are left
+        session.info.pop(PENDING, None)
 
 
 class _HasId(Protocol):

@@ -80,10 +80,10 @@ def open_process_obligations(
         occurrence
         for chunk in chunks(w[1] for w in wanted)
         for occurrence in session.scalars(
+            # (The milestones are the campaign's: asking for its id too made SQLite read
+            # every obligation of the campaign through that index, once per chunk.)
             select(Obligation.occurrence).where(
-                Obligation.campaign_id == campaign.id,
-                Obligation.milestone_id.in_(milestone_ids),
-                Obligation.occurrence.in_(chunk),
+                Obligation.milestone_id.in_(milestone_ids), Obligation.occurrence.in_(chunk)
             )
         )
     }
