@@ -115,12 +115,15 @@ def test_two_workers_send_every_email_exactly_once(
             check=True,
         )
         deployment_id = deployed.stdout.split()[-1]
-        # The morning's runs all wait before either worker starts; each worker takes at most
-        # half of them, so both run sweeps of the same day at the same time.
-        runs = [create_flow_run(api, deployment_id, REMINDER_DAY) for _ in range(RUNS)]
+        # Both workers poll (every second) before the morning's runs exist, and each takes at
+        # most half of them, so both run sweeps of the same day at the same time. (Runs made
+        # before the workers started went to whichever started first: a worker starting a few
+        # seconds late, on a loaded machine, found its half already done.)
         logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
         workers = [start_worker(f"may-{n}", log, env, tmp_path) for n, log in enumerate(logs, 1)]
         try:
+            polling(logs, timeout=180)
+            runs = [create_flow_run(api, deployment_id, REMINDER_DAY) for _ in range(RUNS)]
             finished = wait_for(api, runs, timeout=420)
         finally:
             for worker in workers:
@@ -204,6 +207,15 @@ def start_worker(
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
+
+
+def polling(logs: list[Path], timeout: float) -> None:
+    """Once every worker says it has started (and so polls its pool)."""
+    deadline = time.monotonic() + timeout
+    while not all("started!" in log.read_text(errors="replace") for log in logs):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"workers not started: {tail(logs)}")
+        time.sleep(0.2)
 
 
 def wait_for(api: str, runs: list[str], timeout: float) -> list[dict[str, Any]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from models.calendar import WorkingCalendar
 from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligation, Unit
@@ -186,23 +187,28 @@ def _fostered(session: Session, campaign: Campaign) -> list[Candidate]:
 
 def mark_overdue(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
     """Open or returned obligations whose chase date has passed become overdue (audited)."""
-    late = session.scalars(
-        select(Obligation).where(
+    late = session.execute(
+        select(Obligation.id, Obligation.status, Obligation.chase_due).where(
             Obligation.campaign_id == campaign.id,
             Obligation.status.in_([ObligationStatus.OPEN, ObligationStatus.RETURNED]),
             Obligation.chase_due < at.date(),
         )
     ).all()
-    for obligation in late:
-        _set_status(
-            session,
-            obligation,
-            ObligationStatus.OVERDUE,
-            at=at,
-            actor="system:sweep",
-            reason=f"quá hạn {obligation.chase_due:%d/%m/%Y}",
-            keep_note=True,
-        )
+    change_statuses(
+        session,
+        [
+            StatusChange(
+                oid,
+                status,
+                ObligationStatus.OVERDUE,
+                at=at,
+                actor="system:sweep",
+                reason=f"quá hạn {chase_due:%d/%m/%Y}",
+                keep_note=True,
+            )
+            for oid, status, chase_due in late
+        ],
+    )
     return len(late)
 
 
@@ -237,7 +243,6 @@ def submit(
 ) -> None:
     """The unit has sent what it owes: its chain stops at once."""
     _set_status(session, obligation, ObligationStatus.SUBMITTED, at=at, actor=actor, reason=note)
-    obligation.submitted_at = at
 
 
 def accept(session: Session, obligation: Obligation, *, at: dt.datetime, actor: str) -> None:
@@ -282,24 +287,65 @@ def _set_status(
 ) -> None:
     """Change status if the process allows it; the reason goes to the audit log, and, when a
     person gave it, onto the obligation as its note."""
-    current = obligation.status
-    check_transition(current, target)
-    obligation.status = target
-    obligation.status_changed_at = at
-    if target not in CHASED:
-        obligation.next_step_on = NEVER  # settled: the sweep no longer reads it
-    elif target != ObligationStatus.OVERDUE:
-        obligation.next_step_on = UNKNOWN  # reopened: its chain is worked out again
-    if reason and not keep_note:
-        obligation.note = reason
-    record(
-        session,
-        at=at,
-        actor=actor,
-        action=f"obligation.{target.value}",
-        entity="obligation",
-        entity_id=obligation.id,
-        from_status=current.value,
-        to_status=target.value,
-        reason=reason,
-    )
+    change = StatusChange(obligation.id, obligation.status, target, at, actor, reason, keep_note)
+    for column, value in change.columns().items():
+        setattr(obligation, column, value)
+    change.record(session)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One obligation's move from the status it has to another, by whom, when and why."""
+
+    obligation_id: int
+    current: ObligationStatus
+    target: ObligationStatus
+    at: dt.datetime
+    actor: str
+    reason: str | None = None
+    keep_note: bool = False  # the reason is the system's: the person's note stays
+
+    def columns(self) -> dict[str, Any]:
+        """What the move writes on the obligation (refused if the process does not allow it)."""
+        check_transition(self.current, self.target)
+        values: dict[str, Any] = {"status": self.target, "status_changed_at": self.at}
+        if self.target not in CHASED:
+            values["next_step_on"] = NEVER  # settled: the sweep no longer reads it
+        elif self.target != ObligationStatus.OVERDUE:
+            values["next_step_on"] = UNKNOWN  # reopened: its chain is worked out again
+        if self.target == ObligationStatus.SUBMITTED:
+            values["submitted_at"] = self.at
+        if self.reason and not self.keep_note:
+            values["note"] = self.reason
+        return values
+
+    def record(self, session: Session) -> None:
+        record(
+            session,
+            at=self.at,
+            actor=self.actor,
+            action=f"obligation.{self.target.value}",
+            entity="obligation",
+            entity_id=self.obligation_id,
+            from_status=self.current.value,
+            to_status=self.target.value,
+            reason=self.reason,
+        )
+
+
+def change_statuses(session: Session, changes: Sequence[StatusChange]) -> None:
+    """Many obligations known by id and status (read as plain columns) moved at once: one
+    executemany UPDATE by primary key and their audit entries, instead of an ORM object each
+    through the unit of work (a national day submits, accepts or marks late thousands).
+
+    An obligation already loaded in the session is expired, so that it is read again.
+    """
+    if not changes:
+        return
+    rows = [{"id": c.obligation_id, **c.columns()} for c in changes]
+    session.execute(update(Obligation), rows)
+    for change in changes:
+        change.record(session)
+        loaded = session.identity_map.get(identity_key(Obligation, change.obligation_id))
+        if loaded is not None:
+            session.expire(loaded)

@@ -32,8 +32,8 @@ from models.process import (
     subject_id,
     vote_occurrence,
 )
-from models.services.obligations import submit, waive
-from models.services.rows import chunks, loaded, rows_in
+from models.services.obligations import StatusChange, change_statuses
+from models.services.rows import chunks, rows_in
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
@@ -114,11 +114,11 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
     """Votes cast, articles published, decisions taken: their obligations are done.
 
     Decided from plain columns in a few IN queries, not one query per obligation: a national
-    campaign has thousands of publications and decisions outstanding every day, and only the
-    few settled today are loaded as objects (to be submitted or waived with their audit)."""
+    campaign has thousands of publications and decisions outstanding every day; those settled
+    today are moved in one UPDATE (models.services.obligations.change_statuses)."""
     codes = (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)
     pending = session.execute(
-        select(Obligation.id, Obligation.occurrence)
+        select(Obligation.id, Obligation.occurrence, Obligation.status)
         .join(Obligation.milestone)
         .where(
             Obligation.campaign_id == campaign.id,
@@ -126,9 +126,11 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             Milestone.code.in_(codes),
         )
     ).all()
-    votes = {oid: v for oid, occurrence in pending if (v := ballot_and_member(occurrence))}
-    publication_of = {oid: p for oid, occurrence in pending if (p := subject_id(occurrence, "p"))}
-    proposal_of = {oid: r for oid, occurrence in pending if (r := subject_id(occurrence, "r"))}
+    votes = {oid: v for oid, occurrence, _ in pending if (v := ballot_and_member(occurrence))}
+    publication_of = {
+        oid: p for oid, occurrence, _ in pending if (p := subject_id(occurrence, "p"))
+    }
+    proposal_of = {oid: r for oid, occurrence, _ in pending if (r := subject_id(occurrence, "r"))}
     ballot_ids = {ballot for ballot, _ in votes.values()}
     ballot_status = dict(rows_in(session, select(Ballot.id, Ballot.status), Ballot.id, ballot_ids))
     voted = set(
@@ -158,21 +160,24 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             proposal_of.values(),
         )
     }
-    done: dict[int, str | None] = {}  # obligation id: the note of its submission
-    waived: set[int] = set()
-    for oid, _ in pending:
+    changes: list[StatusChange] = []
+    for oid, _, status in pending:
         if (vote := votes.get(oid)) is not None:
             if vote in voted:
-                done[oid] = "đã bỏ phiếu"
-            elif ballot_status.get(vote[0], "open") != "open":
-                waived.add(oid)  # the ballot closed without this member's vote
+                changes.append(_done(oid, status, at, "đã bỏ phiếu"))
+            elif ballot_status.get(vote[0], "open") != "open":  # closed without this vote
+                changes.append(
+                    StatusChange(
+                        oid, status, ObligationStatus.WAIVED, at, ACTOR, "cuộc bình xét đã kết thúc"
+                    )
+                )
         elif (publication_id := publication_of.get(oid)) in published:
-            done[oid] = published[publication_id]
+            changes.append(_done(oid, status, at, published[publication_id]))
         elif proposal_of.get(oid) in decided:
-            done[oid] = "đã có quyết định khen thưởng"
-    for o in loaded(session, Obligation, done.keys() | waived):
-        if o.id in waived:
-            waive(session, o, at=at, actor=ACTOR, reason="cuộc bình xét đã kết thúc")
-        else:
-            submit(session, o, at=at, actor=ACTOR, note=done[o.id])
-    return len(done) + len(waived)
+            changes.append(_done(oid, status, at, "đã có quyết định khen thưởng"))
+    change_statuses(session, changes)
+    return len(changes)
+
+
+def _done(oid: int, status: ObligationStatus, at: dt.datetime, note: str | None) -> StatusChange:
+    return StatusChange(oid, status, ObligationStatus.SUBMITTED, at, ACTOR, note)

@@ -12,12 +12,13 @@ from models.clock import TIMEZONE
 from models.orm import Campaign, Milestone, Obligation, Unit
 from models.policy import CHASED
 from models.services.candidates import record_assessment
-from models.services.obligations import accept, submit
+from models.services.obligations import StatusChange, change_statuses
 from models.services.rows import loaded
 from models.simulation import UnitBehaviour
 from models.vocabulary import ObligationStatus
 
 SUBMISSION_TIME = dt.time(16, 0)
+ACCEPTED_BY = "mô phỏng: cơ quan thường trực"
 
 
 def simulate_units(
@@ -47,6 +48,7 @@ def simulate_units(
             Obligation.opened_on,
             Obligation.occurrence,
             Obligation.cycle,
+            Obligation.candidate_id,
             Milestone.code,
             Unit.code,
         )
@@ -61,52 +63,46 @@ def simulate_units(
         )
         .order_by(Obligation.id)
     ).all()
-    accepting: dict[int, dt.date] = {}
-    submitting: dict[int, tuple[dt.date, str]] = {}
-    for oid, status, submitted_at, due, opened_on, occurrence, cycle, milestone, unit in rows:
+    changes: list[StatusChange] = []  # in id order, as they were read
+    assessments: dict[int, tuple[dt.datetime, str]] = {}  # a mentor's: settled by the report
+    for oid, status, submitted_at, due, opened_on, occurrence, cycle, candidate, *codes in rows:
+        milestone, unit = codes
         if status == ObligationStatus.SUBMITTED:
             assert submitted_at is not None
             day = calendar.add_working_days(submitted_at.date(), behaviour.acceptance_delay)
             if day < before:
-                accepting[oid] = day
+                changes.append(
+                    StatusChange(oid, status, ObligationStatus.ACCEPTED, _at(day), ACCEPTED_BY)
+                )
             continue
         key = f"{campaign.slug}/{milestone}/{unit}/{occurrence}/c{cycle}"
         submits = behaviour.submission_day(key, due, calendar)
-        if submits is not None and max(submits, opened_on) < before:
-            submitting[oid] = (max(submits, opened_on), unit)
-    acting = {
-        o.id: o
-        for o in loaded(
-            session,
-            Obligation,
-            accepting.keys() | submitting.keys(),
-            selectinload(Obligation.candidate),
-        )
-    }
-    submitted = accepted = 0
-    for oid in sorted(accepting.keys() | submitting.keys()):  # in id order, as they were read
-        o = acting[oid]
-        if oid in accepting:
-            accept(session, o, at=_at(accepting[oid]), actor="mô phỏng: cơ quan thường trực")
-            accepted += 1
+        if submits is None or (day := max(submits, opened_on)) >= before:
             continue
-        day, unit = submitting[oid]
-        when, who = _at(day), f"mô phỏng: {unit}"
-        if o.candidate is not None:  # a mentor's assessment settles its own obligation
-            record_assessment(
-                session,
-                o.candidate,
-                period=o.occurrence.split("/")[0],
-                progress="Duy trì và phát huy tốt mô hình",
-                difficulties=None,
-                support="Tập huấn, hướng dẫn hồ sơ",
-                at=when,
-                actor=who,
-            )
+        if candidate is not None:
+            assessments[oid] = (_at(day), f"mô phỏng: {unit}")
         else:
-            submit(session, o, at=when, actor=who)
-        submitted += 1
-    return submitted, accepted
+            changes.append(
+                StatusChange(oid, status, ObligationStatus.SUBMITTED, _at(day), f"mô phỏng: {unit}")
+            )
+    # The units' submissions and the standing body's acceptances in one UPDATE, from the
+    # columns read above; only the mentors' assessments need their candidate as an object.
+    change_statuses(session, changes)
+    for o in loaded(session, Obligation, assessments, selectinload(Obligation.candidate)):
+        when, who = assessments[o.id]
+        assert o.candidate is not None
+        record_assessment(
+            session,
+            o.candidate,
+            period=o.occurrence.split("/")[0],
+            progress="Duy trì và phát huy tốt mô hình",
+            difficulties=None,
+            support="Tập huấn, hướng dẫn hồ sơ",
+            at=when,
+            actor=who,
+        )
+    accepted = sum(c.target == ObligationStatus.ACCEPTED for c in changes)
+    return len(changes) - accepted + len(assessments), accepted
 
 
 def _at(day: dt.date) -> dt.datetime:
