@@ -4,7 +4,8 @@ Entries are plain rows kept on the session and written with one multi-row INSERT
 the session next runs a statement or commits: nothing reads the log in between, and a national
 replay day changes tens of thousands of obligations and candidates, for which one ORM object and
 one flushed INSERT per entry cost ten times as much (about 60 against 7 microseconds here).
-Rolling the transaction back drops them with everything else.
+Rolling the transaction back drops them with everything else; rolling back only a savepoint
+does not (the one savepoint, for spent form tokens, records nothing).
 """
 
 from __future__ import annotations
