@@ -228,7 +228,9 @@ def _yearly_records(
             YearRecord.subject_ref == Candidate.subject_ref, YearRecord.year == year
         )
         query = select(Candidate.subject_ref, Candidate.subject).where(
-            Candidate.campaign_id == campaign.id, ~recorded
+            Candidate.campaign_id == campaign.id,
+            Candidate.created_at < _at(before, 0),  # one registered later owes nothing yet
+            ~recorded,
         )
         if since is not None and _imported_on(year) < since:
             query = query.where(Candidate.created_at >= _at(since, 0))
