@@ -33,7 +33,7 @@ from models.process import (
     vote_occurrence,
 )
 from models.services.obligations import StatusChange, change_statuses
-from models.services.rows import chunks, rows_in
+from models.services.rows import among, chunks, rows_in
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
@@ -151,15 +151,9 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             publication_of.values(),
         )
     )
-    decided = {
-        row[0]
-        for row in rows_in(
-            session,
-            select(RewardProposal.id).where(RewardProposal.status == "decided"),
-            RewardProposal.id,
-            proposal_of.values(),
-        )
-    }
+    decided = among(
+        session, RewardProposal.id, proposal_of.values(), RewardProposal.status == "decided"
+    )
     changes: list[StatusChange] = []
     for oid, _, status in pending:
         if (vote := votes.get(oid)) is not None:
