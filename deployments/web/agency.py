@@ -103,26 +103,40 @@ async def _act(
     token: str,
     done: str,
     do: Callable[[Session, AccessLink, FormData, dt.datetime], object],
+    *,
+    spent_if_refused: tuple[type[Exception], ...] = (),
 ) -> Response:
-    """Open the link, check the form, spend its token and do the act; one transaction."""
+    """Open the link, check the form, spend its token and do the act; one transaction.
+
+    The act runs in a savepoint: refused with one of `spent_if_refused`, it is undone but the
+    token stays spent, so the same form cannot be posted again and again (an upload refused
+    for its content needs a fresh page, and a fresh token, for each try)."""
     settings, at = _settings(request), _now(request)
     form = await request.form(max_files=1, max_fields=200)
 
     def run() -> None:
+        refused: Exception | None = None
         with unit_of_work() as session:
             link = open_link(session, settings.signer, token, at=at)
             require_obligation(link, _text(form, "obligation_id"))
             spend_form_token(
                 session, settings.signer, _text(form, "form_token"), scope=link_scope(link), at=at
             )
-            do(session, link, form, at)
+            try:
+                with session.begin_nested():
+                    do(session, link, form, at)
+            except spent_if_refused as error:
+                refused = error  # the act is rolled back; the spent token is committed
+        if refused is not None:
+            raise refused
 
     try:
         await run_in_threadpool(run)
     except REFUSED_ACTS as error:
-        return error_page(
-            request, "Chưa thực hiện được", f"{_sentence(str(error))} Chưa có gì được ghi.", 400
-        )
+        message = f"{_sentence(str(error))} Chưa có gì được ghi."
+        if isinstance(error, spent_if_refused):
+            message += " Để gửi lại, xin mở lại trang từ liên kết trong thư."
+        return error_page(request, "Chưa thực hiện được", message, 400)
     finally:
         await form.close()
     return RedirectResponse(f"/l/{token}?da={done}", status_code=303)
@@ -158,7 +172,7 @@ async def upload(request: Request, token: str) -> Response:
             max_bytes=settings.max_upload_bytes,
         )
 
-    return await _act(request, token, "nop", do)
+    return await _act(request, token, "nop", do, spent_if_refused=(DocumentRefused,))
 
 
 @router.post("/{token}/dang-ky")

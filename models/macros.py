@@ -1,0 +1,138 @@
+"""Macros in office documents, refused in every spelling, from a container already bounded.
+
+A macro-enabled Word file is a DOCX whose main part, or any part, is declared macro-enabled or
+VBA in [Content_Types].xml (in any case: OOXML compares content types case-insensitively), or
+that carries a VBA project part under any name or folder. An ODT carries macros as Basic/ or
+Scripts/ members, as manifest entries for them, or as event listeners and links that call
+`vnd.sun.star.script:` or `macro:` URLs from content.xml or styles.xml. Each XML part is read
+through the container's bounded stream and parsed by defusedxml's expat reader, incrementally
+(no tree, no DTD, no entity), so neither its size nor an entity bomb can cost more than the
+bound. The refusals are ContainerRefused, worded for the agency that sent the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import create_parser
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
+from xml.sax.xmlreader import AttributesImpl
+
+from models.containers import Container, ContainerRefused, Member, extension, folded
+
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+MIMETYPE_LIMIT = 256
+XML_LIMIT = 1024 * 1024
+"""Output bound for the small XML parts read whole ([Content_Types].xml, the ODF manifest)."""
+CONTENT_LIMIT = 128 * 1024 * 1024
+"""Output bound for ODF content.xml and styles.xml, scanned as a stream (never held)."""
+
+MACRO = "không nhận tệp văn bản có macro; xin lưu lại thành DOCX thường, ODT không macro hoặc PDF"
+MACRO_WORDS = ("macroenabled", "vbaproject", "vbadata", "vnd.ms-office.vba")
+"""In a content type (folded): the macro-enabled main parts (.docm, .dotm, and the other Office
+macro types embedded), and VBA project and data parts."""
+VBA_PART = re.compile(r"vba[^/]*\.(bin|xml)$")
+MACRO_EXTENSIONS = frozenset(
+    "docm dotm xlsm xltm xlam xlsb pptm potm ppsm ppam sldm odb bas vba vbs".split()
+)
+ODF_SCRIPT_FOLDERS = ("basic", "scripts")
+ODF_SCRIPT_URLS = ("vnd.sun.star.script:", "macro:")
+
+
+def refuse_macro_parts(package: Container) -> None:
+    """Refuse by member names alone: VBA parts in any folder or case, macro-enabled files
+    embedded, ODF Basic/ and Scripts/ folders, and binary parts (.bin: VBA projects, OLE
+    objects and ActiveX controls, none of which a report needs)."""
+    for member in package.members:
+        name = folded(member.name)
+        last = name.rsplit("/", 1)[-1]
+        if (
+            VBA_PART.match(last)
+            or extension(name) in MACRO_EXTENSIONS
+            or name.split("/", 1)[0] in ODF_SCRIPT_FOLDERS
+        ):
+            raise ContainerRefused(MACRO)
+        if extension(name) == "bin":
+            raise ContainerRefused(
+                "không nhận tệp Word có nhúng đối tượng nhị phân (.bin: macro, OLE hoặc "
+                "ActiveX, có thể chứa macro); xin lưu lại thành DOCX thường hoặc PDF"
+            )
+
+
+def main_part_type(package: Container, types: Member) -> str | None:
+    """The DOCX main part's content type (folded), read from [Content_Types].xml; refused if
+    any declared type is macro-enabled or VBA, in whatever case."""
+    main: str | None = None
+
+    def visit(element: str, attributes: dict[str, str]) -> None:
+        nonlocal main
+        content_type = folded(attributes.get("ContentType", ""))
+        if any(word in content_type for word in MACRO_WORDS):
+            raise ContainerRefused(MACRO)
+        part = attributes.get("PartName", "").lstrip("/")
+        if local_name(element) == "Override" and content_type == DOCX_MAIN and part:
+            if package.find(part) is None:
+                raise ContainerRefused("tệp DOCX hỏng: thiếu phần nội dung chính")
+            main = content_type
+
+    parse_xml(package.stream(types, XML_LIMIT), visit)
+    return main
+
+
+def refuse_odf_scripts(package: Container) -> None:
+    """Refuse an ODT with scripts in its manifest, an encrypted one (it cannot be checked),
+    or one whose content or styles call a macro."""
+
+    def manifest(element: str, attributes: dict[str, str]) -> None:
+        if local_name(element) in ("encryption-data", "encrypted-key"):
+            raise ContainerRefused("không nhận tệp ODT có mật khẩu (được mã hoá)")
+        for key, value in attributes.items():
+            value = folded(value)
+            path_like = local_name(key) == "full-path"
+            if path_like and value.split("/", 1)[0] in ODF_SCRIPT_FOLDERS:
+                raise ContainerRefused(MACRO)
+            if local_name(key) == "media-type" and ("basic" in value or "script" in value):
+                raise ContainerRefused(MACRO)
+
+    def content(element: str, attributes: dict[str, str]) -> None:
+        for value in attributes.values():
+            if folded(value).lstrip().startswith(ODF_SCRIPT_URLS):
+                raise ContainerRefused(MACRO)
+
+    found = package.find("META-INF/manifest.xml")
+    if found is not None:
+        parse_xml(package.stream(found, XML_LIMIT), manifest)
+    for name in ("content.xml", "styles.xml"):
+        part = package.find(name)
+        if part is not None:
+            parse_xml(package.stream(part, CONTENT_LIMIT), content)
+
+
+def local_name(name: str) -> str:
+    """'manifest:file-entry' → 'file-entry' (prefixes are the sender's choice)."""
+    return name.rsplit(":", 1)[-1]
+
+
+class _Visitor(ContentHandler):
+    def __init__(self, visit: Callable[[str, dict[str, str]], None]) -> None:
+        super().__init__()
+        self.visit = visit
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:  # noqa: N802 (SAX's name)
+        self.visit(name, dict(attrs.items()))
+
+
+def parse_xml(chunks: Iterable[bytes], visit: Callable[[str, dict[str, str]], None]) -> None:
+    """Call visit(element, attributes) for each element of the XML fed in chunks, keeping
+    nothing: no DTD and no entity declaration is allowed (defusedxml), so no expansion."""
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setContentHandler(_Visitor(visit))
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+        parser.close()
+    except (SAXException, DefusedXmlException) as error:
+        raise ContainerRefused("tệp bị hỏng: một phần XML bên trong không đọc được") from error
