@@ -32,9 +32,8 @@ _ZIP64_LOCATOR_SIG = b"PK\x06\x07"
 _ENCRYPTED, _DESCRIPTOR, _UTF8, _STRONG_ENCRYPTION = 0x1, 0x8, 0x800, 0x40
 _ZIP64_MARK = 0xFFFFFFFF
 _DESCRIPTOR_MAX = 24  # signature, CRC and two sizes (eight bytes each in ZIP64)
-ARCHIVE_EXTENSIONS = frozenset(
-    "zip jar war ear apk 7z rar gz tgz bz2 tbz xz txz lz lzma zst z tar cab arj".split()
-)
+_ARCHIVES = "zip jar war ear apk 7z rar gz tgz bz2 tbz xz txz lz lzma zst z tar cab arj"
+ARCHIVE_EXTENSIONS = frozenset(_ARCHIVES.split())
 """Members that are archives themselves: a document has no use for one, and one is how a
 nested bomb hides. (Embedded Office files, such as a chart's .xlsx, are opaque members here:
 counted, bounded and never opened.)"""
@@ -288,14 +287,7 @@ def _data_start(data: memoryview, member: Member) -> int:
     at = member.offset
     if at + _LOCAL.size > len(data):
         raise ContainerRefused("tệp nén hỏng: thiếu phần đầu của một thành phần")
-    fields = _LOCAL.unpack_from(data, at)
-    signature, flags, method, name_length, extra_length = (
-        fields[0],
-        fields[2],
-        fields[3],
-        fields[9],
-        fields[10],
-    )
+    signature, _, flags, method, *_, name_length, extra_length = _LOCAL.unpack_from(data, at)
     name_start = at + _LOCAL.size
     local_name = bytes(data[name_start : name_start + name_length])
     agrees = (
@@ -308,7 +300,7 @@ def _data_start(data: memoryview, member: Member) -> int:
         raise ContainerRefused(
             f"tệp nén hỏng: thành phần “{_shown(member.name)}” không khớp với mục lục"
         )
-    return name_start + name_length + extra_length
+    return int(name_start + name_length + extra_length)
 
 
 def _too_many(bounds: Bounds) -> str:

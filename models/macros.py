@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-
-from defusedxml import DefusedXmlException
-from defusedxml.expatreader import create_parser
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
+
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import create_parser
 
 from models.containers import Container, ContainerRefused, Member, extension, folded
 
@@ -35,9 +35,8 @@ MACRO_WORDS = ("macroenabled", "vbaproject", "vbadata", "vnd.ms-office.vba")
 """In a content type (folded): the macro-enabled main parts (.docm, .dotm, and the other Office
 macro types embedded), and VBA project and data parts."""
 VBA_PART = re.compile(r"vba[^/]*\.(bin|xml)$")
-MACRO_EXTENSIONS = frozenset(
-    "docm dotm xlsm xltm xlam xlsb pptm potm ppsm ppam sldm odb bas vba vbs".split()
-)
+_MACRO_TYPES = "docm dotm xlsm xltm xlam xlsb pptm potm ppsm ppam sldm odb bas vba vbs"
+MACRO_EXTENSIONS = frozenset(_MACRO_TYPES.split())
 ODF_SCRIPT_FOLDERS = ("basic", "scripts")
 ODF_SCRIPT_URLS = ("vnd.sun.star.script:", "macro:")
 
@@ -121,7 +120,7 @@ class _Visitor(ContentHandler):
         super().__init__()
         self.visit = visit
 
-    def startElement(self, name: str, attrs: AttributesImpl) -> None:  # noqa: N802 (SAX's name)
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:
         self.visit(name, dict(attrs.items()))
 
 
