@@ -271,9 +271,11 @@ def _check_name(name: str, bounds: Bounds) -> None:
 
 
 def _check_layout(data: memoryview, members: list[Member], cd_offset: int) -> None:
-    """Each member's local header agrees with the directory, and no two members share bytes
-    (the overlapping layout of the densest zip bombs)."""
+    """Each member's local header agrees with the directory, the first starts the file, and no
+    two members share bytes (the overlapping layout of the densest zip bombs)."""
     ordered = sorted(members, key=lambda m: m.offset)
+    if ordered and ordered[0].offset != 0:
+        raise ContainerRefused("tệp nén có dữ liệu lạ trước thành phần đầu tiên: không nhận")
     for member, following in zip(ordered, [*ordered[1:], None], strict=True):
         end = _data_start(data, member) + member.compressed
         limit = cd_offset if following is None else following.offset

@@ -38,7 +38,6 @@ VBA_PART = re.compile(r"vba[^/]*\.(bin|xml)$")
 _MACRO_TYPES = "docm dotm xlsm xltm xlam xlsb pptm potm ppsm ppam sldm odb bas vba vbs"
 MACRO_EXTENSIONS = frozenset(_MACRO_TYPES.split())
 ODF_SCRIPT_FOLDERS = ("basic", "scripts")
-ODF_SCRIPT_URLS = ("vnd.sun.star.script:", "macro:")
 
 
 def refuse_macro_parts(package: Container) -> None:
@@ -96,18 +95,42 @@ def refuse_odf_scripts(package: Container) -> None:
             if local_name(key) == "media-type" and ("basic" in value or "script" in value):
                 raise ContainerRefused(MACRO)
 
-    def content(element: str, attributes: dict[str, str]) -> None:
-        for value in attributes.values():
-            if folded(value).lstrip().startswith(ODF_SCRIPT_URLS):
-                raise ContainerRefused(MACRO)
-
     found = package.find("META-INF/manifest.xml")
     if found is not None:
         parse_xml(package.stream(found, XML_LIMIT), manifest)
     for name in ("content.xml", "styles.xml"):
         part = package.find(name)
         if part is not None:
-            parse_xml(package.stream(part, CONTENT_LIMIT), content)
+            refuse_script_urls(package.stream(part, CONTENT_LIMIT))
+
+
+_SCRIPT_URL = rb"vnd\.sun\.star\.script:|macro://"
+_ASCII_REFERENCE = (
+    rb"&#(?:0*(?:4[6-9]|5[0-8]|6[5-9]|[78]\d|9[07-9]|1[01]\d|12[0-2])"
+    rb"|x0*(?:2[ef]|3[\da]|4[1-9a-f]|5[\da]|6[1-9a-f]|7[\da]));|&#x?0{8}"
+)
+_HIDDEN = re.compile(_SCRIPT_URL + rb"|" + _ASCII_REFERENCE)
+_OVERLAP = 32
+
+
+def refuse_script_urls(chunks: Iterable[bytes]) -> None:
+    """Refuse XML that names a macro URL anywhere, in any case, scanning bytes at C speed.
+
+    content.xml may be 128 MB, and an XML parser calling Python for each element would spend
+    tens of seconds on one crafted upload; so this is a byte search over the bounded stream,
+    made sound against the ways a URL can hide from it: character references spelling an ASCII
+    letter, digit or ':./' (no writer needs them; padded with zeros they could straddle two
+    chunks, so 8 zeros or more are refused too), and encodings other than UTF-8 (UTF-16 puts a
+    zero byte in every ASCII character).
+    """
+    tail = b""
+    for index, chunk in enumerate(chunks):
+        window = tail + chunk.lower()
+        if b"\x00" in chunk or (index == 0 and not _declares_utf8(window)):
+            raise ContainerRefused("tệp ODT hỏng: phần nội dung không ở dạng XML UTF-8")
+        if _HIDDEN.search(window):
+            raise ContainerRefused(MACRO)
+        tail = window[-_OVERLAP:]
 
 
 def local_name(name: str) -> str:
@@ -135,3 +158,12 @@ def parse_xml(chunks: Iterable[bytes], visit: Callable[[str, dict[str, str]], No
         parser.close()
     except (SAXException, DefusedXmlException) as error:
         raise ContainerRefused("tệp bị hỏng: một phần XML bên trong không đọc được") from error
+
+
+def _declares_utf8(first: bytes) -> bool:
+    """False if the XML declaration names an encoding other than UTF-8 (lowercased bytes)."""
+    head = first.removeprefix(b"\xef\xbb\xbf").lstrip()[:256]
+    if not head.startswith(b"<?xml"):
+        return True
+    declared = re.search(rb"encoding\s*=\s*[\"']([^\"']*)[\"']", head.split(b"?>", 1)[0])
+    return declared is None or declared.group(1) in (b"utf-8", b"utf8")

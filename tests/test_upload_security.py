@@ -303,10 +303,24 @@ def test_a_vba_or_macro_part_is_refused_under_any_name_or_folder(name: str) -> N
             b"</o:document-content>",
         ),
         ("styles.xml", b'<o:styles xmlns:o="o" xmlns:x="x" x:href=" MACRO:///Std.M.Main"/>'),
+        # the URL spelled with character references, or padded to straddle two chunks
+        ("content.xml", b'<o:c xmlns:o="o" o:href="&#118;nd.sun.star.&#X73;cript:x"/>'),
+        ("content.xml", b'<o:c xmlns:o="o" o:href="&#x00000000076;nd.sun.star.script:x"/>'),
+        ("content.xml", b"<o:c>" + b" " * (64 * 1024 - 12) + b"vnd.sun.star.script:x</o:c>"),
     ],
 )
 def test_an_odt_with_scripts_is_refused(part: tuple[str, bytes]) -> None:
     refused(odt(part), "macro")
+
+
+def test_odt_text_in_another_encoding_is_refused() -> None:
+    """A byte search needs ASCII-compatible text: UTF-16 (or a declared other encoding) is
+    refused rather than scanned blind; UTF-8 text with ordinary references passes."""
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><o:c/>'
+    refused(odt(("content.xml", utf16.encode("utf-16"))), "UTF-8")
+    refused(odt(("content.xml", utf16.encode())), "UTF-8")
+    text = '<?xml version="1.0" encoding="UTF-8"?><o:c>&#9;&#xA;Tr&#7847;n macro d&#x1EA1;y</o:c>'
+    assert check_upload("a.odt", odt(("content.xml", text.encode()))).media_type == ODT
 
 
 def test_an_odt_manifest_naming_scripts_is_refused() -> None:
