@@ -4,7 +4,9 @@ The process, as the issue describes it: a council (members from the directory) o
 on eligible candidates with a deadline; members who have not voted are reminded; the ballot is
 secret; a member may declare a conflict of interest and abstain on that candidate; at the close
 the tally is computed against all members of the council and the minutes (biên bản bình xét)
-are written. See docs/voting.md and models/orm/ballots.py for how secrecy is kept.
+are written. See docs/voting.md and models/orm/ballots.py for how secrecy is kept: a cast
+paper is sealed (models/sealing.py) on the member's roll row, and only the close opens the
+papers and writes their choices, anonymously and shuffled.
 
 Nothing here reveals an interim count: results exist only once a ballot is closed, because a
 count read after each vote would tell, with the times in the roll, who voted what.
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import random
 import secrets
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,9 +26,10 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from models.db import Settings
 from models.lifecycle import CandidateStage, IllegalStageTransition
 from models.orm import Campaign, Candidate, Contact, Unit
 from models.orm.ballots import (
@@ -33,8 +38,10 @@ from models.orm.ballots import (
     BallotVote,
     Council,
 )
+from models.sealing import PaperSeal, SealBroken, decode_paper, encode_paper, new_salt
 from models.services.audit import record
 from models.services.candidates import move
+from models.signing import load_secret_key
 from models.text import vn_date
 from models.vocabulary import ContactRole
 from models.voting import (
@@ -68,6 +75,13 @@ class AlreadyVoted(BallotError):
 
 class BallotClosed(BallotError):
     """A vote outside the ballot's opening hours, or on a ballot already counted."""
+
+
+def paper_seal_from_env(settings: Settings | None = None) -> PaperSeal:
+    """The seal made from the server's secret key (TDKT_SECRET_KEY, else the data directory's
+    key file): the one every process that takes votes or closes ballots must share."""
+    settings = settings or Settings.from_env()
+    return PaperSeal(load_secret_key(settings.data_dir))
 
 
 # --------------------------------------------------------------------------- councils
@@ -194,6 +208,7 @@ def open_ballot(
         quorum=rule.quorum,
         approval=rule.approval,
         candidates=list(candidates),
+        seal_salt=new_salt(),
     )
     session.add(ballot)
     session.flush()
@@ -265,23 +280,23 @@ def cast_vote(
     conflicts: set[int],
     *,
     at: dt.datetime,
+    seal: PaperSeal,
 ) -> None:
-    """Record that member voted, and their choices as anonymous rows, in one transaction.
+    """Record that member voted, with their paper sealed on their roll row, in one statement.
 
     A candidate the member leaves unmarked counts as an abstain, and so does one they
     declared a conflict on: every participant weighs on every candidate, and a share of all
-    members counts an abstain like a reject anyway.
+    members counts an abstain like a reject anyway. The whole paper (one code per candidate,
+    the same length for everyone) is encrypted before it reaches storage; no choice is
+    written in the clear, audited or logged while the ballot is open (docs/voting.md).
     """
     _check_open(ballot, at)
     marked = _check_choices(ballot, choices, conflicts)
-    _mark_participation(session, ballot, member_contact, conflicts, at)
-    rows = [
-        BallotVote(ballot_id=ballot.id, candidate_id=cid, choice=choice)
-        for cid, choice in marked.items()
-    ]
-    secrets.SystemRandom().shuffle(rows)
-    session.add_all(rows)
-    session.flush()
+    paper = encode_paper(_paper_order(ballot), marked)
+    sealed = seal.seal(
+        paper, ballot_id=ballot.id, salt=_salt(ballot), contact_id=member_contact.id
+    )
+    _mark_participation(session, ballot, member_contact, conflicts, at, sealed)
     declared = f"; tự khai xung đột lợi ích với ứng viên {_ids(conflicts)}" if conflicts else ""
     record(
         session,
@@ -292,6 +307,17 @@ def cast_vote(
         entity_id=ballot.id,
         reason=f"{member_contact.name} đã bỏ phiếu{declared}",
     )
+
+
+def _paper_order(ballot: Ballot) -> list[int]:
+    """The candidates in the order a paper lists them: by id, fixed when the ballot opened."""
+    return sorted(c.id for c in ballot.candidates)
+
+
+def _salt(ballot: Ballot) -> bytes:
+    if ballot.seal_salt is None:  # only a closed ballot has none
+        raise BallotClosed(f"phiếu #{ballot.id} đã kết thúc và kiểm phiếu")
+    return ballot.seal_salt
 
 
 def _check_open(ballot: Ballot, at: dt.datetime) -> None:
@@ -331,9 +357,15 @@ def _check_choices(
 
 
 def _mark_participation(
-    session: Session, ballot: Ballot, member: Contact, conflicts: set[int], at: dt.datetime
+    session: Session,
+    ballot: Ballot,
+    member: Contact,
+    conflicts: set[int],
+    at: dt.datetime,
+    sealed: bytes,
 ) -> None:
-    """Set voted_at once: the conditional update refuses a second vote even under a race."""
+    """Set voted_at and the sealed paper once: the conditional update refuses a second vote
+    even under a race."""
     roll = session.get(BallotParticipation, (ballot.id, member.id))
     if roll is None:
         raise NotAMember(f"{member.name} ({member.email}) không có tên trong danh sách bỏ phiếu")
@@ -344,7 +376,7 @@ def _mark_participation(
             BallotParticipation.contact_id == member.id,
             BallotParticipation.voted_at.is_(None),
         )
-        .values(voted_at=at, conflict_candidate_ids=sorted(conflicts))
+        .values(voted_at=at, conflict_candidate_ids=sorted(conflicts), sealed_paper=sealed)
     )
     if cast("CursorResult[Any]", result).rowcount != 1:
         raise AlreadyVoted(f"{member.name} đã bỏ phiếu; mỗi thành viên chỉ bỏ phiếu một lần")
@@ -388,14 +420,24 @@ def ballot_reminders(session: Session, *, as_of: dt.date) -> list[tuple[Contact,
 # --------------------------------------------------------------------------- closing
 
 
-def close_ballot(session: Session, ballot: Ballot, *, at: dt.datetime, actor: str) -> TallyResult:
+def close_ballot(
+    session: Session,
+    ballot: Ballot,
+    *,
+    at: dt.datetime,
+    actor: str,
+    seal: PaperSeal,
+    shuffle: random.Random | None = None,
+) -> TallyResult:
     """Count the ballot, move its candidates to selected or not selected, write the minutes.
 
     A ballot closes after its deadline, or earlier once every member has voted: closing it
-    sooner would take away a member's vote.
+    sooner would take away a member's vote. The sealed papers are opened here, in the closing
+    transaction, and nowhere else (see _unseal); `shuffle` (default: the system's CSPRNG)
+    orders the anonymous rows and draws their keys, injectable so that a test is repeatable.
     """
     _check_closable(session, ballot, at)
-    _reseal(session, ballot)
+    _unseal(session, ballot, seal, shuffle or secrets.SystemRandom())
     ballot.status, ballot.closed_at = BallotStatus.CLOSED, at
     result = ballot_result(session, ballot)
     _settle_candidates(session, ballot, result, at=at, actor=actor)
@@ -443,21 +485,57 @@ def _check_closable(session: Session, ballot: Ballot, at: dt.datetime) -> None:
         )
 
 
-def _reseal(session: Session, ballot: Ballot) -> None:
-    """Write the votes again, shuffled, with new keys, in the closing transaction.
+def _unseal(session: Session, ballot: Ballot, seal: PaperSeal, shuffle: random.Random) -> None:
+    """Open every sealed paper and write its choices as anonymous rows; erase the papers.
 
-    Afterwards every vote row of the ballot was written at the same moment in a random order,
-    so no trace the database keeps of when a row was written (PostgreSQL's xmin, the physical
-    order of rows) can be matched with the times in the roll.
+    One row per choice on one candidate, each with a fresh random key, all inserted in one
+    shuffled batch in the closing transaction: no order the database keeps of how rows were
+    written (page cells, WAL frames, PostgreSQL's heap, ctid and xmin) follows the roll's
+    `voted_at`, and no whole paper can be put back together. The sealed papers and the
+    ballot's salt are then erased, so the database as it stands can no longer derive the key.
+    Rows already there were cast before papers were sealed (migration 0013): they join the
+    batch. A paper that does not open stops the close: counting without it would drop a vote.
     """
+    order, salt = _paper_order(ballot), _salt(ballot)
     votes = [
         (v.candidate_id, v.choice)
         for v in session.scalars(select(BallotVote).where(BallotVote.ballot_id == ballot.id))
     ]
+    for row in _roll(session, ballot):
+        if row.sealed_paper is None:
+            continue
+        try:
+            paper = seal.open(
+                row.sealed_paper, ballot_id=ballot.id, salt=salt, contact_id=row.contact_id
+            )
+            votes.extend(decode_paper(order, paper).items())
+        except SealBroken:
+            raise BallotError(
+                f"không mở được phiếu đã niêm phong của {row.contact.name}: khóa bí mật của máy "
+                "chủ (TDKT_SECRET_KEY) đã đổi từ khi mở phiếu, hoặc dữ liệu phiếu đã bị sửa; "
+                "chưa kiểm phiếu"
+            ) from None
+    shuffle.shuffle(votes)
     session.execute(delete(BallotVote).where(BallotVote.ballot_id == ballot.id))
-    rows = [BallotVote(ballot_id=ballot.id, candidate_id=c, choice=v) for c, v in votes]
-    secrets.SystemRandom().shuffle(rows)
-    session.add_all(rows)
+    if votes:
+        session.execute(
+            insert(BallotVote),
+            [
+                {
+                    "id": str(uuid.UUID(int=shuffle.getrandbits(128), version=4)),
+                    "ballot_id": ballot.id,
+                    "candidate_id": cid,
+                    "choice": choice,
+                }
+                for cid, choice in votes
+            ],
+        )
+    session.execute(
+        update(BallotParticipation)
+        .where(BallotParticipation.ballot_id == ballot.id)
+        .values(sealed_paper=None)
+    )
+    ballot.seal_salt = None
     session.flush()
 
 
