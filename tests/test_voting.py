@@ -223,9 +223,15 @@ def _setup(session: Session) -> tuple[int, int, list[int]]:
     # The chair is listed a second time as a member: one person, one vote.
     province.contacts.append(Contact(name="Chủ tịch", role=ContactRole.COUNCIL_MEMBER, email=CHAIR))
     campaign = session.scalars(select(Campaign)).one()
+    ids = eligible_candidates(session, campaign, ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"])
+    return campaign.id, province.id, ids
+
+
+def eligible_candidates(session: Session, campaign: Campaign, names: list[str]) -> list[int]:
+    """Individuals registered by unit T.A and judged eligible, ready for a ballot: their ids."""
     unit_a = session.scalars(select(Unit).where(Unit.code == "T.A")).one()
     ids = []
-    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
+    for name in names:
         candidate = register(
             session,
             campaign,
@@ -241,7 +247,7 @@ def _setup(session: Session) -> tuple[int, int, list[int]]:
             move(session, candidate, stage, at=OPENS, actor="test")
         ids.append(candidate.id)
     session.flush()
-    return campaign.id, province.id, ids
+    return ids
 
 
 @pytest.fixture
