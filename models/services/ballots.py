@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import random
 import secrets
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,10 +25,9 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
-from models.db import Settings
 from models.lifecycle import CandidateStage, IllegalStageTransition
 from models.orm import Campaign, Candidate, Contact, Unit
 from models.orm.ballots import (
@@ -38,10 +36,11 @@ from models.orm.ballots import (
     BallotVote,
     Council,
 )
-from models.sealing import PaperSeal, SealBroken, decode_paper, encode_paper, new_salt
+from models.sealing import PaperSeal, SealBroken, new_salt
 from models.services.audit import record
+from models.services.ballot_papers import open_papers, seal_paper
+from models.services.ballot_papers import paper_seal_from_env as paper_seal_from_env  # re-export
 from models.services.candidates import move
-from models.signing import load_secret_key
 from models.text import vn_date
 from models.vocabulary import ContactRole
 from models.voting import (
@@ -75,13 +74,6 @@ class AlreadyVoted(BallotError):
 
 class BallotClosed(BallotError):
     """A vote outside the ballot's opening hours, or on a ballot already counted."""
-
-
-def paper_seal_from_env(settings: Settings | None = None) -> PaperSeal:
-    """The seal made from the server's secret key (TDKT_SECRET_KEY, else the data directory's
-    key file): the one every process that takes votes or closes ballots must share."""
-    settings = settings or Settings.from_env()
-    return PaperSeal(load_secret_key(settings.data_dir))
 
 
 # --------------------------------------------------------------------------- councils
@@ -292,10 +284,7 @@ def cast_vote(
     """
     _check_open(ballot, at)
     marked = _check_choices(ballot, choices, conflicts)
-    paper = encode_paper(_paper_order(ballot), marked)
-    sealed = seal.seal(
-        paper, ballot_id=ballot.id, salt=_salt(ballot), contact_id=member_contact.id
-    )
+    sealed = seal_paper(ballot, member_contact, marked, seal)
     _mark_participation(session, ballot, member_contact, conflicts, at, sealed)
     declared = f"; tự khai xung đột lợi ích với ứng viên {_ids(conflicts)}" if conflicts else ""
     record(
@@ -307,17 +296,6 @@ def cast_vote(
         entity_id=ballot.id,
         reason=f"{member_contact.name} đã bỏ phiếu{declared}",
     )
-
-
-def _paper_order(ballot: Ballot) -> list[int]:
-    """The candidates in the order a paper lists them: by id, fixed when the ballot opened."""
-    return sorted(c.id for c in ballot.candidates)
-
-
-def _salt(ballot: Ballot) -> bytes:
-    if ballot.seal_salt is None:  # only a closed ballot has none
-        raise BallotClosed(f"phiếu #{ballot.id} đã kết thúc và kiểm phiếu")
-    return ballot.seal_salt
 
 
 def _check_open(ballot: Ballot, at: dt.datetime) -> None:
@@ -433,11 +411,14 @@ def close_ballot(
 
     A ballot closes after its deadline, or earlier once every member has voted: closing it
     sooner would take away a member's vote. The sealed papers are opened here, in the closing
-    transaction, and nowhere else (see _unseal); `shuffle` (default: the system's CSPRNG)
-    orders the anonymous rows and draws their keys, injectable so that a test is repeatable.
+    transaction, and nowhere else (ballot_papers.open_papers); `shuffle` (default: the system's
+    CSPRNG) orders the anonymous rows and draws their keys: injected, a test is repeatable.
     """
     _check_closable(session, ballot, at)
-    _unseal(session, ballot, seal, shuffle or secrets.SystemRandom())
+    try:
+        open_papers(session, ballot, seal, shuffle or secrets.SystemRandom())
+    except SealBroken as error:
+        raise BallotError(f"{error}; chưa kiểm phiếu") from None
     ballot.status, ballot.closed_at = BallotStatus.CLOSED, at
     result = ballot_result(session, ballot)
     _settle_candidates(session, ballot, result, at=at, actor=actor)
@@ -483,60 +464,6 @@ def _check_closable(session: Session, ballot: Ballot, at: dt.datetime) -> None:
             f"chưa hết hạn bỏ phiếu ({ballot.closes_at:%H:%M} ngày "
             f"{vn_date(ballot.closes_at.date())}) và còn {len(waiting)} thành viên chưa bỏ phiếu"
         )
-
-
-def _unseal(session: Session, ballot: Ballot, seal: PaperSeal, shuffle: random.Random) -> None:
-    """Open every sealed paper and write its choices as anonymous rows; erase the papers.
-
-    One row per choice on one candidate, each with a fresh random key, all inserted in one
-    shuffled batch in the closing transaction: no order the database keeps of how rows were
-    written (page cells, WAL frames, PostgreSQL's heap, ctid and xmin) follows the roll's
-    `voted_at`, and no whole paper can be put back together. The sealed papers and the
-    ballot's salt are then erased, so the database as it stands can no longer derive the key.
-    Rows already there were cast before papers were sealed (migration 0013): they join the
-    batch. A paper that does not open stops the close: counting without it would drop a vote.
-    """
-    order, salt = _paper_order(ballot), _salt(ballot)
-    votes = [
-        (v.candidate_id, v.choice)
-        for v in session.scalars(select(BallotVote).where(BallotVote.ballot_id == ballot.id))
-    ]
-    for row in _roll(session, ballot):
-        if row.sealed_paper is None:
-            continue
-        try:
-            paper = seal.open(
-                row.sealed_paper, ballot_id=ballot.id, salt=salt, contact_id=row.contact_id
-            )
-            votes.extend(decode_paper(order, paper).items())
-        except SealBroken:
-            raise BallotError(
-                f"không mở được phiếu đã niêm phong của {row.contact.name}: khóa bí mật của máy "
-                "chủ (TDKT_SECRET_KEY) đã đổi từ khi mở phiếu, hoặc dữ liệu phiếu đã bị sửa; "
-                "chưa kiểm phiếu"
-            ) from None
-    shuffle.shuffle(votes)
-    session.execute(delete(BallotVote).where(BallotVote.ballot_id == ballot.id))
-    if votes:
-        session.execute(
-            insert(BallotVote),
-            [
-                {
-                    "id": str(uuid.UUID(int=shuffle.getrandbits(128), version=4)),
-                    "ballot_id": ballot.id,
-                    "candidate_id": cid,
-                    "choice": choice,
-                }
-                for cid, choice in votes
-            ],
-        )
-    session.execute(
-        update(BallotParticipation)
-        .where(BallotParticipation.ballot_id == ballot.id)
-        .values(sealed_paper=None)
-    )
-    ballot.seal_salt = None
-    session.flush()
 
 
 def ballot_result(session: Session, ballot: Ballot) -> TallyResult:
