@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,8 +73,6 @@ class Found:
 
 View = list[Found]
 """The records of one copy of one file (or one query), in the order its storage keeps them."""
-Look = Callable[[Engine], list[View]]
-"""Copy the database's files now and find every record in them."""
 
 
 # --------------------------------------------------------------------------- the attacker
@@ -185,9 +183,20 @@ def sqlite_look(engine: Engine) -> list[View]:
     return [[r for _, r in in_main], [r for _, r in in_wal]]
 
 
-def sqlite_checkpoint(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+class SQLiteFiles:
+    """Copies of the database file and its WAL, taken by someone who can read the data dir."""
+
+    def start(self, engine: Engine) -> None:
+        """A ballot opens (nothing to note: the WAL is read whole)."""
+
+    def copy(self, engine: Engine, whole: bool = False) -> list[View]:
+        return sqlite_look(engine)
+
+    def checkpoint(self, engine: Engine) -> None:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -203,20 +212,21 @@ def _superuser(conn: Connection) -> bool:
     return bool(conn.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")))
 
 
-def heap_records(data: bytes) -> View:
-    """Tuples in a raw heap file, live and dead, by page and offset from the page's end."""
+def pg_records(data: bytes) -> list[tuple[int, Found]]:
+    """Every ballot_votes tuple in raw PostgreSQL bytes (heap pages, WAL), with its offset."""
     found = []
     for m in PG_VOTE.finditer(data):
         ballot, candidate = (int.from_bytes(m[i], "little") for i in (2, 3))
         found.append(
             (m.start(), Found(m[1].decode(), ballot, candidate, VoteChoice(m[4].decode())))
         )
-    return [r for _, r in sorted(found, key=lambda f: (f[0] // 8192, -(f[0] % 8192)))]
+    return found
 
 
 def postgres_look(engine: Engine) -> list[View]:
     """Rows by ctid, rows by writing transaction (xmin), and, when the test role may (the
-    .ci/postgres cluster's is a superuser), the raw heap file after a checkpoint."""
+    .ci/postgres cluster's is a superuser), the raw heap file after a checkpoint: live and
+    dead tuples, by page and offset from the page's end (the order they were written in)."""
     columns = "id, ballot_id, candidate_id, choice"
     views = []
     with engine.connect() as conn:
@@ -226,10 +236,29 @@ def postgres_look(engine: Engine) -> list[View]:
         if _superuser(conn):
             conn.execute(text("CHECKPOINT"))
             path = conn.scalar(text("SELECT pg_relation_filepath('ballot_votes')"))
-            heap = conn.scalar(text("SELECT pg_read_binary_file(:p)"), {"p": path})
-            views.append(heap_records(bytes(heap)))
+            heap = pg_records(
+                bytes(conn.scalar(text("SELECT pg_read_binary_file(:p)"), {"p": path}))
+            )
+            views.append([r for _, r in sorted(heap, key=lambda f: (f[0] // 8192, -(f[0] % 8192)))])
         conn.rollback()
     return views
+
+
+def wal_look(conn: Connection, since: str) -> View:
+    """The WAL written since the LSN `since`, by offset (records are appended as they happen)."""
+    where = "SELECT file_name, file_offset FROM pg_walfile_name_offset"
+    first, start = conn.execute(text(f"{where}(CAST(:lsn AS pg_lsn))"), {"lsn": since}).one()
+    last, end = conn.execute(text(f"{where}(pg_current_wal_lsn())")).one()
+    size = int(conn.scalar(text("SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'")))
+    names = sorted(
+        n for (n,) in conn.execute(text("SELECT name FROM pg_ls_waldir()")) if first <= n <= last
+    )
+    read = text("SELECT pg_read_binary_file(:f, :o, :n)")
+    data = b""
+    for name in names:
+        begin, stop = (start if name == first else 0), (end if name == last else size)
+        data += bytes(conn.scalar(read, {"f": f"pg_wal/{name}", "o": begin, "n": stop - begin}))
+    return [r for _, r in pg_records(data)]
 
 
 def pg_dump_binary(engine: Engine) -> str | None:
@@ -255,6 +284,40 @@ def dump_look(engine: Engine, binary: str) -> list[View]:
     lines = out.partition("FROM stdin;\n")[2].splitlines()
     rows = [line.split("\t") for line in lines[: lines.index("\\.")]] if lines else []
     return [[Found(k, int(b), int(c), VoteChoice(v)) for k, b, c, v in rows]]
+
+
+class PostgresFiles:
+    """Rows by ctid and xmin and the heap file after each vote; besides, at the moments a
+    backup is taken (the last vote, the close, a checkpoint), pg_dump's output and the WAL
+    written since the ballot opened. Files need a superuser (the .ci/postgres role is one);
+    pg_dump, the server's binaries (skipped where there are none)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.dump = pg_dump_binary(engine)
+        self.since: str | None = None
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            self.superuser = _superuser(conn)
+            conn.execute(text("VACUUM FULL ballot_votes"))  # a reused database's dead tuples
+
+    def start(self, engine: Engine) -> None:
+        with engine.connect() as conn:
+            self.since = str(conn.scalar(text("SELECT pg_current_wal_lsn()")))
+
+    def copy(self, engine: Engine, whole: bool = False) -> list[View]:
+        views = []
+        if whole and self.superuser and self.since:  # first: the WAL keeps the oldest order
+            with engine.connect() as conn:
+                views.append(wal_look(conn, self.since))
+        views += postgres_look(engine)
+        if whole and self.dump:
+            views += dump_look(engine, self.dump)
+        return views
+
+    def checkpoint(self, engine: Engine) -> None:
+        with engine.connect() as conn:
+            if self.superuser:
+                conn.execute(text("CHECKPOINT"))
+            conn.commit()
 
 
 # --------------------------------------------------------------------------- the ballots
@@ -350,15 +413,15 @@ def no_choice_in_the_open(
     assert {len(p or b"") for p in papers} == {sealed_length(CANDIDATES)}
 
 
-def play(engine: Engine, look: Look, sealed: bool, caplog: pytest.LogCaptureFixture) -> Score:
+def play(
+    engine: Engine,
+    files: SQLiteFiles | PostgresFiles,
+    sealed: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> Score:
     """TRIALS ballots of MEMBERS members; every attacker judged on each. With `sealed`, the
     storage as it is, checked while open; without, the rows main wrote when a vote was cast."""
-    checkpoint = sqlite_checkpoint if engine.dialect.name == "sqlite" else _pg_checkpoint
-    dump = pg_dump_binary(engine) if engine.dialect.name == "postgresql" else None
     score = Score()
-    if engine.dialect.name == "postgresql":  # a database emptied for reuse keeps dead tuples
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM FULL ballot_votes"))
     with unit_of_work(engine) as session:
         council_id, campaign_id, members = _council(session)
     for trial in range(TRIALS):
@@ -381,6 +444,7 @@ def play(engine: Engine, look: Look, sealed: bool, caplog: pytest.LogCaptureFixt
                 actor="test",
             )
             ballot_id, candidates = ballot.id, sorted(c.id for c in ballot.candidates)
+        files.start(engine)
         voters = rng.sample(members, MEMBERS)  # the order of voted_at
         choices, weights = list(WEIGHTS), list(WEIGHTS.values())
         truth = {(m, cid): rng.choices(choices, weights)[0] for m in voters for cid in candidates}
@@ -397,9 +461,7 @@ def play(engine: Engine, look: Look, sealed: bool, caplog: pytest.LogCaptureFixt
                     service.cast_vote(session, ballot, member, as_text, set(), at=at, seal=SEAL)
                 else:
                     cast_as_main_did(session, ballot, member, marked, at, rng)
-            while_open.append(look(engine))
-            if dump and i == MEMBERS - 1:
-                while_open[-1] += dump_look(engine, dump)
+            while_open.append(files.copy(engine, whole=i == MEMBERS - 1))
         if sealed:
             no_choice_in_the_open(engine, ballot_id, caplog.messages, while_open)
         with unit_of_work(engine) as session:
@@ -419,9 +481,9 @@ def play(engine: Engine, look: Look, sealed: bool, caplog: pytest.LogCaptureFixt
             cid: tuple(sum(truth[m, cid] == c for m in voters) for c in WEIGHTS)
             for cid in candidates
         }
-        closed = look(engine) + (dump_look(engine, dump) if dump else [])
-        checkpoint(engine)
-        later = look(engine) + (dump_look(engine, dump) if dump else [])
+        closed = files.copy(engine, whole=True)
+        files.checkpoint(engine)
+        later = files.copy(engine, whole=True)
         copies = {
             "one copy while open, after the last vote": [while_open[-1]],
             "a copy after each vote": while_open,
@@ -431,13 +493,6 @@ def play(engine: Engine, look: Look, sealed: bool, caplog: pytest.LogCaptureFixt
         }
         judge(score, copies, ballot_id, voters, truth)
     return score
-
-
-def _pg_checkpoint(engine: Engine) -> None:
-    with engine.connect() as conn:
-        if _superuser(conn):
-            conn.execute(text("CHECKPOINT"))
-        conn.commit()
 
 
 # --------------------------------------------------------------------------- the tests
@@ -451,8 +506,8 @@ def test_the_file_attack_does_no_better_than_a_blind_guess(
     a checkpoint. Sealed: no attacker beats the blind guess by more than MARGIN. As main stored
     it: the attacker with a copy after each vote names (nearly) every member's choice."""
     caplog.set_level(logging.INFO)  # SQLAlchemy's statement log too: nothing in it either
-    look = sqlite_look if engine.dialect.name == "sqlite" else postgres_look
-    score = play(engine, look, sealed, caplog)
+    files = SQLiteFiles() if engine.dialect.name == "sqlite" else PostgresFiles(engine)
+    score = play(engine, files, sealed, caplog)
     print(
         "\n" + score.report(f"{engine.dialect.name}, {'sealed' if sealed else 'as main stored it'}")
     )
