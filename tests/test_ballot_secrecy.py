@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from models.clock import TIMEZONE
-from models.db import unit_of_work
+from models.db import make_engine, migrate, unit_of_work
 from models.orm import AuditEntry, Campaign, Candidate, Contact, Unit
 from models.orm.ballots import Ballot, BallotParticipation, BallotVote, Council
 from models.orm.base import Base
@@ -44,6 +44,7 @@ from models.sealing import PaperSeal, SealBroken, decode_paper, encode_paper, se
 from models.services import ballots as service
 from models.vocabulary import ContactRole
 from models.voting import VoteChoice
+from tests.conftest import Backend
 from tests.test_voting import OPENS, _setup, eligible_candidates
 
 pytestmark = pytest.mark.security
@@ -340,6 +341,50 @@ def _council(session: Session) -> tuple[int, int, list[int]]:
     return council.id, campaign.id, [p.id for p in people]
 
 
+def open_one(
+    engine: Engine, council_id: int, campaign_id: int, label: str
+) -> tuple[int, list[int]]:
+    """A ballot of the council on CANDIDATES new eligible candidates: its id, the candidates."""
+    with unit_of_work(engine) as session:
+        campaign = session.get_one(Campaign, campaign_id)
+        names = [f"Ứng viên {label}-{k}" for k in range(CANDIDATES)]
+        ids = eligible_candidates(session, campaign, names)
+        ballot = service.open_ballot(
+            session,
+            session.get_one(Council, council_id),
+            campaign,
+            [session.get_one(Candidate, i) for i in ids],
+            title=f"Bình xét kín {label}",
+            award="giay-khen",
+            closes_at=CLOSES,
+            at=OPENS,
+            actor="test",
+        )
+        return ballot.id, sorted(ids)
+
+
+def vote(
+    engine: Engine,
+    ballot_id: int,
+    member_id: int,
+    marked: dict[int, VoteChoice],
+    i: int,
+    *,
+    sealed: bool = True,
+    rng: random.Random | None = None,
+) -> None:
+    """The member's vote, the i-th of the ballot: sealed, or as main stored it (with rng)."""
+    at = VOTING + dt.timedelta(minutes=i)
+    with unit_of_work(engine) as session:
+        ballot = session.get_one(Ballot, ballot_id)
+        member = session.get_one(Contact, member_id)
+        if sealed:
+            as_text = {cid: c.value for cid, c in marked.items()}
+            service.cast_vote(session, ballot, member, as_text, set(), at=at, seal=SEAL)
+        else:
+            cast_as_main_did(session, ballot, member, marked, at, rng or random.Random(i))
+
+
 def cast_as_main_did(
     session: Session,
     ballot: Ballot,
@@ -426,24 +471,7 @@ def play(
         council_id, campaign_id, members = _council(session)
     for trial in range(TRIALS):
         rng = random.Random(f"ballot-secrecy-{trial}")
-        with unit_of_work(engine) as session:
-            campaign = session.get_one(Campaign, campaign_id)
-            names = [f"Ứng viên {trial}-{k}" for k in range(CANDIDATES)]
-            ballot = service.open_ballot(
-                session,
-                session.get_one(Council, council_id),
-                campaign,
-                [
-                    session.get_one(Candidate, i)
-                    for i in eligible_candidates(session, campaign, names)
-                ],
-                title=f"Bình xét kín {trial}",
-                award="giay-khen",
-                closes_at=CLOSES,
-                at=OPENS,
-                actor="test",
-            )
-            ballot_id, candidates = ballot.id, sorted(c.id for c in ballot.candidates)
+        ballot_id, candidates = open_one(engine, council_id, campaign_id, f"{trial}")
         files.start(engine)
         voters = rng.sample(members, MEMBERS)  # the order of voted_at
         choices, weights = list(WEIGHTS), list(WEIGHTS.values())
@@ -452,15 +480,7 @@ def play(
         while_open: list[list[View]] = []
         for i, member_id in enumerate(voters):
             marked = {cid: truth[member_id, cid] for cid in candidates}
-            at = VOTING + dt.timedelta(minutes=i)
-            with unit_of_work(engine) as session:
-                ballot = session.get_one(Ballot, ballot_id)
-                member = session.get_one(Contact, member_id)
-                if sealed:
-                    as_text = {cid: c.value for cid, c in marked.items()}
-                    service.cast_vote(session, ballot, member, as_text, set(), at=at, seal=SEAL)
-                else:
-                    cast_as_main_did(session, ballot, member, marked, at, rng)
+            vote(engine, ballot_id, member_id, marked, i, sealed=sealed, rng=rng)
             while_open.append(files.copy(engine, whole=i == MEMBERS - 1))
         if sealed:
             no_choice_in_the_open(engine, ballot_id, caplog.messages, while_open)
@@ -548,3 +568,66 @@ def test_a_sealed_paper_opens_only_for_its_ballot_and_member() -> None:
     other = encode_paper(order, dict.fromkeys(order, VoteChoice.ABSTAIN))
     assert len(SEAL.seal(other, ballot_id=1, salt=salt, contact_id=9)) == len(sealed)
     assert "secrecy-test" not in repr(SEAL)
+
+
+def _close(engine: Engine, ballot_id: int) -> dict[int, tuple[int, int, int]]:
+    """Close the ballot: (approve, reject, abstain) by candidate."""
+    with unit_of_work(engine) as session:
+        ballot = session.get_one(Ballot, ballot_id)
+        result = service.close_ballot(
+            session, ballot, at=CLOSES + dt.timedelta(hours=1), actor="test", seal=SEAL
+        )
+    return {row.candidate_id: (row.approve, row.reject, row.abstain) for row in result.candidates}
+
+
+def test_a_ballot_open_across_the_upgrade_counts_the_votes_cast_before_it(
+    tmp_path: Path, backend: Backend
+) -> None:
+    """Votes cast as rows before migration 0013, sealed papers after it: the close counts
+    both; and the downgrade refuses while a sealed paper waits (its vote would be lost)."""
+    engine = make_engine(backend.create(tmp_path / "m"))
+    try:
+        migrate(engine)
+        with unit_of_work(engine) as session:
+            council_id, campaign_id, members = _council(session)
+        ballot_id, (a, b) = open_one(engine, council_id, campaign_id, "nâng cấp")
+        for i, member in enumerate(members[:5]):
+            vote(
+                engine,
+                ballot_id,
+                member,
+                {a: VoteChoice.APPROVE, b: VoteChoice.REJECT},
+                i,
+                sealed=False,
+            )
+        migrate(engine, "0012")
+        migrate(engine)
+        for i, member in enumerate(members[5:8], start=5):
+            vote(engine, ballot_id, member, {a: VoteChoice.REJECT, b: VoteChoice.ABSTAIN}, i)
+        other, (c, d) = open_one(engine, council_id, campaign_id, "chờ")
+        vote(engine, other, members[0], {c: VoteChoice.APPROVE, d: VoteChoice.APPROVE}, 0)
+        with pytest.raises(RuntimeError, match="sealed ballot papers are waiting"):
+            migrate(engine, "0012")
+        assert _close(engine, ballot_id) == {a: (5, 3, 0), b: (0, 5, 3)}
+        assert _close(engine, other) == {c: (1, 0, 0), d: (1, 0, 0)}
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(BallotVote)) == 2 * 8 + 2
+    finally:
+        engine.dispose()
+        backend.drop(tmp_path / "m")
+
+
+def test_a_vote_row_written_into_an_open_ballot_stops_the_close(engine: Engine) -> None:
+    """Someone who can write to the database but has no key cannot add a vote by inserting a
+    row: the close counts rows only for members who voted before papers were sealed."""
+    with unit_of_work(engine) as session:
+        council_id, campaign_id, members = _council(session)
+    ballot_id, (a, b) = open_one(engine, council_id, campaign_id, "giả")
+    vote(engine, ballot_id, members[0], {a: VoteChoice.REJECT, b: VoteChoice.REJECT}, 0)
+    with unit_of_work(engine) as session:
+        for cid in (a, b):
+            session.add(
+                BallotVote(ballot_id=ballot_id, candidate_id=cid, choice=VoteChoice.APPROVE)
+            )
+    with pytest.raises(service.BallotError, match="không khớp với danh sách bỏ phiếu"):
+        _close(engine, ballot_id)

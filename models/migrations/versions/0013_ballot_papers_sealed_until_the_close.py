@@ -54,7 +54,7 @@ def downgrade() -> None:
             f"{waiting} sealed ballot papers are waiting for their ballot's close: close the "
             "open ballots before downgrading below 0013, or their votes would be lost"
         )
-    with op.batch_alter_table("ballot_participation", schema=None) as batch_op:
-        batch_op.drop_column("sealed_paper")
-    with op.batch_alter_table("ballots", schema=None) as batch_op:
-        batch_op.drop_column("seal_salt")
+    # ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), not batch mode's copy of the table: the
+    # copy drops `ballots`, which rows of other tables reference (foreign keys are on).
+    op.drop_column("ballot_participation", "sealed_paper")
+    op.drop_column("ballots", "seal_salt")
