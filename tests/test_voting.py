@@ -211,7 +211,7 @@ class World:
     candidate_ids: list[int]
 
 
-def _setup(session: Session) -> tuple[int, int, list[int]]:
+def small_world(session: Session) -> tuple[int, int, list[int]]:
     """The small directory and plan; 9 council members besides the chair; 3 eligible people."""
     import_directory_file(session, SMALL_DIRECTORY, at=OPENS, actor="test")
     load_plan_file(session, SMALL_PLAN, default_calendar(), at=OPENS, actor="test")
@@ -254,7 +254,7 @@ def eligible_candidates(session: Session, campaign: Campaign, names: list[str]) 
 def world(engine: Engine) -> World:
     Base.metadata.create_all(engine, checkfirst=True)
     with unit_of_work(engine) as session:
-        campaign_id, unit_id, ids = _setup(session)
+        campaign_id, unit_id, ids = small_world(session)
         province = session.get_one(Unit, unit_id)
         service.council_from_directory(
             session, province, code="HD-T", name="Hội đồng TĐKT tỉnh Thử", at=OPENS, actor="test"
@@ -608,7 +608,7 @@ def cli_world() -> Iterator[None]:
     engine = engine_for()
     Base.metadata.create_all(engine, checkfirst=True)
     with unit_of_work(engine) as session:
-        _setup(session)
+        small_world(session)
     yield
 
 
