@@ -109,6 +109,7 @@ def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
 def close_ballots(as_of: dt.datetime) -> dict[str, int]:
     """Close every ballot past its deadline; the tally moves candidates on."""
     selected = rejected = 0
+    seal = ballots.paper_seal_from_env()
     with unit_of_work() as session:
         # A ballot another worker is closing is left to it (SKIP LOCKED on PostgreSQL).
         for ballot in session.scalars(
@@ -117,7 +118,7 @@ def close_ballots(as_of: dt.datetime) -> dict[str, int]:
             .order_by(Ballot.id)
             .with_for_update(skip_locked=True)
         ):
-            result = ballots.close_ballot(session, ballot, at=as_of, actor=ACTOR)
+            result = ballots.close_ballot(session, ballot, at=as_of, actor=ACTOR, seal=seal)
             selected += len(result.selected_ids)
             rejected += len(result.candidates) - len(result.selected_ids)
     return {"selected": selected, "not_selected": rejected}

@@ -21,6 +21,7 @@ from models.db import unit_of_work
 from models.orm import (
     AccessLink,
     AuditEntry,
+    Ballot,
     BallotParticipation,
     BallotVote,
     Notification,
@@ -28,8 +29,10 @@ from models.orm import (
     SubmittedDocument,
     UsedFormToken,
 )
+from models.sealing import decode_paper
 from models.services import obligations as obligation_service
 from models.services.accounts import add_coordinator
+from models.services.ballots import paper_seal_from_env
 from models.voting import VoteChoice
 from notifications.mailbox import LocalMailbox
 from tests.browser_helpers import (
@@ -418,9 +421,18 @@ def test_a_council_member_votes_once(page: Page, live: LiveServer, mailbox: Loca
             select(BallotParticipation).where(BallotParticipation.ballot_id == ballot_id)
         ).all()
         voted = {p.contact.email: p.voted_at for p in roll if p.voted_at is not None}
-        choices = session.scalars(
-            select(BallotVote.choice).where(BallotVote.ballot_id == ballot_id)
-        ).all()
+        # No choice is stored in the clear while the ballot is open: the paper is sealed.
+        assert session.scalar(select(func.count()).select_from(BallotVote)) == 0
+        row = session.get_one(Ballot, ballot_id)
+        (mine,) = [p for p in roll if p.voted_at is not None]
+        assert mine.sealed_paper is not None and row.seal_salt is not None
+        paper = paper_seal_from_env().open(
+            mine.sealed_paper,
+            ballot_id=ballot_id,
+            salt=row.seal_salt,
+            contact_id=mine.contact_id,
+        )
+        choices = list(decode_paper(sorted(c.id for c in row.candidates), paper).values())
         cast = session.scalar(
             select(func.count()).where(
                 AuditEntry.action == "ballot.voted", AuditEntry.entity_id == ballot_id

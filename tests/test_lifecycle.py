@@ -210,7 +210,13 @@ def test_council_members_who_have_not_voted_are_reminded_then_settled() -> None:
         chair = session.scalars(select(Contact).where(Contact.email == "chair@t.example")).one()
         assert ballot is not None
         ballots.cast_vote(
-            session, ballot, chair, {candidate.id: "approve"}, set(), at=morning(D(2023, 12, 13))
+            session,
+            ballot,
+            chair,
+            {candidate.id: "approve"},
+            set(),
+            at=morning(D(2023, 12, 13)),
+            seal=ballots.paper_seal_from_env(),
         )
     _sweep(D(2023, 12, 14))
     with unit_of_work() as session:

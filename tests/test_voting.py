@@ -11,7 +11,7 @@ import pytest
 import typer
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import DateTime, Engine, inspect, select, text
+from sqlalchemy import DateTime, Engine, func, inspect, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -23,6 +23,7 @@ from models.lifecycle import CandidateStage, IllegalStageTransition
 from models.orm import AuditEntry, Campaign, Candidate, Contact, Unit
 from models.orm.ballots import Ballot, BallotParticipation, BallotVote, Council
 from models.orm.base import Base
+from models.sealing import PaperSeal, sealed_length
 from models.services import ballots as service
 from models.services.candidates import move, register
 from models.services.directory import import_directory_file
@@ -40,6 +41,7 @@ from models.voting import (
 from tests.conftest import SMALL_DIRECTORY, SMALL_PLAN
 
 SEVENTY = VotingRule(quorum=2 / 3, approval=0.70)
+SEAL = PaperSeal("the-server's-secret-key-for-tests")
 NINETY = VotingRule(quorum=2 / 3, approval=0.90)
 
 
@@ -209,7 +211,7 @@ class World:
     candidate_ids: list[int]
 
 
-def _setup(session: Session) -> tuple[int, int, list[int]]:
+def small_world(session: Session) -> tuple[int, int, list[int]]:
     """The small directory and plan; 9 council members besides the chair; 3 eligible people."""
     import_directory_file(session, SMALL_DIRECTORY, at=OPENS, actor="test")
     load_plan_file(session, SMALL_PLAN, default_calendar(), at=OPENS, actor="test")
@@ -221,9 +223,15 @@ def _setup(session: Session) -> tuple[int, int, list[int]]:
     # The chair is listed a second time as a member: one person, one vote.
     province.contacts.append(Contact(name="Chủ tịch", role=ContactRole.COUNCIL_MEMBER, email=CHAIR))
     campaign = session.scalars(select(Campaign)).one()
+    ids = eligible_candidates(session, campaign, ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"])
+    return campaign.id, province.id, ids
+
+
+def eligible_candidates(session: Session, campaign: Campaign, names: list[str]) -> list[int]:
+    """Individuals registered by unit T.A and judged eligible, ready for a ballot: their ids."""
     unit_a = session.scalars(select(Unit).where(Unit.code == "T.A")).one()
     ids = []
-    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
+    for name in names:
         candidate = register(
             session,
             campaign,
@@ -239,14 +247,14 @@ def _setup(session: Session) -> tuple[int, int, list[int]]:
             move(session, candidate, stage, at=OPENS, actor="test")
         ids.append(candidate.id)
     session.flush()
-    return campaign.id, province.id, ids
+    return ids
 
 
 @pytest.fixture
 def world(engine: Engine) -> World:
     Base.metadata.create_all(engine, checkfirst=True)
     with unit_of_work(engine) as session:
-        campaign_id, unit_id, ids = _setup(session)
+        campaign_id, unit_id, ids = small_world(session)
         province = session.get_one(Unit, unit_id)
         service.council_from_directory(
             session, province, code="HD-T", name="Hội đồng TĐKT tỉnh Thử", at=OPENS, actor="test"
@@ -288,7 +296,8 @@ def _vote(
 ) -> None:
     with unit_of_work(world.engine) as session:
         ballot = session.get_one(Ballot, ballot_id)
-        service.cast_vote(session, ballot, _member(session, email), choices, set(conflicts), at=at)
+        member = _member(session, email)
+        service.cast_vote(session, ballot, member, choices, set(conflicts), at=at, seal=SEAL)
 
 
 def _stages(world: World) -> list[CandidateStage]:
@@ -396,11 +405,11 @@ def test_a_full_ballot(world: World) -> None:
         with pytest.raises(service.BallotError, match="chưa có kết quả"):
             service.ballot_result(session, ballot)
         with pytest.raises(service.BallotError, match="còn 1 thành viên chưa bỏ phiếu"):
-            service.close_ballot(session, ballot, at=DURING, actor="test")
+            service.close_ballot(session, ballot, at=DURING, actor="test", seal=SEAL)
 
     with unit_of_work(world.engine) as session:
         ballot = session.get_one(Ballot, ballot_id)
-        result = service.close_ballot(session, ballot, at=AFTER, actor="chair")
+        result = service.close_ballot(session, ballot, at=AFTER, actor="chair", seal=SEAL)
         minutes = ballot.minutes or ""
     assert (result.members, result.participated, result.quorum_met) == (10, 9, True)
     assert [(r.approve, r.reject, r.abstain) for r in result.candidates] == [
@@ -439,11 +448,15 @@ def test_a_closed_ballot_takes_no_more_votes_or_closing(world: World) -> None:
     ballot_id = _open(world)
     _vote_the_usual_way(world, ballot_id)
     with unit_of_work(world.engine) as session:
-        service.close_ballot(session, session.get_one(Ballot, ballot_id), at=AFTER, actor="t")
+        service.close_ballot(
+            session, session.get_one(Ballot, ballot_id), at=AFTER, actor="t", seal=SEAL
+        )
     with pytest.raises(service.BallotClosed, match="đã kết thúc"):
         _vote(world, ballot_id, MEMBERS[8], {}, at=DURING)
     with unit_of_work(world.engine) as session, pytest.raises(service.BallotClosed):
-        service.close_ballot(session, session.get_one(Ballot, ballot_id), at=AFTER, actor="t")
+        service.close_ballot(
+            session, session.get_one(Ballot, ballot_id), at=AFTER, actor="t", seal=SEAL
+        )
 
 
 def test_without_quorum_nobody_is_selected(world: World) -> None:
@@ -452,7 +465,7 @@ def test_without_quorum_nobody_is_selected(world: World) -> None:
         _vote(world, ballot_id, email, dict.fromkeys(world.candidate_ids, "approve"))
     with unit_of_work(world.engine) as session:
         ballot = session.get_one(Ballot, ballot_id)
-        result = service.close_ballot(session, ballot, at=AFTER, actor="test")
+        result = service.close_ballot(session, ballot, at=AFTER, actor="test", seal=SEAL)
         minutes = ballot.minutes or ""
     assert (result.quorum_met, result.selected_ids) == (False, frozenset())
     assert _stages(world) == [CandidateStage.NOT_SELECTED] * 3
@@ -466,7 +479,7 @@ def test_everyone_voted_so_the_chair_may_close_early(world: World) -> None:
         _vote(world, ballot_id, email, dict.fromkeys(world.candidate_ids, "approve"))
     with unit_of_work(world.engine) as session:
         result = service.close_ballot(
-            session, session.get_one(Ballot, ballot_id), at=DURING, actor="test"
+            session, session.get_one(Ballot, ballot_id), at=DURING, actor="test", seal=SEAL
         )
     assert result.selected_ids == set(world.candidate_ids)
 
@@ -479,7 +492,9 @@ def test_a_candidate_withdrawn_during_the_vote_keeps_its_stage(world: World) -> 
     for email in [CHAIR, *MEMBERS]:
         _vote(world, ballot_id, email, dict.fromkeys(world.candidate_ids, "approve"))
     with unit_of_work(world.engine) as session:
-        service.close_ballot(session, session.get_one(Ballot, ballot_id), at=AFTER, actor="t")
+        service.close_ballot(
+            session, session.get_one(Ballot, ballot_id), at=AFTER, actor="t", seal=SEAL
+        )
     assert _stages(world) == [
         CandidateStage.WITHDRAWN,
         CandidateStage.SELECTED,
@@ -503,8 +518,12 @@ def test_the_ballot_is_secret(world: World) -> None:
         with pytest.raises(ProgrammingError if postgres else OperationalError):
             conn.execute(text("SELECT rowid FROM ballot_votes"))
         conn.rollback()  # PostgreSQL refuses anything more in a failed transaction
-        before = set(conn.execute(select(votes.c.id)).scalars())
-    assert len(before) == 27 and all(len(key) == 36 for key in before)
+        # While the ballot is open no choice is stored: only sealed papers, all one length.
+        assert conn.execute(select(func.count()).select_from(votes)).scalar() == 0
+        papers = conn.execute(
+            select(roll.c.sealed_paper).where(roll.c.sealed_paper.is_not(None))
+        ).scalars()
+        assert {len(p) for p in papers} == {sealed_length(3)}
     assert inspect(world.engine).get_pk_constraint("ballot_votes")["constrained_columns"] == ["id"]
     with unit_of_work(world.engine) as session:
         ballot = session.get_one(Ballot, ballot_id)
@@ -512,20 +531,42 @@ def test_the_ballot_is_secret(world: World) -> None:
             select(BallotParticipation.contact_id).where(BallotParticipation.voted_at.is_not(None))
         ).all()
         assert len(voted) == 9  # who voted is kept
-        service.close_ballot(session, ballot, at=AFTER, actor="test")
+        service.close_ballot(session, ballot, at=AFTER, actor="test", seal=SEAL)
     with world.engine.connect() as conn:
         after = set(conn.execute(select(votes.c.id)).scalars())
         if postgres:  # each row's writing transaction, which would tell votes apart by time
             writers = conn.execute(text("SELECT DISTINCT xmin::text FROM ballot_votes")).all()
             assert len(writers) == 1
-    # Closing writes every vote again with new keys, in one shuffled batch.
-    assert len(after) == 27 and not before & after
+        # The papers and the salt are erased: the key cannot be derived again from the database.
+        assert conn.execute(select(roll.c.sealed_paper).distinct()).scalars().all() == [None]
+        salts = conn.execute(select(Ballot.__table__.c.seal_salt)).scalars().all()
+        assert salts == [None]
+    # Closing writes every choice, 9 papers of 3 candidates, with random keys.
+    assert len(after) == 27 and all(len(key) == 36 for key in after)
     with unit_of_work(world.engine) as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "ballot")).all()
     for entry in entries:
         said = f"{entry.reason} {entry.to_status} {entry.action}"
         assert not any(word in said for word in ("approve", "reject", "đồng ý", "Đồng ý"))
     assert sum(e.action == "ballot.voted" for e in entries) == 9
+
+
+def test_a_paper_that_does_not_open_stops_the_close(world: World) -> None:
+    """Another secret key (changed while the ballot was open): nothing is counted or erased."""
+    ballot_id = _open(world)
+    _vote_the_usual_way(world, ballot_id)
+    other_key = PaperSeal("another-secret-key-0000")
+    with (
+        pytest.raises(service.BallotError, match="không mở được phiếu đã niêm phong"),
+        unit_of_work(world.engine) as session,
+    ):
+        ballot = session.get_one(Ballot, ballot_id)
+        service.close_ballot(session, ballot, at=AFTER, actor="t", seal=other_key)
+    with unit_of_work(world.engine) as session:
+        ballot = session.get_one(Ballot, ballot_id)
+        assert ballot.status == "open" and ballot.seal_salt is not None
+        result = service.close_ballot(session, ballot, at=AFTER, actor="t", seal=SEAL)
+    assert result.participated == 9
 
 
 def test_reminders_go_to_members_who_have_not_voted_in_the_last_three_days(
@@ -549,7 +590,7 @@ def test_html_minutes_escape_what_people_typed(world: World) -> None:
         _vote(world, ballot_id, email, {world.candidate_ids[0]: "approve"})
     with unit_of_work(world.engine) as session:
         ballot = session.get_one(Ballot, ballot_id)
-        service.close_ballot(session, ballot, at=AFTER, actor="test")
+        service.close_ballot(session, ballot, at=AFTER, actor="test", seal=SEAL)
         html = service.render_minutes(session, ballot, html=True)
         plain = ballot.minutes or ""
     assert "Bình xét &lt;b&gt;2024&lt;/b&gt;" in html
@@ -567,7 +608,7 @@ def cli_world() -> Iterator[None]:
     engine = engine_for()
     Base.metadata.create_all(engine, checkfirst=True)
     with unit_of_work(engine) as session:
-        _setup(session)
+        small_world(session)
     yield
 
 

@@ -1,7 +1,9 @@
 """`tdkt council create` and `tdkt ballot open | vote | close | minutes`: the council vote.
 
-`ballot vote` stands in for the members' web form (a later issue): it says that the vote was
-recorded, never what it was, and nothing it prints or logs links a member to a choice.
+`ballot vote` stands in for the members' web form: it says that the vote was recorded, never
+what it was, and nothing it prints or logs links a member to a choice. `vote` and `close` seal
+and open the papers with the server's secret key (TDKT_SECRET_KEY or the data directory's key
+file), the same key the web app uses.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def ballot_vote(
 ) -> None:
     """Ghi phiếu của một thành viên (thay biểu mẫu web); ứng viên không ghi: không biểu quyết."""
     from models.db import unit_of_work
-    from models.services.ballots import cast_vote
+    from models.services.ballots import cast_vote, paper_seal_from_env
 
     choices = {cid: "approve" for cid in approve or []}
     for cid in reject or []:
@@ -142,7 +144,15 @@ def ballot_vote(
     with unit_of_work() as session, _clear_errors(f"phiếu #{ballot}"):
         found = _ballot(session, ballot)
         member = _member(session, found, member_email)
-        cast_vote(session, found, member, choices, set(conflict or []), at=now())
+        cast_vote(
+            session,
+            found,
+            member,
+            choices,
+            set(conflict or []),
+            at=now(),
+            seal=paper_seal_from_env(),
+        )
         name = member.name
     console.print(
         f"[green]Đã ghi nhận phiếu của {name}[/] "
@@ -153,11 +163,12 @@ def ballot_vote(
 def ballot_close(ballot: BallotId) -> None:
     """Kết thúc bỏ phiếu, kiểm phiếu, chuyển giai đoạn ứng viên và lập biên bản."""
     from models.db import unit_of_work
-    from models.services.ballots import close_ballot
+    from models.services.ballots import close_ballot, paper_seal_from_env
 
     with unit_of_work() as session, _clear_errors(f"phiếu #{ballot}"):
         found = _ballot(session, ballot)
-        result = close_ballot(session, found, at=now(), actor=actor())
+        seal = paper_seal_from_env()
+        result = close_ballot(session, found, at=now(), actor=actor(), seal=seal)
         names = {c.id: c.name for c in found.candidates}
     print_tally(ballot, result, names)
 

@@ -234,6 +234,8 @@ async def publish(request: Request, token: str) -> Response:
 
 @router.post("/{token}/bo-phieu")
 async def vote(request: Request, token: str) -> Response:
+    seal = _settings(request).ballot_seal
+
     def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
         choices: dict[int, str] = {}
         conflicts: set[int] = set()
@@ -247,6 +249,6 @@ async def vote(request: Request, token: str) -> Response:
                 conflicts.add(int(number))
         for cid in conflicts:
             choices[cid] = VoteChoice.ABSTAIN.value
-        intake.vote(session, link, choices=choices, conflicts=conflicts, at=at)
+        intake.vote(session, link, choices=choices, conflicts=conflicts, at=at, seal=seal)
 
     return await _act(request, token, "bo-phieu", do)

@@ -1,21 +1,20 @@
 """Councils and their secret ballots (bình xét, bỏ phiếu kín).
 
-Secrecy is kept by the shape of the tables, not by discipline in the code that reads them:
+Secrecy is kept by what reaches storage, not by discipline in the code that reads it (see
+docs/voting.md, "Secrecy"):
 
 - `BallotParticipation` says WHO is on a ballot's roll and whether and when they voted, and
   which candidates they declared a conflict of interest on (a declaration is made openly).
-- `BallotVote` says WHAT was voted: one row per choice on one candidate, with no member, no
-  timestamp and no sequential id. Its key is a random UUID and, on SQLite, the table has no
-  hidden rowid (WITHOUT ROWID), so neither the key nor the storage order tells the order in
-  which rows were written, and nothing joins a vote to a participation row but the ballot.
-  A member's choices on different candidates are separate rows too, so even a whole paper
-  cannot be put back together (a member could otherwise sign one with a unique pattern).
-- When a ballot closes, its votes are written again in one shuffled batch with new keys
-  (`models.services.ballots.close_ballot`), so that what the database itself keeps about the
-  writing transaction (PostgreSQL's xmin, the physical order of rows) no longer matches the
-  times in the participation rows.
+  While the ballot is open it also keeps the member's whole paper SEALED (`sealed_paper`,
+  models/sealing.py): encrypted under a per-ballot key derived from the server's secret key
+  and `Ballot.seal_salt`, so a copy of the database files does not tell what it says.
+- `BallotVote` says WHAT was voted, and is written only when the ballot closes: the papers are
+  opened and their choices written as one row per choice on one candidate, with no member, no
+  timestamp, a fresh random key, all in one shuffled batch; the sealed papers and the salt
+  are then erased. Nothing joins a vote to a participation row but the ballot, and no order
+  the database keeps (page cells, WAL frames, PostgreSQL's ctid and xmin) follows the roll.
 
-A migration for `ballot_votes` must keep `sqlite_with_rowid=False`.
+A migration for `ballot_votes` must keep `sqlite_with_rowid=False` (no hidden rowid).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.orm.base import AwareDateTime, Base
@@ -83,6 +82,9 @@ class Ballot(Base):
     approval: Mapped[float] = mapped_column(Float)
     minutes: Mapped[str | None] = mapped_column(Text, doc="Biên bản bình xét, plain text")
     closed_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
+    seal_salt: Mapped[bytes | None] = mapped_column(
+        LargeBinary, doc="Random salt of the key that seals the papers; erased at the close"
+    )
 
     council: Mapped[Council] = relationship()
     campaign: Mapped[Campaign] = relationship()
@@ -101,8 +103,9 @@ class BallotCandidate(Base):
 class BallotParticipation(Base):
     """The roll: one row per member when the ballot opens; voted_at is set when they vote.
 
-    WHO voted (and when) is kept here, never WHAT. The roll is fixed at opening, so the
-    council's size on this ballot (the denominator of every share) cannot drift mid-vote.
+    WHO voted (and when) is kept here, and WHAT only sealed, until the close. The roll is fixed
+    at opening, so the council's size on this ballot (the denominator of every share) cannot
+    drift mid-vote.
     """
 
     __tablename__ = "ballot_participation"
@@ -113,6 +116,9 @@ class BallotParticipation(Base):
     conflict_candidate_ids: Mapped[list[int]] = mapped_column(
         JSON, default=list, doc="Candidates the member declared a conflict on (and abstained)"
     )
+    sealed_paper: Mapped[bytes | None] = mapped_column(
+        LargeBinary, doc="The member's paper, encrypted (models/sealing.py); erased at the close"
+    )
 
     contact: Mapped[Contact] = relationship()
 
@@ -122,7 +128,8 @@ def _random_key() -> str:
 
 
 class BallotVote(Base):
-    """One anonymous choice on one candidate: no member, no time, a random key (see above)."""
+    """One anonymous choice on one candidate, written at the close: no member, no time, a
+    random key (see above)."""
 
     __tablename__ = "ballot_votes"
     __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy's own form)

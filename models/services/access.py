@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from models.db import Settings
 from models.documents import DEFAULT_MAX_BYTES
 from models.orm import AccessLink, Contact, Obligation, UsedFormToken
+from models.sealing import PaperSeal
 from models.services.audit import record
 from models.services.rows import chunks, inserted
 from models.signing import BadToken, Signer, StaleToken, load_secret_key
@@ -38,23 +39,27 @@ class IntakeSettings:
     """Where the web intake is reached, how links are signed, where documents are kept.
 
     TDKT_WEB_URL is the address agencies open (default: the local `tdkt web`);
-    TDKT_UPLOAD_MAX_MB caps an upload (default 10).
+    TDKT_UPLOAD_MAX_MB caps an upload (default 10). The secret key signs the links and seals
+    the ballot papers (models/sealing.py).
     """
 
     base_url: str
     signer: Signer
     documents: Path
     max_upload_bytes: int
+    ballot_seal: PaperSeal
 
     @classmethod
     def from_env(cls, settings: Settings | None = None) -> IntakeSettings:
         settings = settings or Settings.from_env()
         max_mb = os.environ.get("TDKT_UPLOAD_MAX_MB")
+        secret_key = load_secret_key(settings.data_dir)
         return cls(
             base_url=os.environ.get("TDKT_WEB_URL", DEFAULT_WEB_URL).rstrip("/"),
-            signer=Signer(load_secret_key(settings.data_dir)),
+            signer=Signer(secret_key),
             documents=settings.data_dir / "documents",
             max_upload_bytes=int(float(max_mb) * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+            ballot_seal=PaperSeal(secret_key),
         )
 
     def link_url(self, token: str) -> str:

@@ -4,7 +4,9 @@ The process, as the issue describes it: a council (members from the directory) o
 on eligible candidates with a deadline; members who have not voted are reminded; the ballot is
 secret; a member may declare a conflict of interest and abstain on that candidate; at the close
 the tally is computed against all members of the council and the minutes (biên bản bình xét)
-are written. See docs/voting.md and models/orm/ballots.py for how secrecy is kept.
+are written. See docs/voting.md and models/orm/ballots.py for how secrecy is kept: a cast
+paper is sealed (models/sealing.py) on the member's roll row, and only the close opens the
+papers and writes their choices, anonymously and shuffled.
 
 Nothing here reveals an interim count: results exist only once a ballot is closed, because a
 count read after each vote would tell, with the times in the roll, who voted what.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import random
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import jinja2
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from models.lifecycle import CandidateStage, IllegalStageTransition
@@ -33,7 +36,10 @@ from models.orm.ballots import (
     BallotVote,
     Council,
 )
+from models.sealing import PaperSeal, SealBroken, new_salt
 from models.services.audit import record
+from models.services.ballot_papers import open_papers, seal_paper
+from models.services.ballot_papers import paper_seal_from_env as paper_seal_from_env  # re-export
 from models.services.candidates import move
 from models.text import vn_date
 from models.vocabulary import ContactRole
@@ -194,6 +200,7 @@ def open_ballot(
         quorum=rule.quorum,
         approval=rule.approval,
         candidates=list(candidates),
+        seal_salt=new_salt(),
     )
     session.add(ballot)
     session.flush()
@@ -265,23 +272,20 @@ def cast_vote(
     conflicts: set[int],
     *,
     at: dt.datetime,
+    seal: PaperSeal,
 ) -> None:
-    """Record that member voted, and their choices as anonymous rows, in one transaction.
+    """Record that member voted, with their paper sealed on their roll row, in one statement.
 
     A candidate the member leaves unmarked counts as an abstain, and so does one they
     declared a conflict on: every participant weighs on every candidate, and a share of all
-    members counts an abstain like a reject anyway.
+    members counts an abstain like a reject anyway. The whole paper (one code per candidate,
+    the same length for everyone) is encrypted before it reaches storage; no choice is
+    written in the clear, audited or logged while the ballot is open (docs/voting.md).
     """
     _check_open(ballot, at)
     marked = _check_choices(ballot, choices, conflicts)
-    _mark_participation(session, ballot, member_contact, conflicts, at)
-    rows = [
-        BallotVote(ballot_id=ballot.id, candidate_id=cid, choice=choice)
-        for cid, choice in marked.items()
-    ]
-    secrets.SystemRandom().shuffle(rows)
-    session.add_all(rows)
-    session.flush()
+    sealed = seal_paper(ballot, member_contact, marked, seal)
+    _mark_participation(session, ballot, member_contact, conflicts, at, sealed)
     declared = f"; tự khai xung đột lợi ích với ứng viên {_ids(conflicts)}" if conflicts else ""
     record(
         session,
@@ -331,9 +335,15 @@ def _check_choices(
 
 
 def _mark_participation(
-    session: Session, ballot: Ballot, member: Contact, conflicts: set[int], at: dt.datetime
+    session: Session,
+    ballot: Ballot,
+    member: Contact,
+    conflicts: set[int],
+    at: dt.datetime,
+    sealed: bytes,
 ) -> None:
-    """Set voted_at once: the conditional update refuses a second vote even under a race."""
+    """Set voted_at and the sealed paper once: the conditional update refuses a second vote
+    even under a race."""
     roll = session.get(BallotParticipation, (ballot.id, member.id))
     if roll is None:
         raise NotAMember(f"{member.name} ({member.email}) không có tên trong danh sách bỏ phiếu")
@@ -344,7 +354,7 @@ def _mark_participation(
             BallotParticipation.contact_id == member.id,
             BallotParticipation.voted_at.is_(None),
         )
-        .values(voted_at=at, conflict_candidate_ids=sorted(conflicts))
+        .values(voted_at=at, conflict_candidate_ids=sorted(conflicts), sealed_paper=sealed)
     )
     if cast("CursorResult[Any]", result).rowcount != 1:
         raise AlreadyVoted(f"{member.name} đã bỏ phiếu; mỗi thành viên chỉ bỏ phiếu một lần")
@@ -388,14 +398,27 @@ def ballot_reminders(session: Session, *, as_of: dt.date) -> list[tuple[Contact,
 # --------------------------------------------------------------------------- closing
 
 
-def close_ballot(session: Session, ballot: Ballot, *, at: dt.datetime, actor: str) -> TallyResult:
+def close_ballot(
+    session: Session,
+    ballot: Ballot,
+    *,
+    at: dt.datetime,
+    actor: str,
+    seal: PaperSeal,
+    shuffle: random.Random | None = None,
+) -> TallyResult:
     """Count the ballot, move its candidates to selected or not selected, write the minutes.
 
     A ballot closes after its deadline, or earlier once every member has voted: closing it
-    sooner would take away a member's vote.
+    sooner would take away a member's vote. The sealed papers are opened here, in the closing
+    transaction, and nowhere else (ballot_papers.open_papers); `shuffle` (default: the system's
+    CSPRNG) orders the anonymous rows and draws their keys: injected, a test is repeatable.
     """
     _check_closable(session, ballot, at)
-    _reseal(session, ballot)
+    try:
+        open_papers(session, ballot, seal, shuffle or secrets.SystemRandom())
+    except SealBroken as error:
+        raise BallotError(f"{error}; chưa kiểm phiếu") from None
     ballot.status, ballot.closed_at = BallotStatus.CLOSED, at
     result = ballot_result(session, ballot)
     _settle_candidates(session, ballot, result, at=at, actor=actor)
@@ -441,24 +464,6 @@ def _check_closable(session: Session, ballot: Ballot, at: dt.datetime) -> None:
             f"chưa hết hạn bỏ phiếu ({ballot.closes_at:%H:%M} ngày "
             f"{vn_date(ballot.closes_at.date())}) và còn {len(waiting)} thành viên chưa bỏ phiếu"
         )
-
-
-def _reseal(session: Session, ballot: Ballot) -> None:
-    """Write the votes again, shuffled, with new keys, in the closing transaction.
-
-    Afterwards every vote row of the ballot was written at the same moment in a random order,
-    so no trace the database keeps of when a row was written (PostgreSQL's xmin, the physical
-    order of rows) can be matched with the times in the roll.
-    """
-    votes = [
-        (v.candidate_id, v.choice)
-        for v in session.scalars(select(BallotVote).where(BallotVote.ballot_id == ballot.id))
-    ]
-    session.execute(delete(BallotVote).where(BallotVote.ballot_id == ballot.id))
-    rows = [BallotVote(ballot_id=ballot.id, candidate_id=c, choice=v) for c, v in votes]
-    secrets.SystemRandom().shuffle(rows)
-    session.add_all(rows)
-    session.flush()
 
 
 def ballot_result(session: Session, ballot: Ballot) -> TallyResult:

@@ -28,6 +28,7 @@ from models.orm import (
 )
 from models.policy import CHASED
 from models.process import ballot_and_member, subject_id
+from models.sealing import PaperSeal
 from models.services import ballots, candidates, recognition
 from models.services.obligations import submit
 from models.services.submissions import documents_of, submit_document
@@ -219,13 +220,14 @@ def vote(
     choices: Mapping[int, str],
     conflicts: set[int],
     at: dt.datetime,
+    seal: PaperSeal,
 ) -> None:
-    """The member's secret vote; the obligation to vote is then done."""
+    """The member's secret vote, sealed with `seal`; the obligation to vote is then done."""
     obligation = _require(link, IntakeAction.VOTE)
     ballot = _ballot(session, obligation)
     if ballot is None or link.contact_id != obligation.contact_id:
         raise IntakeError("chỉ thành viên Hội đồng được mời mới bỏ phiếu qua liên kết này")
-    ballots.cast_vote(session, ballot, link.contact, choices, conflicts, at=at)
+    ballots.cast_vote(session, ballot, link.contact, choices, conflicts, at=at, seal=seal)
     submit(session, obligation, at=at, actor=actor_of(link), note="đã bỏ phiếu")
 
 

@@ -265,9 +265,11 @@ def _vote(
     people: PeopleBehaviour,
     before: dt.date,
 ) -> None:
+    seal = None  # the server's key, read once a ballot is open (as the web app holds it)
     for ballot in session.scalars(
         select(Ballot).where(Ballot.campaign_id == campaign.id, Ballot.status == "open")
     ):
+        seal = seal or ballots.paper_seal_from_env()
         for member in ballots.members_not_voted(session, ballot):
             if chance(people.seed, ballot.id, member.id, "v") > people.vote_probability:
                 continue
@@ -283,7 +285,7 @@ def _vote(
                 else "reject"
                 for candidate in ballot.candidates
             }
-            ballots.cast_vote(session, ballot, member, choices, set(), at=_at(day))
+            ballots.cast_vote(session, ballot, member, choices, set(), at=_at(day), seal=seal)
 
 
 def _publish(
