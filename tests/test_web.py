@@ -71,6 +71,7 @@ from tests.web_helpers import (
     open_ballot_world,
     path_of,
     pdf_bytes,
+    standing_body,
 )
 
 D = dt.date
@@ -209,7 +210,7 @@ def add_the_coordinator() -> None:
             USERNAME,
             "Cán bộ điều phối",
             PASSWORD,
-            unit=None,
+            unit=standing_body(session),
             at=during(REMINDER_DAY, 8),
             actor="test",
         )
