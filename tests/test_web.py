@@ -1217,6 +1217,7 @@ def test_a_returned_obligation_is_chased_again(
     """Returned on 24/02 with a reason: cycle 2, the unit may send again, and the reminder
     chain restarts for it (due at least 5 working days later: 03/03/2023)."""
     clock.at = during(D(2023, 2, 24))
+    assert sign_in(staff).status_code == 303  # yesterday's session ended after 8 hours
     submit_a(client, world)
     returned = staff.post(
         f"/dieu-phoi/nghia-vu/{world.a_id}/tra-lai",

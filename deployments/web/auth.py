@@ -71,14 +71,29 @@ def hashing_slots(settings: SigninSettings) -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(settings.hashing_slots)
 
 
+def session_ids(request: Request) -> list[str]:
+    """Every tdkt_session value the request carries (at most three). A browser sends two when
+    someone planted one with a wider path: the real one must not be shadowed by it."""
+    found = []
+    for part in request.headers.get("cookie", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == SESSION_COOKIE and value:
+            found.append(value)
+    return found[:3]
+
+
 def signed_in(request: Request, session: Session) -> SignedIn | None:
     """The coordinator whose live session the request's cookie names, if any."""
-    return find_session(
-        session,
-        request.cookies.get(SESSION_COOKIE),
-        at=now_of(request),
-        settings=settings_of(request),
-    )
+    return _signed_in(request, session)[0]
+
+
+def _signed_in(request: Request, session: Session) -> tuple[SignedIn | None, str | None]:
+    at, settings = now_of(request), settings_of(request)
+    for session_id in session_ids(request):
+        found = find_session(session, session_id, at=at, settings=settings)
+        if found is not None:
+            return found, session_id
+    return None, None
 
 
 def csrf_ok(form: FormData, expected: str | None) -> bool:
@@ -207,11 +222,7 @@ def _sign_in(
             if not isinstance(outcome, int):
                 return outcome
             return open_session(
-                session,
-                outcome,
-                replacing=request.cookies.get(SESSION_COOKIE),
-                at=at,
-                settings=settings,
+                session, outcome, replacing=session_ids(request), at=at, settings=settings
             )
     finally:
         slots.release()
@@ -222,11 +233,10 @@ async def logout(request: Request) -> Response:
     """The session's row goes (when the form's CSRF token is the session's): a copy of the
     cookie opens nothing afterwards."""
     form = await request.form()
-    session_id = request.cookies.get(SESSION_COOKIE)
 
     def end() -> bool:
         with unit_of_work() as session:
-            who = signed_in(request, session)
+            who, session_id = _signed_in(request, session)
             if who is None or session_id is None or not csrf_ok(form, who.csrf):
                 return False
             end_session(session, session_id)

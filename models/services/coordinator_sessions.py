@@ -37,12 +37,12 @@ def open_session(
     session: Session,
     coordinator_id: int,
     *,
-    replacing: str | None,
+    replacing: list[str],
     at: dt.datetime,
     settings: SigninSettings,
 ) -> str:
-    """A new session for the coordinator; its id, for the cookie only. The session the browser
-    had (replacing) ends, and so do everyone's expired ones (so rows stay few)."""
+    """A new session for the coordinator; its id, for the cookie only. The sessions the browser
+    had (replacing) end, and so do everyone's expired ones (so rows stay few)."""
     session.execute(
         delete(CoordinatorSession).where(
             or_(
@@ -51,8 +51,8 @@ def open_session(
             )
         )
     )
-    if replacing:
-        end_session(session, replacing)
+    for old in replacing:
+        end_session(session, old)
     session_id = secrets.token_urlsafe(32)
     session.add(
         CoordinatorSession(

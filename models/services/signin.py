@@ -220,4 +220,4 @@ def try_again_text(until: dt.datetime, at: dt.datetime) -> str:
     if minutes < 60:
         return f"sau {minutes} phút"
     local = until.astimezone(TIMEZONE)
-    return f"sau {local:%H:%M} ngày {vn_date(local.date())}"
+    return f"từ {local:%H:%M} ngày {vn_date(local.date())}"
