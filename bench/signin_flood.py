@@ -51,14 +51,20 @@ def _world(root: Path) -> str:
     """The world, a coordinator and the path of one agency's personal link page."""
     from sqlalchemy import select
 
+    from models.calendar import default_calendar
     from models.clock import now
     from models.db import unit_of_work
-    from models.orm import Obligation
+    from models.orm import Campaign, Obligation
     from models.services.access import IntakeSettings, issue_link
     from models.services.accounts import add_coordinator
+    from models.services.obligations import open_obligations
 
     today = now().date()
-    load_world(write_world(root / "world", units=20, due=[today + dt.timedelta(days=40)]))
+    due = today + dt.timedelta(days=40)
+    load_world(write_world(root / "world", units=20, due=[due]))
+    with unit_of_work() as session:
+        for campaign in session.scalars(select(Campaign)):
+            open_obligations(session, campaign, default_calendar(), until=due, at=now())
     with unit_of_work() as session:
         add_coordinator(session, USERNAME, "Cán bộ", PASSWORD, unit=None, at=now(), actor="bench")
         obligation = session.scalars(select(Obligation).order_by(Obligation.id).limit(1)).one()
