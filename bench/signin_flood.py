@@ -12,9 +12,9 @@ with wrong passwords (100 with --quick) are sent 16 at a time (8). Two floods:
   anything and every guess costs a password check: what the hashing slots alone hold.
 
 Reported per flood: the agency page's p50/p95/max latency during the flood (and before it),
-the count of each status code, the guesses per second the server checked (answered 401, not
-refused with 429), and the flood's length. Target: p95 < 1 s and no 5xx. Works on older
-commits too (same create_app factory), for before/after figures.
+the count of each status code (0: the connection failed), the guesses per second the server
+checked (answered 401, not refused with 429), and the flood's length. Target: p95 < 1 s and no
+5xx. Works on older commits too (same create_app factory), for before/after figures.
 
     .venv/bin/python -m bench.signin_flood [--quick] [--json]
 """
@@ -109,6 +109,14 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the web app did not start")
 
 
+def _status(client: httpx.Client, method: str, path: str, **options: Any) -> int:
+    """The answer's status code; 0 when the connection failed (reset, refused, timed out)."""
+    try:
+        return client.request(method, path, **options).status_code
+    except httpx.TransportError:
+        return 0
+
+
 def _percentiles(seconds: list[float]) -> dict[str, float]:
     ordered = sorted(seconds) or [0.0]
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -127,7 +135,7 @@ def _agency_pages(base: str, path: str, stop: threading.Event) -> tuple[list[flo
     with httpx.Client(base_url=base, timeout=120) as agency:
         while not stop.is_set():
             start = time.perf_counter()
-            codes[agency.get(path).status_code] += 1
+            codes[_status(agency, "GET", path)] += 1
             latencies.append(time.perf_counter() - start)
     return latencies, codes
 
@@ -143,7 +151,9 @@ def _flood(base: str, path: str, kind: str, guesses: int, at_once: int) -> dict[
         spread = kind == "many-addresses"
         headers = {"X-Forwarded-For": f"10.{i // 65536}.{i // 256 % 256}.{i % 256}"}
         with httpx.Client(base_url=base, cookies=cookies, timeout=120) as browser:
-            return browser.post(
+            return _status(
+                browser,
+                "POST",
                 "/dieu-phoi/dang-nhap",
                 data={
                     "username": f"doan-{i}" if spread else USERNAME,
@@ -151,7 +161,7 @@ def _flood(base: str, path: str, kind: str, guesses: int, at_once: int) -> dict[
                     "csrf": csrf.group(1),
                 },
                 headers=headers if spread else {},
-            ).status_code
+            )
 
     quiet, _ = _agency_pages_for(base, path, seconds=2.0)
     stop = threading.Event()
@@ -172,8 +182,7 @@ def _flood(base: str, path: str, kind: str, guesses: int, at_once: int) -> dict[
         "agency": _percentiles(latencies),
         "agency_codes": {str(k): v for k, v in sorted(agency_codes.items())},
         "agency_before_flood": _percentiles(quiet),
-        "server_errors": sum(v for k, v in codes.items() if k >= 500)
-        + sum(v for k, v in agency_codes.items() if k >= 500),
+        "server_errors": sum(v for k, v in (codes + agency_codes).items() if k >= 500 or k == 0),
     }
 
 
