@@ -337,6 +337,19 @@ def test_the_idle_timeout_is_a_setting(coordinator: str, clock: Clock) -> None:
     assert not opens(browser)
 
 
+def test_cookies_are_secure_behind_https(coordinator: str, clock: Clock) -> None:
+    """Behind HTTPS both cookies (session, pre-login) are Secure, HttpOnly and Strict, and the
+    session's reaches only the coordinator pages."""
+    browser = TestClient(create_app(now=clock, https_only=True), base_url="https://testserver")
+    form = browser.get(LOGIN)
+    response = attempt(browser, USERNAME, PASSWORD)
+    assert response.status_code == 303
+    for cookie in (form.headers["set-cookie"], response.headers["set-cookie"]):
+        flags = cookie.lower()
+        assert "secure" in flags and "httponly" in flags and "samesite=strict" in flags
+        assert "path=/dieu-phoi" in flags
+
+
 def test_sign_in_gives_a_new_session_id(app: FastAPI, coordinator: str) -> None:
     """Session fixation: a planted id is never adopted, and signing in again ends the
     browser's previous session."""
