@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -22,12 +24,12 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from deployments.cli import app as cli
 from deployments.web.app import create_app
-from models.db import engine_for, unit_of_work
+from models.db import engine_for, read_only, unit_of_work
 from models.orm import (
     AuditEntry,
     Coordinator,
@@ -240,6 +242,31 @@ def test_the_password_check_runs_with_no_transaction_open(
     assert attempt(client, USERNAME, "sai-mat-khau-roi").status_code == 401
     assert attempt(client, USERNAME, PASSWORD).status_code == 303
     assert held == [0, 0]
+
+
+def test_a_read_only_transaction_does_not_wait_for_a_writer(world: World) -> None:
+    """The sign-in's read goes on while another transaction holds SQLite's write lock (a
+    deferred BEGIN under WAL), so a slow writer cannot hold sign-ins up, nor the reverse. Were
+    it an immediate BEGIN it would wait the whole 30 s busy timeout: the bound is generous."""
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with unit_of_work() as session:
+            session.execute(update(Coordinator).values(name=Coordinator.name))
+            holding.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        start = time.monotonic()
+        with read_only() as session:
+            assert session.scalar(select(func.count()).select_from(Coordinator)) == 1
+        assert time.monotonic() - start < 10
+    finally:
+        release.set()
+        thread.join()
 
 
 def test_the_try_again_time_reads_as_minutes_or_a_date() -> None:
