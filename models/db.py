@@ -80,12 +80,19 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection: Any) -> None:
             # Every transaction takes the write lock at once, so two sweeps at the same time
-            # run one after the other instead of failing half-way on 'database is locked'.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # run one after the other instead of failing half-way on 'database is locked';
+            # except a read_only one, which under WAL neither waits for nor blocks a writer.
+            if connection.get_execution_options().get(READ_ONLY):
+                connection.exec_driver_sql("BEGIN DEFERRED")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
 
+
+READ_ONLY = "tdkt_read_only"
+"""Execution option of read_only's connections: SQLite begins them without the write lock."""
 
 MIGRATION_LOCK = 0x7D47_0000
 """PostgreSQL advisory lock key held while migrating (see migrate)."""
@@ -173,4 +180,21 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction: committed if the block finishes, rolled back whole if it raises."""
     factory = sessionmaker(bind=engine or engine_for(), expire_on_commit=False)
     with factory() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_only(engine: Engine | None = None) -> Iterator[Session]:
+    """A short transaction that only reads: on SQLite it does not take the write lock (a
+    deferred BEGIN under WAL), so it neither waits behind a writer nor makes one wait; on
+    PostgreSQL the database refuses any write made in it.
+
+    For reads that come before slow work done outside any transaction (a password check):
+    unit_of_work would hold SQLite's one write lock through them.
+    """
+    bound = (engine or engine_for()).execution_options(**{READ_ONLY: True})
+    factory = sessionmaker(bind=bound, expire_on_commit=False)
+    with factory() as session, session.begin():
+        if bound.dialect.name == "postgresql":
+            session.execute(text("SET TRANSACTION READ ONLY"))
         yield session

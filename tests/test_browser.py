@@ -55,6 +55,7 @@ from tests.web_helpers import (
     open_ballot_world,
     path_of,
     pdf_bytes,
+    standing_body,
 )
 
 try:
@@ -216,7 +217,13 @@ def add_the_coordinator() -> None:
     username, name, password = COORDINATOR
     with unit_of_work() as session:
         add_coordinator(
-            session, username, name, password, unit=None, at=during(REMINDER_DAY), actor="test"
+            session,
+            username,
+            name,
+            password,
+            unit=standing_body(session),
+            at=during(REMINDER_DAY),
+            actor="test",
         )
 
 

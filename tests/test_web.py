@@ -70,6 +70,7 @@ from tests.web_helpers import (
     open_ballot_world,
     path_of,
     pdf_bytes,
+    standing_body,
 )
 
 D = dt.date
@@ -208,7 +209,7 @@ def add_the_coordinator() -> None:
             USERNAME,
             "Cán bộ điều phối",
             PASSWORD,
-            unit=None,
+            unit=standing_body(session),
             at=during(REMINDER_DAY, 8),
             actor="test",
         )
@@ -1219,6 +1220,7 @@ def test_a_returned_obligation_is_chased_again(
     """Returned on 24/02 with a reason: cycle 2, the unit may send again, and the reminder
     chain restarts for it (due at least 5 working days later: 03/03/2023)."""
     clock.at = during(D(2023, 2, 24))
+    assert sign_in(staff).status_code == 303  # yesterday's session ended after 8 hours
     submit_a(client, world)
     returned = staff.post(
         f"/dieu-phoi/nghia-vu/{world.a_id}/tra-lai",

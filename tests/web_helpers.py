@@ -13,6 +13,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
@@ -44,6 +45,12 @@ def during(day: dt.date, hour: int = 10) -> dt.datetime:
 def load_world() -> None:
     """The small plan and directory (units T.A, T.B owe a report due 28/02/2023)."""
     load_small()
+
+
+def standing_body(session: Session) -> Unit:
+    """The small plan's standing body (T.SNV): its coordinators see the small campaign."""
+    campaign = session.scalars(select(Campaign).where(Campaign.slug == SMALL)).one()
+    return campaign.standing_body
 
 
 def open_ballot_world() -> int:

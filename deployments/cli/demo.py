@@ -56,7 +56,7 @@ def serve_web_intake(as_of: dt.date, port: int = 8765) -> None:
     from models.orm import AccessLink, Coordinator, Obligation
     from models.policy import CHASED
     from models.services.access import IntakeSettings
-    from models.services.accounts import add_coordinator
+    from models.services.accounts import add_coordinator, end_sessions
 
     password = secrets.token_urlsafe(12)
     moment = at_start_of(as_of)
@@ -64,6 +64,7 @@ def serve_web_intake(as_of: dt.date, port: int = 8765) -> None:
     with unit_of_work() as session:
         old = session.scalar(select(Coordinator).where(Coordinator.username == "demo"))
         if old is not None:
+            end_sessions(session, old)
             session.delete(old)
             session.flush()
         add_coordinator(
@@ -74,6 +75,7 @@ def serve_web_intake(as_of: dt.date, port: int = 8765) -> None:
             unit=None,
             at=moment,
             actor="tdkt demo",
+            admin=True,
         )
         link = session.scalar(
             select(AccessLink)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,6 +16,14 @@ from models.clock import now
 
 if TYPE_CHECKING:
     import uvicorn
+    from sqlalchemy.orm import Session
+
+    from models.orm import Unit
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Đọc mật khẩu từ stdin (cho kịch bản)")
+]
+
 
 coordinator = typer.Typer(help="Tài khoản cán bộ điều phối (trang web).", no_args_is_help=True)
 
@@ -67,32 +77,123 @@ def coordinator_add(
     username: Annotated[str, typer.Argument(help="Tên đăng nhập")],
     name: Annotated[str, typer.Option("--name", help="Họ tên")] = "",
     unit: Annotated[str | None, typer.Option(help="Mã đơn vị (cơ quan thường trực)")] = None,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Đọc mật khẩu từ stdin (cho kịch bản)")
+    password_stdin: PasswordStdin = False,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Quản trị: xem mọi kế hoạch, không chỉ của đơn vị")
     ] = False,
 ) -> None:
-    """Tạo tài khoản cán bộ điều phối; mật khẩu chỉ lưu dưới dạng băm Argon2id."""
-    from sqlalchemy import select
+    """Tạo tài khoản cán bộ điều phối; mật khẩu chỉ lưu dưới dạng băm Argon2id.
 
+    Cán bộ chỉ thấy các kế hoạch mà đơn vị mình (--unit) là cơ quan thường trực; tài khoản
+    --admin thấy mọi kế hoạch.
+    """
+    from models.services.accounts import add_coordinator
+
+    password = _password(password_stdin)
+    with _accounts() as session:
+        row = _unit(session, unit) if unit else None
+        add_coordinator(
+            session,
+            username,
+            name or username,
+            password,
+            unit=row,
+            at=now(),
+            actor=actor(),
+            admin=admin,
+        )
+    console.print(f"[green]Đã tạo tài khoản[/] {username.strip().lower()}.")
+
+
+@coordinator.command("password")
+def coordinator_password(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Đặt mật khẩu mới; mọi phiên đăng nhập của tài khoản kết thúc ngay."""
+    from models.services.accounts import find_coordinator, set_password
+
+    password = _password(password_stdin)
+    with _accounts() as session:
+        ended = set_password(
+            session, find_coordinator(session, username), password, at=now(), actor=actor()
+        )
+    console.print(
+        f"[green]Đã đổi mật khẩu[/] {username.strip().lower()}; {ended} phiên đăng nhập kết thúc."
+    )
+
+
+@coordinator.command("disable")
+def coordinator_disable(username: Annotated[str, typer.Argument(help="Tên đăng nhập")]) -> None:
+    """Khoá tài khoản: không đăng nhập được nữa, mọi phiên đang mở kết thúc ngay."""
+    from models.services.accounts import find_coordinator, set_disabled
+
+    with _accounts() as session:
+        ended = set_disabled(
+            session, find_coordinator(session, username), True, at=now(), actor=actor()
+        )
+    console.print(
+        f"[green]Đã khoá tài khoản[/] {username.strip().lower()}; {ended} phiên đăng nhập kết thúc."
+    )
+
+
+@coordinator.command("enable")
+def coordinator_enable(username: Annotated[str, typer.Argument(help="Tên đăng nhập")]) -> None:
+    """Mở lại tài khoản đã khoá."""
+    from models.services.accounts import find_coordinator, set_disabled
+
+    with _accounts() as session:
+        set_disabled(session, find_coordinator(session, username), False, at=now(), actor=actor())
+    console.print(f"[green]Đã mở lại tài khoản[/] {username.strip().lower()}.")
+
+
+@coordinator.command("unit")
+def coordinator_unit(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập")],
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị (cơ quan thường trực)")],
+) -> None:
+    """Gắn tài khoản với một cơ quan thường trực: cán bộ thấy các kế hoạch của đơn vị đó."""
+    from models.services.accounts import find_coordinator, set_unit
+
+    with _accounts() as session:
+        set_unit(
+            session,
+            find_coordinator(session, username),
+            _unit(session, unit),
+            at=now(),
+            actor=actor(),
+        )
+    console.print(f"[green]Đã gắn[/] {username.strip().lower()} với đơn vị {unit}.")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password: str = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@contextmanager
+def _accounts() -> Iterator[Session]:
+    """One transaction about accounts; an AccountError is printed in Vietnamese, exit code 2."""
     from models.db import unit_of_work
-    from models.orm import Unit
-    from models.services.accounts import AccountError, add_coordinator
+    from models.services.accounts import AccountError
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
     try:
         with unit_of_work() as session:
-            row = None
-            if unit:
-                row = session.scalar(select(Unit).where(Unit.code == unit))
-                if row is None:
-                    raise AccountError(f"không có đơn vị mã '{unit}' trong danh bạ")
-            add_coordinator(
-                session, username, name or username, password, unit=row, at=now(), actor=actor()
-            )
+            yield session
     except AccountError as error:
         console.print(f"[bold red]Lỗi:[/] {error}")
         raise typer.Exit(2) from None
-    console.print(f"[green]Đã tạo tài khoản[/] {username.strip().lower()}.")
+
+
+def _unit(session: Session, code: str) -> Unit:
+    from sqlalchemy import select
+
+    from models.orm import Unit
+    from models.services.accounts import AccountError
+
+    row = session.scalar(select(Unit).where(Unit.code == code))
+    if row is None:
+        raise AccountError(f"không có đơn vị mã '{code}' trong danh bạ")
+    return row

@@ -5,8 +5,9 @@ only door for anyone outside the standing body's operators.
 Two audiences, two kinds of credential:
 - agencies and council members open a personal link (signed, expiring, revocable) and need no
   account; each form on their page carries a one-time token that also stops CSRF and replays;
-- coordinators sign in; their session cookie is signed, HttpOnly and SameSite=Strict, and each
-  of their forms carries the session's CSRF token.
+- coordinators sign in (throttled); their session is a row on the server, the cookie only its
+  random id (HttpOnly, SameSite=Strict), and each of their forms carries the session's CSRF
+  token (deployments.web.auth).
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
-from deployments.web import agency, coordinator
+from deployments.web import agency, auth, coordinator
 from deployments.web.pages import STYLESHEET, error_page
 from models import clock
 from models.documents import size_text
 from models.services.access import AccessRefused, IntakeSettings
+from models.services.signin import SigninSettings
 
-SESSION_HOURS = 8
 SECURITY_HEADERS = {
     # Links carry tokens in their path: never send them on to another site.
     "Referrer-Policy": "no-referrer",
@@ -54,20 +54,17 @@ def create_app(
     *,
     now: Callable[[], dt.datetime] = clock.now,
     https_only: bool = False,
+    signin: SigninSettings | None = None,
 ) -> FastAPI:
-    """The app; `now` is its clock (tests and simulations pass their own)."""
+    """The app; `now` is its clock (tests and simulations pass their own); `signin` its
+    throttling and session lifetimes."""
     intake = intake or IntakeSettings.from_env()
     app = FastAPI(title="tdkt-flow", docs_url=None, redoc_url=None, openapi_url=None, debug=False)
     app.state.intake = intake
     app.state.now = now
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=intake.signer.session_key,
-        session_cookie="tdkt_session",
-        max_age=SESSION_HOURS * 3600,
-        same_site="strict",
-        https_only=https_only,
-    )
+    app.state.signin = signin = signin or SigninSettings.from_env()
+    app.state.https_only = https_only  # session cookies are Secure then
+    app.state.hashing_slots = auth.hashing_slots(signin)
 
     @app.middleware("http")
     async def guard(

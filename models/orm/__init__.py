@@ -1,6 +1,13 @@
 """The application's tables (SQLAlchemy 2 typed ORM). The database is the source of truth."""
 
-from models.orm.access import AccessLink, Coordinator, SubmittedDocument, UsedFormToken
+from models.orm.access import (
+    AccessLink,
+    Coordinator,
+    CoordinatorSession,
+    SigninThrottle,
+    SubmittedDocument,
+    UsedFormToken,
+)
 from models.orm.ballots import (
     Ballot,
     BallotCandidate,
@@ -51,6 +58,7 @@ __all__ = [
     "ClusterMember",
     "Contact",
     "Coordinator",
+    "CoordinatorSession",
     "Council",
     "CouncilMember",
     "CriterionRule",
@@ -67,6 +75,7 @@ __all__ = [
     "RegistryEntry",
     "RewardDecision",
     "RewardProposal",
+    "SigninThrottle",
     "SubmittedDocument",
     "Unit",
     "UsedFormToken",

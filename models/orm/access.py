@@ -2,14 +2,16 @@
 
 An agency acts without an account, through a link sent in its email: the link is signed and
 names a row here, so a coordinator can revoke it and every use is checked against its expiry.
-Coordinators sign in with a password (an Argon2 hash is all that is stored).
+Coordinators sign in with a password (an Argon2 hash is all that is stored); their sessions
+are rows here, so that logging out, a new password or a disabled account ends them at once, and
+failed sign-ins are counted here, so that throttling holds across processes and restarts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.orm.base import AwareDateTime, Base
@@ -67,8 +69,13 @@ class SubmittedDocument(Base):
     obligation: Mapped[Obligation] = relationship()
 
 
+ROLE_COORDINATOR = "coordinator"
+ROLE_ADMIN = "admin"
+
+
 class Coordinator(Base):
-    """A person of the standing body who reviews submissions on the web."""
+    """A person of the standing body who reviews submissions on the web: the campaigns of that
+    body (unit) only, unless the role is admin (every campaign)."""
 
     __tablename__ = "coordinators"
 
@@ -79,5 +86,37 @@ class Coordinator(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
     disabled_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
+    role: Mapped[str] = mapped_column(
+        String(20), default=ROLE_COORDINATOR, server_default=ROLE_COORDINATOR
+    )
 
     unit: Mapped[Unit | None] = relationship()
+
+
+class CoordinatorSession(Base):
+    """A signed-in browser. The cookie carries a random id; only its SHA-256 is kept, so a
+    copy of the database opens no session. Deleting the row ends the session at once."""
+
+    __tablename__ = "coordinator_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64), doc="The token every form of the session carries")
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
+    seen_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), doc="For the idle timeout")
+    expires_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), index=True)
+
+
+class SigninThrottle(Base):
+    """Failed sign-ins of one login name or one client address, within a window, and the
+    lockout they earned. The key is a SHA-256 (of "account:<login>" or "address:<ip>"): any
+    string a stranger types is kept at a fixed size, and no address is stored readable."""
+
+    __tablename__ = "signin_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime] = mapped_column(AwareDateTime())
+    lockouts: Mapped[int] = mapped_column(Integer, doc="How many times locked: the next is longer")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
+    forget_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), index=True)
