@@ -6,7 +6,7 @@ login and per client address (as SHA-256 keys) so throttling holds across proces
 restarts. A coordinator's role says whether they see every campaign (admin) or their body's.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06 00:50:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import models.orm.base
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
