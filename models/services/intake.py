@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import people
 from models.documents import DEFAULT_MAX_BYTES
 from models.intake import IntakeAction, intake_action
 from models.orm import (
@@ -22,6 +23,7 @@ from models.orm import (
     Ballot,
     BallotParticipation,
     Candidate,
+    Contact,
     Obligation,
     Publication,
     SubmittedDocument,
@@ -51,10 +53,19 @@ class IntakeView:
     ballot: Ballot | None
     publication: Publication | None
     voted: bool
+    voter: Contact | None  # the roll's position this link votes as; None: it only follows
 
 
 def actor_of(link: AccessLink) -> str:
     return f"{link.contact.email} (liên kết #{link.id})"
+
+
+def voter_of(link: AccessLink) -> Contact | None:
+    """The position on the ballot's roll a link votes as: the vote obligation's own contact
+    (the council membership), when the link is addressed to any position of that person
+    (models.people); None for anyone else, who may only follow the vote."""
+    owner = link.obligation.contact
+    return owner if people.acts_for(link.contact, owner) else None
 
 
 def action_of(obligation: Obligation) -> IntakeAction:
@@ -69,13 +80,14 @@ def view(session: Session, link: AccessLink) -> IntakeView:
     obligation = link.obligation
     action = action_of(obligation)
     ballot = _ballot(session, obligation) if action == IntakeAction.VOTE else None
+    voter = voter_of(link) if ballot is not None else None
     voted = False
-    if ballot is not None:
-        on_roll = session.get(BallotParticipation, (ballot.id, link.contact_id))
+    if ballot is not None and voter is not None:
+        on_roll = session.get(BallotParticipation, (ballot.id, voter.id))
         voted = on_roll is not None and on_roll.voted_at is not None
     can_act = obligation.status in CHASED and not voted
     if action == IntakeAction.VOTE:
-        can_act = can_act and link.contact_id == obligation.contact_id and ballot is not None
+        can_act = can_act and voter is not None
     return IntakeView(
         link=link,
         obligation=obligation,
@@ -86,6 +98,7 @@ def view(session: Session, link: AccessLink) -> IntakeView:
         ballot=ballot,
         publication=_publication(session, obligation) if action == IntakeAction.PUBLISH else None,
         voted=voted,
+        voter=voter,
     )
 
 
@@ -223,9 +236,10 @@ def vote(
     """The member's secret vote; the obligation to vote is then done."""
     obligation = _require(link, IntakeAction.VOTE)
     ballot = _ballot(session, obligation)
-    if ballot is None or link.contact_id != obligation.contact_id:
+    voter = voter_of(link)
+    if ballot is None or voter is None:
         raise IntakeError("chỉ thành viên Hội đồng được mời mới bỏ phiếu qua liên kết này")
-    ballots.cast_vote(session, ballot, link.contact, choices, conflicts, at=at)
+    ballots.cast_vote(session, ballot, voter, choices, conflicts, at=at)
     submit(session, obligation, at=at, actor=actor_of(link), note="đã bỏ phiếu")
 
 
