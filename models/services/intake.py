@@ -8,6 +8,7 @@ reminder chain see one kind of change whichever door it came through.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import people
 from models.documents import DEFAULT_MAX_BYTES
 from models.intake import IntakeAction, intake_action
+from models.lengths import check_length, limit_of
 from models.orm import (
     AccessLink,
     Ballot,
@@ -158,19 +160,31 @@ def register_candidate(
     except ValueError:
         raise IntakeError("loại điển hình không hợp lệ") from None
     clean = " ".join(name.split())
+    check_length(Candidate.name, clean, "Tên tập thể, cá nhân hoặc hộ gia đình")
     return candidates.register(
         session,
         obligation.campaign,
         unit=obligation.unit,
         subject=kind,
         name=clean,
-        subject_ref=f"web:{obligation.unit.code}:{clean}",
+        subject_ref=_subject_ref(obligation.unit.code, clean),
         year=year,
         at=at,
         actor=actor_of(link),
         field_code=field_code or None,
         description=(description or "").strip() or None,
     )
+
+
+def _subject_ref(unit_code: str, name: str) -> str:
+    """Who a candidate registered on the web is, for the yearly records: 'web:<unit>:<name>',
+    a long name cut and told apart by its digest so that the reference fits its column."""
+    ref = f"web:{unit_code}:{name}"
+    limit = limit_of(Candidate.subject_ref)
+    if len(ref) <= limit:
+        return ref
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return f"{ref[: limit - len(digest) - 1]}~{digest}"
 
 
 def finish_registration(
