@@ -23,6 +23,7 @@ from deployments.cli import (
 )
 from deployments.cli import calendar as calendar_cmd
 from deployments.cli.common import err, printable, redact
+from models.lengths import TooLong
 from models.phrases import PhraseError
 from models.policy import IllegalTransition
 from models.source import InputErrors
@@ -52,7 +53,7 @@ class Commands(TyperGroup):
         except InputErrors as exc:
             report_input_errors(exc)
             raise typer.Exit(2) from None
-        except (PhraseError, IllegalTransition) as exc:
+        except (PhraseError, IllegalTransition, TooLong) as exc:
             report_error(exc)
             raise typer.Exit(2) from None
         except typer.Abort:  # a prompt answered with Ctrl-D

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import sys
 from collections.abc import Iterator
@@ -39,19 +40,58 @@ def web(
             help="Đồng hồ mô phỏng (YYYY-MM-DD, cho bản chạy thử sau tdkt replay/demo)",
         ),
     ] = None,
+    insecure_http: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-http",
+            help="Cho phép phục vụ HTTP không mã hóa trên địa chỉ mạng (không khuyến nghị)",
+        ),
+    ] = False,
 ) -> None:
     """Chạy trang web tiếp nhận: đơn vị mở liên kết trong thư, cán bộ điều phối đăng nhập.
 
     Liên kết trong thư trỏ tới TDKT_WEB_URL (mặc định http://127.0.0.1:8765): đặt biến này
-    thành địa chỉ công khai khi chạy thật (sau một reverse proxy có HTTPS).
+    thành địa chỉ công khai khi chạy thật (sau một reverse proxy có HTTPS). Nghe trên một địa
+    chỉ mạng (không phải 127.0.0.1/localhost) chỉ được khi TDKT_WEB_URL là https://, hoặc khi
+    ghi rõ --insecure-http.
     """
     import uvicorn
 
+    refusal = bind_refusal(host, os.environ.get("TDKT_WEB_URL", ""), insecure_http)
+    if refusal is not None:
+        console.print(f"[bold red]Lỗi:[/] {refusal}")
+        raise typer.Exit(2)
     console.print(f"Trang web tiếp nhận: [bold]http://{host}:{port}[/] (Ctrl+C để dừng)")
     if as_of is not None:
         console.print(f"Đồng hồ mô phỏng: ngày {as_of:%d/%m/%Y}")
     config = web_config(host, port, as_of.date() if as_of else None)
     uvicorn.Server(config).run()
+
+
+def bind_refusal(host: str, public_url: str, insecure_http: bool) -> str | None:
+    """Why `tdkt web` must not listen on host, or None.
+
+    Personal links and coordinators' passwords travel in every request: served as plain HTTP
+    to the network, anyone on the way reads them. Loopback is for a proxy on the same machine
+    (which terminates HTTPS) or for trying things out; any other address needs the public
+    address to be https (a proxy in front), or the explicit --insecure-http."""
+    if _loopback(host) or insecure_http or public_url.startswith("https://"):
+        return None
+    return (
+        f"không phục vụ HTTP không mã hóa trên địa chỉ mạng {host}: liên kết cá nhân và mật "
+        "khẩu sẽ đi qua mạng ở dạng đọc được. Hãy chạy sau một reverse proxy có HTTPS và đặt "
+        "TDKT_WEB_URL=https://... (địa chỉ công khai), hoặc nghe trên 127.0.0.1; nếu thật sự "
+        "cần (mạng thử nghiệm khép kín), ghi rõ --insecure-http."
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: it may well be a network address
 
 
 def web_config(host: str, port: int, as_of: dt.date | None) -> uvicorn.Config:
@@ -69,7 +109,11 @@ def web_config(host: str, port: int, as_of: dt.date | None) -> uvicorn.Config:
     else:
         moment = at_start_of(as_of) + dt.timedelta(hours=9)
         app = create_app(now=lambda: moment, https_only=https)
-    return uvicorn.Config(app, host=host, port=port, log_level="warning")
+    # No "server: uvicorn" banner: nothing tells a visitor what to look up vulnerabilities for.
+    # No access log: a personal link's token is in the path of every request it makes.
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="warning", server_header=False, access_log=False
+    )
 
 
 @coordinator.command("add")

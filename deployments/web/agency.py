@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from deployments.web.inputs import MAX_ID, form_int
 from deployments.web.pages import error_page, page
 from models.db import unit_of_work
 from models.documents import DocumentRefused, size_text
+from models.lengths import TooLong
 from models.lifecycle import IllegalStageTransition
 from models.orm import AccessLink
 from models.phrases import occurrence_label
@@ -46,6 +48,7 @@ REFUSED_ACTS = (
     RecognitionError,
     IllegalTransition,
     IllegalStageTransition,
+    TooLong,
 )
 DONE = {
     "nop": "Đã nhận văn bản. Việc này được ghi là đã nộp; hệ thống sẽ không nhắc nữa.",
@@ -178,8 +181,8 @@ async def upload(request: Request, token: str) -> Response:
 @router.post("/{token}/dang-ky")
 async def register(request: Request, token: str) -> Response:
     def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
-        year = _text(form, "year")
-        if not year.isdigit():
+        year = form_int(_text(form, "year"), low=1, high=9999)
+        if year is None:
             raise intake.IntakeError("năm đăng ký phải là một số")
         intake.register_candidate(
             session,
@@ -187,7 +190,7 @@ async def register(request: Request, token: str) -> Response:
             name=_text(form, "name"),
             subject=_text(form, "subject"),
             field_code=_text(form, "field_code"),
-            year=int(year),
+            year=year,
             description=_text(form, "description"),
             at=at,
         )
@@ -241,12 +244,15 @@ async def vote(request: Request, token: str) -> Response:
         conflicts: set[int] = set()
         for key, value in form.multi_items():
             kind, _, number = key.partition("_")
-            if not number.isdigit() or not isinstance(value, str):
+            if kind not in ("choice", "conflict") or not isinstance(value, str):
                 continue
+            cid = form_int(number, low=1, high=MAX_ID)
+            if cid is None:
+                raise intake.IntakeError("phiếu có ô không hợp lệ; xin mở lại trang và bỏ phiếu")
             if kind == "choice":
-                choices[int(number)] = value
-            elif kind == "conflict":
-                conflicts.add(int(number))
+                choices[cid] = value
+            else:
+                conflicts.add(cid)
         for cid in conflicts:
             choices[cid] = VoteChoice.ABSTAIN.value
         intake.vote(session, link, choices=choices, conflicts=conflicts, at=at, seal=seal)

@@ -13,30 +13,19 @@ Two audiences, two kinds of credential:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from deployments.web import agency, auth, coordinator
+from deployments.web.guard import GuardedApp, security_headers, server_error
 from deployments.web.pages import STYLESHEET, error_page
 from models import clock
-from models.documents import size_text
 from models.services.access import AccessRefused, IntakeSettings
 from models.services.signin import SigninSettings
 
-SECURITY_HEADERS = {
-    # Links carry tokens in their path: never send them on to another site.
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "Cache-Control": "no-store",
-}
 STATUS_OF_REFUSAL = {
     "tampered": 400,
     "unknown": 404,
@@ -59,35 +48,16 @@ def create_app(
     """The app; `now` is its clock (tests and simulations pass their own); `signin` its
     throttling and session lifetimes."""
     intake = intake or IntakeSettings.from_env()
-    app = FastAPI(title="tdkt-flow", docs_url=None, redoc_url=None, openapi_url=None, debug=False)
+    app = GuardedApp(
+        title="tdkt-flow", docs_url=None, redoc_url=None, openapi_url=None, debug=False
+    )
+    app.guard_headers = security_headers(intake.base_url)
+    app.guard_max_upload = intake.max_upload_bytes
     app.state.intake = intake
     app.state.now = now
     app.state.signin = signin = signin or SigninSettings.from_env()
     app.state.https_only = https_only  # session cookies are Secure then
     app.state.hashing_slots = auth.hashing_slots(signin)
-
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        limit = intake.max_upload_bytes + 256 * 1024
-        if request.method == "POST" and length is None:
-            # A body of unknown length would be spooled to disk whole before being refused.
-            response: Response = error_page(
-                request, "Yêu cầu không hợp lệ", "Thiếu độ dài nội dung (Content-Length).", 411
-            )
-        elif length is not None and (not length.isdigit() or int(length) > limit):
-            response = error_page(
-                request,
-                "Tệp quá lớn",
-                f"Dung lượng tối đa của một lần gửi là {size_text(intake.max_upload_bytes)}.",
-                413,
-            )
-        else:
-            response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        return response
 
     @app.exception_handler(AccessRefused)
     async def refused(request: Request, error: AccessRefused) -> Response:
@@ -119,8 +89,16 @@ def create_app(
         title, message = titles.get(error.status_code, ("Không thực hiện được", ""))
         return error_page(request, title, message, error.status_code)
 
+    @app.exception_handler(Exception)
+    async def failed(request: Request, error: Exception) -> Response:
+        # Rendered by Starlette's ServerErrorMiddleware; Guard logs the error and adds headers.
+        return server_error(request)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
+        if any(e["loc"][:1] == ("path",) for e in error.errors()):
+            # An id out of range (deployments.web.inputs.DbId): no such page.
+            return error_page(request, "Không tìm thấy trang", "", 404)
         fields = sorted({str(e["loc"][-1]) for e in error.errors()})
         return error_page(
             request,

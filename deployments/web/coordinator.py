@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 
 from deployments.web import auth
 from deployments.web.auth import csrf_ok, signed_in, to_login
+from deployments.web.inputs import DbId
 from deployments.web.pages import error_page, page
 from models.calendar import default_calendar
 from models.db import unit_of_work
@@ -134,7 +135,7 @@ def campaign(request: Request, slug: str, trang_thai: str = "submitted") -> Resp
 
 
 @router.get("/nghia-vu/{obligation_id}")
-def obligation(request: Request, obligation_id: int, da: str | None = None) -> Response:
+def obligation(request: Request, obligation_id: DbId, da: str | None = None) -> Response:
     with unit_of_work() as session:
         signed = signed_in(request, session)
         if signed is None:
@@ -208,7 +209,7 @@ def _actor(signed: SignedIn) -> str:
 
 
 @router.post("/nghia-vu/{obligation_id}/tiep-nhan")
-async def accept(request: Request, obligation_id: int) -> Response:
+async def accept(request: Request, obligation_id: DbId) -> Response:
     def do(session: Session, signed: SignedIn, form: FormData, at: dt.datetime) -> None:
         target = _obligation(session, signed, obligation_id)
         obligation_service.accept(session, target, at=at, actor=_actor(signed))
@@ -217,7 +218,7 @@ async def accept(request: Request, obligation_id: int) -> Response:
 
 
 @router.post("/nghia-vu/{obligation_id}/tra-lai")
-async def return_(request: Request, obligation_id: int) -> Response:
+async def return_(request: Request, obligation_id: DbId) -> Response:
     def do(session: Session, signed: SignedIn, form: FormData, at: dt.datetime) -> None:
         target = _obligation(session, signed, obligation_id)
         reason = " ".join(str(form.get("reason", "")).split())
@@ -229,7 +230,7 @@ async def return_(request: Request, obligation_id: int) -> Response:
 
 
 @router.post("/lien-ket/{link_id}/thu-hoi")
-async def revoke(request: Request, link_id: int) -> Response:
+async def revoke(request: Request, link_id: DbId) -> Response:
     owner: list[int] = []
 
     def do(session: Session, signed: SignedIn, form: FormData, at: dt.datetime) -> None:
@@ -246,7 +247,7 @@ async def revoke(request: Request, link_id: int) -> Response:
 
 
 @router.get("/tai-lieu/{document_id}")
-def download(request: Request, document_id: int) -> Response:
+def download(request: Request, document_id: DbId) -> Response:
     """A submitted document, as an attachment: never rendered inline by the browser."""
     settings: IntakeSettings = request.app.state.intake
     with unit_of_work() as session:

@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
+import models.lengths  # noqa: F401  (every session checks string lengths before a flush)
 from models.clock import TIMEZONE
 
 # Stable constraint names, so that Alembic migrations work on SQLite and PostgreSQL alike.

@@ -28,6 +28,7 @@ import jinja2
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
+from models import people
 from models.lifecycle import CandidateStage, IllegalStageTransition
 from models.orm import Campaign, Candidate, Contact, Unit
 from models.orm.ballots import (
@@ -93,7 +94,7 @@ def create_council(
 ) -> Council:
     """Set up a council of unit with these members and its rule (validated by VotingRule)."""
     rule = VotingRule(quorum=quorum, approval=approval)
-    members = _distinct_people(member_contacts)
+    members = people.distinct_people(member_contacts)  # a chair listed as member votes once
     if not code.strip() or not name.strip():
         raise BallotError("cần ghi mã và tên Hội đồng")
     if session.scalar(select(Council.id).where(Council.code == code)) is not None:
@@ -143,18 +144,6 @@ def council_from_directory(
             "trong danh bạ"
         )
     return create_council(session, code, name, unit, contacts, quorum, approval, at=at, actor=actor)
-
-
-def _distinct_people(contacts: Iterable[Contact]) -> list[Contact]:
-    """One contact per email address, the chair's first.
-
-    A directory lists a person once per role, so a chair who is also listed as a member would
-    otherwise count, and vote, twice.
-    """
-    by_email: dict[str, Contact] = {}
-    for contact in sorted(contacts, key=lambda c: c.role != ContactRole.COUNCIL_CHAIR):
-        by_email.setdefault(contact.email.lower(), contact)
-    return list(by_email.values())
 
 
 def council_rule(council: Council) -> VotingRule:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.lengths import check_length
 from models.lifecycle import CandidateStage, check_stage
 from models.orm import (
     Assessment,
@@ -57,6 +58,9 @@ def register(
         )
     if not name.strip():
         raise RegistrationError("cần ghi tên tập thể, cá nhân hoặc hộ gia đình")
+    check_length(Candidate.name, name.strip(), "Tên tập thể, cá nhân hoặc hộ gia đình")
+    check_length(Candidate.description, description, "Mô tả")
+    check_length(Candidate.subject_ref, subject_ref, "Mã đối tượng")
     field: CampaignField | None = None
     if field_code is not None:
         field = next((f for f in campaign.fields if f.code == field_code), None)
@@ -183,6 +187,9 @@ def record_assessment(
 
     if not progress.strip():
         raise RegistrationError("cần ghi tiến độ, kết quả của điển hình")
+    check_length(Assessment.progress, progress.strip(), "Tiến độ, kết quả")
+    check_length(Assessment.difficulties, difficulties, "Khó khăn, vướng mắc")
+    check_length(Assessment.support, support, "Hỗ trợ đã thực hiện")
     assessment = Assessment(
         candidate=candidate,
         period=period,

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from models import people
 from models.calendar import WorkingCalendar
 from models.orm import (
     Campaign,
@@ -177,6 +178,7 @@ def compose_emails(
             .selectinload(Obligation.milestone)
             .selectinload(Milestone.recipient),
             selectinload(Notification.obligation).selectinload(Obligation.unit),
+            selectinload(Notification.obligation).selectinload(Obligation.contact),
         )
         .order_by(Notification.id)
     ).all()
@@ -190,7 +192,7 @@ def compose_emails(
     if campaign.issuer.name not in sender:
         sender = f"{sender} ({campaign.issuer.name})"
     today = at.date()
-    contacts = _contacts(session, pending)
+    positions = _positions(session, pending)
     units = {
         u.id: u
         for u in session.scalars(
@@ -213,7 +215,7 @@ def compose_emails(
             (contact, n.obligation)
             for shown, _, _ in listed.values()
             for n in shown
-            if (contact := contacts.get((n.recipient_unit_id, n.recipient_email)))
+            if (contact := _position(n, positions))
         ],
         at=at,
     )
@@ -221,10 +223,9 @@ def compose_emails(
     emails: list[dict[str, Any]] = []
     members: list[list[Notification]] = []
     for address, notes in sorted(by_recipient.items()):
-        contact = contacts.get((notes[0].recipient_unit_id, address))
         shown, more_overdue, more_items = listed[address]
         items = tuple(
-            _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, contact, n))
+            _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
             for n in shown
         )
         if any(_escalates_to_oversight(plan, n.step) for n in notes):
@@ -395,24 +396,35 @@ def _capped(
     return (*others, *kept), max(overdue_total, len(late)) - len(kept)
 
 
-def _contacts(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
+def _positions(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
     """The contact behind each (unit, address) the notifications go to: the first by id."""
     found: dict[tuple[int, str], Contact] = {}
     for chunk in chunks(n.recipient_unit_id for n in notes):
         for contact in session.scalars(
             select(Contact).where(Contact.unit_id.in_(chunk)).order_by(Contact.id)
         ):
-            found.setdefault((contact.unit_id, contact.email), contact)
+            found.setdefault((contact.unit_id, people.person_of(contact.email)), contact)
     return found
+
+
+def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> Contact | None:
+    """The position a notification's link is addressed to (models.people.position_for): the
+    council membership for a member's vote, the recipient's own position in their unit else.
+    One person holding several gets one email whose items each link as the right one."""
+    obligation = note.obligation
+    return people.position_for(
+        obligation.contact, note.recipient_unit_id, note.recipient_email, positions
+    )
 
 
 def _link(
     intake: IntakeSettings,
     tokens: dict[tuple[int, int], str],
-    contact: Contact | None,
+    positions: dict[tuple[int, str], Contact],
     note: Notification,
 ) -> tuple[str, str] | None:
     """(url, label) of the recipient's personal link for the notified obligation."""
+    contact = _position(note, positions)
     if contact is None:
         return None
     obligation = note.obligation

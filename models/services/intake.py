@@ -8,6 +8,7 @@ reminder chain see one kind of change whichever door it came through.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +16,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import people
 from models.documents import DEFAULT_MAX_BYTES
 from models.intake import IntakeAction, intake_action
+from models.lengths import check_length, limit_of
 from models.orm import (
     AccessLink,
     Ballot,
     BallotParticipation,
     Candidate,
+    Contact,
     Obligation,
     Publication,
     SubmittedDocument,
@@ -52,10 +56,19 @@ class IntakeView:
     ballot: Ballot | None
     publication: Publication | None
     voted: bool
+    voter: Contact | None  # the roll's position this link votes as; None: it only follows
 
 
 def actor_of(link: AccessLink) -> str:
     return f"{link.contact.email} (liên kết #{link.id})"
+
+
+def voter_of(link: AccessLink) -> Contact | None:
+    """The position on the ballot's roll a link votes as: the vote obligation's own contact
+    (the council membership), when the link is addressed to any position of that person
+    (models.people); None for anyone else, who may only follow the vote."""
+    owner = link.obligation.contact
+    return owner if people.acts_for(link.contact, owner) else None
 
 
 def action_of(obligation: Obligation) -> IntakeAction:
@@ -70,13 +83,14 @@ def view(session: Session, link: AccessLink) -> IntakeView:
     obligation = link.obligation
     action = action_of(obligation)
     ballot = _ballot(session, obligation) if action == IntakeAction.VOTE else None
+    voter = voter_of(link) if ballot is not None else None
     voted = False
-    if ballot is not None:
-        on_roll = session.get(BallotParticipation, (ballot.id, link.contact_id))
+    if ballot is not None and voter is not None:
+        on_roll = session.get(BallotParticipation, (ballot.id, voter.id))
         voted = on_roll is not None and on_roll.voted_at is not None
     can_act = obligation.status in CHASED and not voted
     if action == IntakeAction.VOTE:
-        can_act = can_act and link.contact_id == obligation.contact_id and ballot is not None
+        can_act = can_act and voter is not None
     return IntakeView(
         link=link,
         obligation=obligation,
@@ -87,6 +101,7 @@ def view(session: Session, link: AccessLink) -> IntakeView:
         ballot=ballot,
         publication=_publication(session, obligation) if action == IntakeAction.PUBLISH else None,
         voted=voted,
+        voter=voter,
     )
 
 
@@ -146,19 +161,31 @@ def register_candidate(
     except ValueError:
         raise IntakeError("loại điển hình không hợp lệ") from None
     clean = " ".join(name.split())
+    check_length(Candidate.name, clean, "Tên tập thể, cá nhân hoặc hộ gia đình")
     return candidates.register(
         session,
         obligation.campaign,
         unit=obligation.unit,
         subject=kind,
         name=clean,
-        subject_ref=f"web:{obligation.unit.code}:{clean}",
+        subject_ref=_subject_ref(obligation.unit.code, clean),
         year=year,
         at=at,
         actor=actor_of(link),
         field_code=field_code or None,
         description=(description or "").strip() or None,
     )
+
+
+def _subject_ref(unit_code: str, name: str) -> str:
+    """Who a candidate registered on the web is, for the yearly records: 'web:<unit>:<name>',
+    a long name cut and told apart by its digest so that the reference fits its column."""
+    ref = f"web:{unit_code}:{name}"
+    limit = limit_of(Candidate.subject_ref)
+    if len(ref) <= limit:
+        return ref
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return f"{ref[: limit - len(digest) - 1]}~{digest}"
 
 
 def finish_registration(
@@ -225,9 +252,10 @@ def vote(
     """The member's secret vote, sealed with `seal`; the obligation to vote is then done."""
     obligation = _require(link, IntakeAction.VOTE)
     ballot = _ballot(session, obligation)
-    if ballot is None or link.contact_id != obligation.contact_id:
+    voter = voter_of(link)
+    if ballot is None or voter is None:
         raise IntakeError("chỉ thành viên Hội đồng được mời mới bỏ phiếu qua liên kết này")
-    ballots.cast_vote(session, ballot, link.contact, choices, conflicts, at=at, seal=seal)
+    ballots.cast_vote(session, ballot, voter, choices, conflicts, at=at, seal=seal)
     submit(session, obligation, at=at, actor=actor_of(link), note="đã bỏ phiếu")
 
 

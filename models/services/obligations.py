@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
 from models.calendar import WorkingCalendar
+from models.lengths import check_length
 from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligation, Unit
 from models.plan import Plan, Responsible
 from models.policy import CHASED, chase_due_after_return, check_transition
@@ -261,6 +262,7 @@ def return_(
     """The standing body sends it back with a reason: it reopens and its chain restarts."""
     if not reason.strip():
         raise ValueError("cần nêu lý do trả lại")
+    check_length(Obligation.note, reason, "Lý do trả lại")
     _set_status(session, obligation, ObligationStatus.RETURNED, at=at, actor=actor, reason=reason)
     obligation.cycle += 1
     obligation.opened_on = at.date()
@@ -272,6 +274,7 @@ def waive(
 ) -> None:
     if not reason.strip():
         raise ValueError("cần nêu lý do miễn")
+    check_length(Obligation.note, reason, "Lý do miễn")
     _set_status(session, obligation, ObligationStatus.WAIVED, at=at, actor=actor, reason=reason)
 
 
@@ -287,6 +290,7 @@ def _set_status(
 ) -> None:
     """Change status if the process allows it; the reason goes to the audit log, and, when a
     person gave it, onto the obligation as its note."""
+    check_length(Obligation.note, reason, "Ghi chú")
     change = StatusChange(obligation.id, obligation.status, target, at, actor, reason, keep_note)
     for column, value in change.columns().items():
         setattr(obligation, column, value)

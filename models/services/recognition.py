@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
 from models.clock import at_start_of
+from models.lengths import check_length
 from models.lifecycle import TRANSITIONS, CandidateStage
 from models.orm import Campaign, Candidate, Contact, Unit
 from models.orm.recognition import (
@@ -358,6 +359,7 @@ def confirm_publications(session: Session, confirmations: Sequence[Confirmation]
     published = _with_publication(session, {c.publication.candidate_id for c in confirmations})
     for publication, raw_url, published_on, at, actor in confirmations:
         url = raw_url.strip()
+        check_length(Publication.url, url, "Địa chỉ bài đăng")
         if not re.match(r"https?://\S+$", url):
             raise RecognitionError(f"địa chỉ '{url}' không hợp lệ: cần một liên kết http(s)://")
         if publication.status == PublicationStatus.PUBLISHED:
