@@ -48,10 +48,11 @@ from bench.upload_bombs import (
     raw_zip,
     zeros_deflate,
 )
+from deployments.web import agency
 from deployments.web.app import create_app
 from models.containers import Container
-from models.db import unit_of_work
-from models.documents import DOCX, ODT, DocumentRefused, check_upload
+from models.db import engine_for, unit_of_work
+from models.documents import DOCX, ODT, Accepted, DocumentRefused, check_upload
 from models.orm import SubmittedDocument, UsedFormToken
 from tests.web_helpers import clock_at, docx_bytes, during, odt_bytes, pdf_bytes
 
@@ -387,6 +388,32 @@ def test_a_refused_upload_spends_its_form(link: str) -> None:
     done = client.post(f"{link}/nop", data=fresh, files=good, follow_redirects=False)
     assert done.status_code == 303
     assert (spent_tokens(), documents()) == (2, 1)
+
+
+@pytest.mark.parametrize("kind", ["bomb", "good"])
+def test_the_document_is_checked_with_no_database_connection_held(
+    link: str, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check inflates up to its bounds; inside the act's transaction it would hold
+    SQLite's one write lock (every other writer waiting) for as long. It runs before."""
+    held: list[int] = []
+
+    def watched(filename: str, data: bytes, *, max_bytes: int) -> Accepted:
+        held.append(engine_for().pool.checkedout())
+        return check_upload(filename, data, max_bytes=max_bytes)
+
+    monkeypatch.setattr(agency, "check_upload", watched)
+    client = TestClient(create_app(now=clock_at(during(dt.date(2023, 2, 23)))))
+    upload = ("bom.docx", bzip2_bomb(1)) if kind == "bomb" else ("bao-cao.pdf", pdf_bytes())
+    answer = client.post(
+        f"{link}/nop",
+        data=form_of(client, link),
+        files={"document": upload},
+        follow_redirects=False,
+    )
+    assert answer.status_code == (400 if kind == "bomb" else 303)
+    assert held == [0]
+    assert (spent_tokens(), documents()) == (1, 0 if kind == "bomb" else 1)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 from deployments.web.inputs import MAX_ID, form_int
 from deployments.web.pages import error_page, page
 from models.db import unit_of_work
-from models.documents import DocumentRefused, size_text
+from models.documents import Accepted, DocumentRefused, check_upload, size_text
 from models.lengths import TooLong
 from models.lifecycle import IllegalStageTransition
 from models.orm import AccessLink
@@ -157,25 +157,44 @@ def _text(form: FormData, name: str) -> str:
 
 @router.post("/{token}/nop")
 async def upload(request: Request, token: str) -> Response:
+    """The document is checked before the act's transaction opens: a check may inflate up to
+    its bounds (models/containers.py), and inside the transaction it would hold SQLite's one
+    write lock, and so every other writer, for that long."""
     settings = _settings(request)
+    form = await request.form(max_files=1, max_fields=200)
+    document = form.get("document")
+    if not isinstance(document, UploadFile) or not document.filename:
+        checked: Accepted | DocumentRefused | None = None
+        data = b""
+    else:
+        data = document.file.read(settings.max_upload_bytes + 1)
+        checked = await run_in_threadpool(
+            _checked, document.filename, data, settings.max_upload_bytes
+        )
 
     def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
-        document = form.get("document")
-        if not isinstance(document, UploadFile) or not document.filename:
+        if checked is None:
             raise intake.IntakeError("chưa chọn tệp văn bản")
-        data = document.file.read(settings.max_upload_bytes + 1)
+        if isinstance(checked, DocumentRefused):
+            raise checked  # the form's token is spent all the same (see _act)
         intake.upload(
             session,
             link,
             settings.documents,
-            filename=document.filename,
+            accepted=checked,
             data=data,
             note=_text(form, "note"),
             at=at,
-            max_bytes=settings.max_upload_bytes,
         )
 
     return await _act(request, token, "nop", do, spent_if_refused=(DocumentRefused,))
+
+
+def _checked(filename: str, data: bytes, max_bytes: int) -> Accepted | DocumentRefused:
+    try:
+        return check_upload(filename, data, max_bytes=max_bytes)
+    except DocumentRefused as refusal:
+        return refusal
 
 
 @router.post("/{token}/dang-ky")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import people
-from models.documents import DEFAULT_MAX_BYTES
+from models.documents import Accepted
 from models.intake import IntakeAction, intake_action
 from models.lengths import check_length, limit_of
 from models.orm import (
@@ -124,23 +124,23 @@ def upload(
     link: AccessLink,
     store: Path,
     *,
-    filename: str,
+    accepted: Accepted,
     data: bytes,
     note: str | None,
     at: dt.datetime,
-    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> SubmittedDocument:
+    """Store the document the link's unit sent; `accepted` is models.documents.check_upload's
+    verdict on `data`, reached before the transaction (the check is the slow part)."""
     obligation = _require(link, IntakeAction.UPLOAD)
     return submit_document(
         session,
         store,
         obligation,
-        filename=filename,
+        accepted=accepted,
         data=data,
         note=note,
         at=at,
         actor=actor_of(link),
-        max_bytes=max_bytes,
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.documents import DEFAULT_MAX_BYTES, check_upload
+from models.documents import Accepted
 from models.orm import Obligation, SubmittedDocument
 from models.services.audit import record
 from models.services.obligations import submit
@@ -30,19 +30,21 @@ def submit_document(
     store: Path,
     obligation: Obligation,
     *,
-    filename: str,
+    accepted: Accepted,
     data: bytes,
     note: str | None,
     at: dt.datetime,
     actor: str,
-    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> SubmittedDocument:
-    """Check, store and record the document, then submit the obligation it answers.
+    """Store and record the document, then submit the obligation it answers.
+
+    `accepted` is models.documents.check_upload's verdict on `data`, reached by the caller
+    before its transaction: the check inflates up to its bounds and would otherwise hold the
+    write lock meanwhile.
 
     The transition is checked before the file is written, so a refused submission leaves
     nothing behind; the file is content-addressed, so one left by a failed commit is harmless.
     """
-    accepted = check_upload(filename, data, max_bytes=max_bytes)
     digest = hashlib.sha256(data).hexdigest()
     text = f"nộp {accepted.filename} (sha256 {digest[:12]}…)"
     if note and note.strip():
