@@ -27,6 +27,7 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.pool import QueuePool
 
 from bench.upload_bombs import (
     BOMBS,
@@ -399,7 +400,9 @@ def test_the_document_is_checked_with_no_database_connection_held(
     held: list[int] = []
 
     def watched(filename: str, data: bytes, *, max_bytes: int) -> Accepted:
-        held.append(engine_for().pool.checkedout())
+        pool = engine_for().pool
+        assert isinstance(pool, QueuePool)  # file SQLite and PostgreSQL alike
+        held.append(pool.checkedout())
         return check_upload(filename, data, max_bytes=max_bytes)
 
     monkeypatch.setattr(agency, "check_upload", watched)
