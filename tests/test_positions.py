@@ -25,7 +25,6 @@ from models import people
 from models.calendar import default_calendar
 from models.clock import now
 from models.db import unit_of_work
-from models.lifecycle import CandidateStage
 from models.orm import (
     AccessLink,
     Ballot,
@@ -38,12 +37,12 @@ from models.orm import (
 )
 from models.services import ballots
 from models.services.access import IntakeSettings
-from models.services.candidates import move, register
 from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
 from models.services.process_obligations import open_process_obligations
-from models.vocabulary import ContactRole, SubjectKind
+from models.vocabulary import ContactRole
 from notifications.mailbox import LocalMailbox
+from tests.candidate_helpers import eligible_individuals
 from tests.chase_helpers import SMALL, days, sweep
 from tests.conftest import SMALL_PLAN
 from tests.test_chase import smtp_for
@@ -115,23 +114,8 @@ def build(tmp_path: Path) -> int:
     with unit_of_work() as session:
         province = session.scalars(select(Unit).where(Unit.code == "T")).one()
         campaign = session.scalars(select(Campaign).where(Campaign.slug == SMALL)).one()
-        unit_a = session.scalars(select(Unit).where(Unit.code == "T.A")).one()
-        candidates = []
-        for name in ("Nguyễn Văn An", "Trần Thị Bình"):
-            candidate = register(
-                session,
-                campaign,
-                unit=unit_a,
-                subject=SubjectKind.INDIVIDUAL,
-                name=name,
-                subject_ref=name,
-                year=2023,
-                at=OPENS,
-                actor="test",
-            )
-            for stage in (CandidateStage.FOSTERING, CandidateStage.ELIGIBLE):
-                move(session, candidate, stage, at=OPENS, actor="test")
-            candidates.append(candidate)
+        names = ["Nguyễn Văn An", "Trần Thị Bình"]
+        candidates = eligible_individuals(session, campaign, names, year=2023, at=OPENS)
         council = ballots.council_from_directory(
             session, province, code="HD-T", name="Hội đồng TĐKT tỉnh Thử", at=OPENS, actor="test"
         )

@@ -25,10 +25,10 @@ from models.orm.ballots import Ballot, BallotParticipation, BallotVote, Council
 from models.orm.base import Base
 from models.sealing import PaperSeal, sealed_length
 from models.services import ballots as service
-from models.services.candidates import move, register
+from models.services.candidates import move
 from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
-from models.vocabulary import ContactRole, SubjectKind
+from models.vocabulary import ContactRole
 from models.voting import (
     DEFAULT_APPROVAL,
     VotingRule,
@@ -38,6 +38,7 @@ from models.voting import (
     share_text,
     tally,
 )
+from tests.candidate_helpers import eligible_individuals
 from tests.conftest import SMALL_DIRECTORY, SMALL_PLAN
 
 SEVENTY = VotingRule(quorum=2 / 3, approval=0.70)
@@ -229,25 +230,7 @@ def small_world(session: Session) -> tuple[int, int, list[int]]:
 
 def eligible_candidates(session: Session, campaign: Campaign, names: list[str]) -> list[int]:
     """Individuals registered by unit T.A and judged eligible, ready for a ballot: their ids."""
-    unit_a = session.scalars(select(Unit).where(Unit.code == "T.A")).one()
-    ids = []
-    for name in names:
-        candidate = register(
-            session,
-            campaign,
-            unit=unit_a,
-            subject=SubjectKind.INDIVIDUAL,
-            name=name,
-            subject_ref=name,
-            year=2024,
-            at=OPENS,
-            actor="test",
-        )
-        for stage in (CandidateStage.FOSTERING, CandidateStage.ELIGIBLE):
-            move(session, candidate, stage, at=OPENS, actor="test")
-        ids.append(candidate.id)
-    session.flush()
-    return ids
+    return [c.id for c in eligible_individuals(session, campaign, names, year=2024, at=OPENS)]
 
 
 @pytest.fixture

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
 from models.db import unit_of_work
-from models.lifecycle import CandidateStage
 from models.orm import Campaign, Contact, Council, Unit
 from models.services import ballots
-from models.services.candidates import move, register
 from models.services.process_obligations import open_process_obligations
-from models.vocabulary import ContactRole, SubjectKind
+from models.vocabulary import ContactRole
+from tests.candidate_helpers import eligible_individuals
 from tests.chase_helpers import SMALL, load_small, morning
 
 D = dt.date
@@ -65,23 +64,8 @@ def open_ballot_world() -> int:
             )
         session.flush()
         campaign = session.scalars(select(Campaign).where(Campaign.slug == SMALL)).one()
-        unit_a = session.scalars(select(Unit).where(Unit.code == "T.A")).one()
-        people = []
-        for name in ("Nguyễn Văn An", "Trần Thị Bình"):
-            candidate = register(
-                session,
-                campaign,
-                unit=unit_a,
-                subject=SubjectKind.INDIVIDUAL,
-                name=name,
-                subject_ref=name,
-                year=2023,
-                at=BALLOT_OPENS,
-                actor="test",
-            )
-            for stage in (CandidateStage.FOSTERING, CandidateStage.ELIGIBLE):
-                move(session, candidate, stage, at=BALLOT_OPENS, actor="test")
-            people.append(candidate)
+        names = ["Nguyễn Văn An", "Trần Thị Bình"]
+        people = eligible_individuals(session, campaign, names, year=2023, at=BALLOT_OPENS)
         council = ballots.council_from_directory(
             session,
             province,
