@@ -16,7 +16,12 @@ How each form is read (docs/deadlines.md says the same for people):
 - "từ ... đến ...": a window from the start of the first to the end of the second;
 - "hằng tháng/quý/năm" (also "hàng", "định kỳ", lists such as "hằng tháng, quý, năm"):
   recurring, due on the last day of each month, quarter or year unless a day is given
-  ("ngày 25 hằng tháng", "hằng năm vào dịp 19/5"); "vào dịp D/M" with no year recurs yearly.
+  ("ngày 25 hằng tháng"). Where periods end on the same day ("hằng tháng, quý, năm" on
+  31/12), that day is one occurrence, named after the widest period (the year's assessment
+  covers its last quarter and month): one obligation per occurrence, not three;
+- "vào dịp D/M" ("hằng năm vào dịp 19/5"): an occasion, not a time limit. It recurs yearly
+  and its day is the day of the event, so it is marked `occasion` and never moved off a day
+  off the way a time limit is ("trước ngày", "chậm nhất" are time limits).
 
 Whether a due date falls on a day off is the calendar's business (models.calendar), not this
 module's: phrases are read as written.
@@ -46,6 +51,8 @@ RULES: dict[str, str] = {
     "span": "'từ ... đến ...': từ ngày đầu của mốc thứ nhất đến ngày cuối của mốc thứ hai",
     "recurring": "định kỳ: hạn là ngày cuối mỗi kỳ (tháng, quý, năm) trừ khi ghi rõ ngày",
     "recurring_on_day": "định kỳ vào ngày ghi rõ trong mỗi kỳ",
+    "occasion": "'vào dịp D/M': dịp kỷ niệm hằng năm, diễn ra đúng ngày đó (không phải thời hạn,"
+    " không dời khi trùng ngày nghỉ)",
 }
 
 
@@ -116,15 +123,29 @@ class Deadline:
     due: dt.date | None = None
     start: dt.date | None = None
     recurrences: tuple[Recurrence, ...] = field(default=())
+    occasion: bool = False
+    """An occasion ("vào dịp 19/5"): the day an event is held, not the last day of a period,
+    so the Civil Code's shift off days off (BLDS art. 148) does not apply to it."""
 
     @property
     def rule_text(self) -> str:
         return RULES[self.rule]
 
     def occurrences(self, year: int) -> list[Occurrence]:
-        """A recurring deadline's due dates in one year, in date order."""
-        found = [o for r in self.recurrences for o in r.occurrences(year)]
-        return sorted(found, key=lambda o: (o.due, o.key))
+        """A recurring deadline's due dates in one year, in date order, one per day.
+
+        "Định kỳ hằng tháng, quý, năm" ends a month, a quarter and the year on 31/12: that
+        day is one occurrence, the year's (the widest period covers the narrower ones), so a
+        mentor owes one assessment that day, not three."""
+        widest: dict[dt.date, Occurrence] = {}
+        for o in (o for r in self.recurrences for o in r.occurrences(year)):
+            held = widest.get(o.due)
+            if held is None or _WIDTH[o.frequency] > _WIDTH[held.frequency]:
+                widest[o.due] = o
+        return sorted(widest.values(), key=lambda o: (o.due, o.key))
+
+
+_WIDTH: dict[Frequency, int] = {"monthly": 1, "quarterly": 2, "yearly": 3}
 
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -261,6 +282,8 @@ def _parse_recurring(phrase: str, text: str) -> Deadline | None:
     if day is not None and not 1 <= day <= 31:
         raise PhraseError(f"'{phrase}': ngày {day} không có thật")
     recurrences = tuple(Recurrence(f, day=day, month=month) for f in frequencies)
+    if re.search(r"\bdip\b", text):  # "(vào) dịp": an occasion
+        return Deadline(phrase, "recurring", "occasion", recurrences=recurrences, occasion=True)
     rule = "recurring_on_day" if day is not None else "recurring"
     return Deadline(phrase, "recurring", rule, recurrences=recurrences)
 

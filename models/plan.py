@@ -155,6 +155,11 @@ class Quota(_Strict):
     applies_to: Responsible | None = None
     clause: Clause | None = None
     quote: str | None = None
+    checkpoint: bool = Field(
+        True,
+        description="Chase this yearly quota at the quota checkpoint (the coordinator's setting,"
+        " not the plan's: no seed sets a quota deadline); false: only report its progress",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Quota:
@@ -204,19 +209,39 @@ class Milestone(_Strict):
     set_date: dt.date | None = Field(
         None, description="A date set by a coordinator where the plan writes none"
     )
+    coordinator_phrase: str | None = Field(
+        None,
+        description="A (recurring) deadline a coordinator sets where the plan writes none, "
+        "e.g. 'ngày 10/5 hằng năm'; shown as the coordinator's setting, never as the plan's words",
+    )
     responsible: Responsible = Field(alias="from")
     to: UnitCode = Field(description="Directory code of the recipient")
     cc: list[ContactRole] = Field(default_factory=list)
 
-    @field_validator("phrase")
+    @field_validator("phrase", "coordinator_phrase")
     @classmethod
     def _readable(cls, phrase: str | None) -> str | None:
         return readable_phrase(phrase)
 
+    @model_validator(mode="after")
+    def _one_deadline(self) -> Milestone:
+        given = [self.phrase, self.set_date, self.coordinator_phrase]
+        if sum(value is not None for value in given) > 1:
+            raise ValueError(
+                "chỉ ghi một trong phrase (lời văn kế hoạch), set_date hoặc coordinator_phrase "
+                "(do điều phối viên ấn định)"
+            )
+        return self
+
     @property
     def awaiting_date(self) -> bool:
         """True when neither the plan nor a coordinator has set when it is due."""
-        return self.phrase is None and self.set_date is None
+        return self.phrase is None and self.set_date is None and self.coordinator_phrase is None
+
+    @property
+    def set_by_coordinator(self) -> bool:
+        """The due date is the coordinator's setting, not the plan's words."""
+        return self.phrase is None and not self.awaiting_date
 
 
 def readable_phrase(phrase: str | None) -> str | None:
@@ -248,6 +273,17 @@ class ReminderPolicy(_Strict):
     )
 
 
+class PlanSettings(_Strict):
+    """What the software adds where the plan states nothing: the coordinator's settings, each
+    of which can be turned off for a plan (they are never shown as the plan's words)."""
+
+    quota_checkpoint: bool = Field(
+        True,
+        description="Chase yearly quotas at quota_deadline (default 'ngày 30/11 hằng năm'); "
+        "off: quotas are only reported",
+    )
+
+
 class Plan(_Strict):
     """One plan document, as data."""
 
@@ -269,8 +305,11 @@ class Plan(_Strict):
     milestones: list[Milestone] = Field(min_length=1)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
     quota_deadline: str | None = Field(
-        None, description="When yearly quotas are checked; default 'ngày 30/11 hằng năm'"
+        None,
+        description="When yearly quotas are checked (the coordinator's setting); default "
+        "'ngày 30/11 hằng năm'",
     )
+    settings: PlanSettings = Field(default_factory=PlanSettings)
     instantiated_from: str | None = Field(
         None, description="Set by `tdkt plan instantiate`: the plan and period it was made from"
     )

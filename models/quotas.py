@@ -5,9 +5,12 @@ The plans set minimums "per lead agency per year" (Quảng Bình: Sở LĐTB&XH 
 "per unit over the period" (at least 10 per district; 1 collective and 1 individual, seed 004).
 
 A yearly quota becomes a milestone of its own, chased like any other: each unit it names owes,
-every year, enough registrations by the quota deadline (default 30/11, before the year-end
-review; a plan may set `quota_deadline`). The sweep settles the obligation by itself once the
-count is reached. Quotas over the whole period are reported, not chased.
+every year, enough registrations by the quota checkpoint (default 30/11, before the year-end
+review; a plan may set `quota_deadline`). No plan sets such a date: the checkpoint is the
+coordinator's setting, so the milestone carries it as `coordinator_phrase`, never as the plan's
+words, and a plan file turns it off with `settings: {quota_checkpoint: false}` (or one quota
+with `checkpoint: false`). The sweep settles the obligation by itself once the count is
+reached. Quotas over the whole period are reported, not chased.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def quota_milestones(plan: Plan) -> list[tuple[Milestone, Quota]]:
     deadline = plan.quota_deadline or DEFAULT_QUOTA_DEADLINE
     out = []
     for index, quota in enumerate(plan.quotas):
-        if quota.scope not in YEARLY:
+        if not is_chased(plan, quota):
             continue
         if quota.scope == QuotaScope.LEAD_AGENCY_YEAR and quota.field in fields:
             who = Responsible(
@@ -59,7 +62,7 @@ def quota_milestones(plan: Plan) -> list[tuple[Milestone, Quota]]:
                 "stage": Stage.DISCOVER,
                 "title": f"Lựa chọn, giới thiệu {describe(quota)}",
                 "clause": quota.clause,
-                "phrase": deadline,
+                "coordinator_phrase": deadline,
                 "quote": quota.quote,
                 "to": plan.standing_body,
                 "from": who,
@@ -67,6 +70,11 @@ def quota_milestones(plan: Plan) -> list[tuple[Milestone, Quota]]:
         )
         out.append((milestone, quota))
     return out
+
+
+def is_chased(plan: Plan, quota: Quota) -> bool:
+    """Whether a quota is chased at the checkpoint (else its progress is only reported)."""
+    return quota.scope in YEARLY and quota.checkpoint and plan.settings.quota_checkpoint
 
 
 def chased_milestones(plan: Plan) -> list[Milestone]:

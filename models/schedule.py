@@ -4,6 +4,10 @@ Pure functions over a Plan and a WorkingCalendar. A recurring milestone has one 
 period (month, quarter, year) of the plan's years; occurrences due before the plan was issued
 are dropped, since nobody can owe something under a plan that did not yet exist (the document's
 date, or its `effective_from` where the date is unknown).
+
+A time limit whose last day is a day off ends on the next working day (BLDS art. 148); an
+occasion ("vào dịp 19/5") is the day of the event and stays on its day. A deadline a coordinator
+set (`set_date`, `coordinator_phrase`) is read the same way but its rule says whose it is.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ class ScheduledMilestone:
 
     @property
     def rule(self) -> str | None:
-        if self.milestone.set_date is not None:
+        if self.milestone.set_by_coordinator:
             return "set_by_coordinator"
         return self.deadline.rule if self.deadline else None
 
@@ -51,16 +55,20 @@ class ScheduledMilestone:
 def schedule_milestone(
     plan: Plan, milestone: Milestone, calendar: WorkingCalendar
 ) -> ScheduledMilestone:
+    occasion = False
+
     def due(occurrence: str, label: str, start: dt.date | None, day: dt.date) -> Due:
-        effective = calendar.effective_due(day)
+        effective = day if occasion else calendar.effective_due(day)
         reason = calendar.day_off_reason(day) if effective != day else None
         return Due(occurrence, label, start, day, effective, reason)
 
     if milestone.set_date is not None:
         return ScheduledMilestone(milestone, None, (due(ONCE, "", None, milestone.set_date),))
-    if milestone.phrase is None:
+    phrase = milestone.phrase or milestone.coordinator_phrase
+    if phrase is None:
         return ScheduledMilestone(milestone, None, ())
-    deadline = parse_phrase(milestone.phrase)
+    deadline = parse_phrase(phrase)
+    occasion = deadline.occasion
     if deadline.kind != "recurring":
         assert deadline.due is not None
         return ScheduledMilestone(

@@ -45,6 +45,7 @@ class DeadlineItem:
     uid: str  # stable id of the deadline, for the .ics
     link: str | None = None  # the recipient's personal link to act on it (web intake)
     link_label: str = "Nộp văn bản trực tuyến"  # what the link lets them do
+    set_by_coordinator: bool = False  # the plan writes no date: the coordinator set this one
 
 
 @dataclass(frozen=True)

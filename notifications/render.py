@@ -66,10 +66,18 @@ class ItemView:
     quote: str
     link: str  # "" when the recipient has no personal link for it
     link_label: str
+    setting: str  # "" when the plan writes the date; else says the coordinator set it
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+COORDINATOR_SETTING = (
+    "Thời hạn này do cơ quan thường trực ấn định để theo dõi; kế hoạch không quy định thời hạn."
+)
+"""Said beside a deadline the plan does not write (the quota checkpoint, a set date), so that
+no reader takes it for the plan's words."""
 
 
 def one_line(value: str) -> str:
@@ -126,6 +134,7 @@ def view(item: DeadlineItem, day: dt.date) -> ItemView:
         quote=one_line(item.quote or ""),
         link=one_line(item.link or ""),
         link_label=one_line(item.link_label),
+        setting=COORDINATOR_SETTING if item.set_by_coordinator else "",
     )
 
 

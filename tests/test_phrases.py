@@ -68,13 +68,31 @@ def test_recurring(phrase: str, year: int, dates: list[dt.date]) -> None:
         assert got == dates
 
 
-def test_monthly_quarterly_yearly_assessments() -> None:
+def test_monthly_quarterly_yearly_assessments_are_one_per_day() -> None:
+    """Seed 004, II.4: "Định kỳ hằng tháng, quý, năm đánh giá tiến độ, tính hiệu quả, khả năng
+    phát triển của từng điển hình". 31/12 ends a month, a quarter and the year: one assessment
+    that day, the year's (it covers its last quarter and month), not three."""
     deadline = parse_phrase("định kỳ hằng tháng, quý, năm")
     assert [r.frequency for r in deadline.recurrences] == ["monthly", "quarterly", "yearly"]
     occ = deadline.occurrences(2024)
-    assert len(occ) == 12 + 4 + 1
-    assert {o.key for o in occ if o.due == D(2024, 12, 31)} == {"2024-12", "2024-Q4", "2024"}
-    assert deadline.due is None
+    assert len(occ) == 12 == len({o.due for o in occ})
+    assert [o.key for o in occ if o.due == D(2024, 12, 31)] == ["2024"]
+    assert [o.key for o in occ if o.due == D(2024, 6, 30)] == ["2024-Q2"]
+    assert [o.key for o in occ if o.due == D(2024, 5, 31)] == ["2024-05"]
+    assert [o.label for o in occ][-1] == "năm 2024"
+    assert deadline.due is None and not deadline.occasion
+
+
+@pytest.mark.parametrize("phrase", ["Định kỳ hằng năm vào dịp 19/5", "vào dịp 19/5"])
+def test_an_occasion_is_not_a_time_limit(phrase: str) -> None:
+    """Seed 004, II.5: "Định kỳ hằng năm vào dịp 19/5, Đảng ủy Sở, cấp ủy chi bộ trực thuộc tổ
+    chức gặp mặt, giao lưu điển hình tiên tiến". "vào dịp" names the day of an event; "trước
+    ngày", "chậm nhất" name time limits."""
+    deadline = parse_phrase(phrase)
+    assert (deadline.rule, deadline.occasion) == ("occasion", True)
+    assert [o.due for o in deadline.occurrences(2024)] == [D(2024, 5, 19)]
+    for limit in ("trước ngày 19/5/2024", "chậm nhất ngày 19/5/2024", "ngày 19 hằng tháng"):
+        assert not parse_phrase(limit).occasion, limit
 
 
 @pytest.mark.parametrize(

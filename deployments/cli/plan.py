@@ -173,11 +173,12 @@ def print_timeline(plan: Plan) -> None:
 
 
 def print_quotas(plan: Plan) -> None:
-    """The plan's quotas; yearly ones are chased before the quota deadline."""
-    from models.quotas import DEFAULT_QUOTA_DEADLINE, YEARLY, describe
+    """The plan's quotas. A yearly quota is chased at a checkpoint no plan states: it is the
+    coordinator's setting, so the column says so and never quotes it as the plan's words."""
+    from models.quotas import DEFAULT_QUOTA_DEADLINE, describe, is_chased
 
     table = Table(title="Chỉ tiêu xây dựng điển hình", title_justify="left")
-    for column in ("Chỉ tiêu", "Áp dụng cho", "Căn cứ", "Đôn đốc"):
+    for column in ("Chỉ tiêu", "Áp dụng cho", "Căn cứ", "Đôn đốc (điều phối viên đặt)"):
         table.add_column(column)
     fields = {f.code: f for f in plan.fields}
     deadline = plan.quota_deadline or DEFAULT_QUOTA_DEADLINE
@@ -188,9 +189,13 @@ def print_quotas(plan: Plan) -> None:
             who = ", ".join(_name(plan, c) for c in fields[quota.field].lead_agencies)
         else:
             who = "—"
-        chased = deadline if quota.scope in YEARLY else "báo cáo tiến độ"
+        chased = (
+            f"{shown(deadline)} (điều phối viên đặt; kế hoạch không ghi)"
+            if is_chased(plan, quota)
+            else "không đôn đốc; chỉ báo cáo tiến độ"
+        )
         clause = f"Mục {shown(quota.clause)}" if quota.clause else "—"
-        table.add_row(shown(describe(quota)), who, clause, shown(chased))
+        table.add_row(shown(describe(quota)), who, clause, chased)
     console.print(table)
 
 
@@ -208,4 +213,7 @@ def _basis(s: ScheduledMilestone) -> str:
     clause = f"Mục {shown(m.clause)}: " if m.clause else ""
     if m.set_date is not None:
         return f"{clause}ngày do điều phối viên ấn định"
-    return f"{clause}“{shown(m.phrase)}”"
+    if m.coordinator_phrase is not None:
+        return f"{clause}{shown(m.coordinator_phrase)} (điều phối viên ấn định; kế hoạch không ghi)"
+    occasion = " (dịp, không phải thời hạn)" if s.deadline and s.deadline.occasion else ""
+    return f"{clause}“{shown(m.phrase)}”{occasion}"

@@ -476,6 +476,7 @@ def _deadline_item(
         due=obligation.due,
         effective_due=obligation.chase_due,
         working_days_left=calendar.working_days_between(today, obligation.chase_due),
+        set_by_coordinator=milestone.rule == "set_by_coordinator",
         # One calendar entry per deadline, whichever units an email lists.
         uid=f"{plan.id}/{milestone.code}/{obligation.occurrence}/{obligation.chase_due:%Y%m%d}",
     )

@@ -22,8 +22,13 @@ from models.quotas import (
 from models.services.obligations import Directory, plan_of, submit
 
 
+NOT_COUNTED = (CandidateStage.WITHDRAWN, CandidateStage.INELIGIBLE, CandidateStage.NOT_SELECTED)
+"""A quota asks for exemplars: a withdrawn candidate, one found not to meet the criteria or one
+the council did not select is not one, so none of them counts toward it."""
+
+
 def registrations(session: Session, campaign: Campaign) -> list[Registration]:
-    """Every candidate of the campaign that counts (withdrawn ones do not)."""
+    """Every candidate of the campaign that counts (see NOT_COUNTED for those that do not)."""
     units = {u.id: u for u in session.scalars(select(Unit))}
 
     def localities(unit: Unit) -> tuple[str, ...]:
@@ -44,7 +49,7 @@ def registrations(session: Session, campaign: Campaign) -> list[Registration]:
             Candidate.lead_agency_id,
         )
         .outerjoin(CampaignField, Candidate.field_id == CampaignField.id)
-        .where(Candidate.campaign_id == campaign.id, Candidate.stage != CandidateStage.WITHDRAWN)
+        .where(Candidate.campaign_id == campaign.id, Candidate.stage.not_in(NOT_COUNTED))
     )  # columns, not objects: a national campaign has a hundred thousand candidates
     return [
         Registration(
