@@ -6,6 +6,9 @@ working days the government swaps each year. The `holidays` package knows the ho
 swaps announced so far; data/calendar/day-swaps.yaml lets a coordinator add a year's official
 swaps without touching code.
 
+The package names the day off two days before mùng Một "29 Tết" every year; when tháng Chạp
+has 29 days it is the 28th (27/01/2025), so :func:`_vn_year` names it by its real lunar day.
+
 Civil Code 2015, art. 148: when the last day of a period is a day off, the period ends at the end
 of the next working day. :meth:`WorkingCalendar.effective_due` applies it.
 """
@@ -13,12 +16,14 @@ of the next working day. :meth:`WorkingCalendar.effective_due` applies it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import holidays
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.lunar import lunar_day
 from models.source import SourceDocument, read_yaml
 
 DEFAULT_SWAPS_FILE = Path(__file__).resolve().parent.parent / "data" / "calendar" / "day-swaps.yaml"
@@ -147,7 +152,15 @@ def _vn_year(year: int) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
     """(holidays with Vietnamese names, weekend days worked) of one year."""
     known = holidays.country_holidays("VN", years=year, language="vi")
     workdays = frozenset(d for d in getattr(known, "weekend_workdays", ()) if d.year == year)
-    return dict(known.items()), workdays
+    return {day: _lunar_name(day, str(name)) for day, name in known.items()}, workdays
+
+
+_DAY_BEFORE_TET = re.compile(r"^\d{1,2} Tết")
+
+
+def _lunar_name(day: dt.date, name: str) -> str:
+    """'29 Tết' as the package writes it, with the day of tháng Chạp it really is."""
+    return _DAY_BEFORE_TET.sub(f"{lunar_day(day)} tháng Chạp (nghỉ Tết Nguyên Đán)", name)
 
 
 @lru_cache(maxsize=4)

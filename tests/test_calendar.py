@@ -109,3 +109,39 @@ def test_working_days_between_counts_day_by_day(start: dt.date, end: dt.date) ->
         calendar.is_working_day(low + dt.timedelta(days=n)) for n in range(1, (high - low).days + 1)
     )
     assert calendar.working_days_between(start, end) == (by_hand if end >= start else -by_hand)
+
+
+def test_tet_2025_break_is_the_official_nine_days_without_a_make_up_saturday() -> None:
+    """Tết 2025 as the holidays package (version 0.109) encodes it, citing Thông báo
+    6150/TB-BLĐTBXH (2024): civil servants were off from Saturday 25/01/2025 (26 tháng Chạp
+    Giáp Thìn) to Sunday 02/02/2025 (mùng 5 tháng Giêng Ất Tỵ), five days of Tết and the
+    weekends: nine days, and no Saturday worked in exchange (08/02/2025 is a Saturday off;
+    27/01/2025 is not swapped with it)."""
+    first, last = D(2025, 1, 25), D(2025, 2, 2)
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    assert len(days) == 9 and all(cal.is_day_off(d) for d in days)
+    assert cal.is_working_day(D(2025, 1, 24)) and cal.is_working_day(D(2025, 2, 3))
+    assert cal.day_off_reason(D(2025, 2, 8)) == "Thứ Bảy"
+    assert [d for d, _ in cal.make_up_days(2025)] == [D(2025, 4, 26)]  # for 02/05/2025 only
+
+
+def test_the_day_off_before_giao_thua_is_named_by_its_lunar_day() -> None:
+    """Tết Ất Tỵ (mùng Một) was 29/01/2025 and tháng Chạp of Giáp Thìn had 29 days, so 27/01/2025
+    was 28 tháng Chạp, not "29 Tết" as the package names it; 08/02/2024 was 29 tháng Chạp."""
+    assert cal.day_off_reason(D(2025, 1, 27)) == "28 tháng Chạp (nghỉ Tết Nguyên Đán)"
+    assert cal.day_off_reason(D(2024, 2, 8)) == "29 tháng Chạp (nghỉ Tết Nguyên Đán)"
+    assert not any("29 Tết" in name for _, name in cal.days_off(2025))
+
+
+def test_lunar_days_agree_with_every_tet_and_hung_kings_day_the_package_knows() -> None:
+    from holidays.calendars.chinese import VIETNAMESE_CALENDAR, _ChineseLunisolar
+
+    from models.lunar import lunar_day
+
+    lunisolar = _ChineseLunisolar(VIETNAMESE_CALENDAR)
+    for year in range(1995, 2050):
+        tet, _ = lunisolar.lunar_new_year_date(year)
+        hung_kings, _ = lunisolar.hung_kings_date(year)
+        assert tet is not None and hung_kings is not None
+        assert (lunar_day(tet), lunar_day(hung_kings)) == (1, 10), year
+    assert lunar_day(D(2024, 12, 31)) == 1  # tháng Chạp of Giáp Thìn began that day
