@@ -119,6 +119,28 @@ def test_a_lead_agency_behind_its_quota_is_chased_until_it_is_met() -> None:
     assert [(r.unit, r.count, r.met) for r in period] == [("T.B", 1, True)]
 
 
+def test_quotas_count_no_ineligible_or_not_selected_candidate() -> None:
+    """Seed 003, II.3.2.a: "mỗi năm lựa chọn ít nhất 10 hộ gia đình" điển hình: a candidate found
+    not to meet the criteria (ineligible) or not chosen by the council (not_selected) is not an
+    exemplar introduced, so it does not count toward the quota."""
+    _load()
+    with unit_of_work() as session:
+        kept = _register(session, "Tập thể 1")
+        failed = _register(session, "Tập thể 2")
+        rejected = _register(session, "Tập thể 3")
+        at = morning(D(2023, 6, 1))
+        for candidate, path in (
+            (failed, ("fostering", "ineligible")),
+            (rejected, ("fostering", "eligible", "nominated", "not_selected")),
+        ):
+            for stage in path:
+                service.move(session, candidate, CandidateStage(stage), at=at, actor="test")
+        campaign = kept.campaign
+        rows = quota_progress(session, campaign, years=range(2023, 2024))
+    count = {(r.unit, r.year): r.count for r in rows if r.field == "a"}
+    assert count[("T.A", 2023)] == 1
+
+
 def test_mentors_owe_assessments_from_when_fostering_starts() -> None:
     _load()
     with unit_of_work() as session:
