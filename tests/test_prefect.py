@@ -141,7 +141,8 @@ def test_quang_binh_replay_from_plan_deadline_to_final_review(
     for year in ("2023", "2024"):  # full years: the whole lifecycle ran
         y = years[year]
         assert y["registrations"] > 0 and y["quotas"]["met"] > 0
-        assert y["assessments"]["done"] > 0 and y["eligibility"].get("eligible", 0) > 0
+        # Seed 003 sets mentors no report ("quan tâm theo dõi", III.1.2): none is owed or made.
+        assert y["assessments"]["done"] == 0 and y["eligibility"].get("eligible", 0) > 0
         assert y["ballots"]["held"] == 1 and y["ballots"]["selected"] > 0
         assert y["honour_roll"] > 0 and y["reward_decisions"] > 0
 

@@ -37,7 +37,11 @@ def deadline(
         if year is not None:
             occ = result.occurrences(year)
             out["dates"] = [o.due.isoformat() for o in occ]
-            out["effective_dates"] = [cal.effective_due(o.due).isoformat() for o in occ]
+            # An occasion ("vào dịp 19/5") is the day of the event: never moved (BLDS art. 148
+            # shifts the last day of a period, which an occasion is not).
+            out["effective_dates"] = [
+                (o.due if result.occasion else cal.effective_due(o.due)).isoformat() for o in occ
+            ]
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
         return

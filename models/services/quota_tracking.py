@@ -21,7 +21,6 @@ from models.quotas import (
 )
 from models.services.obligations import Directory, plan_of, submit
 
-
 NOT_COUNTED = (CandidateStage.WITHDRAWN, CandidateStage.INELIGIBLE, CandidateStage.NOT_SELECTED)
 """A quota asks for exemplars: a withdrawn candidate, one found not to meet the criteria or one
 the council did not select is not one, so none of them counts toward it."""
