@@ -46,13 +46,18 @@ def test_deadline_json_moves_off_a_day_off(data_dir: Path) -> None:
 
 
 def test_recurring_deadline_with_year(data_dir: Path) -> None:
+    """Seed 004, II.5: "Định kỳ hằng năm vào dịp 19/5 ... tổ chức gặp mặt": an occasion, held on
+    19/5/2024 (a Sunday), not a time limit moved to Monday 20/05/2024 (BLDS art. 148)."""
     run = tdkt("deadline", "vào dịp 19/5", "--year", "2024", "--json", data_dir=data_dir)
     out = json.loads(run.stdout)
-    assert (out["kind"], out["dates"], out["effective_dates"]) == (
+    assert (out["kind"], out["rule"], out["dates"], out["effective_dates"]) == (
         "recurring",
+        "occasion",
         ["2024-05-19"],
-        ["2024-05-20"],
+        ["2024-05-19"],
     )
+    limit = tdkt("deadline", "ngày 19 hằng tháng", "--year", "2024", "--json", data_dir=data_dir)
+    assert json.loads(limit.stdout)["effective_dates"][4] == "2024-05-20"  # a time limit moves
 
 
 def test_unreadable_deadline_exits_2_without_traceback(data_dir: Path) -> None:
