@@ -33,14 +33,15 @@ def _phrase_year_errors(plan: Plan, source: SourceDocument) -> list[InputError]:
     errors = []
     lo, hi = plan.period.start - 1, plan.period.end + 1
     for i, milestone in enumerate(plan.milestones):
-        for year in _years_in(milestone.phrase or ""):
-            if not lo <= year <= hi:
-                errors.append(
-                    source.error(
-                        ("milestones", i, "phrase"),
-                        f"năm {year} nằm ngoài giai đoạn {plan.period} của kế hoạch",
+        for key in ("phrase", "coordinator_phrase"):
+            for year in _years_in(getattr(milestone, key) or ""):
+                if not lo <= year <= hi:
+                    errors.append(
+                        source.error(
+                            ("milestones", i, key),
+                            f"năm {year} nằm ngoài giai đoạn {plan.period} của kế hoạch",
+                        )
                     )
-                )
     return errors
 
 
@@ -80,7 +81,7 @@ def instantiate(path: str | Path, start: int, end: int) -> str:
         )
 
     for milestone in data["milestones"]:
-        for key in ("phrase", "quote", "set_date"):
+        for key in ("phrase", "quote", "set_date", "coordinator_phrase"):
             if key in milestone:
                 milestone[key] = move(milestone[key])
     data["id"] = re.sub(r"-?\d{4}-\d{4}$", "", data["id"]) + f"-{start}-{end}"

@@ -196,3 +196,31 @@ def test_an_email_says_the_coordinator_set_the_date() -> None:
     assert plan_words.setting == "" and plan_words.phrase
     checkpoint = view(item(phrase=None, set_by_coordinator=True), DAY)
     assert checkpoint.setting == COORDINATOR_SETTING and checkpoint.phrase == ""
+
+
+def test_a_plan_file_sets_a_coordinators_phrase_and_refuses_two_deadlines(tmp_path: Path) -> None:
+    """A coordinator writes the date the plan leaves open in the plan file; one deadline each."""
+    from models.plan_files import instantiate
+    from models.source import InputErrors
+
+    text = PARTY.read_text(encoding="utf-8")
+    anchor = "  - id: de-nghi-khen-thuong-chi-bo-19-5\n"
+    assert anchor in text
+    path = tmp_path / "set.yaml"
+    path.write_text(
+        text.replace(anchor, anchor + "    coordinator_phrase: ngày 9/6 hằng năm\n"),
+        encoding="utf-8",
+    )
+    proposal = _scheduled(read_plan(path), "de-nghi-khen-thuong-chi-bo-19-5")
+    assert proposal.rule == "set_by_coordinator" and not proposal.awaiting_date
+    assert "coordinator_phrase: ngày 9/6 hằng năm" in instantiate(path, 2026, 2028)
+    both = tmp_path / "both.yaml"
+    both.write_text(
+        text.replace(
+            anchor,
+            anchor + "    coordinator_phrase: ngày 9/6 hằng năm\n    phrase: ngày 10/6 hằng năm\n",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputErrors, match="coordinator_phrase"):
+        read_plan(both)
