@@ -190,12 +190,16 @@ def test_plan_show_labels_the_checkpoint_as_the_coordinators() -> None:
 
 
 def test_an_email_says_the_coordinator_set_the_date() -> None:
-    from tests.test_notifications import DAY, item
+    from notifications.render import render
+    from tests.test_notifications import DAY, content, item
 
     plan_words = view(item(), DAY)
     assert plan_words.setting == "" and plan_words.phrase
     checkpoint = view(item(phrase=None, set_by_coordinator=True), DAY)
     assert checkpoint.setting == COORDINATOR_SETTING and checkpoint.phrase == ""
+    email = render(content(item(phrase=None, set_by_coordinator=True)))
+    assert f"Lưu ý: {COORDINATOR_SETTING}" in email.text and COORDINATOR_SETTING in email.html
+    assert COORDINATOR_SETTING not in render(content(item())).text
 
 
 def test_a_plan_file_sets_a_coordinators_phrase_and_refuses_two_deadlines(tmp_path: Path) -> None:
