@@ -19,6 +19,15 @@ Choices (docs/eligibility.md says the same for coordinators):
   cannot vouch for a year nobody reported.
 * title_held_years counts the consecutive years, ending with the last checked year, in which the
   title is held; years before the period count (a title kept since 2019 is "giữ vững").
+  title_held_once asks for the title in at least one checked year ("được bình xét ... trở lên").
+* A title's other legal names are one title: "Thôn văn hóa", "Tổ dân phố văn hóa", "Thôn, tổ
+  dân phố văn hóa" (Luật Thi đua, khen thưởng 2022), and the older "Làng", "Bản", "Ấp văn hóa",
+  all meet "Khu dân cư văn hóa", so a renamed title does not break a run of years.
+* A rule's every_years says how often its title is conferred; a title conferred every 2 years
+  covers the year of the decision and the next. The default, 1, is the law in force: Luật Thi
+  đua, khen thưởng 2022, Điều 30, confers "Thôn, tổ dân phố văn hóa" yearly ("tặng hằng năm").
+* A rule may belong to some of the plan's fields (fields: [c]) and a rating rule may name whose
+  rating counts (rating_kind: party); ratings of other kinds are not its evidence.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from models.plan import Rule
-from models.vocabulary import RuleCheck, SubjectKind
+from models.vocabulary import DEFAULT_RATING_KIND, RatingKind, RuleCheck, SubjectKind
 
 RecordKind = Literal["title", "rating", "breach", "initiative"]
 RECORD_KINDS: tuple[RecordKind, ...] = ("title", "rating", "breach", "initiative")
@@ -53,11 +62,20 @@ class YearRecordIn:
     kind: RecordKind
     value: str
     note: str | None = None
+    rating_kind: RatingKind | None = None
+    """Whose rating it is (kind "rating" only); None is read as DEFAULT_RATING_KIND."""
+
+    @property
+    def rated_as(self) -> RatingKind:
+        """The rating's kind, the default for a rating recorded without one."""
+        return self.rating_kind or DEFAULT_RATING_KIND
 
     def line(self) -> str:
-        """The record as evidence: '2023: Tập thể lao động xuất sắc (QĐ 12/QĐ-UBND)'."""
+        """The record as evidence: '2023: Tập thể lao động xuất sắc (QĐ 12/QĐ-UBND)', and for a
+        rating of a named kind '2023: hoàn thành xuất sắc nhiệm vụ [đảng viên]'."""
+        kind = f" [{self.rating_kind.short_label}]" if self.rating_kind is not None else ""
         note = f" ({self.note})" if self.note else ""
-        return f"{self.year}: {self.value}{note}"
+        return f"{self.year}: {self.value}{kind}{note}"
 
 
 @dataclass(frozen=True)
@@ -151,6 +169,33 @@ _TITLE_LADDERS: tuple[tuple[frozenset[str], ...], ...] = (
 """Titles where a higher one meets a lower one; any other title must match exactly."""
 
 
+_TITLE_ALIASES: tuple[frozenset[str], ...] = (
+    _keys(
+        "Khu dân cư văn hóa",
+        "Thôn, tổ dân phố văn hóa",
+        "Thôn văn hóa",
+        "Tổ dân phố văn hóa",
+        "Làng văn hóa",
+        "Bản văn hóa",
+        "Ấp văn hóa",
+        "Thôn, bản văn hóa",
+        "Thôn, làng, ấp, bản, tổ dân phố văn hóa",
+    ),
+)
+"""Names of one title: the law renamed "Thôn văn hóa", "Làng văn hóa", "Ấp văn hóa", "Bản văn
+hóa", "Tổ dân phố văn hóa" (NĐ 122/2018) as "Thôn, tổ dân phố văn hóa" (Luật Thi đua, khen
+thưởng 2022, Điều 30; NĐ 86/2023); plans call them "Khu dân cư văn hóa"."""
+
+
+def title_key(title: str) -> str:
+    """One key per title whatever name a record or plan gives it (spelling and aliases)."""
+    key = normalise(title)
+    for names in _TITLE_ALIASES:
+        if key in names:
+            return min(names)
+    return key
+
+
 def _title_rank(title: str) -> tuple[int, int] | None:
     key = normalise(title)
     for ladder, tiers in enumerate(_TITLE_LADDERS):
@@ -162,8 +207,8 @@ def _title_rank(title: str) -> tuple[int, int] | None:
 
 def meets_title(held: str, required: str) -> bool:
     """held is the required title, however spelled, another name of it ("cơ sở" for "cấp cơ
-    sở"), or a higher one of the same ladder."""
-    if normalise(held) == normalise(required):
+    sở", "Tổ dân phố văn hóa" for "Khu dân cư văn hóa"), or a higher one of the same ladder."""
+    if title_key(held) == title_key(required):
         return True
     have, need = _title_rank(held), _title_rank(required)
     return have is not None and need is not None and have[0] == need[0] and have[1] >= need[1]
@@ -214,6 +259,15 @@ class _Case:
     def of_kind(self, year: int, kind: RecordKind) -> list[YearRecordIn]:
         return [r for r in self.by_year.get(year, ()) if r.kind == kind]
 
+    def conferred(self, year: int, title: str, every_years: int) -> YearRecordIn | None:
+        """The record of the title that covers year: conferred that year or, for a title
+        conferred every n years, in one of the n - 1 years before."""
+        for when in range(year, year - every_years, -1):
+            for record in self.of_kind(when, "title"):
+                if meets_title(record.value, title):
+                    return record
+        return None
+
     def unrecorded(self) -> list[int]:
         return [y for y in self.years if not self.by_year.get(y)]
 
@@ -249,17 +303,12 @@ def _title_every_year(rule: Rule, case: _Case) -> _Verdict:
     title = rule.title or ""
     verdict, lacking = _Verdict(), []
     for year in case.years:
-        titles = case.of_kind(year, "title")
-        held = [r for r in titles if meets_title(r.value, title)]
-        if held:
-            verdict.evidence.append(held[0].line())
+        held = case.conferred(year, title, rule.every_years)
+        if held is not None:
+            verdict.evidence.append(_covered_line(year, held, rule.every_years))
             continue
         lacking.append(year)
-        if not case.by_year.get(year):
-            verdict.evidence.append(f"không có hồ sơ năm {year}")
-        else:
-            others = ", ".join(r.value for r in titles) or "không có danh hiệu"
-            verdict.evidence.append(f"{year}: {others}")
+        verdict.evidence.append(_break_line(case, year))
     if lacking:
         verdict.problems.append(f"Thiếu danh hiệu '{title}' {years_text(lacking)}")
         _no_record(verdict, case)
@@ -267,28 +316,44 @@ def _title_every_year(rule: Rule, case: _Case) -> _Verdict:
     return verdict
 
 
+def _covered_line(year: int, record: YearRecordIn, every_years: int) -> str:
+    """Evidence for a year: its own record, or the earlier conferral whose term covers it."""
+    if record.year == year:
+        return record.line()
+    return (
+        f"{year}: {record.value} (công nhận năm {record.year}, xét tặng {every_years} năm một lần)"
+    )
+
+
 def _rating_every_year(rule: Rule, case: _Case) -> _Verdict:
     minimum = rule.rating or ""
+    kind = rule.rating_kind
+    whose = f" {kind.short_label}" if kind is not None else ""
     verdict, below, unrated = _Verdict(), [], []
     for year in case.years:
-        ratings = sorted(case.of_kind(year, "rating"), key=_rating_order)
+        ratings = sorted(
+            (r for r in case.of_kind(year, "rating") if kind is None or r.rated_as == kind),
+            key=_rating_order,
+        )
         if not case.by_year.get(year):
             verdict.evidence.append(f"không có hồ sơ năm {year}")
             continue
         if not ratings:
             unrated.append(year)
-            verdict.evidence.append(f"{year}: không có xếp loại")
+            verdict.evidence.append(f"{year}: không có xếp loại{whose}")
             continue
         lowest = ratings[0]  # two ratings in one year: the lower one counts
         verdict.evidence.append(lowest.line())
         if not meets_rating(lowest.value, minimum):
             below.append(year)
     if below:
-        verdict.problems.append(f"Xếp loại dưới mức '{minimum}' {years_text(below)}")
+        verdict.problems.append(f"Xếp loại{whose} dưới mức '{minimum}' {years_text(below)}")
     if unrated:
-        verdict.problems.append(f"Không có xếp loại {years_text(unrated)}")
+        verdict.problems.append(f"Không có xếp loại{whose} {years_text(unrated)}")
     _no_record(verdict, case)
-    verdict.success = f"Xếp loại từ '{minimum}' trở lên tất cả các năm {span_text(case.years)}"
+    verdict.success = (
+        f"Xếp loại{whose} từ '{minimum}' trở lên tất cả các năm {span_text(case.years)}"
+    )
     return verdict
 
 
@@ -303,14 +368,14 @@ def _title_held_years(rule: Rule, case: _Case) -> _Verdict:
     last = case.years[-1]
     verdict, run = _Verdict(), list[int]()
     year = last
-    while held := [r for r in case.of_kind(year, "title") if meets_title(r.value, title)]:
+    while (held := case.conferred(year, title, rule.every_years)) is not None:
         run.insert(0, year)
-        verdict.evidence.insert(0, held[0].line())
+        verdict.evidence.insert(0, _covered_line(year, held, rule.every_years))
         year -= 1
     if len(run) < needed:
         verdict.evidence.insert(0, _break_line(case, year))
     held_span = span_text(range(year + 1, last + 1)) if run else ""
-    if not case.by_year.get(last):
+    if not run and not case.by_year.get(last):
         verdict.problems.append(f"không có hồ sơ năm {last}")
     elif not run:
         verdict.problems.append(
@@ -325,6 +390,24 @@ def _title_held_years(rule: Rule, case: _Case) -> _Verdict:
         f"Giữ danh hiệu '{title}' {len(run)} năm liên tục ({held_span}), "
         f"yêu cầu ít nhất {needed} năm"
     )
+    return verdict
+
+
+def _title_held_once(rule: Rule, case: _Case) -> _Verdict:
+    """The title in at least one checked year: "được bình xét ... trở lên" (seed 004) asks
+    that the title was conferred, not that it was kept; a later, lower title does not undo it."""
+    title = rule.title or ""
+    verdict = _Verdict()
+    held = [r for y in case.years for r in case.of_kind(y, "title") if meets_title(r.value, title)]
+    verdict.evidence = [r.line() for r in held]
+    if not held:
+        verdict.evidence = [_break_line(case, y) for y in case.years]
+        verdict.problems.append(
+            f"Chưa lần nào đạt danh hiệu '{title}' trong {years_text(list(case.years))}"
+        )
+        _no_record(verdict, case)
+    years = sorted({r.year for r in held})
+    verdict.success = f"Đạt danh hiệu '{title}' {years_text(years)}" if held else ""
     return verdict
 
 
@@ -374,15 +457,28 @@ _CHECKS: dict[RuleCheck, Callable[[Rule, _Case], _Verdict]] = {
     RuleCheck.TITLE_EVERY_YEAR: _title_every_year,
     RuleCheck.RATING_EVERY_YEAR: _rating_every_year,
     RuleCheck.TITLE_HELD_YEARS: _title_held_years,
+    RuleCheck.TITLE_HELD_ONCE: _title_held_once,
     RuleCheck.LEADER_UNIT_IS_EXEMPLAR: _leader_unit_is_exemplar,
     RuleCheck.NO_FAMILY_BREACH: _no_family_breach,
 }
 _NEEDS_YEARS = frozenset(RuleCheck) - {RuleCheck.LEADER_UNIT_IS_EXEMPLAR}
 
 
-def applies(rule: Rule, *, subject: SubjectKind, party_member: bool, is_leader: bool) -> bool:
-    """The rule is for this kind of subject, and for everyone or for what the candidate is."""
+def applies(
+    rule: Rule,
+    *,
+    subject: SubjectKind,
+    party_member: bool,
+    is_leader: bool,
+    field: str | None = None,
+) -> bool:
+    """The rule is for this kind of subject, for the candidate's field (a rule that names
+    fields never applies to a candidate registered in another field or in none: a hospital is
+    not judged by the residential areas' criterion), and for everyone or for what the candidate
+    is."""
     if rule.subject != subject:
+        return False
+    if rule.fields is not None and field not in rule.fields:
         return False
     return (
         rule.applies_to == "everyone"
@@ -419,22 +515,25 @@ def evaluate(
     records: Sequence[YearRecordIn],
     years: range,
     led_unit_evidence: Sequence[str] = (),
+    field: str | None = None,
 ) -> Eligibility:
     """Every rule that applies to the candidate, checked over years against records.
 
     records are the candidate's (years outside `years` only matter to title_held_years, which
     looks back before the period). led_unit_evidence: lines describing the led unit's standing,
-    shown as the leader rule's evidence.
+    shown as the leader rule's evidence. field: the code of the plan field the candidate
+    is registered in (None: none), which selects the rules that name fields.
     """
     case = _Case(years, _by_year(records), led_unit_is_exemplar, led_unit_evidence)
     chosen = [
         r
         for r in rules
-        if applies(r, subject=subject, party_member=party_member, is_leader=is_leader)
+        if applies(r, subject=subject, party_member=party_member, is_leader=is_leader, field=field)
     ]
     results = [_check_rule(rule, case) for rule in chosen]
     eligible = all(r.passed for r in results)
-    return Eligibility(eligible, results, _summary(results, has_rules=bool(rules), subject=subject))
+    summary = _summary(results, has_rules=bool(rules), subject=subject, field=field)
+    return Eligibility(eligible, results, summary)
 
 
 def _by_year(records: Iterable[YearRecordIn]) -> dict[int, list[YearRecordIn]]:
@@ -444,13 +543,16 @@ def _by_year(records: Iterable[YearRecordIn]) -> dict[int, list[YearRecordIn]]:
     return dict(grouped)
 
 
-def _summary(results: list[RuleResult], *, has_rules: bool, subject: SubjectKind) -> str:
+def _summary(
+    results: list[RuleResult], *, has_rules: bool, subject: SubjectKind, field: str | None
+) -> str:
     if not has_rules:
         return f"Đủ tiêu chuẩn: {NO_RULES}"
     if not results:
+        where = f" lĩnh vực {field}" if field is not None else ""
         return (
             "Đủ tiêu chuẩn: không có tiêu chí kiểm tra được nào áp dụng cho "
-            f"{subject.label.lower()}"
+            f"{subject.label.lower()}{where}"
         )
     failed = [r.rule_id for r in results if not r.passed]
     if not failed:

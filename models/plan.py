@@ -21,6 +21,7 @@ from models.vocabulary import (
     ContactRole,
     MilestoneKind,
     QuotaScope,
+    RatingKind,
     RuleCheck,
     Stage,
     SubjectKind,
@@ -175,9 +176,24 @@ class Rule(_Strict):
     subject: SubjectKind
     check: RuleCheck
     text: str = Field(description="The criterion as the plan writes it")
+    fields: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Codes of the plan's fields the rule belongs to; absent: every field",
+    )
     title: str | None = Field(None, description="Emulation title to hold, e.g. Tập thể LĐXS")
     rating: str | None = Field(None, description="Minimum rating, e.g. hoàn thành xuất sắc")
+    rating_kind: RatingKind | None = Field(
+        None, description="Whose rating counts (party, civil_service, union); absent: any"
+    )
     years: int | None = Field(None, ge=1, description="For title_held_years")
+    every_years: int = Field(
+        1,
+        ge=1,
+        le=5,
+        description="How often the title is conferred: a title conferred every 2 years covers "
+        "the year it was conferred and the next one",
+    )
     applies_to: Literal["everyone", "party_member", "leader"] = "everyone"
     clause: str | None = None
 
@@ -187,10 +203,13 @@ class Rule(_Strict):
             RuleCheck.TITLE_EVERY_YEAR: ("title",),
             RuleCheck.RATING_EVERY_YEAR: ("rating",),
             RuleCheck.TITLE_HELD_YEARS: ("title", "years"),
+            RuleCheck.TITLE_HELD_ONCE: ("title",),
         }.get(self.check, ())
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
             raise ValueError(f"kiểu kiểm tra {self.check.value} cần trường {', '.join(missing)}")
+        if self.rating_kind is not None and self.check != RuleCheck.RATING_EVERY_YEAR:
+            raise ValueError("rating_kind chỉ dùng với kiểu kiểm tra rating_every_year")
         return self
 
 
@@ -354,6 +373,15 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
             for j, code in enumerate(quota.applies_to.units):
                 unit(("quotas", i, "applies_to", "units", j), code)
     errors += _duplicates("rules", [r.id for r in plan.rules], "id")
+    for i, rule in enumerate(plan.rules):
+        for j, code in enumerate(rule.fields or ()):
+            if code not in field_codes:
+                errors.append(
+                    (
+                        ("rules", i, "fields", j),
+                        f"tiêu chí cho lĩnh vực {code!r} chưa được định nghĩa trong fields",
+                    )
+                )
     errors += _duplicates("milestones", [m.id for m in plan.milestones], "id")
     for i, milestone in enumerate(plan.milestones):
         if milestone.id.startswith(RESERVED_MILESTONE_PREFIXES):

@@ -193,5 +193,39 @@ class RuleCheck(StrEnum):
     TITLE_EVERY_YEAR = "title_every_year"
     RATING_EVERY_YEAR = "rating_every_year"
     TITLE_HELD_YEARS = "title_held_years"
+    TITLE_HELD_ONCE = "title_held_once"
     LEADER_UNIT_IS_EXEMPLAR = "leader_unit_is_exemplar"
     NO_FAMILY_BREACH = "no_family_breach"
+
+
+class RatingKind(StrEnum):
+    """Who rated: a person has one yearly rating per kind (xếp loại theo từng loại đánh giá).
+
+    A party member who is also a civil servant is rated twice a year, by the party cell as a
+    party member and by the agency as a civil servant, and the two can differ; seed 004 asks
+    "hoàn thành tốt nhiệm vụ" of every individual and "hoàn thành xuất sắc" of a party member.
+    """
+
+    CIVIL_SERVICE = "civil_service"
+    PARTY = "party"
+    UNION = "union"
+
+    @property
+    def label(self) -> str:
+        return {
+            "civil_service": "cán bộ, công chức, viên chức, người lao động",
+            "party": "đảng viên, tổ chức đảng",
+            "union": "đoàn viên, tổ chức đoàn thể",
+        }[self.value]
+
+    @property
+    def short_label(self) -> str:
+        """As it reads after "xếp loại": "xếp loại đảng viên", "xếp loại công chức"."""
+        return {"civil_service": "công chức", "party": "đảng viên", "union": "đoàn viên"}[
+            self.value
+        ]
+
+
+DEFAULT_RATING_KIND = RatingKind.CIVIL_SERVICE
+"""The kind of a rating imported without one, and of every rating stored before kinds existed:
+the agency's yearly rating of its staff is the one every office keeps."""

@@ -44,7 +44,7 @@ from models.services.eligibility import (
 )
 from models.services.plans import load_plan_file
 from models.source import InputErrors
-from models.vocabulary import SubjectKind
+from models.vocabulary import RatingKind, RuleCheck, SubjectKind
 from tests.conftest import ROOT, SMALL_PLAN
 
 KHANH_HOA = read_plan(ROOT / "plans" / "khanh-hoa-stnmt-2021-2025.yaml").rules
@@ -76,6 +76,7 @@ def check(
     is_leader: bool = False,
     exemplar: bool | None = None,
     years: range = PERIOD,
+    field: str | None = None,
 ) -> Eligibility:
     return evaluate(
         rules,
@@ -85,6 +86,7 @@ def check(
         led_unit_is_exemplar=exemplar,
         records=records,
         years=years,
+        field=field,
     )
 
 
@@ -203,15 +205,15 @@ def test_a_rating_below_the_minimum_fails_naming_the_year() -> None:
     records.append(rec(2022, "rating", HTT))
     r = by_id(check(KHANH_HOA, records))["ca-nhan-htxs-moi-nam"]
     assert not r.passed
-    assert r.explanation == f"Xếp loại dưới mức '{HTXS}' năm 2022"
+    assert r.explanation == f"Xếp loại công chức dưới mức '{HTXS}' năm 2022"
     assert r.evidence[1] == f"2022: {HTT}"
 
 
 def test_a_year_with_records_but_no_rating_fails() -> None:
     records = [*every_year("title", CSTD), *every_year("rating", HTXS, [2021, 2022, 2023])]
     r = by_id(check(KHANH_HOA, records))["ca-nhan-htxs-moi-nam"]
-    assert (r.passed, r.explanation) == (False, "Không có xếp loại năm 2024")
-    assert r.evidence[-1] == "2024: không có xếp loại"
+    assert (r.passed, r.explanation) == (False, "Không có xếp loại công chức năm 2024")
+    assert r.evidence[-1] == "2024: không có xếp loại công chức"
 
 
 def test_two_ratings_in_one_year_the_lower_counts() -> None:
@@ -236,10 +238,11 @@ def test_a_party_member_needs_an_excellent_rating_others_a_good_one() -> None:
         "ca-nhan-cstd-co-so-tro-len",
         "gia-dinh-khong-vi-pham-phap-luat",
     }
-    member = check(CONG_THUONG, records, years=years, party_member=True)
+    as_party_member = [YearRecordIn("X", y, "rating", HTT, None, RatingKind.PARTY) for y in years]
+    member = check(CONG_THUONG, [*records, *as_party_member], years=years, party_member=True)
     assert not member.eligible
     failed = by_id(member)["dang-vien-htxs-hang-nam"]
-    assert failed.explanation == f"Xếp loại dưới mức '{HTXS}' các năm 2023, 2024"
+    assert failed.explanation == f"Xếp loại đảng viên dưới mức '{HTXS}' các năm 2023, 2024"
     assert [r.rule_id for r in member.results if not r.passed] == ["dang-vien-htxs-hang-nam"]
 
 
@@ -328,7 +331,7 @@ KDC = "Khu dân cư văn hóa"
 
 def test_a_cultural_area_kept_since_before_the_period_passes() -> None:
     records = every_year("title", KDC, range(2019, 2025))
-    (r,) = check(QUANG_BINH, records, subject=SubjectKind.COLLECTIVE).results
+    (r,) = check(QUANG_BINH, records, subject=SubjectKind.COLLECTIVE, field="c").results
     assert r.rule_id == "cultural-area-five-years" and r.passed
     assert r.evidence[0] == f"2019: {KDC}"
     assert (
@@ -341,7 +344,7 @@ def test_a_cultural_area_kept_three_years_fails() -> None:
         rec(2021, "title", "Khu dân cư tiên tiến"),
         *every_year("title", KDC, [2022, 2023, 2024]),
     ]
-    (r,) = check(QUANG_BINH, records, subject=SubjectKind.COLLECTIVE).results
+    (r,) = check(QUANG_BINH, records, subject=SubjectKind.COLLECTIVE, field="c").results
     assert not r.passed
     assert (
         r.explanation == f"Mới giữ danh hiệu '{KDC}' 3 năm liên tục (2022-2024), cần ít nhất 5 năm"
@@ -354,23 +357,49 @@ def test_a_title_lost_in_the_last_year_is_not_kept() -> None:
         *every_year("title", KDC, range(2017, 2024)),
         rec(2024, "title", "Khu dân cư tiên tiến"),
     ]
-    (r,) = check(QUANG_BINH, records, subject=SubjectKind.COLLECTIVE).results
+    (r,) = check(QUANG_BINH, records, subject=SubjectKind.COLLECTIVE, field="c").results
     assert not r.passed
     assert r.explanation.startswith(f"Năm 2024 không có danh hiệu '{KDC}'")
 
 
-def test_held_at_least_once_means_held_in_the_last_year() -> None:
+def test_held_at_least_once_is_not_undone_by_a_lower_title_later() -> None:
+    """Seed 004, II.1.2.2: "Được bình xét chiến sỹ thi đua cấp cơ sở trở lên" asks that the
+    title was conferred in the period: CSTĐCS in 2023, then Lao động tiên tiến in 2024, passes."""
     rules = only(CONG_THUONG, "ca-nhan-cstd-co-so-tro-len")
+    assert rules[0].check == "title_held_once"
     years = range(2023, 2025)
-    held = check(
-        rules,
-        [rec(2023, "rating", HTT), rec(2024, "title", "Chiến sĩ thi đua cấp tỉnh")],
-        years=years,
+    once = check(
+        rules, [rec(2023, "title", CSTD), rec(2024, "title", "Lao động tiên tiến")], years=years
     )
-    assert held.eligible
-    missing = check(rules, [rec(2023, "title", CSTD)], years=years)
-    assert not missing.eligible
-    assert missing.results[0].explanation == "Không có hồ sơ năm 2024"
+    assert once.eligible
+    assert once.results[0].explanation == f"Đạt danh hiệu '{CSTD}' năm 2023"
+    higher = check(rules, [rec(2024, "title", "Chiến sĩ thi đua cấp tỉnh")], years=years)
+    assert higher.eligible
+    never = check(
+        rules, [rec(2023, "title", "Lao động tiên tiến"), rec(2024, "rating", HTT)], years=years
+    )
+    assert not never.eligible
+    assert never.results[0].explanation == (
+        f"Chưa lần nào đạt danh hiệu '{CSTD}' trong các năm 2023, 2024"
+    )
+    assert never.results[0].evidence == ["2023: Lao động tiên tiến", "2024: không có danh hiệu"]
+
+
+def test_held_in_consecutive_years_is_broken_by_a_lower_title() -> None:
+    """The other check, title_held_years, asks for the title every year up to the last one:
+    the same records (CSTĐCS 2023, Lao động tiên tiến 2024) fail it."""
+    rule = Rule(
+        id="cstd-lien-tuc",
+        subject=SubjectKind.INDIVIDUAL,
+        check=RuleCheck.TITLE_HELD_YEARS,
+        title=CSTD,
+        years=2,
+        text="liên tục 2 năm đạt danh hiệu Chiến sỹ thi đua cấp cơ sở",
+    )
+    records = [rec(2023, "title", CSTD), rec(2024, "title", "Lao động tiên tiến")]
+    (r,) = check([rule], records, years=range(2023, 2025)).results
+    assert not r.passed
+    assert r.explanation.startswith(f"Năm 2024 không có danh hiệu '{CSTD}'")
 
 
 # --- edges ----------------------------------------------------------------------------------

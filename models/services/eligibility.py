@@ -1,8 +1,9 @@
 """Importing yearly records and checking candidates against their plan's rules.
 
-Records arrive as CSV (header subject_ref,year,kind,value,note) or as a YAML list of the same
-keys. A file is checked whole, and every problem named by file, line and column, before
-anything is written: offices send these files by email and fix them in a spreadsheet.
+Records arrive as CSV (header subject_ref,year,kind,value,note and an optional rating_kind) or
+as a YAML list of the same keys. A file is checked whole, and every problem named by file,
+line and column, before anything is written: offices send these files by email and fix them
+in a spreadsheet.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,9 +48,11 @@ from models.services.audit import record
 from models.services.candidates import move
 from models.services.obligations import plan_of
 from models.source import InputError, InputErrors, SourceDocument, read_yaml
+from models.vocabulary import DEFAULT_RATING_KIND, RatingKind
 
-CSV_COLUMNS = ("subject_ref", "year", "kind", "value", "note")
+CSV_COLUMNS = ("subject_ref", "year", "kind", "value", "note", "rating_kind")
 REQUIRED_COLUMNS = CSV_COLUMNS[:4]
+OPTIONAL_COLUMNS = frozenset(CSV_COLUMNS[4:])
 CHECKED_STAGES = (CandidateStage.FOSTERING, CandidateStage.ELIGIBLE, CandidateStage.INELIGIBLE)
 EXEMPLAR_STAGES = frozenset(
     {
@@ -62,6 +72,17 @@ _KIND_ALIASES: dict[str, RecordKind] = {k: k for k in RECORD_KINDS} | {
 }
 """Kinds as the column is documented, or in Vietnamese (danh hiệu, xếp loại...)."""
 
+_RATING_KIND_ALIASES: dict[str, RatingKind] = {k.value: k for k in RatingKind} | {
+    normalise(word): kind
+    for kind, words in {
+        RatingKind.CIVIL_SERVICE: ("công chức", "viên chức", "cán bộ", "chính quyền"),
+        RatingKind.PARTY: ("đảng", "đảng viên", "tổ chức đảng"),
+        RatingKind.UNION: ("đoàn thể", "công đoàn", "đoàn viên"),
+    }.items()
+    for word in words
+}
+"""Whose rating, as documented (party...) or in Vietnamese (đảng viên, công chức...)."""
+
 
 def _clean(text: str) -> str:
     """NFC and single spaces, so the same title typed twice is one row, not two."""
@@ -76,6 +97,7 @@ class _RecordRow(BaseModel):
     kind: str
     value: str = Field(min_length=1, max_length=300)
     note: str | None = Field(None, max_length=2000)
+    rating_kind: RatingKind | None = None
 
     @field_validator("subject_ref", "value", "note", mode="before")
     @classmethod
@@ -86,6 +108,28 @@ class _RecordRow(BaseModel):
     @classmethod
     def _blank_note(cls, note: str | None) -> str | None:
         return note or None
+
+    @field_validator("rating_kind", mode="before")
+    @classmethod
+    def _rating_kind(cls, kind: Any) -> Any:
+        if kind is None or kind == "":
+            return None
+        found = _RATING_KIND_ALIASES.get(normalise(kind)) if isinstance(kind, str) else None
+        if found is None:
+            raise ValueError(
+                f"loại xếp loại {kind!r} không hợp lệ; chỉ nhận: "
+                + ", ".join(f"{k.value} ({k.label})" for k in RatingKind)
+            )
+        return found
+
+    @model_validator(mode="after")
+    def _kind_of_rating(self) -> _RecordRow:
+        """A rating always has a kind (the default when the file names none); nothing else has."""
+        if self.kind == "rating":
+            return self.model_copy(update={"rating_kind": self.rating_kind or DEFAULT_RATING_KIND})
+        if self.rating_kind is not None:
+            raise ValueError("rating_kind chỉ dùng cho hồ sơ xếp loại (kind: rating)")
+        return self
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -134,7 +178,8 @@ def read_records_file(path: str | Path) -> list[RecordRow]:
 
 
 def _to_record(row: _RecordRow) -> YearRecordIn:
-    return YearRecordIn(row.subject_ref, row.year, record_kind(row.kind), row.value, row.note)
+    kind = record_kind(row.kind)
+    return YearRecordIn(row.subject_ref, row.year, kind, row.value, row.note, row.rating_kind)
 
 
 def _unknown_rating(value: str) -> str:
@@ -151,22 +196,23 @@ def _row_source(source: SourceDocument, index: int) -> SourceDocument:
 
 
 def _conflicting_ratings(name: str, rows: Sequence[RecordRow]) -> list[InputError]:
-    """One rating per subject and year: a second, different one in the file is a mistake."""
-    first: dict[tuple[str, int], RecordRow] = {}
+    """One rating per subject, year and kind: a second, different one is a mistake."""
+    first: dict[tuple[str, int, RatingKind], RecordRow] = {}
     errors = []
     for row in rows:
         r = row.record
         if r.kind != "rating":
             continue
-        seen = first.setdefault((r.subject_ref, r.year), row)
+        seen = first.setdefault((r.subject_ref, r.year, r.rated_as), row)
         if seen.record.value != r.value:
             errors.append(
                 InputError(
                     name,
                     row.line,
                     "value",
-                    f"{r.subject_ref} đã có xếp loại '{seen.record.value}' năm {r.year} "
-                    f"(dòng {seen.line}); mỗi năm chỉ một xếp loại",
+                    f"{r.subject_ref} đã có xếp loại {r.rated_as.label} "
+                    f"'{seen.record.value}' năm {r.year} (dòng {seen.line}); mỗi năm chỉ một "
+                    "xếp loại mỗi loại",
                 )
             )
     return errors
@@ -212,7 +258,9 @@ def _read_csv(name: str) -> SourceDocument:
             raise InputErrors(
                 [InputError(name, reader.line_num, "", "dòng có nhiều ô hơn tiêu đề")]
             )
-        doc.data.append({k: (v or "").strip() for k, v in row.items() if k != "note" or v})
+        doc.data.append(
+            {k: (v or "").strip() for k, v in row.items() if k not in OPTIONAL_COLUMNS or v}
+        )
         for key in ((), *((c,) for c in CSV_COLUMNS)):
             doc.lines[(i, *key)] = reader.line_num
     return doc
@@ -227,27 +275,36 @@ def _read_yaml_list(name: str) -> SourceDocument:
     return source
 
 
+_Key = tuple[str, int, str, str, str]
+"""What makes a stored record one: subject, year, kind, rating kind ('' if none), value."""
+
+
+def _key(r: YearRecordIn) -> _Key:
+    return (r.subject_ref, r.year, r.kind, r.rating_kind or "", r.value)
+
+
 @dataclass(frozen=True)
 class _Existing:
-    keys: set[tuple[str, int, str, str]]
-    ratings: dict[tuple[str, int], YearRecord]
+    keys: set[_Key]
+    ratings: dict[tuple[str, int, str], YearRecord]
 
 
 def import_records_file(session: Session, path: str | Path, *, at: dt.datetime, actor: str) -> int:
     """Import a records file; returns how many rows were written (re-importing adds none).
 
-    A rating for a subject and year that already has a different one replaces it: a corrected
-    rating is the usual reason to send a file again. Everything is audited in one entry.
+    A rating for a subject, year and rating kind that already has a different one replaces it:
+    a corrected rating is the usual reason to send a file again. Everything is audited in one entry.
     """
     rows = read_records_file(path)
     existing = _existing(session, {row.record.subject_ref for row in rows})
     source, added, replaced = Path(path).name, 0, 0
     for row in rows:
         r = row.record
-        key = (r.subject_ref, r.year, r.kind, r.value)
+        key = _key(r)
         if key in existing.keys:
             continue
-        old = existing.ratings.get((r.subject_ref, r.year)) if r.kind == "rating" else None
+        slot = (r.subject_ref, r.year, r.rated_as.value)
+        old = existing.ratings.get(slot) if r.kind == "rating" else None
         if old is not None:
             session.delete(old)
             replaced += 1
@@ -270,10 +327,16 @@ def import_records_file(session: Session, path: str | Path, *, at: dt.datetime, 
 def _existing(session: Session, refs: set[str]) -> _Existing:
     found = _Existing(set(), {})
     for row in session.scalars(select(YearRecord).where(YearRecord.subject_ref.in_(refs))):
-        found.keys.add((row.subject_ref, row.year, row.kind, row.value))
+        found.keys.add(_key(_from_row(row)))
         if row.kind == "rating":
-            found.ratings[(row.subject_ref, row.year)] = row
+            found.ratings[(row.subject_ref, row.year, row.rating_kind)] = row
     return found
+
+
+def _from_row(row: YearRecord) -> YearRecordIn:
+    """A stored record; rating_kind is '' for anything but a rating."""
+    kind = RatingKind(row.rating_kind) if row.rating_kind else None
+    return YearRecordIn(row.subject_ref, row.year, record_kind(row.kind), row.value, row.note, kind)
 
 
 def _row(r: YearRecordIn, *, source: str, at: dt.datetime) -> YearRecord:
@@ -281,6 +344,7 @@ def _row(r: YearRecordIn, *, source: str, at: dt.datetime) -> YearRecord:
         subject_ref=r.subject_ref,
         year=r.year,
         kind=r.kind,
+        rating_kind=r.rating_kind or "",
         value=r.value,
         note=r.note,
         source=source,
@@ -297,9 +361,7 @@ def records_of(session: Session, refs: set[str]) -> dict[str, list[YearRecordIn]
         .order_by(YearRecord.year, YearRecord.id)
     )
     for row in session.scalars(query):
-        out[row.subject_ref].append(
-            YearRecordIn(row.subject_ref, row.year, record_kind(row.kind), row.value, row.note)
-        )
+        out[row.subject_ref].append(_from_row(row))
     return out
 
 
@@ -362,6 +424,7 @@ def check_candidates(
             records=records.get(candidate.subject_ref, []),
             years=years,
             led_unit_evidence=unit_evidence,
+            field=candidate.field.code if candidate.field is not None else None,
         )
         _store(session, candidate, result, as_of_year=as_of_year, at=at)
         target = CandidateStage.ELIGIBLE if result.eligible else CandidateStage.INELIGIBLE

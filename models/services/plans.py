@@ -134,7 +134,17 @@ def load_plan(
             check=r.check,
             text=r.text,
             parameters=r.model_dump(
-                mode="json", include={"title", "rating", "years", "applies_to", "clause"}
+                mode="json",
+                include={
+                    "title",
+                    "rating",
+                    "rating_kind",
+                    "years",
+                    "every_years",
+                    "fields",
+                    "applies_to",
+                    "clause",
+                },
             ),
         )
         for r in plan.rules
