@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.phrases import PhraseError, parse_phrase
+from models.recognition import CeremonyKind, RewardForm
 from models.vocabulary import (
     ContactRole,
     MilestoneKind,
@@ -248,6 +249,35 @@ class ReminderPolicy(_Strict):
     )
 
 
+class HonourRoll(_Strict):
+    """The plan keeps an honour roll (sổ ghi danh), and on which commendations it is written.
+
+    Seed 004 II.5 (1): "Khi có quyết định của cấp có thẩm quyền biểu dương ...: các cấp ủy, chi
+    bộ (1) Ghi vào sổ ghi danh những tập thể, cá nhân điển hình được biểu dương ở đơn vị mình".
+    A plan without this key keeps no roll: no line is written in its campaign. The book is the
+    exemplar's own unit's ("ở đơn vị mình"): the unit that registered the exemplar.
+    """
+
+    forms: list[RewardForm] = Field(
+        default_factory=list, description="Decisions granting these forms are written"
+    )
+    ceremonies: list[CeremonyKind] = Field(
+        default_factory=list,
+        description="The commendation at these occasions is written when the ceremony is held",
+    )
+    kept_by: Literal["exemplar_unit"] = Field(
+        "exemplar_unit", description="Whose book: the exemplar's own unit (ở đơn vị mình)"
+    )
+    clause: Clause | None = None
+    quote: str | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> HonourRoll:
+        if not (self.forms or self.ceremonies):
+            raise ValueError("sổ ghi danh cần ghi theo hình thức (forms) hoặc dịp (ceremonies) nào")
+        return self
+
+
 class Plan(_Strict):
     """One plan document, as data."""
 
@@ -268,6 +298,9 @@ class Plan(_Strict):
     )
     milestones: list[Milestone] = Field(min_length=1)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    honour_roll: HonourRoll | None = Field(
+        None, description="The honour roll the plan keeps; none: it keeps none"
+    )
     quota_deadline: str | None = Field(
         None, description="When yearly quotas are checked; default 'ngày 30/11 hằng năm'"
     )
