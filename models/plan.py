@@ -231,8 +231,10 @@ def readable_phrase(phrase: str | None) -> str | None:
 
 
 class Escalation(_Strict):
+    """A step after the due date: to a role, the unit's superior, or the plan's supervisor."""
+
     after_working_days: int = Field(ge=1)
-    to: ContactRole | Literal["superior"]
+    to: ContactRole | Literal["superior", "supervisor"]
 
 
 class ReminderPolicy(_Strict):
@@ -247,6 +249,20 @@ class ReminderPolicy(_Strict):
             Escalation(after_working_days=10, to=ContactRole.COUNCIL_CHAIR),
         ]
     )
+
+
+class Supervisor(_Strict):
+    """The body the plan charges with following and checking its execution.
+
+    Seed 004 III.2: "Giao Ủy ban kiểm tra Đảng ủy Sở theo dõi, đôn đốc, kiểm tra, giám sát
+    việc thực hiện Kế hoạch này". Escalations with `to: supervisor` go to it, and it receives
+    the list of overdue obligations like the standing body.
+    """
+
+    unit: UnitCode
+    duties: str = Field(description="What the plan charges it with, in the plan's words")
+    clause: Clause | None = None
+    quote: str | None = None
 
 
 class HonourRoll(_Strict):
@@ -298,6 +314,9 @@ class Plan(_Strict):
     )
     milestones: list[Milestone] = Field(min_length=1)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    supervisor: Supervisor | None = Field(
+        None, description="Follows, urges, checks, supervises (theo dõi, đôn đốc, giám sát)"
+    )
     honour_roll: HonourRoll | None = Field(
         None, description="The honour roll the plan keeps; none: it keeps none"
     )
@@ -329,6 +348,16 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
             errors.append((loc, f"cơ quan {code} chưa được khai báo trong agencies"))
 
     unit(("standing_body",), plan.standing_body)
+    if plan.supervisor is not None:
+        unit(("supervisor", "unit"), plan.supervisor.unit)
+    for i, escalation in enumerate(plan.reminders.escalations):
+        if escalation.to == "supervisor" and plan.supervisor is None:
+            errors.append(
+                (
+                    ("reminders", "escalations", i, "to"),
+                    "nhắc lên 'supervisor' nhưng kế hoạch không khai báo supervisor",
+                )
+            )
     for code, agency in plan.agencies.items():
         if agency.parent is not None:
             unit(("agencies", code, "parent"), agency.parent)
