@@ -215,7 +215,7 @@ def test_a_decision_by_a_unit_without_authority_is_refused_naming_who_may(engine
         message = str(refused.value)
         assert "Sở Nội vụ không có thẩm quyền quyết định tặng Bằng khen" in message
         assert "Chủ tịch Ủy ban nhân dân tỉnh" in message
-        assert proposal.status.value == "submitted" and candidate.stage == S.SELECTED
+        assert (proposal.status.value, candidate.stage.value) == ("submitted", "selected")
         _decide(s, proposal, "giay_khen", "Giám đốc Sở Nội vụ")  # a lower form it may grant
         assert candidate.stage == S.REWARDED
 

@@ -574,7 +574,6 @@ def test_a_withdrawn_candidate_cannot_be_promoted(db: Engine) -> None:
 
 def test_registry_exports_as_csv_and_escaped_html(db: Engine) -> None:
     with unit_of_work(db) as s:
-        campaign = _campaign(s, SMALL)
         decide(s, exemplar(s, '=HYPERLINK("http://x")'), "3/QĐ-UBND", dt.date(2024, 4, 2))
         decide(s, exemplar(s, EVIL, field=None), "4/QĐ-UBND", dt.date(2024, 4, 3))
         text = service.export_registry(s, _unit(s, "T.A"), fmt="csv")
