@@ -244,9 +244,9 @@ def hold_ceremony(
     moved to honoured.
     """
     reason = f"{ceremony.title}, ngày {vn_date(ceremony.held_on)}"
-    book = RegistryBook(session)
-    for entry in ceremony.entries:
-        book.write_ceremony(ceremony, entry.candidate, at=at, actor=actor)
+    RegistryBook(session).write_ceremony(
+        ceremony, [e.candidate for e in ceremony.entries], at=at, actor=actor
+    )
     return [
         e.candidate
         for e in ceremony.entries
@@ -256,6 +256,8 @@ def hold_ceremony(
 
 @dataclass(frozen=True)
 class FieldGroup:
+    """The honour page's exemplars of one field, each with its decisions cited."""
+
     name: str
     exemplars: list[tuple[ExemplarView, list[str]]]  # (exemplar, decisions cited)
 

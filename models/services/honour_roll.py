@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -71,24 +72,24 @@ class RegistryBook:
         )
 
     def write_ceremony(
-        self, ceremony: Ceremony, candidate: Candidate, *, at: dt.datetime, actor: str
-    ) -> RegistryEntry | None:
-        """The line for an exemplar commended at a ceremony the plan's roll names (once)."""
+        self, ceremony: Ceremony, candidates: Sequence[Candidate], *, at: dt.datetime, actor: str
+    ) -> list[RegistryEntry]:
+        """A line for each exemplar commended at a ceremony the plan's roll names, once: those
+        already written for this ceremony are asked in one query and skipped."""
         roll = self._roll(ceremony.campaign)
         if roll is None or ceremony.kind not in roll.ceremonies:
-            return None
-        written = self.session.scalar(
-            select(RegistryEntry).where(
-                RegistryEntry.ceremony_id == ceremony.id,
-                RegistryEntry.candidate_id == candidate.id,
+            return []
+        written = set(
+            self.session.scalars(
+                select(RegistryEntry.candidate_id).where(RegistryEntry.ceremony_id == ceremony.id)
             )
         )
-        if written is not None:
-            return written
         entered_on = max(at.date(), ceremony.held_on)
-        return self._write(
-            candidate, ceremony.held_on.year, entered_on, at, actor, ceremony=ceremony
-        )
+        return [
+            self._write(c, ceremony.held_on.year, entered_on, at, actor, ceremony=ceremony)
+            for c in candidates
+            if c.id not in written
+        ]
 
     def _write(
         self,

@@ -79,6 +79,7 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, **context: Any) -> str:
+    """A template of deployments/templates filled with `context` (values only, never markup)."""
     return environment().get_template(template).render(context)
 
 
@@ -111,6 +112,7 @@ class ExemplarView:
 
 
 def exemplar_view(candidate: Candidate) -> ExemplarView:
+    """The display strings of one exemplar, so templates only lay text out."""
     campaign = candidate.campaign
     label = candidate.subject.label
     return ExemplarView(
@@ -131,10 +133,12 @@ def exemplar_view(candidate: Candidate) -> ExemplarView:
 
 
 def contact_of(unit: Unit, role: ContactRole) -> Contact | None:
+    """The unit's first contact in that role (the head who receives an invitation...)."""
     return next(iter(unit.contacts_with(role)), None)
 
 
 def require_exemplar(candidate: Candidate, doing: str) -> None:
+    """Refuse (in Vietnamese) a step that only an exemplar of the campaign may take."""
     if candidate.stage not in EXEMPLAR:
         raise RecognitionError(
             f"'{candidate.name}' đang ở bước '{candidate.stage.label}': chỉ điển hình đã được "
