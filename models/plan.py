@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.phrases import PhraseError, parse_phrase
+from models.recognition import CeremonyKind, RewardForm
 from models.vocabulary import (
     ContactRole,
     MilestoneKind,
@@ -274,8 +275,10 @@ def readable_phrase(phrase: str | None) -> str | None:
 
 
 class Escalation(_Strict):
+    """A step after the due date: to a role, the unit's superior, or the plan's supervisor."""
+
     after_working_days: int = Field(ge=1)
-    to: ContactRole | Literal["superior"]
+    to: ContactRole | Literal["superior", "supervisor"]
 
 
 class ReminderPolicy(_Strict):
@@ -303,6 +306,49 @@ class PlanSettings(_Strict):
     )
 
 
+class Supervisor(_Strict):
+    """The body the plan charges with following and checking its execution.
+
+    Seed 004 III.2: "Giao Ủy ban kiểm tra Đảng ủy Sở theo dõi, đôn đốc, kiểm tra, giám sát
+    việc thực hiện Kế hoạch này". Escalations with `to: supervisor` go to it, and it receives
+    the list of overdue obligations like the standing body.
+    """
+
+    unit: UnitCode
+    duties: str = Field(description="What the plan charges it with, in the plan's words")
+    clause: Clause | None = None
+    quote: str | None = None
+
+
+class HonourRoll(_Strict):
+    """The plan keeps an honour roll (sổ ghi danh), and on which commendations it is written.
+
+    Seed 004 II.5 (1): "Khi có quyết định của cấp có thẩm quyền biểu dương ...: các cấp ủy, chi
+    bộ (1) Ghi vào sổ ghi danh những tập thể, cá nhân điển hình được biểu dương ở đơn vị mình".
+    A plan without this key keeps no roll: no line is written in its campaign. The book is the
+    exemplar's own unit's ("ở đơn vị mình"): the unit that registered the exemplar.
+    """
+
+    forms: list[RewardForm] = Field(
+        default_factory=list, description="Decisions granting these forms are written"
+    )
+    ceremonies: list[CeremonyKind] = Field(
+        default_factory=list,
+        description="The commendation at these occasions is written when the ceremony is held",
+    )
+    kept_by: Literal["exemplar_unit"] = Field(
+        "exemplar_unit", description="Whose book: the exemplar's own unit (ở đơn vị mình)"
+    )
+    clause: Clause | None = None
+    quote: str | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> HonourRoll:
+        if not (self.forms or self.ceremonies):
+            raise ValueError("sổ ghi danh cần ghi theo hình thức (forms) hoặc dịp (ceremonies) nào")
+        return self
+
+
 class Plan(_Strict):
     """One plan document, as data."""
 
@@ -323,6 +369,12 @@ class Plan(_Strict):
     )
     milestones: list[Milestone] = Field(min_length=1)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    supervisor: Supervisor | None = Field(
+        None, description="Follows, urges, checks, supervises (theo dõi, đôn đốc, giám sát)"
+    )
+    honour_roll: HonourRoll | None = Field(
+        None, description="The honour roll the plan keeps; none: it keeps none"
+    )
     quota_deadline: str | None = Field(
         None,
         description="When yearly quotas are checked (the coordinator's setting); default "
@@ -354,6 +406,16 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
             errors.append((loc, f"cơ quan {code} chưa được khai báo trong agencies"))
 
     unit(("standing_body",), plan.standing_body)
+    if plan.supervisor is not None:
+        unit(("supervisor", "unit"), plan.supervisor.unit)
+    for i, escalation in enumerate(plan.reminders.escalations):
+        if escalation.to == "supervisor" and plan.supervisor is None:
+            errors.append(
+                (
+                    ("reminders", "escalations", i, "to"),
+                    "nhắc lên 'supervisor' nhưng kế hoạch không khai báo supervisor",
+                )
+            )
     for code, agency in plan.agencies.items():
         if agency.parent is not None:
             unit(("agencies", code, "parent"), agency.parent)

@@ -18,7 +18,7 @@ from models.plan import ReminderPolicy
 from models.vocabulary import ContactRole, ObligationStatus
 
 StepKind = Literal["reminder", "due", "escalation"]
-Recipient = ContactRole | Literal["superior"]
+Recipient = ContactRole | Literal["superior", "supervisor"]
 
 CHASED = frozenset({ObligationStatus.OPEN, ObligationStatus.RETURNED, ObligationStatus.OVERDUE})
 """Statuses whose chain is running; submitted, accepted and waived obligations are not chased."""

@@ -74,6 +74,10 @@ class RewardForm(StrEnum):
     CHIEN_SI_THI_DUA = "chien_si_thi_dua"
     CO_THI_DUA = "co_thi_dua"
     HUAN_CHUONG_LAO_DONG = "huan_chuong_lao_dong"
+    BIEU_DUONG = "bieu_duong"
+    CHIEN_SI_THI_DUA_CO_SO = "chien_si_thi_dua_co_so"
+    CHIEN_SI_THI_DUA_TINH = "chien_si_thi_dua_tinh"
+    TAP_THE_LAO_DONG_XUAT_SAC = "tap_the_lao_dong_xuat_sac"
 
     @property
     def label(self) -> str:
@@ -87,6 +91,10 @@ _FORM_LABELS = {
     RewardForm.CHIEN_SI_THI_DUA: "Danh hiệu Chiến sĩ thi đua",
     RewardForm.CO_THI_DUA: "Cờ thi đua",
     RewardForm.HUAN_CHUONG_LAO_DONG: "Huân chương Lao động",
+    RewardForm.BIEU_DUONG: "Biểu dương",
+    RewardForm.CHIEN_SI_THI_DUA_CO_SO: "Danh hiệu Chiến sĩ thi đua cơ sở",
+    RewardForm.CHIEN_SI_THI_DUA_TINH: "Danh hiệu Chiến sĩ thi đua cấp tỉnh",
+    RewardForm.TAP_THE_LAO_DONG_XUAT_SAC: "Danh hiệu Tập thể lao động xuất sắc",
 }
 
 
@@ -103,7 +111,13 @@ class ProposalStatus(StrEnum):
 
 
 REGISTRY = "so-ghi-danh"
-"""The one registry book so far: sổ ghi danh (seed 004: write every decision in it)."""
+"""A unit's honour roll: sổ ghi danh (seed 004 II.5 (1): "ở đơn vị mình")."""
+
+
+def legacy_book(campaign_id: int) -> str:
+    """The book an entry written before migration 0017 sits in: one per campaign, as then."""
+    return f"{REGISTRY}-kh-{campaign_id}"
+
 
 DOCUMENTS: dict[str, str] = {
     "to_trinh": "Tờ trình đề nghị khen thưởng",
@@ -125,6 +139,10 @@ DOSSIER: dict[RewardForm, tuple[str, ...]] = {
     RewardForm.CHIEN_SI_THI_DUA: (*_BASE, "xac_nhan_sang_kien", "ket_qua_lay_phieu"),
     RewardForm.CO_THI_DUA: (*_BASE, "ket_qua_lay_phieu"),
     RewardForm.HUAN_CHUONG_LAO_DONG: (*_BASE, "y_kien_hiep_y", "ket_qua_lay_phieu"),
+    RewardForm.BIEU_DUONG: ("to_trinh", "bao_cao_thanh_tich"),
+    RewardForm.CHIEN_SI_THI_DUA_CO_SO: (*_BASE, "xac_nhan_sang_kien", "ket_qua_lay_phieu"),
+    RewardForm.CHIEN_SI_THI_DUA_TINH: (*_BASE, "xac_nhan_sang_kien", "ket_qua_lay_phieu"),
+    RewardForm.TAP_THE_LAO_DONG_XUAT_SAC: (*_BASE, "ket_qua_lay_phieu"),
 }
 """The documents a proposal's dossier needs, per form: *defaults*, not law.
 

@@ -11,12 +11,13 @@ from prefect import task
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
+from models.authorities import default_authorities, usual_form
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
 from models.db import unit_of_work
 from models.lifecycle import CandidateStage
 from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
-from models.recognition import CeremonyKind, RewardForm
+from models.recognition import CeremonyKind
 from models.services import ballots, recognition
 from models.services.eligibility import check_candidates
 from models.services.locking import lock_campaign
@@ -167,7 +168,8 @@ def honour(campaign: str, kind: str, as_of: dt.datetime) -> int:
 
 @task(name="propose-rewards", task_run_name="đề nghị khen thưởng {campaign} {as_of:%d/%m/%Y}")
 def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
-    """Propose a certificate of merit for every honoured exemplar; flag late decisions."""
+    """Propose the usual form its issuer may decide (models.authorities.usual_form: a Sở's
+    Giấy khen, the province's Bằng khen) for every honoured exemplar; flag late decisions."""
 
     def work(session: Session, row: Campaign) -> dict[str, int]:
         calendar = default_calendar()
@@ -186,7 +188,7 @@ def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
             session,
             honoured,
             authority=row.issuer,
-            form=RewardForm.GIAY_KHEN,
+            form=usual_form(default_authorities(), row.issuer.kind, row.issuer.code, as_of.date()),
             submitted_on=as_of.date(),
             calendar=calendar,
             at=as_of,

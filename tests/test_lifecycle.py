@@ -187,7 +187,7 @@ def test_a_registry_entry_is_written_only_after_a_decision() -> None:
             session,
             candidate,
             authority=candidate.campaign.issuer,
-            form=RewardForm.GIAY_KHEN,
+            form=RewardForm.BANG_KHEN,  # the province's chair decides a Bằng khen
             submitted_on=D(2024, 1, 8),
             calendar=default_calendar(),
             at=now(),
@@ -199,7 +199,7 @@ def test_a_registry_entry_is_written_only_after_a_decision() -> None:
             proposal,
             number="12/QĐ-UBND",
             decided_on=D(2024, 1, 20),
-            form=RewardForm.GIAY_KHEN,
+            form=RewardForm.BANG_KHEN,
             signed_by="Chủ tịch",
             at=now(),
             actor="test",

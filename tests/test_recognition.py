@@ -286,7 +286,7 @@ def test_a_batch_of_decisions_numbers_the_book_and_honours_once(db: Engine) -> N
             service.propose_reward(
                 s,
                 c,
-                authority=_unit(s, "T"),
+                authority=_unit(s, "T.SNV"),  # Giấy khen: Giám đốc Sở
                 form="giay_khen",
                 submitted_on=dt.date(2023, 12, 1),
                 calendar=default_calendar(),
@@ -304,6 +304,8 @@ def test_a_batch_of_decisions_numbers_the_book_and_honours_once(db: Engine) -> N
             ],
         )
         entries = s.scalars(select(RegistryEntry).order_by(RegistryEntry.id)).all()
+        # One book per unit (all four were registered by Sở A), numbered per year.
+        assert {e.unit.code for e in entries} == {"T.A"}
         assert [(e.year, e.entry_no) for e in entries] == [
             (2024, 1),
             (2024, 2),
@@ -435,14 +437,14 @@ def test_proposal_decision_registry_and_reward(db: Engine) -> None:
             proposal,
             number="123/QĐ-UBND",
             decided_on=dt.date(2024, 2, 20),
-            form="giay_khen",  # the authority may grant another form
+            form="chien_si_thi_dua_tinh",  # the authority may grant another form
             signed_by="Chủ tịch UBND tỉnh",
             at=AT,
             actor="test",
         )
         assert (proposal.status, decision.form, first.stage) == (
             ProposalStatus.DECIDED,
-            RewardForm.GIAY_KHEN,
+            RewardForm.CHIEN_SI_THI_DUA_TINH,
             S.REWARDED,
         )
         assert stages_of(s, first)[-2:] == ["honoured", "rewarded"]
@@ -479,7 +481,7 @@ def test_proposals_without_a_decision_escalate_on_working_days(db: Engine) -> No
         waiting = service.propose_reward(
             s,
             exemplar(s, "Tạ Vy"),
-            authority=_unit(s, "T"),
+            authority=_unit(s, "T.SNV"),
             form=RewardForm.GIAY_KHEN,
             submitted_on=dt.date(2024, 1, 25),
             calendar=cal,
@@ -572,10 +574,9 @@ def test_a_withdrawn_candidate_cannot_be_promoted(db: Engine) -> None:
 
 def test_registry_exports_as_csv_and_escaped_html(db: Engine) -> None:
     with unit_of_work(db) as s:
-        campaign = _campaign(s, SMALL)
         decide(s, exemplar(s, '=HYPERLINK("http://x")'), "3/QĐ-UBND", dt.date(2024, 4, 2))
         decide(s, exemplar(s, EVIL, field=None), "4/QĐ-UBND", dt.date(2024, 4, 3))
-        text = service.export_registry(s, campaign, fmt="csv")
+        text = service.export_registry(s, _unit(s, "T.A"), fmt="csv")
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0][:4] == [
             "Số thứ tự",
@@ -585,11 +586,11 @@ def test_registry_exports_as_csv_and_escaped_html(db: Engine) -> None:
         ]
         assert rows[1][:2] == ["1", "2024"] and rows[1][3] == '\'=HYPERLINK("http://x")'
         assert rows[2][3] == EVIL and rows[2][7:10] == ["Bằng khen", "4/QĐ-UBND", "03/04/2024"]
-        html = service.export_registry(s, campaign, fmt="html")
+        html = service.export_registry(s, _unit(s, "T.A"), fmt="html")
         assert "SỔ GHI DANH" in html and "<script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         with pytest.raises(RecognitionError, match="định dạng 'pdf'"):
-            service.export_registry(s, campaign, fmt="pdf")
+            service.export_registry(s, _unit(s, "T.A"), fmt="pdf")
 
 
 class Page(HTMLParser):
@@ -673,19 +674,19 @@ def test_commands_propose_decide_and_export(tmp_path: Path) -> None:
     args = [str(proposal_id), "12/QĐ-UBND", "2024-03-20", "bang_khen", "Chủ tịch UBND tỉnh"]
     run = runner.invoke(app, ["reward-decide", *args])
     assert run.exit_code == 0, run.output
-    assert "ghi danh năm 2024, số 1" in run.output
+    assert "ghi danh vào sổ của Sở A năm 2024, số 1" in run.output
     run = runner.invoke(app, ["reward-decide", *args])
     assert run.exit_code == 2 and "đã có quyết định" in run.output
 
     out = tmp_path / "so-ghi-danh.csv"
-    run = runner.invoke(app, ["registry-export", SMALL, "--output", str(out)])
+    run = runner.invoke(app, ["registry-export", "T.A", "--output", str(out)])
     assert run.exit_code == 0, run.output
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's UTF-8 mark
     page = tmp_path / "vinh-danh.html"
     assert runner.invoke(app, ["honour-page", SMALL, str(page)]).exit_code == 0
     assert "Mạc Linh" in page.read_text(encoding="utf-8")
-    run = runner.invoke(app, ["registry-export", "khong-co"])
-    assert run.exit_code == 2 and "không tìm thấy kế hoạch 'khong-co'" in run.output
+    run = runner.invoke(app, ["registry-export", "KHONG.CO"])
+    assert run.exit_code == 2 and "không tìm thấy đơn vị 'KHONG.CO'" in run.output
 
 
 def test_publication_and_candidate_rows_survive_a_new_session(db: Engine) -> None:

@@ -171,7 +171,7 @@ def reward_decide(
     form: Annotated[str, typer.Argument(help="Hình thức được tặng: giay_khen, bang_khen...")],
     signed_by: Annotated[str, typer.Argument(help="Người ký quyết định")],
 ) -> None:
-    """Ghi nhận quyết định khen thưởng và ghi danh vào sổ ghi danh."""
+    """Ghi nhận quyết định khen thưởng; ghi sổ ghi danh nếu kế hoạch có sổ cho hình thức đó."""
     from sqlalchemy import select
 
     from models.orm.recognition import RegistryEntry, RewardProposal
@@ -191,25 +191,36 @@ def reward_decide(
         )
         entry = session.scalars(
             select(RegistryEntry).where(RegistryEntry.decision_id == decision.id)
-        ).one()
+        ).one_or_none()
+        written = (
+            f"ghi danh vào sổ của {entry.unit.name} năm {entry.year}, số {entry.entry_no}"
+            if entry is not None
+            else "kế hoạch không ghi sổ ghi danh cho hình thức này"
+        )
         return (
             f"Quyết định số {decision.number} ngày {vn_date(decision.decided_on)}: "
-            f"{decision.form.label} cho '{found.candidate.name}'; ghi danh năm {entry.year}, "
-            f"số {entry.entry_no}."
+            f"{decision.form.label} cho '{found.candidate.name}'; {written}."
         )
 
     console.print(f"[green]Đã ghi nhận[/] {escape(_transaction(work))}")
 
 
 def registry_export(
-    campaign: Campaign_,
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị giữ sổ, ví dụ XX.SCT.DU")],
     fmt: Annotated[str, typer.Option("--fmt", help="csv hoặc html")] = "csv",
+    year: Annotated[int | None, typer.Option("--year", help="Chỉ một năm")] = None,
+    book: Annotated[
+        str | None, typer.Option("--book", help="Sổ khác của đơn vị (sổ cũ theo kế hoạch)")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp")] = None,
 ) -> None:
-    """Xuất sổ ghi danh của kế hoạch ra CSV hoặc HTML."""
+    """Xuất sổ ghi danh của một đơn vị ra CSV hoặc HTML."""
+    from models.recognition import REGISTRY
     from models.services.recognition import export_registry
 
-    text = _transaction(lambda s: export_registry(s, _campaign(s, campaign), fmt=fmt))
+    text = _transaction(
+        lambda s: export_registry(s, _unit(s, unit), fmt=fmt, year=year, book=book or REGISTRY)
+    )
     if output is None:
         print(text, end="")
         return

@@ -118,25 +118,40 @@ class RewardDecision(Base):
 
 
 class RegistryEntry(Base):
-    """A line of the registry book (sổ ghi danh): numbered per campaign, book and year."""
+    """A line of a unit's honour roll (sổ ghi danh): numbered per unit, book and year.
+
+    Seed 004 II.5 (1): the exemplars commended are written "ở đơn vị mình", in the book of
+    the exemplar's own unit, so the book is the unit's, whatever campaign wrote the line. A
+    line is written on a decision the plan names (`decision`) or on a ceremony's commendation
+    the plan names (`ceremony`, e.g. the biểu dương at the 19/5 meeting): exactly one of them.
+    Lines from before migration 0017 (one book per campaign) keep their numbers in a book
+    named after their campaign (models.recognition.legacy_book).
+    """
 
     __tablename__ = "registry_entries"
-    __table_args__ = (UniqueConstraint("campaign_id", "registry", "year", "entry_no"),)
+    __table_args__ = (
+        UniqueConstraint("unit_id", "registry", "year", "entry_no"),
+        UniqueConstraint("ceremony_id", "candidate_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("reward_decisions.id"), unique=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("reward_decisions.id"), unique=True)
+    ceremony_id: Mapped[int | None] = mapped_column(ForeignKey("ceremonies.id"), index=True)
     book: Mapped[str] = mapped_column(
         "registry",
         String(40),
         default=REGISTRY,
         doc="Which book (column 'registry': that attribute name is SQLAlchemy's)",
     )
-    year: Mapped[int] = mapped_column(Integer, doc="The decision's year")
+    year: Mapped[int] = mapped_column(Integer, doc="The decision's (or ceremony's) year")
     entry_no: Mapped[int] = mapped_column(Integer)
     entered_on: Mapped[dt.date] = mapped_column(Date)
 
+    unit: Mapped[Unit] = relationship()
     campaign: Mapped[Campaign] = relationship()
     candidate: Mapped[Candidate] = relationship()
-    decision: Mapped[RewardDecision] = relationship()
+    decision: Mapped[RewardDecision | None] = relationship()
+    ceremony: Mapped[Ceremony | None] = relationship()

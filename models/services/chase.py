@@ -62,6 +62,7 @@ def plan_notifications(
     plan = plan_of(campaign)
     due = steps_due_today(session, campaign.id, chain_of(plan.reminders, calendar), today)
     step_of = {d.obligation_id: d.step for d in due.steps}
+    supervisor = _supervisor(session, plan)
     wanted: dict[str, tuple[Obligation, ChainStep, Contact]] = {}
     missing: list[str] = []
     for obligation in _load(session, list(step_of)):
@@ -77,7 +78,7 @@ def plan_notifications(
         if person is not None and step.to == ContactRole.EMULATION_OFFICER:
             contacts = [person]  # a personal obligation: reminders go to that person
         else:
-            contacts = _recipients(campaign, obligation.unit, step.to)
+            contacts = _recipients(campaign, obligation.unit, step.to, supervisor)
         if not contacts:
             missing.append(f"{obligation.unit.code} ({step.name})")
         for contact in contacts:
@@ -133,8 +134,24 @@ def _load(session: Session, ids: list[int]) -> list[Obligation]:
     )
 
 
-def _recipients(campaign: Campaign, unit: Unit, to: Recipient) -> list[Contact]:
-    """Contacts for a step: the unit's officer, its head, the standing body, the chair..."""
+def _supervisor(session: Session, plan: Plan) -> Unit | None:
+    """The unit the plan charges with following its execution (Plan.supervisor), if any."""
+    if plan.supervisor is None:
+        return None
+    return session.scalar(select(Unit).where(Unit.code == plan.supervisor.unit))
+
+
+def _recipients(
+    campaign: Campaign, unit: Unit, to: Recipient, supervisor: Unit | None = None
+) -> list[Contact]:
+    """Contacts for a step: the unit's officer, its head, the standing body, the chair, the
+    plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")..."""
+    if to == "supervisor":
+        if supervisor is None:
+            return []
+        return supervisor.acting().contacts_with(
+            ContactRole.STANDING_BODY, ContactRole.EMULATION_OFFICER, ContactRole.HEAD
+        )
     if to == ContactRole.EMULATION_OFFICER:
         return unit.contacts_with(ContactRole.EMULATION_OFFICER, ContactRole.HEAD)
     if to == ContactRole.HEAD:
@@ -316,7 +333,7 @@ def _escalates_to_oversight(plan: Plan, step: str) -> bool:
     if kind != "escalation":
         return False
     target = plan.reminders.escalations[int(level) - 1].to
-    return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR)
+    return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
 
 OVERSIGHT_LIST = 100

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from models.authorities import COLLECTIVE_SIGNATURE, default_authorities
 from models.calendar import WorkingCalendar
 from models.clock import TIMEZONE
 from models.lifecycle import CandidateStage
@@ -28,7 +29,6 @@ from models.orm import (
     YearRecord,
 )
 from models.quotas import quota_milestones
-from models.recognition import RewardForm
 from models.services import ballots, recognition
 from models.services.candidates import assign_mentor, register
 from models.services.obligations import Directory, plan_of
@@ -332,6 +332,17 @@ PUBLISHED_EARLY = 10
 """An article goes out up to this many days before it is due."""
 
 
+def _signature(proposal: RewardProposal, day: dt.date) -> str:
+    """How the authority signs: on behalf of the body where a body decides (T/M Đảng ủy)."""
+    unit = proposal.authority
+    row = default_authorities().allowing(proposal.form, unit.kind, unit.code, day)
+    return (
+        f"{COLLECTIVE_SIGNATURE} {unit.name}"
+        if row and row.collective
+        else f"Thủ trưởng {unit.name}"
+    )
+
+
 def _decide(
     session: Session,
     campaign: Campaign,
@@ -358,8 +369,8 @@ def _decide(
                 proposal,
                 number=f"{proposal.id}/QĐ-UBND",
                 decided_on=decided[proposal.id],
-                form=RewardForm.GIAY_KHEN,
-                signed_by="Chủ tịch Ủy ban nhân dân",
+                form=proposal.form,
+                signed_by=_signature(proposal, decided[proposal.id]),
                 at=_at(decided[proposal.id]),
                 actor=f"{SIM}: {proposal.authority.code}",
             )

@@ -1,0 +1,261 @@
+"""Publicise (tuyên truyền): the texts the communication office owes and their confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.calendar import WorkingCalendar
+from models.lengths import check_length
+from models.orm import Candidate, Unit
+from models.orm.recognition import (
+    Publication,
+)
+from models.recognition import (
+    Channel,
+    PublicationStatus,
+    RecognitionError,
+)
+from models.services.audit import record, record_created
+from models.services.recognition_common import (
+    ExemplarView,
+    S,
+    contact_of,
+    exemplar_view,
+    move_if_allowed,
+    one_line,
+    render,
+    require_exemplar,
+)
+from models.services.rows import among, chunks
+from models.text import vn_date
+from models.vocabulary import ContactRole
+
+# --- publicise --------------------------------------------------------------------------------
+
+_TEMPLATE = {
+    Channel.PORTAL: "article.md.j2",
+    Channel.PRESS: "press_brief.txt.j2",
+    Channel.SOCIAL: "social_post.txt.j2",
+}
+_TITLE = {
+    Channel.PORTAL: "Gương điển hình tiên tiến: {name}",
+    Channel.PRESS: "Thông cáo báo chí: giới thiệu điển hình tiên tiến {name}",
+    Channel.SOCIAL: "Lan tỏa điển hình tiên tiến: {name}",
+}
+SOCIAL_TEXT_LIMIT = 280
+"""The social post quotes at most this much of the achievements: it links to the article."""
+
+
+def _shorten(value: str, limit: int) -> str:
+    text = one_line(value)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _publication_text(
+    channel: Channel, view: ExemplarView, office: Unit, drafted_on: dt.date
+) -> str:
+    contact = contact_of(office, ContactRole.EMULATION_OFFICER) or next(iter(office.contacts), None)
+    return render(
+        _TEMPLATE[channel],
+        e=view,
+        office=one_line(office.name),
+        contact=f"{one_line(contact.name)}, {contact.email}" if contact else one_line(office.name),
+        drafted_on=vn_date(drafted_on),
+        summary=_shorten(view.description, SOCIAL_TEXT_LIMIT),
+    )
+
+
+def draft_publications(
+    session: Session,
+    candidate: Candidate,
+    *,
+    responsible_unit: Unit,
+    due_on: dt.date,
+    at: dt.datetime,
+    actor: str,
+) -> list[Publication]:
+    """A portal article, a press brief and a social post the communication office owes.
+
+    Each is due on `due_on` (status 'due'): a publication obligation, not only a text. A channel
+    that already has an unpublished text keeps it (the office may have edited it), so drafting
+    twice never doubles an obligation; once published, a later call drafts a new one.
+    """
+    return draft_all_publications(
+        session, [candidate], responsible_unit=responsible_unit, due_on=due_on, at=at, actor=actor
+    )
+
+
+def draft_all_publications(
+    session: Session,
+    candidates: Sequence[Candidate],
+    *,
+    responsible_unit: Unit,
+    due_on: dt.date,
+    at: dt.datetime,
+    actor: str,
+) -> list[Publication]:
+    """draft_publications for many exemplars at once: one query for the texts they already
+    have and one flush for all, instead of both per exemplar (a national year selects
+    thousands). Every candidate is checked before anything is drafted."""
+    for candidate in candidates:
+        require_exemplar(candidate, "tuyên truyền")
+    pending: dict[tuple[int, Channel], Publication] = {}
+    for chunk in chunks(c.id for c in candidates):
+        for p in session.scalars(
+            select(Publication).where(
+                Publication.candidate_id.in_(chunk),
+                Publication.status != PublicationStatus.PUBLISHED,
+            )
+        ):
+            pending[(p.candidate_id, p.channel)] = p
+    out: list[Publication] = []
+    new: list[Publication] = []
+    for candidate in candidates:
+        view = exemplar_view(candidate)
+        for channel in Channel:
+            publication = pending.get((candidate.id, channel))
+            if publication is None:
+                publication = _new_publication(
+                    session, candidate, channel, view, responsible_unit, due_on, at
+                )
+                new.append(publication)
+            out.append(publication)
+    record_created(
+        session,
+        new,
+        at=at,
+        actor=actor,
+        action="publication.due",
+        entity="publication",
+        to_status=PublicationStatus.DUE.value,
+        reason=lambda p: (
+            f"{p.channel.label}: {responsible_unit.code} đăng trước ngày {vn_date(due_on)}"
+        ),
+    )
+    return out
+
+
+def _new_publication(
+    session: Session,
+    candidate: Candidate,
+    channel: Channel,
+    view: ExemplarView,
+    office: Unit,
+    due_on: dt.date,
+    at: dt.datetime,
+) -> Publication:
+    publication = Publication(
+        candidate=candidate,
+        channel=channel,
+        title=_TITLE[channel].format(name=view.name),
+        body=_publication_text(channel, view, office, at.date()),
+        status=PublicationStatus.DUE,
+        due_on=due_on,
+        responsible_unit=office,
+        created_at=at,
+    )
+    session.add(publication)
+    return publication
+
+
+class Confirmation(NamedTuple):
+    """The office says a text went out: where, on which day, recorded at `at` by `actor`."""
+
+    publication: Publication
+    url: str
+    published_on: dt.date
+    at: dt.datetime
+    actor: str
+
+
+def confirm_publication(
+    session: Session,
+    publication: Publication,
+    *,
+    url: str,
+    published_on: dt.date,
+    at: dt.datetime,
+    actor: str,
+) -> None:
+    """The office has published: record where and when; the first one publicises the exemplar.
+
+    Confirming again with the same address changes nothing (a retried command); another address
+    for a published text is refused, since the record would lie about one of them.
+    """
+    confirm_publications(session, [Confirmation(publication, url, published_on, at, actor)])
+
+
+def confirm_publications(session: Session, confirmations: Sequence[Confirmation]) -> None:
+    """confirm_publication for many texts in one go (a day of a national office's articles).
+
+    Which exemplars already had a text out is asked once for the whole batch, not once per
+    text: each question would first flush everything changed before it.
+    """
+    published = _with_publication(session, {c.publication.candidate_id for c in confirmations})
+    for publication, raw_url, published_on, at, actor in confirmations:
+        url = raw_url.strip()
+        check_length(Publication.url, url, "Địa chỉ bài đăng")
+        if not re.match(r"https?://\S+$", url):
+            raise RecognitionError(f"địa chỉ '{url}' không hợp lệ: cần một liên kết http(s)://")
+        if publication.status == PublicationStatus.PUBLISHED:
+            if publication.url == url:
+                continue
+            raise RecognitionError(
+                f"bài đã được xác nhận đăng ngày {vn_date(publication.published_on)} tại "
+                f"{publication.url}"
+            )
+        candidate = publication.candidate
+        first = candidate.id not in published
+        published.add(candidate.id)
+        previous = publication.status
+        publication.status = PublicationStatus.PUBLISHED
+        publication.url = url
+        publication.published_on = published_on
+        record(
+            session,
+            at=at,
+            actor=actor,
+            action="publication.published",
+            entity="publication",
+            entity_id=publication.id,
+            from_status=previous.value,
+            to_status=PublicationStatus.PUBLISHED.value,
+            reason=f"{publication.channel.label}, ngày {vn_date(published_on)}: {url}",
+        )
+        if first:
+            move_if_allowed(
+                session,
+                candidate,
+                S.PUBLICISED,
+                at=at,
+                actor=actor,
+                reason=f"đã đăng trên {publication.channel.label.lower()}: {url}",
+            )
+
+
+def _with_publication(session: Session, candidate_ids: Iterable[int]) -> set[int]:
+    """Those of the candidates with a published text."""
+    return among(
+        session,
+        Publication.candidate_id,
+        candidate_ids,
+        Publication.status == PublicationStatus.PUBLISHED,
+    )
+
+
+def overdue_publications(
+    session: Session, *, today: dt.date, calendar: WorkingCalendar
+) -> list[Publication]:
+    """Publications still owed after their (working-day) due date: for the office's reminders."""
+    due = session.scalars(
+        select(Publication)
+        .where(Publication.status == PublicationStatus.DUE, Publication.due_on < today)
+        .order_by(Publication.due_on, Publication.id)
+    )
+    return [p for p in due if today > calendar.effective_due(p.due_on)]
