@@ -96,6 +96,19 @@ def open_papers(session: Session, ballot: Ballot, seal: PaperSeal, shuffle: rand
                 for cid, choice in votes
             ],
         )
+    _erase_seals(session, ballot)
+
+
+def discard_papers(session: Session, ballot: Ballot) -> None:
+    """Erase every sealed paper of a postponed ballot unread, with its salt and any vote rows
+    cast before migration 0013: a session without quorum decides nothing, so no count of it
+    is made or kept (docs/voting.md, "Quorum")."""
+    session.execute(delete(BallotVote).where(BallotVote.ballot_id == ballot.id))
+    _erase_seals(session, ballot)
+
+
+def _erase_seals(session: Session, ballot: Ballot) -> None:
+    """The sealed papers and the ballot's salt, gone: the key can no longer be derived."""
     session.execute(
         update(BallotParticipation)
         .where(BallotParticipation.ballot_id == ballot.id)
