@@ -234,19 +234,37 @@ def eligible_candidates(session: Session, campaign: Campaign, names: list[str]) 
     return [c.id for c in eligible_individuals(session, campaign, names, year=2024, at=OPENS)]
 
 
-@pytest.fixture
-def world(engine: Engine) -> World:
+def make_world(engine: Engine, **council: object) -> World:
+    """The small world with council HD-T of its 10 members; council: create_council's options."""
     Base.metadata.create_all(engine, checkfirst=True)
     with unit_of_work(engine) as session:
         campaign_id, unit_id, ids = small_world(session)
         province = session.get_one(Unit, unit_id)
         service.council_from_directory(
-            session, province, code="HD-T", name="Hội đồng TĐKT tỉnh Thử", at=OPENS, actor="test"
+            session,
+            province,
+            code="HD-T",
+            name="Hội đồng TĐKT tỉnh Thử",
+            at=OPENS,
+            actor="test",
+            **council,  # type: ignore[arg-type]
         )
     return World(engine, campaign_id, unit_id, ids)
 
 
-def _open(world: World, *, title: str = "Bình xét điển hình năm 2024") -> int:
+@pytest.fixture
+def world(engine: Engine) -> World:
+    return make_world(engine)
+
+
+def _open(
+    world: World,
+    *,
+    title: str = "Bình xét điển hình năm 2024",
+    award: str = "giay-khen",
+    at: dt.datetime = OPENS,
+    closes_at: dt.datetime = CLOSES,
+) -> int:
     with unit_of_work(world.engine) as session:
         council = session.scalars(select(Council).where(Council.code == "HD-T")).one()
         candidates = [session.get_one(Candidate, i) for i in world.candidate_ids]
@@ -256,9 +274,9 @@ def _open(world: World, *, title: str = "Bình xét điển hình năm 2024") ->
             session.get_one(Campaign, world.campaign_id),
             candidates,
             title=title,
-            award="giay-khen",
-            closes_at=CLOSES,
-            at=OPENS,
+            award=award,
+            closes_at=closes_at,
+            at=at,
             actor="test",
         )
         return ballot.id
@@ -638,7 +656,14 @@ def test_the_commands(cli_world: None) -> None:
     from deployments.cli import ballots as cli
 
     app = typer.Typer()
-    for name in ("council_create", "ballot_open", "ballot_vote", "ballot_close", "ballot_minutes"):
+    for name in (
+        "council_create",
+        "ballot_open",
+        "ballot_vote",
+        "ballot_opinion",
+        "ballot_close",
+        "ballot_minutes",
+    ):
         app.command(name.replace("_", "-"))(getattr(cli, name))
     runner = CliRunner()
 
@@ -655,12 +680,17 @@ def test_the_commands(cli_world: None) -> None:
         "--award", "giay-khen", "--closes", closes,
     )  # fmt: skip
     assert "Đã mở phiếu #1 (Giấy khen): 3 ứng viên, 10 thành viên" in out
-    for email in [CHAIR, *MEMBERS]:
+    for email in [CHAIR, *MEMBERS[:-1]]:
         out = run("ballot-vote", "1", email, "--approve", "1", "--reject", "2", "--conflict", "3")
         assert "Đã ghi nhận phiếu" in out and "approve" not in out
     refused = runner.invoke(app, ["ballot-vote", "1", CHAIR, "--approve", "1"])
     assert "đã bỏ phiếu" in str(refused.exception)
+    malformed = runner.invoke(app, ["ballot-opinion", "1", MEMBERS[-1], "--document", "5/YK",
+                                    "--choice", "1=yes"])  # fmt: skip
+    assert "ID=lựa chọn" in str(malformed.exception)
+    out = run("ballot-opinion", "1", MEMBERS[-1], "--document", "5/YK", "--choice", "1=approve")
+    assert "Đã nhập ý kiến bằng văn bản của Thành viên 09" in out and "approve" not in out
     out = run("ballot-close", "1")
-    assert "10/10 thành viên tham gia" in out and "Đạt" in out
+    assert "10/10 thành viên tham gia (9 có mặt, 1 ý kiến bằng văn bản" in out and "Đạt" in out
     assert "BIÊN BẢN BÌNH XÉT" in run("ballot-minutes", "1")
     assert "<html" in run("ballot-minutes", "1", "--html")
