@@ -40,17 +40,19 @@ class ConflictCounting(StrEnum):
 
     The decrees count the threshold on all members of the council and say nothing of
     conflicts, so this is the council's regulation (quy chế hoạt động), kept as a setting:
-    `abstain` (the default) keeps the member in the denominator, as the decree's words "tổng
-    số thành viên Hội đồng" read, so a conflict can never lower the bar; `excluded` takes the
-    member out of the denominator for that candidate only, for a council whose quy chế says so.
+    `counted` (the default) keeps the member in the denominator with an abstain, as the
+    decree's words "tổng số thành viên Hội đồng" read, so a conflict can never lower the bar;
+    `excluded` takes the member out of the denominator for that candidate only, for a council
+    whose quy chế says so. (The value is not "abstain": no stored word may look like a choice,
+    tests/test_ballot_secrecy.py.)
     """
 
-    ABSTAIN = "abstain"
+    COUNTED = "counted"
     EXCLUDED = "excluded"
 
     @property
     def label(self) -> str:
-        if self is ConflictCounting.ABSTAIN:
+        if self is ConflictCounting.COUNTED:
             return (
                 "phiếu của thành viên đó đối với ứng viên này được tính là không biểu quyết "
                 "và vẫn tính trong tổng số thành viên Hội đồng"
@@ -58,7 +60,7 @@ class ConflictCounting(StrEnum):
         return "thành viên đó không được tính vào tổng số thành viên Hội đồng khi xét ứng viên này"
 
 
-DEFAULT_CONFLICT_COUNTING = ConflictCounting.ABSTAIN
+DEFAULT_CONFLICT_COUNTING = ConflictCounting.COUNTED
 
 
 class VoteChoice(StrEnum):

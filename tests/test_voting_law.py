@@ -166,7 +166,7 @@ def test_the_tally_counts_presence_for_the_quorum_and_every_paper_for_approval()
     ("counting", "selected", "ratio_line"),
     [
         (
-            ConflictCounting.ABSTAIN,
+            ConflictCounting.COUNTED,
             False,
             "Tỷ lệ đồng ý trên tổng số thành viên Hội đồng: 60%",
         ),
@@ -183,7 +183,7 @@ def test_how_a_conflict_counts_is_the_councils_setting(
 ) -> None:
     """Issue 19: "how conflicts count is a council setting with a lawful default, shown in the
     minutes". 10 members at 70%; two declare a conflict on the third candidate, six of the
-    other eight approve: 6/10 under `abstain` (the default), 6/8 under `excluded`."""
+    other eight approve: 6/10 under `counted` (the default), 6/8 under `excluded`."""
     world = make_world(engine, conflict_counting=counting)
     ballot_id = _open(world)
     c = world.candidate_ids[2]
@@ -205,7 +205,7 @@ def test_the_default_keeps_a_conflicted_member_in_the_denominator(engine: Engine
     world = make_world(engine)
     with unit_of_work(world.engine) as session:
         council = session.scalars(select(Council)).one()
-        assert council.conflict_counting == ConflictCounting.ABSTAIN
+        assert council.conflict_counting == ConflictCounting.COUNTED
     assert tally(10, 10, {1: (6, 0, 4)}, excluded={}).candidates[0].counted_members == 10
     nobody = tally(3, 3, {1: (0, 0, 3)}, excluded={1: 3}).candidates[0]
     assert (nobody.selected, nobody.reason) == (

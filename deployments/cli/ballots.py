@@ -61,10 +61,10 @@ def council_create(
     conflict_counting: Annotated[
         ConflictCounting,
         typer.Option(
-            help="Quy chế về xung đột lợi ích: abstain (vẫn tính trong tổng số thành viên) "
+            help="Quy chế về xung đột lợi ích: counted (vẫn tính trong tổng số thành viên) "
             "hoặc excluded (không tính thành viên đó khi xét ứng viên liên quan)"
         ),
-    ] = ConflictCounting.ABSTAIN,
+    ] = ConflictCounting.COUNTED,
 ) -> None:
     """Lập Hội đồng từ các liên hệ 'Chủ tịch' và 'Thành viên Hội đồng TĐKT' của đơn vị."""
     from models.db import unit_of_work

@@ -45,8 +45,8 @@ class Council(Base):
     approval: Mapped[float] = mapped_column(Float, doc="Share of all members who must approve")
     conflict_counting: Mapped[ConflictCounting] = mapped_column(
         enum_column(ConflictCounting, "conflict_counting"),
-        default=ConflictCounting.ABSTAIN,
-        server_default=ConflictCounting.ABSTAIN.value,
+        default=ConflictCounting.COUNTED,
+        server_default=ConflictCounting.COUNTED.value,
         doc="How a declared conflict counts: the council's quy chế (models.voting)",
     )
 
@@ -95,8 +95,8 @@ class Ballot(Base):
     )
     conflict_counting: Mapped[ConflictCounting] = mapped_column(
         enum_column(ConflictCounting, "conflict_counting"),
-        default=ConflictCounting.ABSTAIN,
-        server_default=ConflictCounting.ABSTAIN.value,
+        default=ConflictCounting.COUNTED,
+        server_default=ConflictCounting.COUNTED.value,
     )
     basis: Mapped[str | None] = mapped_column(
         String(40), doc="Key of the decree in force when it opened (models.voting_basis)"

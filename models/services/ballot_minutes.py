@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.orm.ballots import Ballot, BallotParticipation
+from models.services.ballot_papers import roll_rows
 from models.text import vn_date
 from models.vocabulary import ContactRole
 from models.voting import ConflictCounting, TallyResult, award_label, percent
@@ -48,10 +48,7 @@ class CandidateLine:
 
 def roll_of(session: Session, ballot: Ballot) -> list[BallotParticipation]:
     """The ballot's roll, one row per member, by name."""
-    rows = session.scalars(
-        select(BallotParticipation).where(BallotParticipation.ballot_id == ballot.id)
-    )
-    return sorted(rows, key=lambda p: (p.contact.name, p.contact_id))
+    return sorted(roll_rows(session, ballot), key=lambda p: (p.contact.name, p.contact_id))
 
 
 def render(session: Session, ballot: Ballot, result: TallyResult, *, html: bool = False) -> str:

@@ -572,7 +572,10 @@ def _postpone(session: Session, ballot: Ballot, *, at: dt.datetime, actor: str) 
     minutes say why. Members vote again, or send their written opinion again, on the new
     ballot.
     """
-    discard_papers(session, ballot)
+    try:
+        discard_papers(session, ballot)
+    except SealBroken as error:
+        raise BallotError(f"{error}; chưa hoãn phiên họp") from None
     ballot.status, ballot.closed_at = BallotStatus.POSTPONED, at
     result = ballot_result(session, ballot)
     ballot.minutes = render_minutes(session, ballot)

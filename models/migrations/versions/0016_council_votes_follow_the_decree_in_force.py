@@ -2,7 +2,7 @@
 
 Absent members' written opinions are marked on their roll row (`written`, the document's
 reference, who entered it); a council and each ballot say how a declared conflict counts
-(`conflict_counting`, default `abstain`, the behaviour until now); a ballot records the key
+(`conflict_counting`, default `counted`, the behaviour until now); a ballot records the key
 of the decree in force when it opened (`basis`, models/voting_basis.py). A ballot may now end
 `postponed` (no quorum of members present); the status column is a plain string, so that
 needs no change here.
@@ -31,9 +31,9 @@ def _conflict_counting() -> sa.Column[str]:
     return sa.Column(
         "conflict_counting",
         sa.Enum(
-            "abstain", "excluded", name="conflict_counting", native_enum=False, length=40
+            "counted", "excluded", name="conflict_counting", native_enum=False, length=40
         ),
-        server_default="abstain",
+        server_default="counted",
         nullable=False,
     )
 
