@@ -9,19 +9,28 @@ the council's regulation (quy chế), kept as settings (docs/voting.md).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
 from models.clock import TIMEZONE
-from models.db import unit_of_work
+from models.db import make_engine, migrate, unit_of_work
 from models.lifecycle import CandidateStage
 from models.orm import AuditEntry
-from models.orm.ballots import Ballot, BallotParticipation, Council
+from models.orm.ballots import Ballot, BallotParticipation, BallotVote, Council
 from models.sealing import sealed_length
 from models.services import ballots as service
-from models.voting import ConflictCounting, TallyResult, VotingRule, tally
+from models.voting import (
+    BallotStatus,
+    ConflictCounting,
+    TallyResult,
+    VoteChoice,
+    VotingRule,
+    tally,
+)
 from models.voting_basis import BASES, basis_named, basis_on
+from tests.conftest import Backend
 from tests.test_voting import (
     AFTER,
     CHAIR,
@@ -258,3 +267,44 @@ def test_a_ballot_records_the_decree_it_used_and_the_minutes_cite_it(engine: Eng
         "Căn cứ: Nghị định 152/2025/NĐ-CP (điều, khoản: cần đối chiếu văn bản gốc), hiệu lực từ "
         "01/07/2025; quy chế hoạt động của Hội đồng." in minutes
     )
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def test_a_vote_row_forged_into_a_session_without_quorum_stops_the_postponement(
+    engine: Engine,
+) -> None:
+    """Postponing erases the papers unread, but tampering is reported, not wiped."""
+    world = make_world(engine)
+    ballot_id = _open(world)
+    a = world.candidate_ids[0]
+    _vote(world, ballot_id, MEMBERS[0], {a: "reject"})
+    with unit_of_work(world.engine) as session:
+        session.add(BallotVote(ballot_id=ballot_id, candidate_id=a, choice=VoteChoice.APPROVE))
+    with pytest.raises(service.BallotError, match="không khớp với danh sách bỏ phiếu"):
+        _close(world, ballot_id)
+    with unit_of_work(world.engine) as session:
+        assert session.get_one(Ballot, ballot_id).status == BallotStatus.OPEN
+
+
+def test_migration_0016_refuses_to_go_down_under_a_postponed_ballot(
+    tmp_path: Path, backend: Backend
+) -> None:
+    """The older code cannot read `postponed`, and calling it closed would claim a decision."""
+    engine = make_engine(backend.create(tmp_path / "m"))
+    try:
+        migrate(engine)
+        world = make_world(engine)
+        ballot_id = _open(world)
+        _vote(world, ballot_id, MEMBERS[0], {})
+        assert _close(world, ballot_id)[0].postponed
+        with pytest.raises(RuntimeError, match="ballots were postponed"):
+            migrate(engine, "0014")
+        with unit_of_work(engine) as session:
+            session.get_one(Ballot, ballot_id).status = BallotStatus.CLOSED
+        migrate(engine, "0014")
+        migrate(engine)
+    finally:
+        engine.dispose()
+        backend.drop(tmp_path / "m")
