@@ -165,7 +165,7 @@ class VotingRule:
 
     @property
     def quorum_text(self) -> str:
-        return f"có ít nhất {share_text(self.quorum)} tổng số thành viên Hội đồng tham gia"
+        return f"có ít nhất {share_text(self.quorum)} tổng số thành viên Hội đồng có mặt"
 
 
 def rule_for(
