@@ -478,6 +478,8 @@ def test_without_quorum_the_session_is_postponed_and_the_candidates_await_a_new_
         ballot = session.get_one(Ballot, ballot_id)
         result = service.close_ballot(session, ballot, at=AFTER, actor="test", seal=SEAL)
         minutes = ballot.minutes or ""
+        html = service.render_minutes(session, ballot, html=True)
+        assert "<h2>III. Ứng viên chờ bình xét lại</h2>" in html and "<table>" not in html
         assert ballot.status == BallotStatus.POSTPONED
         # nothing counted or kept: the papers are erased unread
         assert session.scalar(select(func.count()).select_from(BallotVote)) == 0

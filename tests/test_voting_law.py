@@ -104,6 +104,9 @@ def test_written_opinions_of_absent_members_are_counted(engine: Engine) -> None:
         ]
 
     result, minutes = _close(world, ballot_id)
+    with unit_of_work(world.engine) as session:
+        html = service.render_minutes(session, session.get_one(Ballot, ballot_id), html=True)
+    assert "<li>Thành viên 09 (văn bản số 05/YK-HĐTĐKT; do thuky@t.example nhập)</li>" in html
     assert (result.members, result.present, result.written) == (10, 8, 2)
     assert [(r.approve, r.reject, r.abstain) for r in result.candidates][:2] == [
         (10, 0, 0),
@@ -202,6 +205,10 @@ def test_how_a_conflict_counts_is_the_councils_setting(
         else:
             _vote(world, ballot_id, email, {c: "approve" if i < 8 else "reject"})
     result, minutes = _close(world, ballot_id)
+    with unit_of_work(world.engine) as session:
+        html = service.render_minutes(session, session.get_one(Ballot, ballot_id), html=True)
+    assert f"theo quy chế của Hội đồng, {counting.label}" in html
+    assert ("(trên 8 thành viên)" in html) == selected
     row = result.candidates[2]
     assert (row.counted_members, row.selected) == (10 if not selected else 8, selected)
     assert ratio_line in minutes
