@@ -95,8 +95,8 @@ DEFAULT_APPROVAL: dict[str, float] = {
 70% of all members is a common provincial rule for exemplars, certificates of merit (Giấy
 khen), diplomas of merit (Bằng khen) and the base-level titles. The highest titles (Chiến sĩ
 thi đua cấp bộ, ngành, tỉnh; Chiến sĩ thi đua toàn quốc; Anh hùng) need 90% of all members by
-secret ballot, as Nghị định 91/2017/NĐ-CP wrote it and its successors keep it (the decree in
-force on a ballot's opening day, with its article, is in models/voting_basis.py). These are
+secret ballot, as Nghị định 91/2017/NĐ-CP wrote it; the same numbers stand as defaults under
+NĐ 98/2023 and NĐ 152/2025 until their text is checked (models/voting_basis.py). These are
 defaults only: check the regulation in force and the council's own rules (quy chế hoạt động); a
 council sets its own threshold and a ballot may override it (see `rule_for`).
 """
