@@ -1,7 +1,8 @@
 """An exemplar's path through the process, as one state machine.
 
 discover (registered) → foster (fostering) → eligibility (eligible | ineligible) → vote
-(nominated → selected | not_selected) → publicise (publicised) → honour (honoured) → reward
+(nominated → selected | not_selected; a session without quorum is postponed and the
+candidate stays nominated for a new ballot) → publicise (publicised) → honour (honoured) → reward
 (rewarded); a selected exemplar may also be promoted into the higher level's campaign, and any
 candidate may be withdrawn. Every change is checked here and written to the audit log by the
 service layer; an illegal one is refused with a message a coordinator understands.
@@ -52,7 +53,8 @@ TRANSITIONS: dict[CandidateStage, frozenset[CandidateStage]] = {
     S.FOSTERING: frozenset({S.ELIGIBLE, S.INELIGIBLE, S.WITHDRAWN}),
     S.INELIGIBLE: frozenset({S.ELIGIBLE, S.FOSTERING, S.WITHDRAWN}),  # a new year's records
     S.ELIGIBLE: frozenset({S.INELIGIBLE, S.NOMINATED, S.WITHDRAWN}),
-    S.NOMINATED: frozenset({S.SELECTED, S.NOT_SELECTED, S.WITHDRAWN}),
+    # nominated → nominated: the session was postponed (no quorum), a new ballot takes it
+    S.NOMINATED: frozenset({S.NOMINATED, S.SELECTED, S.NOT_SELECTED, S.WITHDRAWN}),
     S.NOT_SELECTED: frozenset({S.FOSTERING, S.WITHDRAWN}),
     S.SELECTED: frozenset({S.PUBLICISED, S.HONOURED, S.REWARDED, S.PROMOTED, S.WITHDRAWN}),
     S.PUBLICISED: frozenset({S.HONOURED, S.REWARDED, S.PROMOTED}),
@@ -61,6 +63,10 @@ TRANSITIONS: dict[CandidateStage, frozenset[CandidateStage]] = {
     S.PROMOTED: frozenset(),
     S.WITHDRAWN: frozenset(),
 }
+
+BALLOT_STAGES = frozenset({S.ELIGIBLE, S.NOMINATED})
+"""Stages a ballot may take a candidate from: eligible, or nominated on a postponed session
+(no quorum of members present: nothing was decided, so the candidate awaits a new ballot)."""
 
 FUNNEL = (
     S.REGISTERED,

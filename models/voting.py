@@ -20,12 +20,47 @@ from fractions import Fraction
 
 
 class BallotStatus(StrEnum):
+    """Open, then closed (counted) or postponed (no quorum: nothing decided, no count)."""
+
     OPEN = "open"
     CLOSED = "closed"
+    POSTPONED = "postponed"
 
     @property
     def label(self) -> str:
-        return "Đang bỏ phiếu" if self is BallotStatus.OPEN else "Đã kết thúc"
+        return {
+            "open": "Đang bỏ phiếu",
+            "closed": "Đã kết thúc",
+            "postponed": "Hoãn (không đủ số thành viên có mặt)",
+        }[self.value]
+
+
+class ConflictCounting(StrEnum):
+    """How a member who declared a conflict of interest on a candidate counts for that candidate.
+
+    The decrees count the threshold on all members of the council and say nothing of
+    conflicts, so this is the council's regulation (quy chế hoạt động), kept as a setting:
+    `counted` (the default) keeps the member in the denominator with an abstain, as the
+    decree's words "tổng số thành viên Hội đồng" read, so a conflict can never lower the bar;
+    `excluded` takes the member out of the denominator for that candidate only, for a council
+    whose quy chế says so. (The value is not "abstain": no stored word may look like a choice,
+    tests/test_ballot_secrecy.py.)
+    """
+
+    COUNTED = "counted"
+    EXCLUDED = "excluded"
+
+    @property
+    def label(self) -> str:
+        if self is ConflictCounting.COUNTED:
+            return (
+                "phiếu của thành viên đó đối với ứng viên này được tính là không biểu quyết "
+                "và vẫn tính trong tổng số thành viên Hội đồng"
+            )
+        return "thành viên đó không được tính vào tổng số thành viên Hội đồng khi xét ứng viên này"
+
+
+DEFAULT_CONFLICT_COUNTING = ConflictCounting.COUNTED
 
 
 class VoteChoice(StrEnum):
@@ -60,9 +95,10 @@ DEFAULT_APPROVAL: dict[str, float] = {
 70% of all members is a common provincial rule for exemplars, certificates of merit (Giấy
 khen), diplomas of merit (Bằng khen) and the base-level titles. The highest titles (Chiến sĩ
 thi đua cấp bộ, ngành, tỉnh; Chiến sĩ thi đua toàn quốc; Anh hùng) need 90% of all members by
-secret ballot, as Nghị định 91/2017/NĐ-CP (Điều 45, khoản 8) wrote it. These are defaults only:
-check the regulation in force and the council's own rules (quy chế hoạt động); a council sets
-its own threshold and a ballot may override it (see `rule_for`).
+secret ballot, as Nghị định 91/2017/NĐ-CP wrote it; the same numbers stand as defaults under
+NĐ 98/2023 and NĐ 152/2025 until their text is checked (models/voting_basis.py). These are
+defaults only: check the regulation in force and the council's own rules (quy chế hoạt động); a
+council sets its own threshold and a ballot may override it (see `rule_for`).
 """
 
 AWARD_LABELS: dict[str, str] = {
@@ -129,16 +165,19 @@ class VotingRule:
 
     @property
     def quorum_text(self) -> str:
-        return f"có ít nhất {share_text(self.quorum)} tổng số thành viên Hội đồng tham gia"
+        return f"có ít nhất {share_text(self.quorum)} tổng số thành viên Hội đồng có mặt"
 
 
-def rule_for(award: str, council: VotingRule) -> VotingRule:
+def rule_for(
+    award: str, council: VotingRule, floors: Mapping[str, float] = DEFAULT_APPROVAL
+) -> VotingRule:
     """The rule a ballot for award uses by default: the council's, raised to the award's floor.
 
     A council that selects exemplars at 70% still needs 90% for the highest titles: the
     award's threshold is a floor set above the council, which the council cannot lower.
+    `floors` are the thresholds of the decree in force (models.voting_basis).
     """
-    floor = DEFAULT_APPROVAL.get(award, council.approval)
+    floor = floors.get(award, council.approval)
     return VotingRule(quorum=council.quorum, approval=max(council.approval, floor))
 
 
@@ -151,6 +190,9 @@ class CandidateTally:
     ratio_of_all_members: Fraction
     selected: bool
     reason: str
+    counted_members: int = 0
+    """The denominator for this candidate: all members, less those excluded by a conflict."""
+    approval_required: int = 0
 
 
 @dataclass(frozen=True)
@@ -162,10 +204,22 @@ class TallyResult:
     quorum_met: bool
     rule: VotingRule
     candidates: tuple[CandidateTally, ...]
+    present: int = -1
+    """Members who voted at the meeting; the others who took part sent a written opinion."""
 
     @property
     def selected_ids(self) -> frozenset[int]:
         return frozenset(c.candidate_id for c in self.candidates if c.selected)
+
+    @property
+    def written(self) -> int:
+        """Written opinions of absent members (ý kiến bằng văn bản), counted like votes."""
+        return self.participated - self.present
+
+    @property
+    def postponed(self) -> bool:
+        """Too few members present: the session is postponed and nothing is decided."""
+        return not self.quorum_met
 
 
 Counts = tuple[int, int, int]
@@ -176,23 +230,51 @@ def tally(
     participated: int,
     votes: Mapping[int, Counts],
     rule: VotingRule | None = None,
+    *,
+    present: int | None = None,
+    excluded: Mapping[int, int] | None = None,
 ) -> TallyResult:
     """Count a closed ballot: votes maps candidate id → (approve, reject, abstain).
 
-    Abstain includes declared conflicts of interest. Without a quorum nobody is selected,
-    whatever the counts say: the meeting was not entitled to decide.
+    `participated` is every member who gave an opinion: `present` of them at the meeting (by
+    default all), the rest in writing. The quorum is a matter of the meeting, so it counts
+    only the members present: written opinions of absent members ("nếu thành viên Hội đồng
+    vắng mặt thì lấy ý kiến bằng văn bản") are counted toward a candidate's approvals, which
+    are a share of all members, but cannot make a meeting that did not take place. Without a
+    quorum the session is postponed: nobody is selected or rejected.
+
+    Abstain includes declared conflicts of interest; `excluded` maps a candidate to the
+    members taken out of its denominator by a conflict (a council whose conflict counting is
+    `excluded`); by default every candidate is counted on all members.
     """
     rule = rule or VotingRule()
+    present = participated if present is None else present
+    excluded = excluded or {}
     _check_counts(members, participated, votes)
+    if not 0 <= present <= participated:
+        raise ValueError(f"số thành viên có mặt ({present}) vượt số thành viên tham gia")
     quorum_required = rule.required(rule.quorum, members)
-    quorum_met = participated >= quorum_required
+    quorum_met = present >= quorum_required
     approval_required = rule.required(rule.approval, members)
     rows = tuple(
-        _candidate(cid, counts, members, participated, quorum_met, quorum_required, rule)
+        _candidate(
+            cid,
+            counts,
+            members - excluded.get(cid, 0),
+            (present, members, quorum_met, quorum_required),
+            rule,
+        )
         for cid, counts in sorted(votes.items())
     )
     return TallyResult(
-        members, participated, quorum_required, approval_required, quorum_met, rule, rows
+        members,
+        participated,
+        quorum_required,
+        approval_required,
+        quorum_met,
+        rule,
+        rows,
+        present,
     )
 
 
@@ -214,27 +296,29 @@ def _check_counts(members: int, participated: int, votes: Mapping[int, Counts]) 
 def _candidate(
     cid: int,
     counts: Counts,
-    members: int,
-    participated: int,
-    quorum_met: bool,
-    quorum_required: int,
+    counted: int,
+    meeting: tuple[int, int, bool, int],
     rule: VotingRule,
 ) -> CandidateTally:
+    """One candidate's verdict; counted is its denominator (all members, less exclusions)."""
+    present, members, quorum_met, quorum_required = meeting
     approve, reject, abstain = counts
-    ratio = Fraction(approve, members)
-    share = f"{approve}/{members} thành viên đồng ý ({percent(ratio)})"
-    selected = quorum_met and ratio >= exact(rule.approval)
+    ratio = Fraction(approve, counted) if counted else Fraction(0)
+    needed = rule.required(rule.approval, counted)
+    share = f"{approve}/{counted} thành viên đồng ý ({percent(ratio)})"
+    selected = quorum_met and counted > 0 and ratio >= exact(rule.approval)
     if not quorum_met:
         reason = (
-            f"Không xét: chỉ {participated}/{members} thành viên tham gia, "
-            f"cần tối thiểu {quorum_required}"
+            f"Hoãn: chỉ {present}/{members} thành viên có mặt, cần tối thiểu "
+            f"{quorum_required}; chưa xét"
         )
+    elif counted == 0:
+        reason = "Không đạt: mọi thành viên Hội đồng đều có xung đột lợi ích với ứng viên này"
     elif selected:
         reason = f"Đạt: {share}, {rule.approval_text}"
     else:
-        needed = rule.required(rule.approval, members)
         reason = (
             f"Không đạt: {share}, cần tối thiểu {needed} phiếu đồng ý "
             f"({share_text(rule.approval)} tổng số thành viên Hội đồng)"
         )
-    return CandidateTally(cid, approve, reject, abstain, ratio, selected, reason)
+    return CandidateTally(cid, approve, reject, abstain, ratio, selected, reason, counted, needed)

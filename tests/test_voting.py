@@ -31,6 +31,7 @@ from models.services.plans import load_plan_file
 from models.vocabulary import ContactRole
 from models.voting import (
     DEFAULT_APPROVAL,
+    BallotStatus,
     VotingRule,
     exact,
     percent,
@@ -86,14 +87,14 @@ def test_two_thirds_quorum_boundary(members: int, quorum: int) -> None:
     assert not tally(members, quorum - 1, {}, SEVENTY).quorum_met
 
 
-def test_nobody_is_selected_without_quorum() -> None:
+def test_without_quorum_the_session_is_postponed_and_nothing_is_decided() -> None:
     lenient = VotingRule(quorum=2 / 3, approval=0.5)
     result = tally(10, 6, {1: (6, 0, 0), 2: (5, 1, 0)}, lenient)
-    assert not result.quorum_met
+    assert not result.quorum_met and result.postponed
     assert result.quorum_required == 7
     assert result.selected_ids == frozenset()
     assert result.candidates[0].reason == (
-        "Không xét: chỉ 6/10 thành viên tham gia, cần tối thiểu 7"
+        "Hoãn: chỉ 6/10 thành viên có mặt, cần tối thiểu 7; chưa xét"
     )
 
 
@@ -233,19 +234,37 @@ def eligible_candidates(session: Session, campaign: Campaign, names: list[str]) 
     return [c.id for c in eligible_individuals(session, campaign, names, year=2024, at=OPENS)]
 
 
-@pytest.fixture
-def world(engine: Engine) -> World:
+def make_world(engine: Engine, **council: object) -> World:
+    """The small world with council HD-T of its 10 members; council: create_council's options."""
     Base.metadata.create_all(engine, checkfirst=True)
     with unit_of_work(engine) as session:
         campaign_id, unit_id, ids = small_world(session)
         province = session.get_one(Unit, unit_id)
         service.council_from_directory(
-            session, province, code="HD-T", name="Hội đồng TĐKT tỉnh Thử", at=OPENS, actor="test"
+            session,
+            province,
+            code="HD-T",
+            name="Hội đồng TĐKT tỉnh Thử",
+            at=OPENS,
+            actor="test",
+            **council,  # type: ignore[arg-type]
         )
     return World(engine, campaign_id, unit_id, ids)
 
 
-def _open(world: World, *, title: str = "Bình xét điển hình năm 2024") -> int:
+@pytest.fixture
+def world(engine: Engine) -> World:
+    return make_world(engine)
+
+
+def _open(
+    world: World,
+    *,
+    title: str = "Bình xét điển hình năm 2024",
+    award: str = "giay-khen",
+    at: dt.datetime = OPENS,
+    closes_at: dt.datetime = CLOSES,
+) -> int:
     with unit_of_work(world.engine) as session:
         council = session.scalars(select(Council).where(Council.code == "HD-T")).one()
         candidates = [session.get_one(Candidate, i) for i in world.candidate_ids]
@@ -255,9 +274,9 @@ def _open(world: World, *, title: str = "Bình xét điển hình năm 2024") ->
             session.get_one(Campaign, world.campaign_id),
             candidates,
             title=title,
-            award="giay-khen",
-            closes_at=CLOSES,
-            at=OPENS,
+            award=award,
+            closes_at=closes_at,
+            at=at,
             actor="test",
         )
         return ballot.id
@@ -412,7 +431,13 @@ def test_a_full_ballot(world: World) -> None:
         "Tổng số thành viên Hội đồng: 10",
         "Số thành viên tham gia bỏ phiếu: 9/10",
         "Thành viên không tham gia: Thành viên 09",
-        "(tối thiểu 7 thành viên): đạt",
+        "(tối thiểu 7 thành viên; ý kiến bằng văn bản không tính vào số có mặt): đạt",
+        "Số thành viên có mặt, bỏ phiếu tại phiên họp: 9/10",
+        "Ý kiến bằng văn bản của thành viên vắng mặt: 0",
+        "Căn cứ: Nghị định 98/2023/NĐ-CP (điều, khoản: cần đối chiếu văn bản gốc), hiệu lực "
+        "từ 01/01/2024",
+        "theo quy chế của Hội đồng, phiếu của thành viên đó đối với ứng viên này được tính là "
+        "không biểu quyết và vẫn tính trong tổng số thành viên Hội đồng",
         "đạt từ 70% tổng số thành viên Hội đồng trở lên, tức tối thiểu 7 phiếu đồng ý trên 10",
         "Thành viên 01: Lê Văn Cường",
         "1. Nguyễn Văn An (Cá nhân; Sở A)\n   Đồng ý: 7; Không đồng ý: 1; Không biểu quyết: 1\n"
@@ -442,7 +467,10 @@ def test_a_closed_ballot_takes_no_more_votes_or_closing(world: World) -> None:
         )
 
 
-def test_without_quorum_nobody_is_selected(world: World) -> None:
+def test_without_quorum_the_session_is_postponed_and_the_candidates_await_a_new_ballot(
+    world: World,
+) -> None:
+    """Issue 19: "no quorum means the session is postponed and nothing is decided"."""
     ballot_id = _open(world)
     for email in MEMBERS[:6]:  # 6 of 10: a 2/3 quorum needs 7
         _vote(world, ballot_id, email, dict.fromkeys(world.candidate_ids, "approve"))
@@ -450,10 +478,41 @@ def test_without_quorum_nobody_is_selected(world: World) -> None:
         ballot = session.get_one(Ballot, ballot_id)
         result = service.close_ballot(session, ballot, at=AFTER, actor="test", seal=SEAL)
         minutes = ballot.minutes or ""
-    assert (result.quorum_met, result.selected_ids) == (False, frozenset())
-    assert _stages(world) == [CandidateStage.NOT_SELECTED] * 3
-    assert "không đạt, cuộc bỏ phiếu không đủ điều kiện để xét" in minutes
-    assert "Kết quả: KHÔNG XÉT" in minutes
+        html = service.render_minutes(session, ballot, html=True)
+        assert "<h2>III. Ứng viên chờ bình xét lại</h2>" in html and "<table>" not in html
+        assert ballot.status == BallotStatus.POSTPONED
+        # nothing counted or kept: the papers are erased unread
+        assert session.scalar(select(func.count()).select_from(BallotVote)) == 0
+        assert session.scalars(select(BallotParticipation.sealed_paper)).all() == [None] * 10
+        assert ballot.seal_salt is None
+    assert (result.postponed, result.selected_ids) == (True, frozenset())
+    assert _stages(world) == [CandidateStage.NOMINATED] * 3
+    for expected in (
+        "phiên họp được HOÃN, không kiểm phiếu và không quyết định đối với ứng viên nào",
+        "không đạt, phiên họp được hoãn",
+        "III. ỨNG VIÊN CHỜ BÌNH XÉT LẠI",
+        "1. Nguyễn Văn An (Cá nhân; Sở A): HOÃN, CHƯA XÉT",
+    ):
+        assert expected in minutes, expected
+    assert "Đồng ý:" not in minutes and "KẾT QUẢ KIỂM PHIẾU" not in minutes
+
+    # A new ballot takes the nominated candidates; the second session decides.
+    with unit_of_work(world.engine) as session:
+        campaign = session.get_one(Campaign, world.campaign_id)
+        assert [c.id for c in service.awaiting_vote(session, campaign)] == world.candidate_ids
+    second = _open(world, title="Bình xét điển hình năm 2024 (họp lại)")
+    with unit_of_work(world.engine) as session:
+        campaign = session.get_one(Campaign, world.campaign_id)
+        assert service.awaiting_vote(session, campaign) == []
+    with pytest.raises(IllegalStageTransition, match="phiếu chưa kết thúc"):
+        _open(world, title="Một phiếu thứ ba")
+    for email in [CHAIR, *MEMBERS]:
+        _vote(world, second, email, dict.fromkeys(world.candidate_ids, "approve"))
+    with unit_of_work(world.engine) as session:
+        service.close_ballot(
+            session, session.get_one(Ballot, second), at=AFTER, actor="test", seal=SEAL
+        )
+    assert _stages(world) == [CandidateStage.SELECTED] * 3
 
 
 def test_everyone_voted_so_the_chair_may_close_early(world: World) -> None:
@@ -599,7 +658,14 @@ def test_the_commands(cli_world: None) -> None:
     from deployments.cli import ballots as cli
 
     app = typer.Typer()
-    for name in ("council_create", "ballot_open", "ballot_vote", "ballot_close", "ballot_minutes"):
+    for name in (
+        "council_create",
+        "ballot_open",
+        "ballot_vote",
+        "ballot_opinion",
+        "ballot_close",
+        "ballot_minutes",
+    ):
         app.command(name.replace("_", "-"))(getattr(cli, name))
     runner = CliRunner()
 
@@ -616,12 +682,17 @@ def test_the_commands(cli_world: None) -> None:
         "--award", "giay-khen", "--closes", closes,
     )  # fmt: skip
     assert "Đã mở phiếu #1 (Giấy khen): 3 ứng viên, 10 thành viên" in out
-    for email in [CHAIR, *MEMBERS]:
+    for email in [CHAIR, *MEMBERS[:-1]]:
         out = run("ballot-vote", "1", email, "--approve", "1", "--reject", "2", "--conflict", "3")
         assert "Đã ghi nhận phiếu" in out and "approve" not in out
     refused = runner.invoke(app, ["ballot-vote", "1", CHAIR, "--approve", "1"])
     assert "đã bỏ phiếu" in str(refused.exception)
+    malformed = runner.invoke(app, ["ballot-opinion", "1", MEMBERS[-1], "--document", "5/YK",
+                                    "--choice", "1=yes"])  # fmt: skip
+    assert "ID=lựa chọn" in str(malformed.exception)
+    out = run("ballot-opinion", "1", MEMBERS[-1], "--document", "5/YK", "--choice", "1=approve")
+    assert "Đã nhập ý kiến bằng văn bản của Thành viên 09" in out and "approve" not in out
     out = run("ballot-close", "1")
-    assert "10/10 thành viên tham gia" in out and "Đạt" in out
+    assert "10/10 thành viên tham gia (9 có mặt, 1 ý kiến bằng văn bản" in out and "Đạt" in out
     assert "BIÊN BẢN BÌNH XÉT" in run("ballot-minutes", "1")
     assert "<html" in run("ballot-minutes", "1", "--html")

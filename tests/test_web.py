@@ -639,6 +639,28 @@ def test_a_member_votes_once(client: TestClient, clock: Clock, ballot: BallotWor
         assert sorted(p.contact.email for p in roll if p.voted_at) == [MEMBERS[0]]
 
 
+def test_an_absent_member_sends_a_written_opinion_through_their_link(
+    client: TestClient, clock: Clock, ballot: BallotWorld
+) -> None:
+    """Issue 19: "nếu thành viên Hội đồng vắng mặt thì lấy ý kiến bằng văn bản": the member's
+    own link marks their paper as a written opinion, sealed like any vote."""
+    clock.at = during(VOTE_DAY)
+    page = client.get(ballot.member).text
+    assert 'name="written"' in page and "ý kiến bằng văn bản của tôi" in page
+    fields = {**hidden(page), **ballot_choices(page, "approve"), "written": "1"}
+    sent = client.post(f"{ballot.member}/bo-phieu", data=fields, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    with unit_of_work() as session:
+        row = session.scalars(
+            select(BallotParticipation).where(
+                BallotParticipation.ballot_id == ballot.ballot_id,
+                BallotParticipation.voted_at.is_not(None),
+            )
+        ).one()
+        assert (row.contact.email, row.written, row.entered_by) == (MEMBERS[0], True, None)
+        assert row.sealed_paper is not None
+
+
 def test_a_vote_for_someone_not_on_the_ballot_is_refused(
     client: TestClient, clock: Clock, ballot: BallotWorld
 ) -> None:

@@ -1,9 +1,11 @@
-"""`tdkt council create` and `tdkt ballot open | vote | close | minutes`: the council vote.
+"""`tdkt council create` and `tdkt ballot open | vote | opinion | close | minutes`: the vote.
 
 `ballot vote` stands in for the members' web form: it says that the vote was recorded, never
-what it was, and nothing it prints or logs links a member to a choice. `vote` and `close` seal
-and open the papers with the server's secret key (TDKT_SECRET_KEY or the data directory's key
-file), the same key the web app uses.
+what it was, and nothing it prints or logs links a member to a choice. `ballot opinion` is the
+council secretary entering an absent member's written opinion with its document's reference;
+the secretary reads the paper to type it, but nothing stored or printed keeps the choice.
+`vote`, `opinion` and `close` seal and open the papers with the server's secret key
+(TDKT_SECRET_KEY or the data directory's key file), the same key the web app uses.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from deployments.cli.common import actor, console
 from models.clock import TIMEZONE, now
 from models.source import InputError, InputErrors
 from models.text import vn_date
-from models.voting import award_label, percent
+from models.voting import ConflictCounting, VoteChoice, award_label, percent
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -56,6 +58,13 @@ def council_create(
     unit_code: Annotated[str, typer.Argument(help="Mã đơn vị có Hội đồng, ví dụ QB")],
     quorum: Annotated[float, typer.Option(help="Tỷ lệ thành viên phải tham gia")] = 2 / 3,
     approval: Annotated[float, typer.Option(help="Tỷ lệ đồng ý trên tổng số thành viên")] = 0.70,
+    conflict_counting: Annotated[
+        ConflictCounting,
+        typer.Option(
+            help="Quy chế về xung đột lợi ích: counted (vẫn tính trong tổng số thành viên) "
+            "hoặc excluded (không tính thành viên đó khi xét ứng viên liên quan)"
+        ),
+    ] = ConflictCounting.COUNTED,
 ) -> None:
     """Lập Hội đồng từ các liên hệ 'Chủ tịch' và 'Thành viên Hội đồng TĐKT' của đơn vị."""
     from models.db import unit_of_work
@@ -75,6 +84,7 @@ def council_create(
             approval=approval,
             at=now(),
             actor=actor(),
+            conflict_counting=conflict_counting,
         )
         rule = council_rule(council)
         members = [f"{m.name} ({m.role.label})" for m in council.members]
@@ -82,6 +92,7 @@ def council_create(
     for member in members:
         console.print(f"  • {member}")
     console.print(f"Hợp lệ khi {rule.quorum_text}; bình chọn khi {rule.approval_text}.")
+    console.print(f"Thành viên có xung đột lợi ích: {conflict_counting.label}.")
 
 
 def ballot_open(
@@ -95,9 +106,11 @@ def ballot_open(
     ],
     candidates: Ids = None,
 ) -> None:
-    """Mở phiếu kín cho các ứng viên đủ tiêu chuẩn (mặc định: mọi ứng viên đủ tiêu chuẩn)."""
+    """Mở phiếu kín cho các ứng viên (mặc định: mọi ứng viên đủ tiêu chuẩn và ứng viên của
+    phiên họp bị hoãn)."""
     from models.db import unit_of_work
     from models.services.ballots import open_ballot
+    from models.voting_basis import basis_named
 
     closes_at = dt.datetime.combine(closes.date(), dt.time(23, 59, 59), TIMEZONE)
     with unit_of_work() as session, _clear_errors(f"{campaign}/{council}"):
@@ -115,12 +128,15 @@ def ballot_open(
             actor=actor(),
         )
         summary = (ballot.id, len(chosen), len(found_council.members), ballot.approval)
+        basis = basis_named(ballot.basis)
     number, count, members, approval = summary
     console.print(
         f"[green]Đã mở phiếu #{number}[/] ({award_label(award)}): {count} ứng viên, "
         f"{members} thành viên, hạn bỏ phiếu hết ngày {vn_date(closes.date())}; "
         f"bình chọn khi đạt từ {percent(approval)} tổng số thành viên trở lên."
     )
+    if basis is not None:
+        console.print(f"Căn cứ: {basis.citation}.")
 
 
 def ballot_vote(
@@ -131,6 +147,9 @@ def ballot_vote(
     conflict: Annotated[
         list[int] | None, typer.Option(help="Ứng viên có xung đột lợi ích (không biểu quyết)")
     ] = None,
+    written: Annotated[
+        bool, typer.Option("--written", help="Thành viên vắng mặt, gửi ý kiến bằng văn bản")
+    ] = False,
 ) -> None:
     """Ghi phiếu của một thành viên (thay biểu mẫu web); ứng viên không ghi: không biểu quyết."""
     from models.db import unit_of_work
@@ -152,12 +171,67 @@ def ballot_vote(
             set(conflict or []),
             at=now(),
             seal=paper_seal_from_env(),
+            written=written,
+        )
+        name = member.name
+    what = "ý kiến bằng văn bản" if written else "phiếu"
+    console.print(
+        f"[green]Đã ghi nhận {what} của {name}[/] "
+        "(phiếu kín: nội dung phiếu không gắn với người bỏ phiếu)."
+    )
+
+
+def ballot_opinion(
+    ballot: BallotId,
+    member_email: Annotated[str, typer.Argument(help="Email của thành viên vắng mặt")],
+    document: Annotated[str, typer.Option(help="Số, ký hiệu văn bản ghi ý kiến của thành viên")],
+    choice: Annotated[
+        list[str] | None,
+        typer.Option(help="ID=approve|reject|abstain cho từng ứng viên; ghi nhiều lần"),
+    ] = None,
+    conflict: Annotated[
+        list[int] | None, typer.Option(help="Ứng viên thành viên tự khai xung đột lợi ích")
+    ] = None,
+) -> None:
+    """Thư ký Hội đồng nhập ý kiến bằng văn bản của thành viên vắng mặt (phiếu vẫn niêm phong)."""
+    from models.db import unit_of_work
+    from models.services.ballots import enter_written_opinion, paper_seal_from_env
+
+    choices = _parse_choices(choice or [])
+    with unit_of_work() as session, _clear_errors(f"phiếu #{ballot}"):
+        found = _ballot(session, ballot)
+        member = _member(session, found, member_email)
+        enter_written_opinion(
+            session,
+            found,
+            member,
+            choices,
+            set(conflict or []),
+            document=document,
+            at=now(),
+            actor=actor(),
+            seal=paper_seal_from_env(),
         )
         name = member.name
     console.print(
-        f"[green]Đã ghi nhận phiếu của {name}[/] "
-        "(phiếu kín: nội dung phiếu không gắn với người bỏ phiếu)."
+        f"[green]Đã nhập ý kiến bằng văn bản của {name}[/] (văn bản số {' '.join(document.split())}"
+        "); phiếu được niêm phong như phiếu bầu, nội dung không được lưu kèm tên thành viên."
     )
+
+
+def _parse_choices(given: list[str]) -> dict[int, str]:
+    """'3=approve' → {3: 'approve'}; a malformed or repeated entry is one clear refusal."""
+    allowed = {c.value for c in VoteChoice}
+    choices: dict[int, str] = {}
+    for entry in given:
+        number, _, value = entry.partition("=")
+        if not number.strip().isdigit() or value.strip() not in allowed:
+            raise _missing(entry, f"ghi dạng ID=lựa chọn, lựa chọn là {', '.join(sorted(allowed))}")
+        cid = int(number)
+        if cid in choices:
+            raise _missing(entry, "một ứng viên được ghi hai lần")
+        choices[cid] = value.strip()
+    return choices
 
 
 def ballot_close(ballot: BallotId) -> None:
@@ -190,12 +264,27 @@ def ballot_minutes(
 
 
 def print_tally(number: int, result: TallyResult, names: dict[int, str]) -> None:
-    """The count as a table, with the rule and whether the quorum was met."""
+    """The count as a table, with the rule and whether the quorum was met; a postponed session
+    has no count, only who was present."""
+    if result.postponed:
+        console.print(
+            f"[bold]Phiếu #{number}: hoãn phiên họp[/]: chỉ {result.present}/{result.members} "
+            f"thành viên có mặt (cần {result.quorum_required}); không kiểm phiếu, không quyết "
+            f"định. {len(result.candidates)} ứng viên giữ giai đoạn 'Đưa ra bình xét'; mở phiếu "
+            "mới để bình xét lại."
+        )
+    else:
+        _print_counts(result, names)
+    console.print(f"In biên bản: tdkt ballot minutes {number} \\[--html]")
+
+
+def _print_counts(result: TallyResult, names: dict[int, str]) -> None:
+    """The count of a session that had its quorum."""
     rule = result.rule
-    quorum = "đạt" if result.quorum_met else "[red]không đạt, không xét[/]"
     console.print(
-        f"[bold]Kết quả phiếu #{number}[/]: {result.participated}/{result.members} thành viên "
-        f"tham gia (cần {result.quorum_required}: {quorum}); bình chọn khi {rule.approval_text} "
+        f"[bold]Kết quả[/]: {result.participated}/{result.members} thành viên "
+        f"tham gia ({result.present} có mặt, {result.written} ý kiến bằng văn bản; cần "
+        f"{result.quorum_required} có mặt: đạt); bình chọn khi {rule.approval_text} "
         f"(tối thiểu {result.approval_required} phiếu đồng ý)."
     )
     table = Table(title_justify="left")
@@ -211,10 +300,9 @@ def print_tally(number: int, result: TallyResult, names: dict[int, str]) -> None
             str(row.reject),
             str(row.abstain),
             percent(row.ratio_of_all_members),
-            verdict if result.quorum_met else "Không xét",
+            verdict,
         )
     console.print(table)
-    console.print(f"In biên bản: tdkt ballot minutes {number} \\[--html]")
 
 
 def _campaign(session: Session, slug: str) -> Campaign:
@@ -245,9 +333,9 @@ def _ballot(session: Session, number: int) -> Ballot:
 
 
 def _candidates(session: Session, campaign: Campaign, ids: list[int] | None) -> list[Candidate]:
-    """The candidates named, or every eligible candidate of the campaign."""
-    from models.lifecycle import CandidateStage
+    """The candidates named, or every candidate of the campaign awaiting a vote."""
     from models.orm import Candidate
+    from models.services.ballots import awaiting_vote
 
     query = select(Candidate).where(Candidate.campaign_id == campaign.id).order_by(Candidate.id)
     if ids:
@@ -257,7 +345,7 @@ def _candidates(session: Session, campaign: Campaign, ids: list[int] | None) -> 
             listed = ", ".join(f"#{i}" for i in unknown)
             raise _missing(campaign.slug, f"kế hoạch không có ứng viên {listed}")
         return found
-    return list(session.scalars(query.where(Candidate.stage == CandidateStage.ELIGIBLE)))
+    return awaiting_vote(session, campaign)
 
 
 def _member(session: Session, ballot: Ballot, email: str) -> Contact:

@@ -274,6 +274,9 @@ async def vote(request: Request, token: str) -> Response:
                 conflicts.add(cid)
         for cid in conflicts:
             choices[cid] = VoteChoice.ABSTAIN.value
-        intake.vote(session, link, choices=choices, conflicts=conflicts, at=at, seal=seal)
+        written = form.get("written") == "1"  # absent: this paper is a written opinion
+        intake.vote(
+            session, link, choices=choices, conflicts=conflicts, at=at, seal=seal, written=written
+        )
 
     return await _act(request, token, "bo-phieu", do)

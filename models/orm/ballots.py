@@ -22,14 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Float, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.orm.base import AwareDateTime, Base
 from models.orm.campaign import Campaign
 from models.orm.directory import Contact, Unit, enum_column
 from models.orm.lifecycle import Candidate
-from models.voting import BallotStatus, VoteChoice
+from models.voting import BallotStatus, ConflictCounting, VoteChoice
 
 
 class Council(Base):
@@ -43,6 +43,12 @@ class Council(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     quorum: Mapped[float] = mapped_column(Float, doc="Share of all members who must take part")
     approval: Mapped[float] = mapped_column(Float, doc="Share of all members who must approve")
+    conflict_counting: Mapped[ConflictCounting] = mapped_column(
+        enum_column(ConflictCounting, "conflict_counting"),
+        default=ConflictCounting.COUNTED,
+        server_default=ConflictCounting.COUNTED.value,
+        doc="How a declared conflict counts: the council's quy chế (models.voting)",
+    )
 
     unit: Mapped[Unit] = relationship()
     members: Mapped[list[Contact]] = relationship(
@@ -60,8 +66,10 @@ class CouncilMember(Base):
 class Ballot(Base):
     """One secret ballot of a council on some candidates of a campaign, open until closes_at.
 
-    The rule (quorum, approval) is copied from the council when the ballot opens, so that a
-    later change to the council does not change a vote already under way.
+    The rule (quorum, approval, conflict counting) is copied from the council when the ballot
+    opens, so that a later change to the council does not change a vote already under way, and
+    so is the key of the decree in force that day (models.voting_basis), which the minutes cite.
+    A ballot without a quorum of members present ends `postponed`: nothing was decided.
     """
 
     __tablename__ = "ballots"
@@ -84,6 +92,14 @@ class Ballot(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
     seal_salt: Mapped[bytes | None] = mapped_column(
         LargeBinary, doc="Random salt of the key that seals the papers; erased at the close"
+    )
+    conflict_counting: Mapped[ConflictCounting] = mapped_column(
+        enum_column(ConflictCounting, "conflict_counting"),
+        default=ConflictCounting.COUNTED,
+        server_default=ConflictCounting.COUNTED.value,
+    )
+    basis: Mapped[str | None] = mapped_column(
+        String(40), doc="Key of the decree in force when it opened (models.voting_basis)"
     )
 
     council: Mapped[Council] = relationship()
@@ -118,6 +134,18 @@ class BallotParticipation(Base):
     )
     sealed_paper: Mapped[bytes | None] = mapped_column(
         LargeBinary, doc="The member's paper, encrypted (models/sealing.py); erased at the close"
+    )
+    written: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=false(),
+        doc="The paper is an absent member's written opinion, not a vote at the meeting",
+    )
+    document: Mapped[str | None] = mapped_column(
+        String(200), doc="The written opinion's document reference (số văn bản), if any"
+    )
+    entered_by: Mapped[str | None] = mapped_column(
+        String(320), doc="Who entered a written opinion for the member (None: the member)"
     )
 
     contact: Mapped[Contact] = relationship()

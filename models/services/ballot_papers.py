@@ -31,6 +31,15 @@ def paper_seal_from_env(settings: Settings | None = None) -> PaperSeal:
     return PaperSeal(load_secret_key(settings.data_dir))
 
 
+def roll_rows(session: Session, ballot: Ballot) -> list[BallotParticipation]:
+    """The ballot's roll: one row per member, with their sealed paper while it is open."""
+    return list(
+        session.scalars(
+            select(BallotParticipation).where(BallotParticipation.ballot_id == ballot.id)
+        )
+    )
+
+
 def paper_order(ballot: Ballot) -> list[int]:
     """The candidates in the order a paper lists them: by id, fixed when the ballot opened."""
     return sorted(c.id for c in ballot.candidates)
@@ -62,11 +71,7 @@ def open_papers(session: Session, ballot: Ballot, seal: PaperSeal, shuffle: rand
     a vote.
     """
     order, salt = paper_order(ballot), _salt(ballot)
-    roll = list(
-        session.scalars(
-            select(BallotParticipation).where(BallotParticipation.ballot_id == ballot.id)
-        )
-    )
+    roll = roll_rows(session, ballot)
     votes = _cast_before_sealing(session, ballot, roll)
     for row in roll:
         if row.sealed_paper is None:
@@ -96,6 +101,22 @@ def open_papers(session: Session, ballot: Ballot, seal: PaperSeal, shuffle: rand
                 for cid, choice in votes
             ],
         )
+    _erase_seals(session, ballot)
+
+
+def discard_papers(session: Session, ballot: Ballot) -> None:
+    """Erase every sealed paper of a postponed ballot unread, with its salt and any vote rows
+    cast before migration 0013: a session without quorum decides nothing, so no count of it
+    is made or kept (docs/voting.md, "Quorum"). Vote rows that no member can have cast stop
+    it as they stop a close (SealBroken): tampering is reported, not wiped."""
+    roll = roll_rows(session, ballot)
+    _cast_before_sealing(session, ballot, roll)
+    session.execute(delete(BallotVote).where(BallotVote.ballot_id == ballot.id))
+    _erase_seals(session, ballot)
+
+
+def _erase_seals(session: Session, ballot: Ballot) -> None:
+    """The sealed papers and the ballot's salt, gone: the key can no longer be derived."""
     session.execute(
         update(BallotParticipation)
         .where(BallotParticipation.ballot_id == ballot.id)

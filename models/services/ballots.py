@@ -15,49 +15,48 @@ count read after each vote would tell, with the times in the roll, who voted wha
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import random
 import secrets
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
-import jinja2
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from models import people
-from models.lifecycle import CandidateStage, IllegalStageTransition
+from models.lifecycle import BALLOT_STAGES, CandidateStage, IllegalStageTransition
 from models.orm import Campaign, Candidate, Contact, Unit
 from models.orm.ballots import (
     Ballot,
+    BallotCandidate,
     BallotParticipation,
     BallotVote,
     Council,
 )
 from models.sealing import PaperSeal, SealBroken, new_salt
+from models.services import ballot_minutes
 from models.services.audit import record
-from models.services.ballot_papers import open_papers, seal_paper
+from models.services.ballot_papers import discard_papers, open_papers, seal_paper
 from models.services.ballot_papers import paper_seal_from_env as paper_seal_from_env  # re-export
 from models.services.candidates import move
 from models.text import vn_date
 from models.vocabulary import ContactRole
 from models.voting import (
+    DEFAULT_CONFLICT_COUNTING,
     BallotStatus,
+    ConflictCounting,
     Counts,
     TallyResult,
     VoteChoice,
     VotingRule,
-    award_label,
-    percent,
     rule_for,
     tally,
 )
+from models.voting_basis import basis_on
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "deployments" / "templates"
 REMIND_WITHIN_DAYS = 3
+MAX_DOCUMENT = 200
 COUNCIL_ROLES = (ContactRole.COUNCIL_CHAIR, ContactRole.COUNCIL_MEMBER)
 
 
@@ -91,8 +90,13 @@ def create_council(
     *,
     at: dt.datetime,
     actor: str,
+    conflict_counting: ConflictCounting = DEFAULT_CONFLICT_COUNTING,
 ) -> Council:
-    """Set up a council of unit with these members and its rule (validated by VotingRule)."""
+    """Set up a council of unit with these members and its rule (validated by VotingRule).
+
+    conflict_counting is the council's quy chế on declared conflicts (models.voting): the
+    decrees do not settle it, so the council states it and the minutes print it.
+    """
     rule = VotingRule(quorum=quorum, approval=approval)
     members = people.distinct_people(member_contacts)  # a chair listed as member votes once
     if not code.strip() or not name.strip():
@@ -107,6 +111,7 @@ def create_council(
         unit=unit,
         quorum=rule.quorum,
         approval=rule.approval,
+        conflict_counting=ConflictCounting(conflict_counting),
         members=members,
     )
     session.add(council)
@@ -119,7 +124,7 @@ def create_council(
         entity="council",
         entity_id=council.id,
         reason=f"{council.code}: {len(members)} thành viên; {rule.quorum_text}; "
-        f"biểu quyết {rule.approval_text}",
+        f"biểu quyết {rule.approval_text}; xung đột lợi ích: {council.conflict_counting.label}",
     )
     return council
 
@@ -134,6 +139,7 @@ def council_from_directory(
     approval: float = VotingRule.approval,
     at: dt.datetime,
     actor: str,
+    conflict_counting: ConflictCounting = DEFAULT_CONFLICT_COUNTING,
 ) -> Council:
     """A council of the unit's contacts listed as council chair or council member."""
     contacts = [c for c in unit.contacts if c.role in COUNCIL_ROLES]
@@ -143,7 +149,18 @@ def council_from_directory(
             f"'{ContactRole.COUNCIL_CHAIR.label}' hoặc '{ContactRole.COUNCIL_MEMBER.label}' "
             "trong danh bạ"
         )
-    return create_council(session, code, name, unit, contacts, quorum, approval, at=at, actor=actor)
+    return create_council(
+        session,
+        code,
+        name,
+        unit,
+        contacts,
+        quorum,
+        approval,
+        at=at,
+        actor=actor,
+        conflict_counting=conflict_counting,
+    )
 
 
 def council_rule(council: Council) -> VotingRule:
@@ -169,11 +186,16 @@ def open_ballot(
 ) -> Ballot:
     """Open a ballot on eligible candidates of campaign; they become nominated.
 
-    The rule is the council's, raised to the award's floor (models.voting.rule_for), unless
-    quorum or approval are given for this ballot.
+    A candidate already nominated whose session was postponed (no quorum) may be put on a new
+    ballot, as long as no open ballot holds it. The rule is the council's, raised to the
+    award's floor in the decree in force on the opening day (models.voting.rule_for,
+    models.voting_basis), unless quorum or approval are given for this ballot; the ballot
+    records which decree it used.
     """
     _check_opening(council, campaign, candidates, title=title, closes_at=closes_at, at=at)
-    default = rule_for(award, council_rule(council))
+    _check_not_on_open_ballot(session, candidates)
+    basis = basis_on(at.date())
+    default = rule_for(award, council_rule(council), basis.approval)
     rule = VotingRule(
         quorum=default.quorum if quorum is None else quorum,
         approval=default.approval if approval is None else approval,
@@ -190,6 +212,8 @@ def open_ballot(
         approval=rule.approval,
         candidates=list(candidates),
         seal_salt=new_salt(),
+        conflict_counting=council.conflict_counting,
+        basis=basis.key,
     )
     session.add(ballot)
     session.flush()
@@ -242,12 +266,49 @@ def _check_opening(
     if outside:
         names = ", ".join(f"#{c.id} {c.name}" for c in outside)
         raise BallotError(f"ứng viên không thuộc kế hoạch {campaign.slug}: {names}")
-    not_eligible = [c for c in candidates if c.stage != CandidateStage.ELIGIBLE]
+    not_eligible = [c for c in candidates if c.stage not in BALLOT_STAGES]
     if not_eligible:
         names = "; ".join(f"#{c.id} {c.name} ('{c.stage.label}')" for c in not_eligible)
         raise IllegalStageTransition(
-            f"chỉ đưa ra bình xét ứng viên ở giai đoạn '{CandidateStage.ELIGIBLE.label}': {names}"
+            f"chỉ đưa ra bình xét ứng viên ở giai đoạn '{CandidateStage.ELIGIBLE.label}' "
+            f"(hoặc '{CandidateStage.NOMINATED.label}' sau một phiên họp bị hoãn): {names}"
         )
+
+
+def _check_not_on_open_ballot(session: Session, candidates: Sequence[Candidate]) -> None:
+    """A nominated candidate goes onto a new ballot only once its session was postponed."""
+    nominated = [c.id for c in candidates if c.stage == CandidateStage.NOMINATED]
+    if not nominated:
+        return
+    busy = session.execute(
+        select(BallotCandidate.candidate_id, Ballot.id)
+        .join(Ballot, Ballot.id == BallotCandidate.ballot_id)
+        .where(BallotCandidate.candidate_id.in_(nominated), Ballot.status == BallotStatus.OPEN)
+    ).all()
+    if busy:
+        names = "; ".join(f"#{cid} (phiếu #{bid})" for cid, bid in sorted(busy))
+        raise IllegalStageTransition(f"ứng viên đang có trong một phiếu chưa kết thúc: {names}")
+
+
+def awaiting_vote(session: Session, campaign: Campaign) -> list[Candidate]:
+    """Candidates of campaign a new ballot may take: eligible ones, and nominated ones whose
+    session was postponed (on no open ballot)."""
+    on_open = (
+        select(BallotCandidate.candidate_id)
+        .join(Ballot, Ballot.id == BallotCandidate.ballot_id)
+        .where(Ballot.status == BallotStatus.OPEN)
+    )
+    return list(
+        session.scalars(
+            select(Candidate)
+            .where(
+                Candidate.campaign_id == campaign.id,
+                Candidate.stage.in_(BALLOT_STAGES),
+                Candidate.id.not_in(on_open),
+            )
+            .order_by(Candidate.id)
+        )
+    )
 
 
 # --------------------------------------------------------------------------- voting
@@ -262,8 +323,14 @@ def cast_vote(
     *,
     at: dt.datetime,
     seal: PaperSeal,
+    written: bool = False,
 ) -> None:
     """Record that member voted, with their paper sealed on their roll row, in one statement.
+
+    `written`: the member is absent from the meeting and this paper, sent through their own
+    link, is their written opinion ("nếu thành viên Hội đồng vắng mặt thì lấy ý kiến bằng văn
+    bản"): it counts toward approvals like any paper, but not toward the quorum of members
+    present, and the minutes list it apart.
 
     A candidate the member leaves unmarked counts as an abstain, and so does one they
     declared a conflict on: every participant weighs on every candidate, and a share of all
@@ -271,20 +338,77 @@ def cast_vote(
     the same length for everyone) is encrypted before it reaches storage; no choice is
     written in the clear, audited or logged while the ballot is open (docs/voting.md).
     """
-    _check_open(ballot, at)
-    marked = _check_choices(ballot, choices, conflicts)
-    sealed = seal_paper(ballot, member_contact, marked, seal)
-    _mark_participation(session, ballot, member_contact, conflicts, at, sealed)
-    declared = f"; tự khai xung đột lợi ích với ứng viên {_ids(conflicts)}" if conflicts else ""
+    paper = (choices, conflicts)
+    declared = _take_paper(session, ballot, member_contact, paper, at, seal, {"written": written})
+    how = "gửi ý kiến bằng văn bản (vắng mặt)" if written else "đã bỏ phiếu"
     record(
         session,
         at=at,
         actor=member_contact.email,
-        action="ballot.voted",
+        action="ballot.written_opinion" if written else "ballot.voted",
         entity="ballot",
         entity_id=ballot.id,
-        reason=f"{member_contact.name} đã bỏ phiếu{declared}",
+        reason=f"{member_contact.name} {how}{declared}",
     )
+
+
+def enter_written_opinion(
+    session: Session,
+    ballot: Ballot,
+    member_contact: Contact,
+    choices: Mapping[int, str],
+    conflicts: set[int],
+    *,
+    document: str,
+    at: dt.datetime,
+    actor: str,
+    seal: PaperSeal,
+) -> None:
+    """The council's secretary enters an absent member's written opinion, citing its document.
+
+    The paper is sealed exactly like a vote (the same length, on the member's roll row, opened
+    only at the close), and counted like one. The secretary who types it in has read it: the
+    secrecy the seal keeps is against the stored data, not against the person entering it
+    (docs/voting.md). The audit log names the member, the document and the secretary, never
+    the choice.
+    """
+    reference = " ".join(document.split())
+    if not reference:
+        raise BallotError("cần ghi số, ký hiệu văn bản ghi ý kiến của thành viên vắng mặt")
+    if len(reference) > MAX_DOCUMENT:
+        raise BallotError(f"số văn bản dài quá {MAX_DOCUMENT} ký tự")
+    entered = {"written": True, "document": reference, "entered_by": actor}
+    paper = (choices, conflicts)
+    declared = _take_paper(session, ballot, member_contact, paper, at, seal, entered)
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="ballot.written_opinion",
+        entity="ballot",
+        entity_id=ballot.id,
+        reason=f"nhập ý kiến bằng văn bản của {member_contact.name} "
+        f"(văn bản số {reference}){declared}",
+    )
+
+
+def _take_paper(
+    session: Session,
+    ballot: Ballot,
+    member: Contact,
+    paper: tuple[Mapping[int, str], set[int]],
+    at: dt.datetime,
+    seal: PaperSeal,
+    how: Mapping[str, object],
+) -> str:
+    """Check, seal and keep one paper (choices, conflicts) on the member's roll row; the
+    declared conflicts as the audit entry words them."""
+    choices, conflicts = paper
+    _check_open(ballot, at)
+    marked = _check_choices(ballot, choices, conflicts)
+    sealed = seal_paper(ballot, member, marked, seal)
+    _mark_participation(session, ballot, member, conflicts, at, sealed, how)
+    return f"; tự khai xung đột lợi ích với ứng viên {_ids(conflicts)}" if conflicts else ""
 
 
 def _check_open(ballot: Ballot, at: dt.datetime) -> None:
@@ -330,9 +454,10 @@ def _mark_participation(
     conflicts: set[int],
     at: dt.datetime,
     sealed: bytes,
+    how: Mapping[str, object],
 ) -> None:
     """Set voted_at and the sealed paper once: the conditional update refuses a second vote
-    even under a race."""
+    even under a race. `how` says whether it is a written opinion, and its document."""
     roll = session.get(BallotParticipation, (ballot.id, member.id))
     if roll is None:
         raise NotAMember(f"{member.name} ({member.email}) không có tên trong danh sách bỏ phiếu")
@@ -343,7 +468,7 @@ def _mark_participation(
             BallotParticipation.contact_id == member.id,
             BallotParticipation.voted_at.is_(None),
         )
-        .values(voted_at=at, conflict_candidate_ids=sorted(conflicts), sealed_paper=sealed)
+        .values(voted_at=at, conflict_candidate_ids=sorted(conflicts), sealed_paper=sealed, **how)
     )
     if cast("CursorResult[Any]", result).rowcount != 1:
         raise AlreadyVoted(f"{member.name} đã bỏ phiếu; mỗi thành viên chỉ bỏ phiếu một lần")
@@ -399,11 +524,15 @@ def close_ballot(
     """Count the ballot, move its candidates to selected or not selected, write the minutes.
 
     A ballot closes after its deadline, or earlier once every member has voted: closing it
-    sooner would take away a member's vote. The sealed papers are opened here, in the closing
-    transaction, and nowhere else (ballot_papers.open_papers); `shuffle` (default: the system's
-    CSPRNG) orders the anonymous rows and draws their keys: injected, a test is repeatable.
+    sooner would take away a member's vote. Without a quorum of members present (written
+    opinions do not make a meeting) the session is postponed instead (`postpone`). The
+    sealed papers are opened here, in the closing transaction, and nowhere else
+    (ballot_papers.open_papers); `shuffle` (default: the system's CSPRNG) orders the
+    anonymous rows and draws their keys: injected, a test is repeatable.
     """
     _check_closable(session, ballot, at)
+    if not _quorum_present(session, ballot):
+        return _postpone(session, ballot, at=at, actor=actor)
     try:
         open_papers(session, ballot, seal, shuffle or secrets.SystemRandom())
     except SealBroken as error:
@@ -421,8 +550,47 @@ def close_ballot(
         entity_id=ballot.id,
         from_status=BallotStatus.OPEN.value,
         to_status=BallotStatus.CLOSED.value,
-        reason=f"{result.participated}/{result.members} thành viên tham gia; "
+        reason=f"{result.participated}/{result.members} thành viên tham gia "
+        f"({result.written} ý kiến bằng văn bản); "
         f"{len(result.selected_ids)}/{len(result.candidates)} ứng viên đạt",
+    )
+    return result
+
+
+def _quorum_present(session: Session, ballot: Ballot) -> bool:
+    roll = ballot_minutes.roll_of(session, ballot)
+    present = sum(1 for p in roll if p.voted_at is not None and not p.written)
+    rule = ballot_rule(ballot)
+    return present >= rule.required(rule.quorum, len(roll))
+
+
+def _postpone(session: Session, ballot: Ballot, *, at: dt.datetime, actor: str) -> TallyResult:
+    """No quorum: the session is postponed and nothing is decided.
+
+    The papers are erased unread (no count is made or kept of a meeting that could not
+    decide), the candidates stay nominated so that a new ballot can take them, and the
+    minutes say why. Members vote again, or send their written opinion again, on the new
+    ballot.
+    """
+    try:
+        discard_papers(session, ballot)
+    except SealBroken as error:
+        raise BallotError(f"{error}; chưa hoãn phiên họp") from None
+    ballot.status, ballot.closed_at = BallotStatus.POSTPONED, at
+    result = ballot_result(session, ballot)
+    ballot.minutes = render_minutes(session, ballot)
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="ballot.postponed",
+        entity="ballot",
+        entity_id=ballot.id,
+        from_status=BallotStatus.OPEN.value,
+        to_status=BallotStatus.POSTPONED.value,
+        reason=f"hoãn phiên họp: chỉ {result.present}/{result.members} thành viên có mặt, cần "
+        f"tối thiểu {result.quorum_required}; {len(result.candidates)} ứng viên giữ giai đoạn "
+        f"'{CandidateStage.NOMINATED.label}' để bình xét lại",
     )
     return result
 
@@ -455,21 +623,28 @@ def _check_closable(session: Session, ballot: Ballot, at: dt.datetime) -> None:
         )
 
 
+def ballot_rule(ballot: Ballot) -> VotingRule:
+    """The rule copied onto the ballot when it opened."""
+    return VotingRule(quorum=ballot.quorum, approval=ballot.approval)
+
+
 def ballot_result(session: Session, ballot: Ballot) -> TallyResult:
-    """The tally of a closed ballot (an open one has no result yet: see the module's note)."""
-    if ballot.status != BallotStatus.CLOSED:
+    """The tally of a closed or postponed ballot (an open one has no result yet: see the
+    module's note; a postponed one has no counts, only who was present)."""
+    if ballot.status == BallotStatus.OPEN:
         raise BallotError(f"phiếu #{ballot.id} chưa kết thúc: chưa có kết quả")
-    roll = _roll(session, ballot)
-    participated = sum(1 for p in roll if p.voted_at is not None)
-    rule = VotingRule(quorum=ballot.quorum, approval=ballot.approval)
-    return tally(len(roll), participated, _counts(session, ballot), rule)
-
-
-def _roll(session: Session, ballot: Ballot) -> list[BallotParticipation]:
-    return list(
-        session.scalars(
-            select(BallotParticipation).where(BallotParticipation.ballot_id == ballot.id)
-        )
+    roll = ballot_minutes.roll_of(session, ballot)
+    voted = [p for p in roll if p.voted_at is not None]
+    excluded: Counter[int] = Counter()
+    if ballot.conflict_counting == ConflictCounting.EXCLUDED:
+        excluded.update(cid for p in voted for cid in p.conflict_candidate_ids)
+    return tally(
+        len(roll),
+        len(voted),
+        _counts(session, ballot),
+        ballot_rule(ballot),
+        present=sum(1 for p in voted if not p.written),
+        excluded=excluded,
     )
 
 
@@ -495,106 +670,6 @@ def _counts(session: Session, ballot: Ballot) -> dict[int, Counts]:
 # --------------------------------------------------------------------------- minutes
 
 
-@dataclass(frozen=True)
-class CandidateLine:
-    """One candidate as the minutes print it: every field a display string or a count."""
-
-    number: int
-    name: str
-    subject: str
-    unit: str
-    approve: int
-    reject: int
-    abstain: int
-    conflicts: int
-    ratio: str
-    result: str
-
-
 def render_minutes(session: Session, ballot: Ballot, *, html: bool = False) -> str:
-    """The minutes (biên bản bình xét) of a closed ballot, as plain text or HTML."""
-    name = "minutes.html.j2" if html else "minutes.txt.j2"
-    return environment().get_template(name).render(minutes_context(session, ballot))
-
-
-def minutes_context(session: Session, ballot: Ballot) -> dict[str, Any]:
-    """Everything the minutes print, computed here so that the templates only lay it out."""
-    result = ballot_result(session, ballot)
-    roll = sorted(_roll(session, ballot), key=lambda p: (p.contact.name, p.contact_id))
-    closed = ballot.closed_at or ballot.closes_at
-    council = ballot.council
-    chair = next((c for c in council.members if c.role == ContactRole.COUNCIL_CHAIR), None)
-    return {
-        "unit_name": council.unit.name,
-        "council_name": council.name,
-        "title": ballot.title,
-        "award": award_label(ballot.award),
-        "campaign": ballot.campaign.title,
-        "date": vn_date(closed.date()),
-        "opened": vn_date(ballot.opens_at.date()),
-        "deadline": f"{ballot.closes_at:%H:%M} ngày {vn_date(ballot.closes_at.date())}",
-        "members": result.members,
-        "participated": result.participated,
-        "absent": [p.contact.name for p in roll if p.voted_at is None],
-        "quorum_met": result.quorum_met,
-        "quorum_required": result.quorum_required,
-        "quorum_rule": result.rule.quorum_text,
-        "approval_rule": result.rule.approval_text,
-        "approval_required": result.approval_required,
-        "conflicts": _conflict_lines(roll, ballot),
-        "candidates": _candidate_lines(ballot, result, roll),
-        "selected": len(result.selected_ids),
-        "chair": chair.name if chair else "",
-    }
-
-
-def _candidate_lines(
-    ballot: Ballot, result: TallyResult, roll: list[BallotParticipation]
-) -> list[CandidateLine]:
-    by_id = {c.id: c for c in ballot.candidates}
-    declared: dict[int, int] = defaultdict(int)
-    for p in roll:
-        for cid in p.conflict_candidate_ids:
-            declared[cid] += 1
-    lines = []
-    for number, row in enumerate(result.candidates, start=1):
-        c = by_id[row.candidate_id]
-        verdict = "Đạt" if row.selected else "Không đạt"
-        lines.append(
-            CandidateLine(
-                number=number,
-                name=c.name,
-                subject=c.subject.label,
-                unit=c.registered_by.name,
-                approve=row.approve,
-                reject=row.reject,
-                abstain=row.abstain,
-                conflicts=declared[c.id],
-                ratio=percent(row.ratio_of_all_members),
-                result=verdict if result.quorum_met else "Không xét",
-            )
-        )
-    return lines
-
-
-def _conflict_lines(roll: list[BallotParticipation], ballot: Ballot) -> list[str]:
-    """Declared conflicts, which are public: 'Nguyễn Văn A: Trường X, Hộ Y'."""
-    by_id = {c.id: c.name for c in ballot.candidates}
-    return [
-        f"{p.contact.name}: {', '.join(by_id[cid] for cid in p.conflict_candidate_ids)}"
-        for p in roll
-        if p.conflict_candidate_ids
-    ]
-
-
-@functools.cache
-def environment() -> jinja2.Environment:
-    """The minutes' template environment: HTML autoescaped, a missing variable an error."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html", "html.j2"], default_for_string=False),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    """The minutes (biên bản bình xét) of a closed or postponed ballot, as text or HTML."""
+    return ballot_minutes.render(session, ballot, ballot_result(session, ballot), html=html)

@@ -248,15 +248,20 @@ def vote(
     conflicts: set[int],
     at: dt.datetime,
     seal: PaperSeal,
+    written: bool = False,
 ) -> None:
-    """The member's secret vote, sealed with `seal`; the obligation to vote is then done."""
+    """The member's secret vote, sealed with `seal`; the obligation to vote is then done.
+
+    `written`: the member is absent from the meeting and sends this paper as their written
+    opinion; it is counted like a vote, but not as presence (models.voting.tally)."""
     obligation = _require(link, IntakeAction.VOTE)
     ballot = _ballot(session, obligation)
     voter = voter_of(link)
     if ballot is None or voter is None:
         raise IntakeError("chỉ thành viên Hội đồng được mời mới bỏ phiếu qua liên kết này")
-    ballots.cast_vote(session, ballot, voter, choices, conflicts, at=at, seal=seal)
-    submit(session, obligation, at=at, actor=actor_of(link), note="đã bỏ phiếu")
+    ballots.cast_vote(session, ballot, voter, choices, conflicts, at=at, seal=seal, written=written)
+    note = "đã gửi ý kiến bằng văn bản" if written else "đã bỏ phiếu"
+    submit(session, obligation, at=at, actor=actor_of(link), note=note)
 
 
 def _registered(session: Session, obligation: Obligation) -> list[Candidate]:
