@@ -12,7 +12,7 @@ conflicts as before. The downgrade refuses while a postponed ballot exists: the 
 cannot read that status, and calling it closed would claim a decision that was not taken.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-06 01:40:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

@@ -11,7 +11,7 @@ counted per campaign and would collide in a unit's book. Downgrading drops cerem
 (the old table cannot hold them) and restores the campaign numbering's book name.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 01:55:00
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
