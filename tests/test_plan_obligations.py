@@ -173,17 +173,17 @@ def test_the_quota_checkpoint_can_be_turned_off_per_plan_and_per_quota() -> None
     assert len(quota_milestones(one_off)) == len(quota_milestones(plan)) - 1
 
 
-def test_plan_show_labels_the_checkpoint_as_the_coordinators() -> None:
+def test_plan_show_labels_the_checkpoint_as_the_coordinators(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from deployments.cli.common import console
     from deployments.cli.plan import print_quotas
 
-    width = console.width
-    console.width = 400
-    try:
-        with console.capture() as captured:
-            print_quotas(read_plan(QB_PLAN))
-    finally:
-        console.width = width
+    # The shared console reads COLUMNS on every print; setting its width would pin it for the
+    # tests that follow.
+    monkeypatch.setenv("COLUMNS", "400")
+    with console.capture() as captured:
+        print_quotas(read_plan(QB_PLAN))
     text = captured.get()
     assert "điều phối viên đặt; kế hoạch không ghi" in text
     assert "“ngày 30/11" not in text
