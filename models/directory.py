@@ -40,6 +40,12 @@ class ContactIn(_Strict):
     role: ContactRole
     email: EmailStr
     phone: str | None = Field(None, max_length=40)
+    position: str | None = Field(
+        None,
+        min_length=1,
+        max_length=300,
+        description="Chức vụ and the body it is in: 'Chủ tịch Ủy ban nhân dân tỉnh'",
+    )
 
     @field_validator("email")
     @classmethod
@@ -201,6 +207,7 @@ CSV_COLUMNS = (
     "contact_role",
     "contact_email",
     "contact_phone",
+    "contact_position",
 )
 
 
@@ -274,10 +281,11 @@ def _csv_rows(name: str, reader: csv.DictReader[str], fieldnames: list[str]) -> 
                 "role": row.get("contact_role") or "",
                 "email": row.get("contact_email") or "",
             }
-            if (row.get("contact_phone") or "").strip():
-                contact["phone"] = row["contact_phone"]
+            for column, key in (("contact_phone", "phone"), ("contact_position", "position")):
+                if (row.get(column) or "").strip():
+                    contact[key] = row[column]
             contacts.append(contact)
-            for key in ("", "name", "role", "email", "phone"):
+            for key in ("", "name", "role", "email", "phone", "position"):
                 doc.lines[
                     ("units", i, "contacts", j, key) if key else ("units", i, "contacts", j)
                 ] = line

@@ -63,6 +63,11 @@ class EmailContent:
     all_overdue_link: str | None = None  # the coordinators' page that lists every one
     more_items: int = 0  # the recipient's own reminders and due-day notices not listed
     all_items_link: str | None = None  # the page that lists every one
+    # How the email names its reader (models.correspondence.address): after "Kính gửi:"
+    # ("" means the recipient's unit), in the request, and whether it reports upward.
+    salutation: str = ""
+    addressee: str = "quý cơ quan"
+    upward: bool = False
 
     @property
     def kind(self) -> Step:

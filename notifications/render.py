@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from models.correspondence import Address, request
 from models.text import vn_date, vn_weekday
 from notifications import ics
 from notifications.content import DeadlineItem, EmailContent, PlanRef, Step
@@ -221,6 +222,23 @@ def attachments(content: EmailContent) -> tuple[Attachment, ...]:
     return tuple(result)
 
 
+ASKS: dict[Step, tuple[str, str]] = {
+    "escalation": ("chỉ đạo, đôn đốc", "chỉ đạo, đôn đốc"),
+    "due": ("hoàn thành và gửi trong ngày hôm nay", "chỉ đạo hoàn thành trong ngày hôm nay"),
+    "reminder": ("hoàn thành và gửi đúng hạn", "chỉ đạo hoàn thành đúng hạn"),
+}
+"""What each kind of email asks: of a unit ("đề nghị quý cơ quan …") and of a leader above
+the sender ("kính báo cáo Đồng chí … để …")."""
+
+
+def reader(content: EmailContent) -> Address:
+    """How the email names its reader; without a salutation, the recipient's unit."""
+    salutation = one_line(content.salutation) or one_line(
+        content.recipient_unit or content.recipient_name
+    )
+    return Address(salutation, one_line(content.addressee), content.upward)
+
+
 def render(content: EmailContent) -> Rendered:
     views = [view(i, content.day) for i in content.items]
     order = sorted(
@@ -234,8 +252,8 @@ def render(content: EmailContent) -> Rendered:
         "kind": content.kind,
         "today": vn_date(content.day),
         "today_weekday": vn_weekday(content.day),
-        "recipient_name": one_line(content.recipient_name),
-        "recipient_unit": one_line(content.recipient_unit),
+        "salutation": reader(content).salutation,
+        "ask": request(reader(content), *ASKS[content.kind]),
         "sender_name": one_line(content.sender_name),
         "overdue": overdue,
         "more_overdue": content.more_overdue,

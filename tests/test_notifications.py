@@ -107,7 +107,10 @@ def test_reminder_subject_and_body_cite_the_plan() -> None:
         " — hạn 31/10/2022 (còn 3 ngày làm việc)"
     )
     for body in (r.text, r.html):
-        assert "Kính gửi: " in body and "Nguyễn Văn An" in body and "(Sở Y tế)" in body
+        # To a unit's officer: the unit by its name, and "đề nghị" (issue 20).
+        assert "Kính gửi: <strong>Sở Y tế</strong>," in body or "Kính gửi: Sở Y tế," in body
+        assert "dưới đây và đề nghị quý cơ quan hoàn thành và gửi đúng hạn" in body
+        assert "Nguyễn Văn An" not in body
         assert "Kế hoạch số 1837/KH-UBND ngày 04/10/2022" in body
         assert "Ủy ban nhân dân tỉnh Quảng Bình" in body
         assert "Mục IV.1" in body

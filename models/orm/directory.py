@@ -82,6 +82,9 @@ class Contact(Base):
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole, "contact_role"))
     email: Mapped[str] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(40))
+    # The chức vụ and the body it is in ("Chủ tịch Ủy ban nhân dân tỉnh"): a leader is
+    # addressed by it, never by bare name (models.correspondence). None for a mailbox.
+    position: Mapped[str | None] = mapped_column(String(300))
 
     unit: Mapped[Unit] = relationship(back_populates="contacts")
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import people
 from models.calendar import WorkingCalendar
+from models.correspondence import Address
 from models.orm import (
     Campaign,
     Candidate,
@@ -34,6 +35,7 @@ from models.phrases import occurrence_label
 from models.plan import Plan
 from models.policy import ChainStep, Recipient
 from models.services.access import IntakeSettings, issue_links
+from models.services.addressing import readers
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.intake import action_of
 from models.services.obligations import plan_of
@@ -110,6 +112,13 @@ def plan_notifications(
     move_on(session, due.next_days)
     emails = compose_emails(session, campaign, plan, calendar, at=at)
     return DayPlan(len(created), emails, missing)
+
+
+def _named(reader: Address | None) -> dict[str, Any]:
+    """EmailContent's fields that name its reader (models.correspondence); none if unknown."""
+    if reader is None:
+        return {}
+    return {"salutation": reader.salutation, "addressee": reader.addressee, "upward": reader.upward}
 
 
 def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -210,6 +219,11 @@ def compose_emails(
         sender = f"{sender} ({campaign.issuer.name})"
     today = at.date()
     positions = _positions(session, pending)
+    addressed = readers(
+        session,
+        campaign.standing_body.acting(),
+        ((a, notes[0].recipient_unit_id) for a, notes in by_recipient.items()),
+    )
     units = {
         u.id: u
         for u in session.scalars(
@@ -272,6 +286,7 @@ def compose_emails(
             all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue else None,
             more_items=more_items,
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
+            **_named(addressed.get(address)),
         )
         rendered = render(content)
         email: dict[str, Any] = {

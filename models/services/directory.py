@@ -47,7 +47,7 @@ def _replace_contacts(unit: Unit, item: UnitIn) -> None:
         contact = current.get((c.role, str(c.email).lower())) or Contact(
             role=c.role, email=str(c.email).lower()
         )
-        contact.name, contact.phone = c.name, c.phone
+        contact.name, contact.phone, contact.position = c.name, c.phone, c.position
         wanted.append(contact)
     unit.contacts = wanted
 

@@ -1,0 +1,115 @@
+"""Who writes to whom: the salutation and the verbs an office uses by direction (issue 20).
+
+Nghị định 30/2020/NĐ-CP and administrative usage (docs in /work/shared/DOMAIN.md, "Writing as
+an office writes"): a leader is addressed by name and position ("Kính gửi: Đồng chí Trần Đình
+Cường, Chủ tịch Ủy ban nhân dân tỉnh"), never by bare name; a body by its full name ("Kính
+gửi: Sở Giáo dục và Đào tạo"). Upward the verb is "kính báo cáo", downward and among peers
+"đề nghị". The direction follows the directory's unit tree (Unit.parent) relative to the
+unit that writes: the plan's standing body. Everything here is pure: it reads the ORM
+objects it is given and queries nothing, so the rules are tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from models.orm import Contact, Unit
+from models.vocabulary import ContactRole
+
+Direction = Literal["up", "down", "peer"]
+
+LEADER_ROLES = frozenset({ContactRole.HEAD, ContactRole.COUNCIL_CHAIR})
+"""Roles whose holder leads a body: written to upward when the body is above the sender."""
+
+UNIT_ROLES = frozenset({ContactRole.EMULATION_OFFICER, ContactRole.STANDING_BODY})
+"""Roles that stand for the unit (its officer, its mailbox): the email is addressed to the
+unit by its full name, not to the person reading the mailbox."""
+
+
+def above(unit: Unit) -> list[Unit]:
+    """The units above `unit`, its parent first; a stored cycle ends the chain."""
+    chain: list[Unit] = []
+    seen = [unit]
+    current = unit.parent
+    while current is not None and not any(_same(current, u) for u in seen):
+        chain.append(current)
+        seen.append(current)
+        current = current.parent
+    return chain
+
+
+def _same(a: Unit, b: Unit) -> bool:
+    """One unit: the same object, or the same stored row."""
+    return a is b or (a.id is not None and a.id == b.id)
+
+
+def direction(sender: Unit, recipient: Contact) -> Direction:
+    """Which way a letter from `sender` to `recipient` goes.
+
+    "up": to a leader (head, council chair) of the sender itself or of a unit above it, or
+    to anyone in a unit above it; "down": to a unit below the sender; "peer" otherwise (a
+    department beside it, a unit in another branch, the sender's own officer).
+    """
+    unit = recipient.unit
+    if _same(unit, sender):
+        return "up" if recipient.role in LEADER_ROLES else "peer"
+    if any(_same(u, unit) for u in above(sender)):
+        return "up"
+    if any(_same(u, sender) for u in above(unit)):
+        return "down"
+    return "peer"
+
+
+def positions_of(contacts: Sequence[Contact]) -> str:
+    """A person's positions, in the directory's order, joined by ", ", each said once (a
+    chairman listed as head and as council chair holds two; a position written in two rows
+    is said once)."""
+    said: list[str] = []
+    for contact in contacts:
+        for part in (contact.position or "").split(", "):
+            part = " ".join(part.split())
+            if part and part not in said:
+                said.append(part)
+    return ", ".join(said)
+
+
+@dataclass(frozen=True)
+class Address:
+    """How one email names its reader: after "Kính gửi:", in the body's verb, and which verb."""
+
+    salutation: str  # "Đồng chí Trần Đình Cường, Chủ tịch Ủy ban nhân dân tỉnh" / "Sở Y tế"
+    addressee: str  # "Đồng chí Trần Đình Cường" / "quý cơ quan"
+    upward: bool  # "kính báo cáo" (to a leader above) rather than "đề nghị"
+
+
+def address(sender: Unit, recipient: Contact, person: Sequence[Contact] = ()) -> Address:
+    """How `sender` addresses `recipient`, one position of a person whose every position
+    (contacts sharing the address, models.people) is `person` (the recipient's alone if
+    empty).
+
+    The unit's officer or mailbox: the unit by its full name, "đề nghị quý cơ quan" (a
+    body is asked; its leader is reported to). Anyone else (a head, a council chair or member, a
+    mentor) by name and every position; "kính báo cáo" when they lead the sender or a body
+    above it. A person without a recorded position is named with their role and unit, so
+    that no leader is ever addressed by bare name.
+    """
+    if recipient.role in UNIT_ROLES:
+        return Address(" ".join(recipient.unit.name.split()), "quý cơ quan", upward=False)
+    held = positions_of(person or [recipient]) or (
+        f"{recipient.role.label} {' '.join(recipient.unit.name.split())}"
+    )
+    name = f"Đồng chí {' '.join(recipient.name.split())}"
+    leads = any(
+        c.role in LEADER_ROLES and direction(sender, c) == "up" for c in (person or [recipient])
+    )
+    return Address(f"{name}, {held}", name, upward=leads)
+
+
+def request(reader: Address, action: str, directive: str) -> str:
+    """The sentence's verb phrase after the sender's name: "kính báo cáo Đồng chí X để
+    {directive}" to a leader above, "đề nghị {addressee} {action}" to anyone else."""
+    if reader.upward:
+        return f"kính báo cáo {reader.addressee} để {directive}"
+    return f"đề nghị {reader.addressee} {action}"
