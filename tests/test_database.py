@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
 
 from models.calendar import default_calendar
 from models.clock import TIMEZONE, now
@@ -176,3 +176,38 @@ def test_naive_datetimes_are_refused(engine: Engine) -> None:
             action="y",
             entity="z",
         )
+
+
+def test_contact_positions_migrate_both_ways(tmp_path: Path, backend: Backend) -> None:
+    """0018 adds contacts.position: a contact stored before reads NULL, one given a position
+    keeps it, and downgrading keeps the contact without the column (issue 20)."""
+    engine = make_engine(backend.create(tmp_path / "m"))
+    try:
+        migrate(engine, "0017")
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO units (code, name, kind) VALUES ('QB', 'UBND tỉnh', 'province')")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO contacts (unit_id, name, role, email) SELECT id, "
+                    "'Trần Đình Cường', 'head', 'ct@qb.example' FROM units"
+                )
+            )
+        migrate(engine, "0018")
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT position FROM contacts")).scalar() is None
+            connection.execute(text("UPDATE contacts SET position = 'Chủ tịch UBND tỉnh'"))
+            assert connection.execute(text("SELECT position FROM contacts")).scalar() == (
+                "Chủ tịch UBND tỉnh"
+            )
+        migrate(engine, "0017")
+        columns = {c["name"] for c in inspect(engine).get_columns("contacts")}
+        assert "position" not in columns
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT name FROM contacts")).scalar() == (
+                "Trần Đình Cường"
+            )
+    finally:
+        engine.dispose()
+        backend.drop(tmp_path / "m")
