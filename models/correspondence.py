@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from models.orm import Contact, Unit
-from models.vocabulary import ContactRole
+from models.vocabulary import ContactRole, UnitKind
 
 Direction = Literal["up", "down", "peer"]
 
@@ -113,3 +113,43 @@ def request(reader: Address, action: str, directive: str) -> str:
     if reader.upward:
         return f"kính báo cáo {reader.addressee} để {directive}"
     return f"đề nghị {reader.addressee} {action}"
+
+
+_LOCALITY_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE})
+_PEOPLES_COMMITTEE = "Ủy ban nhân dân "
+
+
+def body_in_full(unit: Unit) -> str:
+    """The body's name as it signs, with its locality: "Sở Nội vụ" under "Ủy ban nhân dân
+    tỉnh Quảng Bình" signs "Sở Nội vụ tỉnh Quảng Bình"; a name that already says where it is,
+    or a unit under no locality, is left as it is."""
+    name = " ".join(unit.name.split())
+    parent = unit.parent
+    if parent is None or parent.kind not in _LOCALITY_KINDS:
+        return name
+    where = " ".join(parent.name.split()).removeprefix(_PEOPLES_COMMITTEE)
+    where = where[:1].lower() + where[1:]
+    return name if where.lower() in name.lower() else f"{name} {where}"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who signs an email and who answers for it: the body in full, its officer in charge."""
+
+    body: str  # "Sở Nội vụ tỉnh Quảng Bình"
+    officer: str  # "Cán bộ phụ trách: Võ Quang Toàn, điện thoại: …, email: …" or ""
+    reply_to: str  # the officer's address, where a reply goes; "" without an officer
+
+
+def signature(sender: Unit) -> Signature:
+    """The sender's signature: its emulation officer (the first listed) answers for the email
+    and receives replies; a body without one signs alone."""
+    officers = [c for c in sender.contacts if c.role == ContactRole.EMULATION_OFFICER]
+    if not officers:
+        return Signature(body_in_full(sender), "", "")
+    officer = officers[0]
+    parts = [f"Cán bộ phụ trách: {' '.join(officer.name.split())}"]
+    if officer.phone:
+        parts.append(f"điện thoại: {' '.join(officer.phone.split())}")
+    parts.append(f"email: {officer.email}")
+    return Signature(body_in_full(sender), ", ".join(parts), officer.email)

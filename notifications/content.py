@@ -68,6 +68,11 @@ class EmailContent:
     salutation: str = ""
     addressee: str = "quý cơ quan"
     upward: bool = False
+    # Who signs and answers for it (models.correspondence.signature): the body in full
+    # ("" means sender_name), the officer in charge's line, and where replies go.
+    signed_by: str = ""
+    officer: str = ""
+    reply_to: str = ""
 
     @property
     def kind(self) -> Step:

@@ -108,6 +108,11 @@ def build_message(
         _header(
             "To", _address(content.recipient_name, content.recipient_email, "recipient address")
         ),
+        *(
+            [_header("Reply-To", _address("", content.reply_to, "reply-to address"))]
+            if content.reply_to
+            else []
+        ),
         _header("Subject", _text("Subject", rendered.subject)),
         _header("Date", format_datetime(dt.datetime.combine(content.day, SEND_TIME, TIMEZONE))),
         _header("Message-ID", message_id_for(content.key, message_domain)),

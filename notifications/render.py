@@ -254,6 +254,8 @@ def render(content: EmailContent) -> Rendered:
         "today_weekday": vn_weekday(content.day),
         "salutation": reader(content).salutation,
         "ask": request(reader(content), *ASKS[content.kind]),
+        "signed_by": one_line(content.signed_by or content.sender_name),
+        "officer": one_line(content.officer),
         "sender_name": one_line(content.sender_name),
         "overdue": overdue,
         "more_overdue": content.more_overdue,

@@ -10,17 +10,29 @@ tỉnh" … "kính báo cáo Đồng chí …") and asks a department ("Kính g�
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+from dataclasses import replace
 
 from sqlalchemy import Engine, select
 
 from models.clock import now
-from models.correspondence import address, direction, positions_of, request
+from models.correspondence import (
+    Signature,
+    address,
+    body_in_full,
+    direction,
+    positions_of,
+    request,
+    signature,
+)
 from models.db import unit_of_work
 from models.orm import Contact, Unit
 from models.services.addressing import readers
 from models.services.directory import import_directory_file
 from models.vocabulary import ContactRole, UnitKind
 from notifications.content import DeadlineItem, EmailContent, PlanRef
+from notifications.mime import build_message
 from notifications.render import render
 from tests.conftest import QB_DIRECTORY, ROOT
 
@@ -178,6 +190,12 @@ def test_the_quang_binh_directory_carries_positions_and_emails_follow_them(
                 ("thiduakhenthuong@sgddt.quangbinh.example", sgd.id),
             ],
         )
+        signed = signature(snv)
+    assert signed == Signature(
+        "Sở Nội vụ tỉnh Quảng Bình",
+        "Cán bộ phụ trách: Võ Quang Toàn, email: thiduakhenthuong@snv.quangbinh.example",
+        "thiduakhenthuong@snv.quangbinh.example",
+    )
     chair = found["chutich@ubnd.quangbinh.example"]
     fields = {"salutation": chair.salutation, "addressee": chair.addressee, "upward": chair.upward}
     for kind in ("reminder", "due", "escalation"):
@@ -197,3 +215,47 @@ def test_the_quang_binh_directory_carries_positions_and_emails_follow_them(
         )
         assert "Sở Nội vụ tỉnh Quảng Bình đề nghị quý cơ quan hoàn thành" in body
         assert "kính báo cáo" not in body
+
+
+def test_the_signature_names_the_body_in_full_and_its_officer() -> None:
+    u = _tree()
+    assert body_in_full(u["SNV"]) == "Sở Nội vụ tỉnh Quảng Bình"
+    assert body_in_full(u["PNV"]) == "Phòng Nội vụ thành phố Đồng Hới"
+    assert body_in_full(u["QB"]) == "Ủy ban nhân dân tỉnh Quảng Bình"
+    named = Unit(code="X", name="Sở Y tế tỉnh Quảng Bình", kind=UnitKind.DEPARTMENT, parent=u["QB"])
+    assert body_in_full(named) == "Sở Y tế tỉnh Quảng Bình"
+    assert signature(u["SNV"]) == Signature("Sở Nội vụ tỉnh Quảng Bình", "", "")
+    officer = _contact(
+        u["SNV"], "Võ Quang Toàn", ContactRole.EMULATION_OFFICER, "tdkt@snv.example", None
+    )
+    officer.phone = "0232 000 000"
+    signed = signature(u["SNV"])
+    assert signed.officer == (
+        "Cán bộ phụ trách: Võ Quang Toàn, điện thoại: 0232 000 000, email: tdkt@snv.example"
+    )
+    assert signed.reply_to == "tdkt@snv.example"
+    c = replace(
+        _email({}, "reminder"),
+        signed_by=signed.body,
+        officer=signed.officer,
+        reply_to=signed.reply_to,
+    )
+    r = render(c)
+    for body in (r.text, r.html):
+        assert (
+            "Trân trọng,<br>Sở Nội vụ tỉnh Quảng Bình<br>Cán bộ phụ trách: Võ Quang Toàn" in body
+            or ("Trân trọng,\nSở Nội vụ tỉnh Quảng Bình\nCán bộ phụ trách: Võ Quang Toàn" in body)
+        )
+    raw = build_message(
+        c, r, from_address="tdkt@snv.example", from_name="Sở Nội vụ", message_domain="t.example"
+    )
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Reply-To"] == "tdkt@snv.example"
+    unsigned = build_message(
+        _email({}, "reminder"),
+        render(_email({}, "reminder")),
+        from_address="tdkt@snv.example",
+        from_name="Sở Nội vụ",
+        message_domain="t.example",
+    )
+    assert email.message_from_bytes(unsigned, policy=email.policy.default)["Reply-To"] is None

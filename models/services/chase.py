@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import people
 from models.calendar import WorkingCalendar
-from models.correspondence import Address
+from models.correspondence import Address, signature
 from models.orm import (
     Campaign,
     Candidate,
@@ -219,11 +219,11 @@ def compose_emails(
         sender = f"{sender} ({campaign.issuer.name})"
     today = at.date()
     positions = _positions(session, pending)
+    writer = campaign.standing_body.acting()
     addressed = readers(
-        session,
-        campaign.standing_body.acting(),
-        ((a, notes[0].recipient_unit_id) for a, notes in by_recipient.items()),
+        session, writer, ((a, notes[0].recipient_unit_id) for a, notes in by_recipient.items())
     )
+    signed = signature(writer)
     units = {
         u.id: u
         for u in session.scalars(
@@ -287,6 +287,9 @@ def compose_emails(
             more_items=more_items,
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
             **_named(addressed.get(address)),
+            signed_by=signed.body,
+            officer=signed.officer,
+            reply_to=signed.reply_to,
         )
         rendered = render(content)
         email: dict[str, Any] = {
