@@ -20,6 +20,9 @@ from models.vocabulary import ContactRole, UnitKind
 
 Direction = Literal["up", "down", "peer"]
 
+_LOCALITY_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE})
+_PEOPLES_COMMITTEE = "Ủy ban nhân dân "
+
 LEADER_ROLES = frozenset({ContactRole.HEAD, ContactRole.COUNCIL_CHAIR})
 """Roles whose holder leads a body: written to upward when the body is above the sender."""
 
@@ -96,9 +99,9 @@ def address(sender: Unit, recipient: Contact, person: Sequence[Contact] = ()) ->
     that no leader is ever addressed by bare name.
     """
     if recipient.role in UNIT_ROLES:
-        return Address(" ".join(recipient.unit.name.split()), "quý cơ quan", upward=False)
+        return Address(body_name(recipient.unit), "quý cơ quan", upward=False)
     held = positions_of(person or [recipient]) or (
-        f"{recipient.role.label} {' '.join(recipient.unit.name.split())}"
+        f"{recipient.role.label} {body_name(recipient.unit)}"
     )
     name = f"Đồng chí {' '.join(recipient.name.split())}"
     leads = any(
@@ -115,17 +118,24 @@ def request(reader: Address, action: str, directive: str) -> str:
     return f"đề nghị {reader.addressee} {action}"
 
 
-_LOCALITY_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE})
-_PEOPLES_COMMITTEE = "Ủy ban nhân dân "
+def body_name(unit: Unit) -> str:
+    """The name a unit is written to by: a locality ("Huyện Bố Trạch", kind district) is
+    written to as its People's Committee ("Ủy ban nhân dân huyện Bố Trạch"), any other unit
+    by its name."""
+    name = " ".join(unit.name.split())
+    if unit.kind not in _LOCALITY_KINDS or name.startswith(_PEOPLES_COMMITTEE):
+        return name
+    return _PEOPLES_COMMITTEE + name[:1].lower() + name[1:]
 
 
 def body_in_full(unit: Unit) -> str:
     """The body's name as it signs, with its locality: "Sở Nội vụ" under "Ủy ban nhân dân
     tỉnh Quảng Bình" signs "Sở Nội vụ tỉnh Quảng Bình"; a name that already says where it is,
-    or a unit under no locality, is left as it is."""
-    name = " ".join(unit.name.split())
+    or a unit under no locality, is left as it is; a locality signs as its People's
+    Committee."""
+    name = body_name(unit)
     parent = unit.parent
-    if parent is None or parent.kind not in _LOCALITY_KINDS:
+    if unit.kind in _LOCALITY_KINDS or parent is None or parent.kind not in _LOCALITY_KINDS:
         return name
     where = " ".join(parent.name.split()).removeprefix(_PEOPLES_COMMITTEE)
     where = where[:1].lower() + where[1:]

@@ -100,6 +100,9 @@ def test_a_unit_is_addressed_by_its_name_and_asked() -> None:
     # A superior body's mailbox is a body too: named, asked; its leader is reported to.
     mailbox = _contact(u["QB"], "Văn thư", ContactRole.EMULATION_OFFICER, "vt@qb.example", None)
     assert address(u["SNV"], mailbox).salutation == "Ủy ban nhân dân tỉnh Quảng Bình"
+    # A locality is written to as its People's Committee.
+    district = _contact(u["DH"], "Phạm Thị Thủy", ContactRole.EMULATION_OFFICER, "o@dh", None)
+    assert address(u["SNV"], district).salutation == "Ủy ban nhân dân thành phố Đồng Hới"
 
 
 def test_a_council_member_or_a_head_below_by_name_and_position_and_asked() -> None:
@@ -222,6 +225,7 @@ def test_the_signature_names_the_body_in_full_and_its_officer() -> None:
     assert body_in_full(u["SNV"]) == "Sở Nội vụ tỉnh Quảng Bình"
     assert body_in_full(u["PNV"]) == "Phòng Nội vụ thành phố Đồng Hới"
     assert body_in_full(u["QB"]) == "Ủy ban nhân dân tỉnh Quảng Bình"
+    assert body_in_full(u["DH"]) == "Ủy ban nhân dân thành phố Đồng Hới"
     named = Unit(code="X", name="Sở Y tế tỉnh Quảng Bình", kind=UnitKind.DEPARTMENT, parent=u["QB"])
     assert body_in_full(named) == "Sở Y tế tỉnh Quảng Bình"
     assert signature(u["SNV"]) == Signature("Sở Nội vụ tỉnh Quảng Bình", "", "")
