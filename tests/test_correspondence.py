@@ -27,6 +27,7 @@ from models.correspondence import (
     signature,
 )
 from models.db import unit_of_work
+from models.directory import read_directory
 from models.orm import Contact, Unit
 from models.services.addressing import readers
 from models.services.directory import import_directory_file
@@ -263,3 +264,20 @@ def test_the_signature_names_the_body_in_full_and_its_officer() -> None:
         message_domain="t.example",
     )
     assert email.message_from_bytes(unsigned, policy=email.policy.default)["Reply-To"] is None
+
+
+def test_the_shipped_directory_says_each_persons_positions_once() -> None:
+    """Every leader has a position, and one person's positions do not repeat one another
+    under two spellings ("… tỉnh" and "… tỉnh Quảng Bình")."""
+    directory = read_directory(QB_DIRECTORY)
+    held: dict[str, list[str]] = {}
+    for unit in directory.units:
+        for c in unit.contacts:
+            if c.role in (ContactRole.HEAD, ContactRole.COUNCIL_CHAIR):
+                assert c.position, (unit.code, c.name)
+            for part in (c.position or "").split(", "):
+                if part and part not in held.setdefault(str(c.email), []):
+                    held[str(c.email)].append(part)
+    for email_address, parts in held.items():
+        for a in parts:
+            assert not any(b != a and b.startswith(a) for b in parts), (email_address, parts)
