@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import people
+from models.addressing import escalation_to, own_task
 from models.calendar import WorkingCalendar
 from models.orm import (
     Campaign,
@@ -77,8 +78,19 @@ def plan_notifications(
         )
         if person is not None and step.to == ContactRole.EMULATION_OFFICER:
             contacts = [person]  # a personal obligation: reminders go to that person
+        elif step.to == ContactRole.EMULATION_OFFICER and _own_task(obligation):
+            # The plan charges the unit with its own task (it is also the recipient): its
+            # officer and its head are reminded of it, as their task.
+            contacts = obligation.unit.contacts_with(ContactRole.EMULATION_OFFICER) + (
+                obligation.unit.contacts_with(ContactRole.HEAD)
+            )
         else:
-            contacts = _recipients(campaign, obligation.unit, step.to, supervisor)
+            to = step.to
+            if step.kind == "escalation":  # never to the unit that owes: the next level up
+                to = escalation_to(
+                    to, obligation.unit.code, _levels(campaign, obligation.unit, supervisor)
+                )
+            contacts = _recipients(campaign, obligation.unit, to, supervisor)
         if not contacts:
             missing.append(f"{obligation.unit.code} ({step.name})")
         for contact in contacts:
@@ -128,10 +140,26 @@ def _load(session: Session, ids: list[int]) -> list[Obligation]:
         Obligation,
         ids,
         selectinload(Obligation.unit).selectinload(Unit.contacts),
-        selectinload(Obligation.milestone),
+        selectinload(Obligation.milestone).selectinload(Milestone.recipient),
         selectinload(Obligation.candidate).selectinload(Candidate.mentor),
         selectinload(Obligation.contact),
     )
+
+
+def _own_task(obligation: Obligation) -> bool:
+    """The obligation's unit is its milestone's recipient: its own task (models.addressing)."""
+    return own_task(obligation.unit.code, obligation.milestone.recipient.acting().code)
+
+
+def _levels(campaign: Campaign, unit: Unit, supervisor: Unit | None) -> dict[Recipient, str | None]:
+    """The unit each level above a unit resolves to, by code, for models.addressing."""
+    return {
+        ContactRole.STANDING_BODY: campaign.standing_body.acting().code,
+        ContactRole.COUNCIL_CHAIR: campaign.issuer.acting().code,
+        ContactRole.COUNCIL_MEMBER: campaign.issuer.acting().code,
+        "superior": (unit.parent or campaign.issuer).acting().code,
+        "supervisor": supervisor.acting().code if supervisor else None,
+    }
 
 
 def _supervisor(session: Session, plan: Plan) -> Unit | None:
@@ -489,7 +517,7 @@ def _deadline_item(
         occurrence_label=occurrence_label(obligation.occurrence),
         unit_code=obligation.unit.code,
         unit_name=obligation.unit.name,
-        owed_to=milestone.recipient.name,
+        owed_to="" if _own_task(obligation) else milestone.recipient.name,
         due=obligation.due,
         effective_due=obligation.chase_due,
         working_days_left=calendar.working_days_between(today, obligation.chase_due),
