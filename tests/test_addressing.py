@@ -10,6 +10,7 @@ import datetime as dt
 import email
 import email.policy
 from dataclasses import replace
+from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
 import pytest
@@ -19,7 +20,7 @@ from models.addressing import escalation_to, owes, own_task
 from models.calendar import default_calendar
 from models.clock import TIMEZONE, now
 from models.db import unit_of_work
-from models.orm import Campaign, Contact, Obligation, Unit
+from models.orm import Campaign, Contact, Email, Notification, Obligation, Unit
 from models.phrases import with_occurrence
 from models.policy import Recipient
 from models.services.chase import _levels, _recipients, _supervisor
@@ -29,9 +30,11 @@ from models.services.plans import load_plan_file
 from models.vocabulary import ContactRole
 from notifications.mime import _address, _header
 from notifications.render import SUBJECT_MAX, render, shorten_words
-from tests.conftest import QB_DIRECTORY, QB_PLAN
+from tasks.chasing import prepare_day
+from tests.conftest import QB_DIRECTORY, QB_PLAN, ROOT
 from tests.test_notifications import content, item
 
+MORNING = dt.time(7, 30)
 CHAIR, HEAD, SB = ContactRole.COUNCIL_CHAIR, ContactRole.HEAD, ContactRole.STANDING_BODY
 
 
@@ -200,3 +203,50 @@ def test_the_year_is_written_once() -> None:
     assert with_occurrence("Báo cáo kết quả", "") == "Báo cáo kết quả"
     text = render(content(item(milestone_title=title, occurrence_label="năm 2022"))).text
     assert "tổng kết năm 2022" in text and "năm năm" not in text
+
+
+# --- the standing body's own task (seed 004) ---------------------------------------------------
+
+PARTY_PLAN = ROOT / "plans" / "cong-thuong-party-2023-2025.yaml"
+
+
+def test_the_standing_bodys_own_task_is_reminded_to_its_officer_and_head() -> None:
+    """Seed 004, II.5: "Định kỳ hằng năm vào dịp 19/5, Đảng ủy Sở, cấp ủy chi bộ trực thuộc tổ
+    chức gặp mặt, giao lưu điển hình tiên tiến". The plan names the Đảng ủy Sở, its standing
+    body, among those who hold the meeting: its own task. Issue 20: "its own duties ... are
+    reminded to its head and officer as its tasks" (no "Gửi đến: Đảng ủy Sở Công Thương"), and
+    its escalation to the standing body, itself, goes up to the Đảng ủy Khối."""
+    with unit_of_work() as s:
+        load_plan_file(s, PARTY_PLAN, default_calendar(), at=now(), actor="test")
+        units = {u.code: u for u in s.scalars(select(Unit))}
+        people = [
+            ("XX.SCT.DU", "Lê Văn Bí", ContactRole.HEAD, "bithu@du.example"),
+            ("XX.SCT.DU", "Phạm Thị Văn", ContactRole.EMULATION_OFFICER, "vanphong@du.example"),
+            ("XX.DUK", "Hoàng Văn Khối", ContactRole.HEAD, "bithu@duk.example"),
+        ]
+        for code, name, role, address in people:
+            s.add(Contact(unit=units[code], name=name, role=role, email=address))
+    day = dt.date(2024, 5, 6)
+    while day <= dt.date(2024, 6, 7):
+        prepare_day.fn("cong-thuong-party-2023-2025", dt.datetime.combine(day, MORNING, TIMEZONE))
+        day += dt.timedelta(days=1)
+    with unit_of_work() as s:
+        notes = s.scalars(select(Notification)).all()
+        meeting = [
+            n
+            for n in notes
+            if n.obligation.milestone.code == "gap-mat-bieu-duong-19-5"
+            and n.obligation.unit.code == "XX.SCT.DU"
+        ]
+        by_step: dict[str, set[str]] = {}
+        for n in meeting:
+            by_step.setdefault(n.step.split("-")[0], set()).add(n.recipient_email)
+        assert by_step["reminder"] == {"bithu@du.example", "vanphong@du.example"}
+        escalated = {n.recipient_email for n in meeting if n.step == "escalation-2"}
+        assert escalated == {"bithu@duk.example"}  # not the Đảng ủy Sở itself
+        email_of = {n.email_id for n in meeting if n.step.startswith("reminder")}
+        for sent in s.scalars(select(Email).where(Email.id.in_(email_of))):
+            text = message_from_bytes(sent.mime, policy=policy.default).get_body(("plain",))
+            body = text.get_content()  # type: ignore[union-attr]
+            assert "Gặp mặt, giao lưu điển hình tiên tiến" in body
+            assert "Gửi đến: Đảng ủy Sở Công Thương" not in body
