@@ -214,6 +214,7 @@ def compose_emails(
     """
     smtp = smtp or SmtpSettings.from_env()
     intake = intake or IntakeSettings.from_env()
+    supervisor = _supervisor(session, plan)
     pending = session.scalars(
         select(Notification)
         .join(Notification.obligation)
@@ -273,7 +274,7 @@ def compose_emails(
             _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
             for n in shown
         )
-        if any(_escalates_to_oversight(plan, n.step) for n in notes):
+        if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
             # The standing body and the chair see every overdue unit, not only today's: the
             # most overdue listed, the rest counted, with a link to the page that has them all.
             if overdue_list is None:
@@ -356,11 +357,21 @@ def _write_emails(
             set_committed_value(note, "email_id", email_id)
 
 
-def _escalates_to_oversight(plan: Plan, step: str) -> bool:
-    kind, _, level = step.partition("-")
+def _escalates_to_oversight(
+    campaign: Campaign, plan: Plan, note: Notification, supervisor: Unit | None
+) -> bool:
+    """The escalation goes to the standing body, the chair or the supervisor (as the chain
+    resolved it: the standing body's own late work goes up to the unit's superior, who gets
+    that one item, not the campaign's overdue list)."""
+    kind, _, level = note.step.partition("-")
     if kind != "escalation":
         return False
-    target = plan.reminders.escalations[int(level) - 1].to
+    unit = note.obligation.unit
+    target = escalation_to(
+        plan.reminders.escalations[int(level) - 1].to,
+        unit.code,
+        _levels(campaign, unit, supervisor),
+    )
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
 
