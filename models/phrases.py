@@ -165,6 +165,19 @@ def occurrence_label(key: str) -> str:
     return f"năm {key}"
 
 
+def with_occurrence(title: str, label: str) -> str:
+    """A milestone's title followed by its occurrence's label, the word they share written
+    once: "... vào dịp tổng kết năm" and "năm 2022" read "... vào dịp tổng kết năm 2022", not
+    "tổng kết năm năm 2022"."""
+    title, label = " ".join(title.split()), " ".join(label.split())
+    if not label:
+        return title
+    head, _, last = title.rpartition(" ")
+    if head and last.lower() == label.split(" ", 1)[0].lower():
+        title = head
+    return f"{title} {label}"
+
+
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 

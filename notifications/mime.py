@@ -20,6 +20,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.utils import encode_rfc2231, format_datetime, formataddr
@@ -59,7 +60,41 @@ def _address(display_name: str, addr_spec: str, what: str) -> tuple[str, ...]:
     name = one_line(display_name)
     if name.isascii():
         return (formataddr((name, addr_spec)),)
-    return (*_phrase_words(name), f"<{addr_spec}>")
+    return (*_display_name_words(name), f"<{addr_spec}>")
+
+
+_ATOM = re.compile(r"[A-Za-z0-9]+")
+ENCODED_WORD_BYTES = 45
+"""UTF-8 bytes in one encoded word: "=?utf-8?b?" + 60 base64 characters + "?=" is 72 columns,
+within RFC 2047's 75."""
+
+
+def _display_name_words(name: str) -> list[str]:
+    """A non-ASCII display name as words that every reader decodes to the name exactly.
+
+    Readers disagree on the space between two encoded words in a display name: RFC 2047 (6.2)
+    and mail clients drop it, Python's address parser keeps it (so "dân" "tỉnh" reads
+    "dântỉnh" in one, and a space carried inside a word is doubled in the other: the demo's
+    "Ủy ban nhân dân   tỉnh" came from a lone encoded space between two such words). Both
+    agree on the space between an encoded word and a plain ASCII word. So each ASCII word
+    ("ban", "Thi", "Nhung") stays a plain atom and each run of the other words between them
+    becomes one encoded word, which Vietnamese names' runs fit. Only a run longer than an
+    encoded word holds is split into several (at a space, carried inside the next word, which
+    mail clients read exactly; email.headerregistry's folding has the same limit and splits
+    inside words, e.g. "Nộ i")."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in name.split(" "):
+        if _ATOM.fullmatch(word):
+            if run:
+                out += _phrase_words(" ".join(run), ENCODED_WORD_BYTES)
+                run = []
+            out.append(word)
+        else:
+            run.append(word)
+    if run:
+        out += _phrase_words(" ".join(run), ENCODED_WORD_BYTES)
+    return out
 
 
 def _phrase_words(text: str, limit: int = 36) -> list[str]:
@@ -70,7 +105,7 @@ def _phrase_words(text: str, limit: int = 36) -> list[str]:
     current = ""
     for word in text.split(" "):
         piece = word if not current else " " + word
-        if current and len((current + piece).encode()) > limit:
+        if current and len((current + piece).encode()) + 1 > limit:  # room for the space
             chunks.append(current + " ")
             current = word
         else:
@@ -82,6 +117,8 @@ def _phrase_words(text: str, limit: int = 36) -> list[str]:
             cut = len(chunk)
             while len(chunk[:cut].encode()) > limit:
                 cut -= 1
+            if chunk[cut:] == " ":
+                cut -= 1  # never a lone space as a word of its own (read as three spaces)
             words.append(_b_word(chunk[:cut]))
             chunk = chunk[cut:]
         words.append(_b_word(chunk))

@@ -17,16 +17,20 @@ from pathlib import Path
 import jinja2
 
 from models.correspondence import Address, request
+from models.phrases import with_occurrence
 from models.text import vn_date, vn_weekday
 from notifications import ics
 from notifications.content import DeadlineItem, EmailContent, PlanRef, Step
 
-SUBJECT_MAX = 200
+SUBJECT_MAX = 80
+"""Characters in a subject: what an inbox list shows before it cuts the line."""
+SUBJECT_SENDER = 30
+"""Characters of the subject given to the sender's name at most."""
 ICS_CONTENT_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
 PREFIX: dict[Step, str] = {
-    "reminder": "[Nhắc hạn]",
-    "due": "[Đến hạn hôm nay]",
-    "escalation": "[Quá hạn]",
+    "reminder": "Nhắc hạn",
+    "due": "Đến hạn",
+    "escalation": "Quá hạn",
 }
 
 
@@ -90,8 +94,16 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def shorten(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: max(limit - 1, 0)].rstrip() + "…"
+def shorten_words(value: str, limit: int) -> str:
+    """value in at most `limit` characters, cut after a whole word and ended with "…" (never
+    mid-word: "Kế hoạch xây dựng điển hình…", not "Kế hoạch xây dựng điển hì…"); a single word
+    longer than the limit is the only one cut inside."""
+    if len(value) <= limit:
+        return value
+    room = value[: max(limit - 1, 0)]
+    if value[len(room)] != " " and " " in room:
+        room = room.rsplit(" ", 1)[0]
+    return room.rstrip(" ,;:-—–") + "…"
 
 
 def plan_citation(plan: PlanRef) -> str:
@@ -115,7 +127,7 @@ def status_phrase(item: DeadlineItem, day: dt.date) -> str:
 
 
 def view(item: DeadlineItem, day: dt.date) -> ItemView:
-    what = one_line(f"{item.milestone_title} {item.occurrence_label}")
+    what = one_line(with_occurrence(item.milestone_title, item.occurrence_label))
     return ItemView(
         step=item.step,
         what=what,
@@ -149,30 +161,39 @@ def _basis(views: list[ItemView]) -> list[ItemView]:
 
 
 def subject(content: EmailContent) -> str:
-    """One header line of at most SUBJECT_MAX characters; the deadline and status survive."""
+    """One header line that survives an inbox list: the kind and the date first, then what
+    and who, at most SUBJECT_MAX characters, cut at a word ("[Nhắc hạn 31/10/2022] Kế hoạch
+    xây dựng điển hình tiên tiến — Sở Nội vụ"). The date is the earliest deadline of the
+    email's kind (for an escalation, the most overdue one)."""
     kind = content.kind
-    prefix = PREFIX[kind]
-    sender = one_line(content.sender_name)
     items = content.items
+    first = min((i.effective_due for i in items if i.step == kind), default=content.day)
+    prefix = f"[{PREFIX[kind]} {vn_date(first)}]"
+    tail = shorten_words(_without_parent(one_line(content.sender_name)), SUBJECT_SENDER)
     if len(items) == 1 and not (content.more_items or content.more_overdue):
         v = view(items[0], content.day)
         head = f"{v.unit_name}: {v.what}" if kind == "escalation" else v.what
-        tail = f" — hạn {v.effective_due} ({v.status})"
-        head = shorten(head, SUBJECT_MAX - len(prefix) - 1 - len(tail))
-        return f"{prefix} {head}{tail}"
-    if kind == "escalation":
+    elif kind == "escalation":
         overdue = [i for i in items if i.step == "escalation"]
         units = len({i.unit_code for i in overdue})
-        summary = (
+        head = (
             f"{len(overdue)} việc quá hạn của {units} đơn vị"
             if not content.more_overdue
             else f"{len(overdue) + content.more_overdue} việc quá hạn"
         )
         if len(overdue) < len(items) or content.more_items:
-            summary += f", {len(items) - len(overdue) + content.more_items} việc khác"
+            head += f", {len(items) - len(overdue) + content.more_items} việc khác"
     else:
-        summary = f"{len(items) + content.more_items} việc đến hạn"
-    return shorten(f"{prefix} {summary} — {sender}", SUBJECT_MAX)
+        head = f"{len(items) + content.more_items} việc đến hạn"
+    head = shorten_words(head, SUBJECT_MAX - len(prefix) - len(tail) - 4)
+    return f"{prefix} {head} — {tail}"
+
+
+def _without_parent(name: str) -> str:
+    """A sender's name without the parent body written after it in parentheses ("Sở Nội vụ
+    (Ủy ban nhân dân tỉnh Quảng Bình)" → "Sở Nội vụ"): the subject has no room for both."""
+    bare = re.sub(r"\s*\([^()]*\)$", "", name)
+    return bare or name
 
 
 @functools.cache
@@ -200,7 +221,8 @@ def attachments(content: EmailContent) -> tuple[Attachment, ...]:
         lines = [v.plan, v.plan_title]
         if v.clause or v.phrase:
             lines.append(" ".join(filter(None, [v.clause, f"“{v.phrase}”" if v.phrase else ""])))
-        lines.append(f"Đơn vị thực hiện: {v.unit_name}; gửi đến: {v.owed_to}")
+        sent = f"; gửi đến: {v.owed_to}" if v.owed_to else ""
+        lines.append(f"Đơn vị thực hiện: {v.unit_name}{sent}")
         if v.moved:
             lines.append(
                 f"Hạn ghi trong kế hoạch: {v.due} (ngày nghỉ, lùi theo Điều 148 BLDS 2015)"

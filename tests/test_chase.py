@@ -307,7 +307,7 @@ def test_a_long_digest_lists_the_most_urgent_and_counts_the_rest(
         assert {n.email_id for n in notes} == {email.id} and len(notes) == 2  # both notified
         text = message_from_bytes(email.mime, policy=policy.default).get_body(("plain",))
         body = text.get_content()  # type: ignore[union-attr]
-    assert email.subject.startswith("[Nhắc hạn] 2 việc đến hạn")
+    assert email.subject.startswith("[Nhắc hạn 28/02/2023] 2 việc đến hạn")
     assert "Sở A" in body and "Sở B" not in body
     assert "... và 1 việc khác, xem đầy đủ trên trang điều phối: " in body
     for day in days(D(2023, 2, 24), D(2023, 3, 6)):

@@ -1126,7 +1126,9 @@ def test_a_long_vietnamese_subject_folds_and_keeps_its_spaces() -> None:
     c = content(item(milestone_title=title))
     raw = message(c)
     subject = str(email.message_from_bytes(raw, policy=email.policy.default)["Subject"])
-    assert title in subject
+    # Issue 20: kind and date first, the title cut after a whole word, every space kept.
+    assert subject.startswith("[Nhắc hạn 31/10/2022] Gửi kế hoạch xây dựng,")
+    assert "  " not in subject and len(subject) <= 80
 
     head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
     lines = head.split("\r\n")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import people
+from models.addressing import escalation_to, own_task
 from models.calendar import WorkingCalendar
 from models.correspondence import Address, signature
 from models.orm import (
@@ -79,8 +80,19 @@ def plan_notifications(
         )
         if person is not None and step.to == ContactRole.EMULATION_OFFICER:
             contacts = [person]  # a personal obligation: reminders go to that person
+        elif step.to == ContactRole.EMULATION_OFFICER and _own_task(obligation):
+            # The plan charges the unit with its own task (it is also the recipient): its
+            # officer and its head are reminded of it, as their task.
+            contacts = obligation.unit.contacts_with(ContactRole.EMULATION_OFFICER) + (
+                obligation.unit.contacts_with(ContactRole.HEAD)
+            )
         else:
-            contacts = _recipients(campaign, obligation.unit, step.to, supervisor)
+            to = step.to
+            if step.kind == "escalation":  # never to the unit that owes: the next level up
+                to = escalation_to(
+                    to, obligation.unit.code, _levels(campaign, obligation.unit, supervisor)
+                )
+            contacts = _recipients(campaign, obligation.unit, to, supervisor)
         if not contacts:
             missing.append(f"{obligation.unit.code} ({step.name})")
         for contact in contacts:
@@ -137,10 +149,26 @@ def _load(session: Session, ids: list[int]) -> list[Obligation]:
         Obligation,
         ids,
         selectinload(Obligation.unit).selectinload(Unit.contacts),
-        selectinload(Obligation.milestone),
+        selectinload(Obligation.milestone).selectinload(Milestone.recipient),
         selectinload(Obligation.candidate).selectinload(Candidate.mentor),
         selectinload(Obligation.contact),
     )
+
+
+def _own_task(obligation: Obligation) -> bool:
+    """The obligation's unit is its milestone's recipient: its own task (models.addressing)."""
+    return own_task(obligation.unit.code, obligation.milestone.recipient.acting().code)
+
+
+def _levels(campaign: Campaign, unit: Unit, supervisor: Unit | None) -> dict[Recipient, str | None]:
+    """The unit each level above a unit resolves to, by code, for models.addressing."""
+    return {
+        ContactRole.STANDING_BODY: campaign.standing_body.acting().code,
+        ContactRole.COUNCIL_CHAIR: campaign.issuer.acting().code,
+        ContactRole.COUNCIL_MEMBER: campaign.issuer.acting().code,
+        "superior": (unit.parent or campaign.issuer).acting().code,
+        "supervisor": supervisor.acting().code if supervisor else None,
+    }
 
 
 def _supervisor(session: Session, plan: Plan) -> Unit | None:
@@ -195,6 +223,7 @@ def compose_emails(
     """
     smtp = smtp or SmtpSettings.from_env()
     intake = intake or IntakeSettings.from_env()
+    supervisor = _supervisor(session, plan)
     pending = session.scalars(
         select(Notification)
         .join(Notification.obligation)
@@ -259,7 +288,7 @@ def compose_emails(
             _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
             for n in shown
         )
-        if any(_escalates_to_oversight(plan, n.step) for n in notes):
+        if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
             # The standing body and the chair see every overdue unit, not only today's: the
             # most overdue listed, the rest counted, with a link to the page that has them all.
             if overdue_list is None:
@@ -346,11 +375,21 @@ def _write_emails(
             set_committed_value(note, "email_id", email_id)
 
 
-def _escalates_to_oversight(plan: Plan, step: str) -> bool:
-    kind, _, level = step.partition("-")
+def _escalates_to_oversight(
+    campaign: Campaign, plan: Plan, note: Notification, supervisor: Unit | None
+) -> bool:
+    """The escalation goes to the standing body, the chair or the supervisor (as the chain
+    resolved it: the standing body's own late work goes up to the unit's superior, who gets
+    that one item, not the campaign's overdue list)."""
+    kind, _, level = note.step.partition("-")
     if kind != "escalation":
         return False
-    target = plan.reminders.escalations[int(level) - 1].to
+    unit = note.obligation.unit
+    target = escalation_to(
+        plan.reminders.escalations[int(level) - 1].to,
+        unit.code,
+        _levels(campaign, unit, supervisor),
+    )
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
 
@@ -507,7 +546,7 @@ def _deadline_item(
         occurrence_label=occurrence_label(obligation.occurrence),
         unit_code=obligation.unit.code,
         unit_name=obligation.unit.name,
-        owed_to=milestone.recipient.name,
+        owed_to="" if _own_task(obligation) else milestone.recipient.name,
         due=obligation.due,
         effective_due=obligation.chase_due,
         working_days_left=calendar.working_days_between(today, obligation.chase_due),

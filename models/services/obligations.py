@@ -12,9 +12,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
+from models.addressing import owes
 from models.calendar import WorkingCalendar
 from models.lengths import check_length
 from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligation, Unit
+from models.plan import Milestone as PlanMilestone
 from models.plan import Plan, Responsible
 from models.policy import CHASED, chase_due_after_return, check_transition
 from models.quotas import chased_milestones
@@ -47,6 +49,19 @@ class Directory:
         """The unit, or whoever took over its work after a merger (every unit is loaded, so
         following the successors reads no row)."""
         return unit.acting()
+
+    def owes(self, unit: Unit, milestone: PlanMilestone) -> bool:
+        """Whether a unit the milestone's selector reached owes it (models.addressing.owes):
+        not when it is the recipient itself and the plan did not name it."""
+        recipient = self.by_code.get(milestone.to)
+        if recipient is None:
+            return True
+        named = {
+            self.current(self.by_code[c]).code
+            for c in milestone.responsible.units
+            if c in self.by_code
+        }
+        return owes(unit.code, self.current(recipient).code, named)
 
     def under(self, root: Unit) -> list[Unit]:
         out, stack = [], list(self.children[root.id])
@@ -125,7 +140,11 @@ def open_obligations(
             if steps[0].day > until:
                 continue
             if owers is None:
-                owers = [(u, None) for u in directory.select(campaign, milestone.responsible)]
+                owers = [
+                    (u, None)
+                    for u in directory.select(campaign, milestone.responsible)
+                    if directory.owes(u, milestone)
+                ]
                 if milestone.responsible.mentors:
                     fostered = _fostered(session, campaign) if fostered is None else fostered
                     owers += [(c.mentor.unit, c) for c in fostered if c.mentor is not None]
