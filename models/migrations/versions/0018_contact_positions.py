@@ -27,5 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.drop_column("position")
+    # ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), not batch mode's copy of the table: the
+    # copy drops `contacts`, which rows of other tables reference (foreign keys are on).
+    op.drop_column("contacts", "position")
