@@ -419,6 +419,24 @@ def test_the_document_is_checked_with_no_database_connection_held(
     assert (spent_tokens(), documents()) == (1, 0 if kind == "bomb" else 1)
 
 
+def test_a_document_is_not_inflated_for_a_form_this_server_did_not_sign(
+    link: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unpacking is the costly part of a check: a forged or missing form token, or a forged
+    link, is refused before the document is looked at."""
+    checked: list[str] = []
+    monkeypatch.setattr(agency, "check_upload", lambda name, data, **_: checked.append(name))
+    client = TestClient(create_app(now=clock_at(during(dt.date(2023, 2, 23)))))
+    fields = form_of(client, link)
+    bomb = {"document": ("bom.docx", bzip2_bomb(1))}
+    forged = {**fields, "form_token": fields["form_token"][:-4] + "AAAA"}
+    for path, data in ((link, forged), (link, {**fields, "form_token": ""}), (link + "x", fields)):
+        answer = client.post(f"{path}/nop", data=data, files=bomb, follow_redirects=False)
+        assert answer.status_code in (400, 404), answer.status_code
+    assert checked == []
+    assert (spent_tokens(), documents()) == (0, 0)
+
+
 @pytest.fixture
 def server(link: str) -> Iterator[tuple[Server, str]]:
     with Server() as running:

@@ -27,6 +27,7 @@ from models.recognition import RecognitionError
 from models.services import intake
 from models.services.access import (
     IntakeSettings,
+    check_signed_form,
     link_scope,
     open_link,
     require_obligation,
@@ -159,9 +160,11 @@ def _text(form: FormData, name: str) -> str:
 async def upload(request: Request, token: str) -> Response:
     """The document is checked before the act's transaction opens: a check may inflate up to
     its bounds (models/containers.py), and inside the transaction it would hold SQLite's one
-    write lock, and so every other writer, for that long."""
+    write lock, and so every other writer, for that long. It is checked only for a request
+    carrying a link and a fresh form this server signed (no database needed to tell)."""
     settings = _settings(request)
     form = await request.form(max_files=1, max_fields=200)
+    check_signed_form(settings.signer, token, _text(form, "form_token"), at=_now(request))
     document = form.get("document")
     if not isinstance(document, UploadFile) or not document.filename:
         checked: Accepted | DocumentRefused | None = None

@@ -173,12 +173,40 @@ def _end_of(day: dt.date, like: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), like.tzinfo)
 
 
-def open_link(session: Session, signer: Signer, token: str, *, at: dt.datetime) -> AccessLink:
-    """The link behind token, if it may still be used at `at`; AccessRefused says why not."""
+def _read_link_token(signer: Signer, token: str) -> tuple[int, str]:
     try:
-        link_id, nonce = signer.read_link_token(token)
+        return signer.read_link_token(token)
     except BadToken:
         raise AccessRefused(Refusal.TAMPERED) from None
+
+
+def _read_form_token(signer: Signer, token: str, *, scope: str, at: dt.datetime) -> str:
+    """The form token's digest, if this server signed it for scope and it is fresh."""
+    try:
+        return signer.read_form_token(token, scope=scope, at=at).digest
+    except StaleToken:
+        raise AccessRefused(Refusal.STALE_FORM) from None
+    except BadToken:
+        raise AccessRefused(Refusal.BAD_FORM) from None
+
+
+def check_signed_form(signer: Signer, token: str, form_token: str, *, at: dt.datetime) -> None:
+    """Refuse, without the database, a POST that does not carry a link and a form this server
+    signed for it: costly work on its body (an upload's bounded inflation) is then done
+    only for someone who was sent the link and opened its page."""
+    link_id, _ = _read_link_token(signer, token)
+    try:
+        _read_form_token(signer, form_token, scope=_scope_of(link_id), at=at)
+    except AccessRefused as refused:
+        # A stale form was still signed here for this link: the act's own checks then say
+        # what is wrong first (an expired link, a form to reload).
+        if refused.refusal is not Refusal.STALE_FORM:
+            raise
+
+
+def open_link(session: Session, signer: Signer, token: str, *, at: dt.datetime) -> AccessLink:
+    """The link behind token, if it may still be used at `at`; AccessRefused says why not."""
+    link_id, nonce = _read_link_token(signer, token)
     link = session.get(AccessLink, link_id)
     if link is None or not secrets.compare_digest(link.nonce, nonce):
         raise AccessRefused(Refusal.UNKNOWN)
@@ -197,24 +225,23 @@ def require_obligation(link: AccessLink, obligation_id: int | str | None) -> Non
 
 
 def link_scope(link: AccessLink) -> str:
-    return f"link:{link.id}"
+    return _scope_of(link.id)
+
+
+def _scope_of(link_id: int) -> str:
+    return f"link:{link_id}"
 
 
 def spend_form_token(
     session: Session, signer: Signer, token: str, *, scope: str, at: dt.datetime
 ) -> None:
     """Check a form's token and record it as spent, in the caller's transaction."""
-    try:
-        facts = signer.read_form_token(token, scope=scope, at=at)
-    except StaleToken:
-        raise AccessRefused(Refusal.STALE_FORM) from None
-    except BadToken:
-        raise AccessRefused(Refusal.BAD_FORM) from None
-    if session.get(UsedFormToken, facts.digest) is not None:
+    digest = _read_form_token(signer, token, scope=scope, at=at)
+    if session.get(UsedFormToken, digest) is not None:
         raise AccessRefused(Refusal.REPLAYED)
     try:
         with session.begin_nested():
-            session.add(UsedFormToken(token_hash=facts.digest, used_at=at))
+            session.add(UsedFormToken(token_hash=digest, used_at=at))
     except IntegrityError:  # the same form sent twice at once: the other one won
         raise AccessRefused(Refusal.REPLAYED) from None
 
