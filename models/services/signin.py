@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 
@@ -31,9 +32,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from models.clock import TIMEZONE
+from models.db import Settings
 from models.orm import Coordinator, SigninThrottle
 from models.services.accounts import hasher, normal_username
 from models.services.audit import record
+from models.signing import load_secret_key
 from models.text import vn_date
 
 _DUMMY_HASH = hasher.hash("not a password anyone has")
@@ -62,7 +65,11 @@ class SigninSettings:
 
 
 def _key(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    """A keyed digest (HMAC-SHA256 under the server's secret key): a plain SHA-256 of an IPv4
+    address, or of a short string typed into the login field, is undone by trying them all,
+    so a copy of the database would give them back."""
+    secret = load_secret_key(Settings.from_env().data_dir).encode()
+    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def account_key(username: str) -> str:
