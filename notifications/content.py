@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 Step = Literal["reminder", "due", "escalation"]
+Actor = Literal["unit", "mentor", "council_member"]
+"""Who must act on an item: a unit (its report, its submission), a mentor (about the exemplar
+they foster), a council member (their own vote). The wording of the item follows it."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,13 @@ class DeadlineItem:
     link: str | None = None  # the recipient's personal link to act on it (web intake)
     link_label: str = "Nộp văn bản trực tuyến"  # what the link lets them do
     set_by_coordinator: bool = False  # the plan writes no date: the coordinator set this one
+    # What the item is about, named (issue 20, "every line names its subject"): a display
+    # string such as "Điển hình: Ngô Thị Lan (Hội Chữ thập đỏ tỉnh); người giúp đỡ: Trần Văn
+    # An", "Kênh: Cổng thông tin điện tử tỉnh", "Tờ trình số 12/TTr-SGDĐT ngày 03/04/2024",
+    # "Lĩnh vực: Giáo dục và đào tạo"; "" when the milestone's title says it all.
+    about: str = ""
+    exemplar: str = ""  # "Ngô Thị Lan (Hội Chữ thập đỏ tỉnh)": a mentor's digest groups by it
+    actor: Actor = "unit"
 
 
 @dataclass(frozen=True)
