@@ -83,7 +83,7 @@ MAX_BYTES = 200_000
 
 _ITEM = re.compile(r"^\s*\d+\.\s+(.*\S)")
 _SALUTATION = re.compile(r"^\s*Kính gửi:\s*(.*?)[,.]?\s*$", re.MULTILINE)
-_FIELD_CODE = re.compile(r"lĩnh vực ([a-zđ])(?!\w)", re.IGNORECASE)
+_FIELD_CODE = re.compile(r"lĩnh vực ([a-zđ])(?=[)\],.;:]|\s*$)", re.MULTILINE)
 _LINK = re.compile(r"^\s*([^:\n]+?):\s*https?://\S+/l/\S+", re.MULTILINE)
 _URL = re.compile(r"https?://\S+")
 _DTSTART = re.compile(r"^DTSTART[^:\r\n]*:(\d{8})", re.MULTILINE)
@@ -372,9 +372,13 @@ class Figures:
         return {
             "emails": self.emails,
             "per_kind": dict(sorted(self.per_kind.items())),
-            "largest": dict(zip(("bytes", "subject", "recipient", "day"), self.largest)),
-            "most_item_lines": dict(zip(("lines", "subject", "recipient", "day"), self.longest)),
-            "most_in_a_week": dict(zip(("emails", "recipient", "week_of"), busiest)),
+            "largest": dict(
+                zip(("bytes", "subject", "recipient", "day"), self.largest, strict=True)
+            ),
+            "most_item_lines": dict(
+                zip(("lines", "subject", "recipient", "day"), self.longest, strict=True)
+            ),
+            "most_in_a_week": dict(zip(("emails", "recipient", "week_of"), busiest, strict=True)),
             "findings": {rule: self.findings.get(rule, 0) for rule in RULES},
         }
 

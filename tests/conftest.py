@@ -17,11 +17,14 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, make_url
+
+if TYPE_CHECKING:
+    from notifications.mailbox import LocalMailbox
 
 # Prefect reads these at import: a throwaway home, no telemetry, quiet logs.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="tdkt-prefect-")
@@ -340,3 +343,24 @@ def engine(tmp_path: Path, backend: Backend) -> Iterator[Engine]:
     yield engine
     engine.dispose()
     backend.drop(folder)
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One temporary local Prefect server for the session's flow runs (tests marked prefect:
+    test_prefect.py, test_mail_audit.py's replay)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalMailbox]:
+    """A local SMTP server that keeps what it receives; the sweep's emails go to it."""
+    from notifications.mailbox import LocalMailbox
+
+    with LocalMailbox(tmp_path / "mail") as box:
+        monkeypatch.setenv("TDKT_SMTP_HOST", box.host)
+        monkeypatch.setenv("TDKT_SMTP_PORT", str(box.port))
+        yield box

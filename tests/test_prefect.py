@@ -1,14 +1,13 @@
 """The Prefect shell: deployments' schedules, a real flow run, and the full Quảng Bình replay.
 
-One session-scoped prefect_test_harness (a temporary local server) serves every test here.
+One session-scoped prefect_test_harness (a temporary local server, conftest's prefect_server)
+serves every test here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,22 +21,6 @@ from tests.conftest import QB_DIRECTORY, QB_PLAN
 
 pytestmark = pytest.mark.prefect
 D = dt.date
-
-
-@pytest.fixture(scope="session")
-def prefect_server() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture
-def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalMailbox]:
-    with LocalMailbox(tmp_path / "mail") as box:
-        monkeypatch.setenv("TDKT_SMTP_HOST", box.host)
-        monkeypatch.setenv("TDKT_SMTP_PORT", str(box.port))
-        yield box
 
 
 def test_deployment_schedules_read_back_from_the_api(prefect_server: None) -> None:
