@@ -15,7 +15,8 @@ The rules, one per failure the issue lists (`RULES`):
   vụ)" from Sở Nội vụ): no one is asked to report to themselves;
 - unnamed_line: a line that does not name its subject: an item about an exemplar (an article
   to publish, a reward decision, a mentor's assessment) that names none of the campaign's
-  exemplars, or a field named by its code ("(lĩnh vực c)") instead of its name;
+  exemplars (in its lines or the heading it is listed under: a mentor's digest groups by
+  exemplar), or a field named by its code ("(lĩnh vực c)") instead of its name;
 - duplicate_line: two items of one email that read the same (links aside), so that neither
   says which is which (the demo's 19 identical "Đăng bài giới thiệu điển hình tiên tiến");
 - oversized: an email over 200 KB (MAX_BYTES);
@@ -282,7 +283,7 @@ def _unnamed(mail: Mail, directory: Directory) -> list[str]:
     lines = [line.strip() for line in mail.text.splitlines() if _FIELD_CODE.search(line)]
     names = [_norm(n) for n in directory.exemplars if n.strip()]
     for item in items(mail.text):
-        block = _norm(" ".join((item.title, *item.lines)))
+        block = _norm(" ".join((item.heading, item.title, *item.lines)))  # a mentor's group
         if _EXEMPLAR_WORK.search(block) and not any(n in block for n in names):
             lines.append(item.title)
     return lines

@@ -183,6 +183,17 @@ Sở Giáo dục và Đào tạo
     assert rules_of(mime(two)) == []
 
 
+def test_an_exemplar_named_by_the_heading_of_its_group_is_named() -> None:
+    grouped = """Kính gửi: Đồng chí Trần Văn An, người giúp đỡ điển hình,
+
+Ngô Thị Lan (Hội Chữ thập đỏ tỉnh): 1 việc
+1. Đánh giá tiến độ của điển hình năm 2022
+   Hạn: 30/11/2022
+"""
+    assert rules_of(mime(grouped)) == []
+    assert rules_of(mime(grouped.replace("Ngô Thị Lan (", "Hội ("))) == ["unnamed_line"]
+
+
 def test_a_leaders_own_ballot_link_is_theirs() -> None:
     vote = GOOD.replace(
         "Kính gửi: Sở Y tế",
