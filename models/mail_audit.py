@@ -343,7 +343,8 @@ class Figures:
     largest: tuple[int, str, str, str] = (0, "", "", "")  # bytes, subject, recipient, day
     longest: tuple[int, str, str, str] = (0, "", "", "")  # item lines, subject, recipient, day
     weekly: dict[tuple[str, dt.date], int] = field(default_factory=lambda: defaultdict(int))
-    findings: Counter[str] = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)  # per rule
+    failing: Counter[str] = field(default_factory=Counter)  # emails with a finding, per rule
 
     def add(self, mail: Mail, found: Sequence[Finding]) -> None:
         """Count one email and its findings."""
@@ -358,6 +359,7 @@ class Figures:
         monday = mail.day - dt.timedelta(days=mail.day.weekday())
         self.weekly[mail.recipient, monday] += 1
         self.findings.update(f.rule for f in found)
+        self.failing.update({f.rule for f in found})
 
     def busiest(self) -> tuple[int, str, str]:
         """The most emails one address received in a calendar week (Monday to Sunday):
@@ -381,13 +383,14 @@ class Figures:
             ),
             "most_in_a_week": dict(zip(("emails", "recipient", "week_of"), busiest, strict=True)),
             "findings": {rule: self.findings.get(rule, 0) for rule in RULES},
+            "emails_failing": {rule: self.failing.get(rule, 0) for rule in RULES},
         }
 
 
 def report_lines(figures: Mapping[str, Any]) -> list[str]:
     """Figures.as_dict()'s data as a Vietnamese report, one line each."""
     largest, longest = figures["largest"], figures["most_item_lines"]
-    week, found = figures["most_in_a_week"], figures["findings"]
+    week, found, failing = figures["most_in_a_week"], figures["findings"], figures["emails_failing"]
     kinds = ", ".join(
         f"{KIND_LABELS.get(k, k or '(không rõ)')} {n}" for k, n in figures["per_kind"].items()
     )
@@ -399,5 +402,6 @@ def report_lines(figures: Mapping[str, Any]) -> list[str]:
         f"{longest['recipient']} ngày {longest['day']}",
         f"Nhiều thư nhất một người nhận trong một tuần: {week['emails']} thư — "
         f"{week['recipient']}, tuần bắt đầu {week['week_of']}",
-        "Lỗi theo quy tắc: " + ", ".join(f"{RULE_LABELS[r]} {found.get(r, 0)}" for r in RULES),
+        "Lỗi theo quy tắc (số lỗi trong số thư): "
+        + ", ".join(f"{RULE_LABELS[r]} {found.get(r, 0)}/{failing.get(r, 0)}" for r in RULES),
     ]

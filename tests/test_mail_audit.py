@@ -219,7 +219,8 @@ def test_figures_count_kinds_sizes_lines_and_the_busiest_week() -> None:
     assert data["findings"]["past_event"] == 3 and data["findings"]["oversized"] == 0
     lines = report_lines(data)
     assert lines[0] == "Tổng số thư: 4 (Quá hạn 1, Nhắc hạn 3)"
-    assert "sự kiện lịch ở ngày đã qua 3" in lines[-1]
+    assert data["emails_failing"]["past_event"] == 3
+    assert "sự kiện lịch ở ngày đã qua 3/3" in lines[-1]
 
 
 # --- a short replay of the demo, every email read -----------------------------------------------
