@@ -225,10 +225,10 @@ def test_figures_count_kinds_sizes_lines_and_the_busiest_week() -> None:
 
 # --- a short replay of the demo, every email read -----------------------------------------------
 
-REPLAY_FROM, REPLAY_TO = D(2022, 10, 4), D(2023, 1, 31)
-"""The demo's first four months: the first deadline (31/10/2022) with its reminders and
+REPLAY_FROM, REPLAY_TO = D(2022, 10, 4), D(2023, 1, 6)
+"""The demo's first three months: the first deadline (31/10/2022) with its reminders and
 escalations, the year-end's eligibility review, recognition, publications and reward
-decisions, and their January reminders."""
+decisions, and their first reminders (04/01/2023). About a minute on a quiet machine."""
 
 LANDS_WITH: dict[Rule, str] = {
     "self_addressed": "issue 20: no part claims it yet (the standing body's overdue list goes "
