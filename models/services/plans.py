@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.calendar import WorkingCalendar
 from models.orm import Campaign, CampaignField, CriterionRule, Milestone, Quota, Unit
 from models.plan import Plan
-from models.plan_files import read_plan
+from models.plan_files import read_loadable_plan
 from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
@@ -39,7 +39,7 @@ def load_plan_file(
     session: Session, path: str | Path, calendar: WorkingCalendar, *, at: dt.datetime, actor: str
 ) -> LoadResult:
     raw = Path(path).read_bytes() if Path(path).is_file() else b""
-    plan = read_plan(path)
+    plan = read_loadable_plan(path)  # a draft (plan instantiate) is refused until filled
     return load_plan(
         session,
         plan,
