@@ -46,9 +46,9 @@ from models.source import (
     read_bytes,
     read_yaml,
 )
-from models.year_shift import Moved, YearShift
+from models.year_shift import Moved, YearShift, aligned
 
-Align = Literal["start", "end"]
+Align = Literal["auto", "start", "end"]
 
 _UNTOUCHED_KEYS = frozenset({"id", "plan", "basis", "source", "number", "instantiated_from"})
 """Keys whose text is never moved: ids, the document's own references, and the bases, which
@@ -106,6 +106,7 @@ class Instantiation:
     period: str
     source_period: str
     offset: int
+    align: str = "start"
     deadlines: list[DeadlineMove] = field(default_factory=list)
     recurring: list[str] = field(default_factory=list)
     to_date: list[ToDate] = field(default_factory=list)
@@ -115,13 +116,13 @@ class Instantiation:
 
 
 def instantiate_plan(
-    path: str | Path, start: int, end: int, *, align: Align = "start"
+    path: str | Path, start: int, end: int, *, align: Align = "auto"
 ) -> Instantiation:
     """The plan at path made into a draft for the period start-end (any length).
 
     align says which years match when the lengths differ: "start" (year N of the old period
-    becomes year N of the new one) or "end" (a plan that builds up to its period's last year,
-    the congress year, keeps that year last).
+    becomes year N of the new one), "end" (a plan that builds up to its period's last year,
+    the congress year, keeps that year last) or "auto" (models.year_shift.aligned).
     """
     plan = read_plan(path)
     try:
@@ -130,11 +131,12 @@ def instantiate_plan(
         raise InputErrors(
             [InputError("--period", None, "period", "giai đoạn kết thúc trước khi bắt đầu")]
         ) from None
-    shift = YearShift(plan.period.start, plan.period.end, new.start, new.end, align)
+    shift = aligned(plan.period.start, plan.period.end, new.start, new.end, align)
     data = _round_trip().load(decode_utf8(read_bytes(path), str(path)))
     job = _Job(
         shift, plan, Instantiation("", "", plan.id, str(new), str(plan.period), shift.offset)
     )
+    job.result.align = shift.align
     job.run(data)
     out = io.StringIO()
     _round_trip().dump(data, out)
@@ -179,6 +181,7 @@ class _Job:
         self.plan = plan
         self.result = result
         self.done: dict[int, str] = {}  # id of an aliased text -> its moved text (one object)
+        self.ids = {m.id for m in plan.milestones}
 
     def run(self, data: CommentedMap) -> None:
         start, end = self.shift.new_start, self.shift.new_end
@@ -258,13 +261,20 @@ class _Job:
         for edit in moved.edits:
             self.result.changes.append(TextChange(where, edit.before, edit.after, edit.kind))
         for flag in moved.flags:
-            self.result.flags.append(TextFlag(where, flag.text, flag.reason))
+            if (found := TextFlag(where, flag.text, flag.reason)) not in self.result.flags:
+                self.result.flags.append(found)
         new = _restyled(text, moved)
         self.done[id(text)] = new
         return new
 
     def _milestone(self, milestone: CommentedMap, loc: Location) -> None:
         ident = str(milestone.get("id"))
+        # An id that names its years ("dang-ky-dien-hinh-2021-2025") names the new ones.
+        moved_id = self.shift.move_text(ident).text
+        if moved_id != ident and moved_id not in self.ids:
+            milestone["id"] = moved_id
+            self.result.changes.append(TextChange(f"mốc {ident}.id", ident, moved_id, "id"))
+            ident = moved_id
         title = " ".join(str(milestone.get("title", "")).split())
         context = list(_strings(milestone))
         for key in list(milestone):

@@ -13,8 +13,12 @@ The rules, in order:
   years (2021 → 2026); a range moves as a whole. Years further away are history (the 1948 of
   "11/6/1948") and stay as written;
 - a moved year "stays inside" the new period when it keeps its place relative to the period: a
-  year of the old period must land in the new one, a year after the old period must stay as far
-  after the new one. One that does not is flagged;
+  year of the old period must land in the new one; a year just outside it must stay as far
+  outside the new one, unless the offset is a whole number of five-year cycles (the terms of
+  congresses and national movements around a period, "2020-2025", keep their rhythm). One that
+  does not is flagged;
+- a document cited by number and date ("Kế hoạch số 126/KH-UBND ngày 02/10/2021") keeps its
+  year, and is flagged: the new plan may cite a newer one;
 - "kỷ niệm N năm" moves with the years it counts: when the item also writes the founding year
   and the occasion's year (1948 and 2025: 77 years), N becomes the distance to the moved year;
   when the item's other years moved, N moves by the offset; with no year to follow it is flagged;
@@ -57,6 +61,12 @@ _SHIFTABLE = re.compile(
     rf"|(?<!\d)(?P<y>{_YEAR})(?!\d)",
     re.IGNORECASE,
 )
+_CITATION = re.compile(
+    rf"\bsố\s+[\w./-]+,?\s+ngày\s+\d{{1,2}}\s*[/-]\s*\d{{1,2}}\s*[/-]\s*{_YEAR}(?!\d)",
+    re.IGNORECASE,
+)
+"""A document cited by number and date ("Nghị quyết số 04-NQ/TU ngày 18/6/2021"): issued in
+its year, which never moves."""
 _ANNIVERSARY = re.compile(r"(?P<head>k[ỷỉ]\s+niệm\s+)(?P<n>\d{1,3})(?P<tail>\s+năm)", re.IGNORECASE)
 _ORDINAL = re.compile(
     r"(?P<head>lần\s+thứ\s+)(?P<k>[IVXLC]+|\d{1,3})(?![0-9A-Za-zÀ-ỹ])", re.IGNORECASE
@@ -147,6 +157,8 @@ class YearShift:
         moved = year + self.offset
         if self.old_start <= year <= self.old_end:
             return self.new_start <= moved <= self.new_end
+        if self.offset % CONGRESS_CYCLE == 0:
+            return True  # a year of the congress or national cycle around the period (2020-2025)
         if year < self.old_start:
             return moved - self.new_start == year - self.old_start
         return moved - self.new_end == year - self.old_end
@@ -178,8 +190,18 @@ class YearShift:
             out.text,
         )
         prior = sorted(out.edits, key=lambda e: e.start)
+        cited = [(c.start(), c.end()) for c in _CITATION.finditer(out.text)]
+        for start, end in cited:
+            out.flags.append(
+                Flag(out.text[start:end], "văn bản đã ban hành: giữ nguyên năm như viết")
+            )
         out.text = _SHIFTABLE.sub(
-            lambda m: self._years(m, out, _origin(prior, m.start())), out.text
+            lambda m: (
+                m[0]
+                if any(a <= m.start() < b for a, b in cited)
+                else self._years(m, out, _origin(prior, m.start()))
+            ),
+            out.text,
         )
         out.edits.sort(key=lambda e: e.start)
         return out
@@ -260,6 +282,19 @@ class YearShift:
         new = f"{match['head']}{new_written}"
         out.edits.append(Edit(match.start(), match[0], new, "ordinal"))
         return new
+
+
+def aligned(
+    old_start: int, old_end: int, new_start: int, new_end: int, align: str = "auto"
+) -> YearShift:
+    """The shift between two periods. "auto" matches the first years, unless the lengths differ
+    and only the last years are a whole number of congress cycles apart (2022-2025 to
+    2026-2030: the 2025 congress year becomes 2030, and "lần thứ VI" becomes "lần thứ VII")."""
+    if align == "auto":
+        by_end = (new_end - old_end) % CONGRESS_CYCLE == 0
+        by_start = (new_start - old_start) % CONGRESS_CYCLE == 0
+        align = "end" if by_end and not by_start else "start"
+    return YearShift(old_start, old_end, new_start, new_end, "end" if align == "end" else "start")
 
 
 def _origin(prior: list[Edit], position: int) -> int:

@@ -17,7 +17,7 @@ from models.calendar import default_calendar
 from models.clock import now
 from models.plan import Plan
 from models.plan_files import draft_gaps, plan_from_source, read_plan
-from models.plan_instantiation import instantiate_plan
+from models.plan_instantiation import Align, instantiate_plan
 from models.schedule import ScheduledMilestone, schedule
 from models.source import InputError, InputErrors, read_yaml
 from models.text import vn_date
@@ -88,24 +88,23 @@ def instantiate(
     align: Annotated[
         str,
         typer.Option(
-            help="Khi độ dài hai giai đoạn khác nhau: 'start' (năm đầu khớp năm đầu) hoặc 'end' "
-            "(năm cuối khớp năm cuối, cho kế hoạch hướng tới đại hội thi đua cuối giai đoạn)"
+            help="Khi độ dài hai giai đoạn khác nhau: 'start' (năm đầu khớp năm đầu), 'end' "
+            "(năm cuối khớp năm cuối: kế hoạch hướng tới đại hội thi đua cuối giai đoạn) hoặc "
+            "'auto' (năm cuối nếu chỉ năm cuối cách nhau tròn chu kỳ đại hội 5 năm)"
         ),
-    ] = "start",
+    ] = "auto",
 ) -> None:
     """Tạo dự thảo kế hoạch cho giai đoạn khác (dài bao nhiêu năm cũng được): các năm dời theo
     giai đoạn, việc định kỳ theo các năm mới; in ra những gì đã dời, cần xem lại, cần ấn định."""
     match = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", period)
-    if match is None or align not in ("start", "end"):
+    if match is None or align not in ("auto", "start", "end"):
         field, message = (
             ("period", "giai đoạn phải viết dạng YYYY-YYYY")
             if match is None
-            else ("align", "chỉ nhận 'start' hoặc 'end'")
+            else ("align", "chỉ nhận 'auto', 'start' hoặc 'end'")
         )
         raise InputErrors([InputError(f"--{field}", None, field, message)])
-    result = instantiate_plan(
-        file, int(match[1]), int(match[2]), align="end" if align == "end" else "start"
-    )
+    result = instantiate_plan(file, int(match[1]), int(match[2]), align=_ALIGNS[align])
     if output is None:
         print(result.text, end="")
         print_instantiation(result, err)  # the YAML alone on stdout
@@ -113,6 +112,9 @@ def instantiate(
         output.write_text(result.text, encoding="utf-8")
         console.print(f"Đã ghi {shown(output)}")
         print_instantiation(result, console)
+
+
+_ALIGNS: dict[str, Align] = {"auto": "auto", "start": "start", "end": "end"}
 
 
 def _plan_by_file_or_id(ref: str) -> Plan:

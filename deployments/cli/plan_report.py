@@ -10,7 +10,13 @@ from rich.console import Console
 from deployments.cli.common import shown
 from models.plan_instantiation import Instantiation
 
+_ALIGNED = {
+    "start": "năm đầu giai đoạn cũ ứng với năm đầu giai đoạn mới",
+    "end": "năm cuối giai đoạn cũ ứng với năm cuối giai đoạn mới",
+}
+
 _KINDS = {
+    "id": "mã mốc",
     "period": "giai đoạn",
     "year": "năm",
     "ordinal": "lần tổ chức",
@@ -23,7 +29,7 @@ def print_instantiation(result: Instantiation, out: Console) -> None:
     out.print(
         f"Dự thảo kế hoạch [bold]{shown(result.plan_id)}[/] (giai đoạn {result.period}) tạo từ "
         f"{shown(result.source_id)} (giai đoạn {result.source_period}); các năm dời "
-        f"{result.offset:+d} năm."
+        f"{result.offset:+d} năm ({_ALIGNED[result.align]})."
     )
     if result.deadlines:
         out.print(f"[bold]Thời hạn đã dời[/] ({len(result.deadlines)}):")
