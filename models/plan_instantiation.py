@@ -32,6 +32,7 @@ import yaml
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, ScalarString
 
 from models.phrases import PhraseError, parse_phrase
@@ -132,7 +133,7 @@ def instantiate_plan(
             [InputError("--period", None, "period", "giai đoạn kết thúc trước khi bắt đầu")]
         ) from None
     shift = aligned(plan.period.start, plan.period.end, new.start, new.end, align)
-    data = _round_trip().load(decode_utf8(read_bytes(path), str(path)))
+    data = _load(path)
     job = _Job(
         shift, plan, Instantiation("", "", plan.id, str(new), str(plan.period), shift.offset)
     )
@@ -143,6 +144,29 @@ def instantiate_plan(
     job.result.text = out.getvalue()
     _check_readable(job.result.text, path, new)
     return job.result
+
+
+def _load(path: str | Path) -> CommentedMap:
+    """The file as the round-trip reader sees it. It read as a plan already; where the round-trip
+    reader is stricter (a key written twice), say where, as for any input."""
+    try:
+        data = _round_trip().load(decode_utf8(read_bytes(path), str(path)))
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise InputErrors(
+            [
+                InputError(
+                    str(path),
+                    mark.line + 1 if mark is not None else None,
+                    "",
+                    f"không đọc được tệp để giữ nguyên chú thích: {problem}",
+                )
+            ]
+        ) from None
+    if not isinstance(data, CommentedMap):
+        raise InputErrors([InputError(str(path), None, "", "tệp kế hoạch phải là một bảng khóa")])
+    return data
 
 
 def _round_trip() -> YAML:
