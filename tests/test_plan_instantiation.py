@@ -270,3 +270,25 @@ def test_instantiate_says_in_vietnamese_what_it_did(tmp_path: Path, data_dir: Pa
     assert "Thời hạn đã dời" in piped.stderr
     bad = tdkt("plan", "instantiate", str(QB_PLAN), "--period", "2030-2026", data_dir=data_dir)
     assert bad.returncode != 0 and "giai đoạn" in bad.stderr
+
+
+def test_a_filled_draft_loads_and_an_unfilled_one_is_refused(tmp_path: Path) -> None:
+    from models.clock import now
+    from models.db import unit_of_work
+    from models.services.plans import load_plan, load_plan_file
+
+    _, out = draft(tmp_path, QB_PLAN, 2026, 2030)
+    with unit_of_work() as session, pytest.raises(InputErrors) as refused:
+        load_plan(
+            session, read_plan(out), default_calendar(), at=now(), actor="t", source="x", sha256=""
+        )
+    assert {e.field for e in refused.value.errors} == {
+        "document.number",
+        "document.date",
+        "document.signer",
+    }
+    with unit_of_work() as session:
+        result = load_plan_file(
+            session, filled(tmp_path, out), default_calendar(), at=now(), actor="test"
+        )
+        assert result.created and result.campaign.slug == "quang-binh-2026-2030"
