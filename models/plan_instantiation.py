@@ -204,7 +204,9 @@ class _Job:
         self.shift = shift
         self.plan = plan
         self.result = result
-        self.done: dict[int, str] = {}  # id of an aliased text -> its moved text (one object)
+        # An aliased text (*quote) is one object: moved once, both places get the same new one.
+        # The old object is kept with its id, so that the id is not reused while we look.
+        self.done: dict[int, tuple[str, str]] = {}
         self.ids = {m.id for m in plan.milestones}
 
     def run(self, data: CommentedMap) -> None:
@@ -276,10 +278,20 @@ class _Job:
                 self._move_strings(value, i, (*loc, i), context)
         elif isinstance(value, str):
             container[key] = self._moved(value, loc, context)
+        elif key == "year" and isinstance(value, int) and self.shift.moves(value):
+            # A year written as a number (a quota for one year): moves like a written one.
+            container[key] = value + self.shift.offset
+            where = _where(loc, self.plan)
+            self.result.changes.append(TextChange(where, str(value), str(container[key]), "year"))
+            if not self.shift.fits(value):
+                self.result.flags.append(
+                    TextFlag(where, str(value), f"năm {value} dời ra ngoài giai đoạn mới")
+                )
 
     def _moved(self, text: str, loc: Location, context: list[str]) -> str:
-        if id(text) in self.done and isinstance(text, ScalarString):
-            return self.done[id(text)]
+        seen = self.done.get(id(text))
+        if seen is not None and seen[0] is text and isinstance(text, ScalarString):
+            return seen[1]
         moved = self.shift.move_text(text, [c for c in context if c is not text])
         where = _where(loc, self.plan)
         for edit in moved.edits:
@@ -288,7 +300,7 @@ class _Job:
             if (found := TextFlag(where, flag.text, flag.reason)) not in self.result.flags:
                 self.result.flags.append(found)
         new = _restyled(text, moved)
-        self.done[id(text)] = new
+        self.done[id(text)] = (text, new)
         return new
 
     def _milestone(self, milestone: CommentedMap, loc: Location) -> None:
