@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
-from models.plan import Plan, reference_errors
+from models.plan import Location, Plan, reference_errors
 from models.source import InputError, InputErrors, SourceDocument, read_yaml
 
 
@@ -49,56 +44,49 @@ def _years_in(text: str) -> list[int]:
     return [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)]
 
 
-def instantiate(path: str | Path, start: int, end: int) -> str:
-    """The plan's YAML made for another period of the same length.
+DRAFT_FIELDS = ("number", "date", "signer")
+"""What a plan made by `tdkt plan instantiate` leaves empty: the new document's own header."""
 
-    Dates in a plan are relative to its period: every year written in a milestone phrase or a
-    coordinator's date moves by the same number of years as the period. Years outside the
-    period (the 1948 of "11/6/1948 - 11/6/2025") are history and stay as written.
+
+def draft_gaps(plan: Plan) -> list[tuple[Location, str]]:
+    """What a coordinator must still fill before a drafted plan is loaded, with where.
+
+    A plan made for a new period (instantiated_from set) is a new document: emails cite its
+    number and date, so loading it with none (or with the old ones, which instantiate empties)
+    would send letters citing nothing. Its parent plan, if it names one, is the new period's.
     """
-    plan = read_plan(path)
-    length = plan.period.end - plan.period.start
-    if end - start != length:
-        raise InputErrors(
-            [
-                InputError(
-                    str(path),
-                    None,
-                    "period",
-                    f"giai đoạn mới phải dài {length + 1} năm như kế hoạch gốc",
-                )
-            ]
-        )
-    shift = start - plan.period.start
-    data: dict[str, Any] = plan.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    lo, hi = plan.period.start - 1, plan.period.end + 1
+    if plan.instantiated_from is None:
+        return []
+    doc = plan.document
+    gaps: list[tuple[Location, str]] = [
+        (("document", key), "bản dự thảo: điền trước khi nạp (văn bản mới)")
+        for key in DRAFT_FIELDS
+        if getattr(doc, key) is None
+    ]
+    if plan.parent is not None:
+        gaps += [
+            (
+                ("parent", key),
+                "bản dự thảo: điền kế hoạch cấp trên của giai đoạn mới (hoặc bỏ khóa parent)",
+            )
+            for key in ("number", "date")
+            if getattr(plan.parent, key) is None
+        ]
+    return gaps
 
-    def move(text: str) -> str:
-        return re.sub(
-            r"(?<!\d)((?:19|20)\d{2})(?!\d)",
-            lambda m: str(int(m[1]) + shift) if lo <= int(m[1]) <= hi else m[1],
-            text,
-        )
 
-    for milestone in data["milestones"]:
-        for key in ("phrase", "quote", "set_date", "coordinator_phrase"):
-            if key in milestone:
-                milestone[key] = move(milestone[key])
-    data["id"] = re.sub(r"-?\d{4}-\d{4}$", "", data["id"]) + f"-{start}-{end}"
-    data["title"] = move(data["title"])
-    data["period"] = f"{start}-{end}"
-    data["instantiated_from"] = f"{plan.id} ({plan.period})"
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    # What we write must read back. Moving years can break a date (29/2/2024 moved to 2029)
-    # or leave the format's range; say which field of the original file, as read_plan would.
-    try:
-        Plan.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        source = read_yaml(path)
-        raise InputErrors(
-            [
-                replace(e, message=f"sau khi dời sang giai đoạn {start}-{end}: {e.message}")
-                for e in source.errors_from(exc)
-            ]
-        ) from None
-    return text
+def read_loadable_plan(path: str | Path) -> Plan:
+    """read_plan, and refuse a draft that still lacks what draft_gaps names (file, line, field)."""
+    source = read_yaml(path)
+    plan = plan_from_source(source)
+    gaps = [source.error(loc, message) for loc, message in draft_gaps(plan)]
+    if gaps:
+        raise InputErrors(gaps)
+    return plan
+
+
+def instantiate(path: str | Path, start: int, end: int) -> str:
+    """The plan's YAML made for another period (see models.plan_instantiation)."""
+    from models.plan_instantiation import instantiate_plan
+
+    return instantiate_plan(path, start, end).text

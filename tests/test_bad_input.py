@@ -33,6 +33,7 @@ from models.directory import read_directory
 from models.orm.base import Base
 from models.phrases import MAX_LENGTH, PhraseError, parse_phrase
 from models.plan_files import instantiate, read_plan
+from models.plan_instantiation import instantiate_plan
 from models.schedule import schedule
 from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
@@ -503,14 +504,15 @@ def test_plan_values_that_crashed_later_are_refused_when_read(
     assert found[0].line is not None
 
 
-def test_instantiate_into_an_impossible_date_names_the_field(tmp_path: Path) -> None:
+def test_instantiate_into_an_impossible_date_lists_it_to_date(tmp_path: Path) -> None:
     path = qb_variant(tmp_path, "phrase: 11/6/2025", "phrase: 29/2/2024")
     read_plan(path)  # a real day in 2024
-    with pytest.raises(InputErrors) as info:
-        instantiate(path, 2026, 2030)  # 29/2/2029 is not: it was a ValidationError
-    (error,) = info.value.errors
-    assert error.file == str(path) and error.line is not None
-    assert error.field.endswith(".phrase") and "2026-2030" in error.message
+    result = instantiate_plan(path, 2026, 2030)  # 29/2/2029 is not: once a ValidationError
+    (undated,) = result.to_date
+    assert undated.milestone == "honour-11-6" and undated.before == "29/2/2024"
+    assert "29/2/2029" in undated.reason
+    out = write(tmp_path, "draft.yaml", result.text)
+    assert next(m for m in read_plan(out).milestones if m.id == "honour-11-6").awaiting_date
 
 
 # --- directories: by hand ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -10,14 +11,15 @@ from rich.panel import Panel
 from rich.table import Table
 from sqlalchemy import select
 
-from deployments.cli.common import actor, console, shown
+from deployments.cli.common import actor, console, err, shown
+from deployments.cli.plan_report import print_instantiation
 from models.calendar import default_calendar
 from models.clock import now
 from models.plan import Plan
-from models.plan_files import instantiate as instantiate_plan
-from models.plan_files import read_plan
+from models.plan_files import draft_gaps, plan_from_source, read_plan
+from models.plan_instantiation import Align, instantiate_plan
 from models.schedule import ScheduledMilestone, schedule
-from models.source import InputError, InputErrors
+from models.source import InputError, InputErrors, read_yaml
 from models.text import vn_date
 
 app = typer.Typer(help="Kiểm tra, nạp và xem kế hoạch.", no_args_is_help=True)
@@ -31,9 +33,18 @@ def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều
     problems: list[InputError] = []
     for file in files:
         try:
-            plan = read_plan(file)
+            source = read_yaml(file)
+            plan = plan_from_source(source)
         except InputErrors as exc:
             problems += exc.errors
+            continue
+        gaps = draft_gaps(plan)
+        if gaps:
+            problems += [source.error(loc, message) for loc, message in gaps]
+            console.print(
+                f"[yellow]⚠[/] {shown(file)}: bản dự thảo {plan.id} (tạo từ "
+                f"{shown(plan.instantiated_from)}): còn {len(gaps)} mục phải điền trước khi nạp"
+            )
             continue
         awaiting = [m.id for m in plan.milestones if m.awaiting_date]
         note = f"; {len(awaiting)} mốc chờ ấn định thời hạn" if awaiting else ""
@@ -74,20 +85,36 @@ def instantiate(
     file: PlanFile,
     period: Annotated[str, typer.Option(help="Giai đoạn mới, ví dụ 2026-2030")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp")] = None,
+    align: Annotated[
+        str,
+        typer.Option(
+            help="Khi độ dài hai giai đoạn khác nhau: 'start' (năm đầu khớp năm đầu), 'end' "
+            "(năm cuối khớp năm cuối: kế hoạch hướng tới đại hội thi đua cuối giai đoạn) hoặc "
+            "'auto' (năm cuối nếu chỉ năm cuối cách nhau tròn chu kỳ đại hội 5 năm)"
+        ),
+    ] = "auto",
 ) -> None:
-    """Tạo kế hoạch cho giai đoạn khác: mọi năm trong thời hạn dời theo giai đoạn."""
-    try:
-        start, end = (int(x) for x in period.split("-"))
-    except ValueError:
-        raise InputErrors(
-            [InputError("--period", None, "period", "giai đoạn phải viết dạng YYYY-YYYY")]
-        ) from None
-    text = instantiate_plan(file, start, end)
+    """Tạo dự thảo kế hoạch cho giai đoạn khác (dài bao nhiêu năm cũng được): các năm dời theo
+    giai đoạn, việc định kỳ theo các năm mới; in ra những gì đã dời, cần xem lại, cần ấn định."""
+    match = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", period)
+    if match is None or align not in ("auto", "start", "end"):
+        field, message = (
+            ("period", "giai đoạn phải viết dạng YYYY-YYYY")
+            if match is None
+            else ("align", "chỉ nhận 'auto', 'start' hoặc 'end'")
+        )
+        raise InputErrors([InputError(f"--{field}", None, field, message)])
+    result = instantiate_plan(file, int(match[1]), int(match[2]), align=_ALIGNS[align])
     if output is None:
-        print(text, end="")
+        print(result.text, end="")
+        print_instantiation(result, err)  # the YAML alone on stdout
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(result.text, encoding="utf-8")
         console.print(f"Đã ghi {shown(output)}")
+        print_instantiation(result, console)
+
+
+_ALIGNS: dict[str, Align] = {"auto": "auto", "start": "start", "end": "end"}
 
 
 def _plan_by_file_or_id(ref: str) -> Plan:

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from models.calendar import WorkingCalendar
 from models.orm import Campaign, CampaignField, CriterionRule, Milestone, Quota, Unit
 from models.plan import Plan
-from models.plan_files import read_plan
+from models.plan_files import draft_gaps, read_loadable_plan
 from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
-from models.source import InputError, InputErrors
+from models.source import InputError, InputErrors, dotted
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def load_plan_file(
     session: Session, path: str | Path, calendar: WorkingCalendar, *, at: dt.datetime, actor: str
 ) -> LoadResult:
     raw = Path(path).read_bytes() if Path(path).is_file() else b""
-    plan = read_plan(path)
+    plan = read_loadable_plan(path)  # a draft (plan instantiate) is refused until filled
     return load_plan(
         session,
         plan,
@@ -64,8 +64,12 @@ def load_plan(
     """Create the campaign of plan; loading the same file again changes nothing.
 
     Agencies the plan names but the directory lacks are added to it (the plan is itself a
-    source of directory facts). A different plan under an id already loaded is refused.
+    source of directory facts). A different plan under an id already loaded is refused, and so
+    is a draft (plan instantiate) whose new document's header is not filled yet.
     """
+    gaps = draft_gaps(plan)
+    if gaps:
+        raise InputErrors([InputError(source, None, dotted(loc), msg) for loc, msg in gaps])
     existing = session.scalar(select(Campaign).where(Campaign.slug == plan.id))
     if existing is not None:
         if existing.plan_sha256 == sha256:
