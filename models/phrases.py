@@ -172,7 +172,7 @@ _COUNTED = re.compile(
     r"^(?:(?:trong\s+(?:vong|thoi\s+han|thoi\s+gian)|trong|cham\s+nhat(?:\s+la)?|"
     r"cham\s+nhat\s+sau|sau|toi\s+da)\s+)?"
     r"(?P<n>\d{1,3})\s+(?P<unit>ngay\s+lam\s+viec|ngay|tuan|thang|nam)\s+"
-    rf"(?:ke\s+)?tu\s+(?:ngay|khi)\s+(?P<event>.+)$"
+    r"(?:ke\s+)?tu\s+(?:ngay|khi)\s+(?P<event>.+)$"
 )
 _NEXT_YEAR = re.compile(r"\bnam\s+(?:sau|tiep\s+theo|ke\s+tiep|toi)\b")
 _THIS_YEAR = re.compile(r"\bnam\s+nay\b")
@@ -407,9 +407,9 @@ def _parse_recurring(phrase: str, text: str) -> Deadline | None:
         return None
     if g["dip"]:
         raise PhraseError(f"'{phrase}': dịp cần ghi ngày và tháng (vào dịp 19/5)")
-    recurrences = [Recurrence(f, day=day, before=before) for f in frequencies]
+    series = tuple(Recurrence(f, day=day, before=before) for f in frequencies)
     rule = "recurring_on_day" if day is not None else "recurring"
-    return Deadline(phrase, "recurring", rule, recurrences=tuple(recurrences))
+    return Deadline(phrase, "recurring", rule, recurrences=series)
 
 
 def _yearly_days(

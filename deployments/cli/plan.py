@@ -15,9 +15,10 @@ from models.calendar import default_calendar
 from models.clock import now
 from models.plan import Plan
 from models.plan_files import instantiate as instantiate_plan
-from models.plan_files import read_plan
+from models.plan_decisions import undecided
+from models.plan_files import plan_from_source, read_plan
 from models.schedule import ScheduledMilestone, schedule
-from models.source import InputError, InputErrors
+from models.source import InputError, InputErrors, read_yaml
 from models.text import vn_date
 
 app = typer.Typer(help="Kiểm tra, nạp và xem kế hoạch.", no_args_is_help=True)
@@ -27,20 +28,33 @@ PlanFile = Annotated[Path, typer.Argument(help="Tệp kế hoạch (.yaml)")]
 
 @app.command()
 def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều tệp kế hoạch")]) -> None:
-    """Kiểm tra tệp kế hoạch; báo mọi lỗi kèm tệp, dòng và trường."""
+    """Kiểm tra tệp kế hoạch; báo mọi lỗi kèm tệp, dòng và trường.
+
+    Một bản nháp (chưa có cơ quan thường trực, lĩnh vực chưa có cơ quan chủ trì...) vẫn đạt,
+    kèm danh sách những điều điều phối viên còn phải quyết định trước khi nạp."""
     problems: list[InputError] = []
     for file in files:
         try:
-            plan = read_plan(file)
+            source = read_yaml(file)
+            plan = plan_from_source(source)
         except InputErrors as exc:
             problems += exc.errors
             continue
         awaiting = [m.id for m in plan.milestones if m.awaiting_date]
         note = f"; {len(awaiting)} mốc chờ ấn định thời hạn" if awaiting else ""
+        pending = [source.error(loc, message) for loc, message in undecided(plan)]
+        mark = "[yellow]✓ bản nháp[/]" if pending else "[green]✓[/]"
         console.print(
-            f"[green]✓[/] {shown(file)}: {plan.id}, {len(plan.milestones)} mốc, "
+            f"{mark} {shown(file)}: {plan.id}, {len(plan.milestones)} mốc, "
             f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu{note}"
         )
+        if pending:
+            console.print(
+                f"  [bold yellow]Còn {len(pending)} điều điều phối viên phải quyết định "
+                "trước khi nạp (tdkt plan load từ chối bản nháp):[/]"
+            )
+            for item in pending:
+                console.print(f"  [yellow]•[/] {shown(str(item))}")
     if problems:
         raise InputErrors(problems)
 
@@ -114,7 +128,8 @@ def print_timeline(plan: Plan) -> None:
     header = [
         f"[bold]{shown(plan.title)}[/]",
         f"Kế hoạch {number}, ngày {vn_date(doc.date)}, của {shown(doc.issuer_name)}",
-        f"Giai đoạn {plan.period}; cơ quan thường trực: {_name(plan, plan.standing_body)}",
+        f"Giai đoạn {plan.period}; cơ quan thường trực: "
+        + (_name(plan, plan.standing_body) if plan.standing_body else "[yellow]chưa chỉ định[/]"),
         f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu, {len(plan.rules)} tiêu chí "
         f"kiểm tra được, {len(plan.milestones)} mốc",
     ]

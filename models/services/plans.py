@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from models.calendar import WorkingCalendar
 from models.orm import Campaign, CampaignField, CriterionRule, Milestone, Quota, Unit
 from models.plan import Plan
-from models.plan_files import read_plan
+from models.plan_decisions import undecided
+from models.plan_files import plan_from_source
 from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
-from models.source import InputError, InputErrors
+from models.source import InputError, InputErrors, dotted, read_yaml
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,13 @@ def load_plan_file(
     session: Session, path: str | Path, calendar: WorkingCalendar, *, at: dt.datetime, actor: str
 ) -> LoadResult:
     raw = Path(path).read_bytes() if Path(path).is_file() else b""
-    plan = read_plan(path)
+    source = read_yaml(path)
+    plan = plan_from_source(source)
+    pending = undecided(plan)
+    if pending:  # a draft: refused with what is missing, where (plan check lists the same)
+        raise InputErrors(
+            [source.error(loc, f"chưa nạp được bản nháp: {message}") for loc, message in pending]
+        )
     return load_plan(
         session,
         plan,
@@ -66,6 +73,10 @@ def load_plan(
     Agencies the plan names but the directory lacks are added to it (the plan is itself a
     source of directory facts). A different plan under an id already loaded is refused.
     """
+    if plan.standing_body is None or undecided(plan):
+        raise InputErrors(
+            [InputError(source, None, dotted(loc), message) for loc, message in undecided(plan)]
+        )
     existing = session.scalar(select(Campaign).where(Campaign.slug == plan.id))
     if existing is not None:
         if existing.plan_sha256 == sha256:
