@@ -324,10 +324,20 @@ def readable_phrase(phrase: str | None) -> str | None:
         try:
             parse_phrase(phrase)
         except AnchorMissing:
-            pass
+            try:  # read against the earliest date, counting every day: its words only
+                parse_phrase(phrase, issued=_EARLIEST, add_working_days=_every_day)
+            except PhraseError as error:
+                raise ValueError(str(error)) from None
         except PhraseError as error:
             raise ValueError(str(error)) from None
     return phrase
+
+
+_EARLIEST = dt.date(1900, 1, 1)
+
+
+def _every_day(day: dt.date, count: int) -> dt.date:
+    return day + dt.timedelta(days=count)
 
 
 def _is_recurring(phrase: str) -> bool:
@@ -534,6 +544,13 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
             unit(("milestones", i, "from", "units", j), code)
         for j, code in enumerate(milestone.responsible.exclude.units):
             unit(("milestones", i, "from", "exclude", "units", j), code)
+    issued = plan.document.date or plan.document.effective_from
+    for i, milestone in enumerate(plan.milestones):
+        if issued is not None and milestone.phrase is not None:
+            try:  # "từ nay đến năm 2013" in a plan of 2014: its end is before the plan
+                parse_phrase(milestone.phrase, issued=issued, add_working_days=_every_day)
+            except PhraseError as error:
+                errors.append((("milestones", i, "phrase"), str(error)))
     return errors
 
 
