@@ -92,6 +92,6 @@ def test_the_share_of_the_corpus_read_right(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_a_relative_phrase_needs_the_document_date() -> None:
-    with pytest.raises(PhraseError, match="document.date"):
+    with pytest.raises(PhraseError, match=r"document\.date"):
         parse_phrase("từ nay đến năm 2015")
     assert parse_phrase("từ nay đến năm 2015", issued=dt.date(2014, 4, 15)).relative

@@ -14,8 +14,8 @@ from deployments.cli.common import actor, console, shown
 from models.calendar import default_calendar
 from models.clock import now
 from models.plan import Plan
-from models.plan_files import instantiate as instantiate_plan
 from models.plan_decisions import undecided
+from models.plan_files import instantiate as instantiate_plan
 from models.plan_files import plan_from_source, read_plan
 from models.schedule import ScheduledMilestone, schedule
 from models.source import InputError, InputErrors, read_yaml
