@@ -121,7 +121,8 @@ def chased_milestones(plan: Plan) -> list[Milestone]:
     process's own (votes, publications, reward decisions)."""
     from models.process import process_milestones
 
-    return [*plan.milestones, *(m for m, _ in quota_milestones(plan)), *process_milestones(plan)]
+    process = process_milestones(plan) if plan.standing_body is not None else []  # a draft's
+    return [*plan.milestones, *(m for m, _ in quota_milestones(plan)), *process]
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,11 @@ class ScheduledMilestone:
 
     @property
     def rule(self) -> str | None:
-        if self.milestone.set_by_coordinator:
+        """The reading's rule; "set_by_coordinator" where the dates are the coordinator's: a
+        set date or phrase, and a continuing duty reported at the default frequency (the plan
+        writes its window, not when to report on it)."""
+        m = self.milestone
+        if m.set_by_coordinator or (m.continuing and m.report_every is None):
             return "set_by_coordinator"
         return self.deadline.rule if self.deadline else None
 

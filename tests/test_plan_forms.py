@@ -378,3 +378,26 @@ def test_a_selector_leaves_out_what_it_excludes_and_the_standing_body_never_owes
     assert owed["less-b"] == {"T.A", "T.SNV"}
     assert "no-departments" not in owed
     assert owed["report"] == {"T.A", "T.B", "T.SNV"}  # a report is no registration
+
+
+def test_half_year_occurrences_are_named_in_vietnamese() -> None:
+    from deployments.report import occurrence_label as report_label
+    from models.phrases import occurrence_label
+
+    for key, label in [("2024-H1", "6 tháng đầu năm 2024"), ("2024-H2", "6 tháng cuối năm 2024")]:
+        assert occurrence_label(key) == report_label(key) == label
+
+
+def test_a_continuing_duty_at_the_default_frequency_is_the_coordinators_setting() -> None:
+    """The plan writes "Trong năm 2015", not when to report on it: quarterly dates are the
+    coordinator's and emails say so; a frequency the plan writes is the plan's."""
+    default = Plan.model_validate(
+        na_ri(milestones=[milestone(phrase="Trong năm 2015", continuing=True)])
+    )
+    assert schedule_milestone(default, default.milestones[0], CAL).rule == "set_by_coordinator"
+    written = Plan.model_validate(
+        na_ri(
+            milestones=[milestone(phrase="Trong năm 2015", continuing=True, report_every="monthly")]
+        )
+    )
+    assert schedule_milestone(written, written.milestones[0], CAL).rule == "year_window"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from deployments.cli.common import actor, console, shown
 from models.calendar import default_calendar
 from models.clock import now
-from models.plan import Plan
+from models.plan import DEFAULT_CONTINUING_REPORT, Plan
 from models.plan_decisions import undecided
 from models.plan_files import instantiate as instantiate_plan
 from models.plan_files import plan_from_source, read_plan
@@ -190,13 +191,12 @@ def print_timeline(plan: Plan) -> None:
 def print_quotas(plan: Plan) -> None:
     """The plan's quotas. A yearly quota is chased at a checkpoint no plan states: it is the
     coordinator's setting, so the column says so and never quotes it as the plan's words."""
-    from models.quotas import DEFAULT_QUOTA_DEADLINE, describe, is_chased
+    from models.quotas import checkpoint_of, describe, is_chased
 
     table = Table(title="Chỉ tiêu xây dựng điển hình", title_justify="left")
     for column in ("Chỉ tiêu", "Áp dụng cho", "Căn cứ", "Đôn đốc (điều phối viên đặt)"):
         table.add_column(column)
     fields = {f.code: f for f in plan.fields}
-    deadline = plan.quota_deadline or DEFAULT_QUOTA_DEADLINE
     for quota in plan.quotas:
         if quota.applies_to is not None:
             who = shown(quota.applies_to.description)
@@ -204,8 +204,10 @@ def print_quotas(plan: Plan) -> None:
             who = ", ".join(_name(plan, c) for c in fields[quota.field].lead_agencies)
         else:
             who = "—"
+        when = next(iter(checkpoint_of(plan, quota).values()))
+        when_text = vn_date(when) if isinstance(when, dt.date) else shown(when)
         chased = (
-            f"{shown(deadline)} (điều phối viên đặt; kế hoạch không ghi)"
+            f"{when_text} (điều phối viên đặt; kế hoạch không ghi)"
             if is_chased(plan, quota)
             else "không đôn đốc; chỉ báo cáo tiến độ"
         )
@@ -231,4 +233,9 @@ def _basis(s: ScheduledMilestone) -> str:
     if m.coordinator_phrase is not None:
         return f"{clause}{shown(m.coordinator_phrase)} (điều phối viên ấn định; kế hoạch không ghi)"
     occasion = " (dịp, không phải thời hạn)" if s.deadline and s.deadline.occasion else ""
+    if m.continuing:
+        every = {"monthly": "tháng", "quarterly": "quý", "half_yearly": "6 tháng", "yearly": "năm"}
+        setting = "" if m.report_every else ", điều phối viên đặt"
+        period = every[m.report_every or DEFAULT_CONTINUING_REPORT]
+        occasion = f" (việc thường xuyên: báo cáo mỗi {period}{setting})"
     return f"{clause}“{shown(m.phrase)}”{occasion}"
