@@ -203,6 +203,15 @@ _RECURRING = re.compile(
     rf"^(?:{_FREQ_SPEC.format('pre')}\s*,?\s*)?(?:{_DAY_SPEC})?\s*,?\s*"
     rf"(?:{_FREQ_SPEC.format('post')})?$"
 )
+_YEARLY = r"(?:dinh\s+ky\s+)?hang\s+nam"
+_RECURRING_PERIOD = re.compile(
+    rf"^(?:(?P<pre>{_YEARLY})\s*,?\s*)?"
+    r"(?P<limit>(?:truoc|trong|vao|cham\s+nhat(?:\s+la)?|cham\s+nhat\s+trong|den\s+het|cuoi)\s+)?"
+    r"(?:thang\s+(?P<month>\d{1,2})|quy\s+(?P<quarter>iv|iii|ii|i|[1-4])"
+    r"|(?:6\s+thang|nua)\s+(?P<half>dau|cuoi)\s+nam)"
+    rf"(?:\s*,?\s*(?P<post>{_YEARLY}))?$"
+)
+"""A month, quarter or half of every year: "trong quý I hằng năm", "tháng 10 hằng năm"."""
 _FREQ_WORDS: dict[str, Frequency] = {
     "thang": "monthly",
     "quy": "quarterly",
@@ -355,10 +364,43 @@ def _frequencies(words: str | None) -> list[Frequency]:
     return list(dict.fromkeys(_FREQ_WORDS[re.sub(r"\s+", " ", w)] for w in found))
 
 
+def _parse_yearly_period(phrase: str, text: str) -> Deadline | None:
+    """ "trong quý I hằng năm": the quarter every year, due its last day; "trước tháng 10
+    hằng năm": the day before it starts, every year."""
+    match = _RECURRING_PERIOD.match(text)
+    if match is None or bool(match["pre"]) == bool(match["post"]):
+        return None
+    before = (match["limit"] or "").startswith("truoc")
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise PhraseError(f"'{phrase}': không có tháng {month}")
+        series = Recurrence("yearly", day=1 if before else None, month=month, before=before)
+    elif match["quarter"]:
+        quarter = _QUARTERS[match["quarter"]]
+        series = Recurrence(
+            "quarterly",
+            day=1 if before else None,
+            month=1 if before else None,
+            before=before,
+            parts=(quarter,),
+        )
+    else:
+        half = 1 if match["half"] == "dau" else 2
+        series = Recurrence(
+            "half_yearly",
+            day=1 if before else None,
+            month=1 if before else None,
+            before=before,
+            parts=(half,),
+        )
+    return Deadline(phrase, "recurring", "recurring", recurrences=(series,))
+
+
 def _parse_recurring(phrase: str, text: str) -> Deadline | None:
     match = _RECURRING.match(text)
     if match is None:
-        return None
+        return _parse_yearly_period(phrase, text)
     g = match.groupdict()
     pre = g["prea"] or g["preb"] or g["prec"]
     post = g["posta"] or g["postb"] or g["postc"]
@@ -453,7 +495,10 @@ def _resolve(
         if written is not None:
             return _check_year(int(written), phrase)
         if year is None:
-            raise PhraseError(f"'{phrase}' không ghi năm: cần cho biết năm (--year)")
+            raise PhraseError(
+                f"'{phrase}' không ghi năm: cần cho biết năm (ghi năm, hoặc --year với tdkt "
+                "deadline); việc lặp lại mỗi năm thì thêm 'hằng năm'"
+            )
         return year
 
     if groups.get(f"d{tag}"):
