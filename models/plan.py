@@ -193,6 +193,8 @@ class Quota(_Strict):
             raise ValueError("maximum nhỏ hơn minimum")
         if self.checkpoints is not None and self.scope != QuotaScope.UNIT_PERIOD:
             raise ValueError("checkpoints chỉ dùng với chỉ tiêu cả giai đoạn (unit_period)")
+        if self.every and self.year:
+            raise ValueError("chỉ ghi một trong every (mỗi tháng, quý) hoặc year (một năm)")
         if (self.every or self.year) and self.scope == QuotaScope.UNIT_PERIOD:
             raise ValueError("every và year không dùng với chỉ tiêu cả giai đoạn (unit_period)")
         return self

@@ -251,6 +251,7 @@ def test_a_period_quota_with_yearly_checkpoints_needs_its_share_each_year() -> N
         quota(checkpoints="yearly"),
         quota(scope="unit_period", every="monthly"),
         quota(scope="unit_period", year=2014),
+        quota(every="monthly", year=2014),
     ],
 )
 def test_quota_spans_that_do_not_fit_their_scope_are_refused(bad: dict[str, Any]) -> None:
