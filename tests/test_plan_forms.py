@@ -402,3 +402,55 @@ def test_a_continuing_duty_at_the_default_frequency_is_the_coordinators_setting(
         )
     )
     assert schedule_milestone(written, written.milestones[0], CAL).rule == "year_window"
+
+
+def test_the_sweep_settles_a_monthly_quota_with_that_months_registrations(
+    tmp_path: Path,
+) -> None:
+    """ "hàng tháng … tối thiểu 01 gương" (Na Rì): Phòng A registers one in May 2014, so its
+    May obligation is settled and its June one is not; Phòng B registered none; Phòng Nội vụ,
+    the standing body reached by kind, owes none at all."""
+    from sqlalchemy import select
+
+    from models.clock import TIMEZONE
+    from models.orm import Campaign, Obligation, Unit
+    from models.services.candidates import register
+    from models.services.directory import import_directory_file
+    from models.services.obligations import open_obligations
+    from models.services.plans import load_plan_file
+    from models.services.quota_tracking import settle_quota_obligations
+    from models.vocabulary import ObligationStatus
+    from tests.conftest import SMALL_DIRECTORY
+
+    path = tmp_path / "plan.yaml"
+    data = na_ri(quotas=[quota(minimum=1, every="monthly")])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    may = dt.datetime(2014, 5, 10, 9, 0, tzinfo=TIMEZONE)
+    with unit_of_work() as session:
+        import_directory_file(session, SMALL_DIRECTORY, at=now(), actor="test")
+        load_plan_file(session, path, CAL, at=now(), actor="test")
+    with unit_of_work() as session:
+        campaign = session.scalars(select(Campaign)).one()
+        open_obligations(session, campaign, CAL, until=D(2014, 6, 30), at=may)
+        unit_a = session.scalars(select(Unit).where(Unit.code == "T.A")).one()
+        register(
+            session,
+            campaign,
+            unit=unit_a,
+            subject=SubjectKind.INDIVIDUAL,
+            name="Nguyễn Văn A",
+            subject_ref="a-1",
+            year=2014,
+            at=may,
+            actor="test",
+        )
+        settle_quota_obligations(session, campaign, at=may)
+        status = {
+            (o.unit.code, o.occurrence): o.status
+            for o in session.scalars(select(Obligation))
+            if o.milestone.code.startswith("quota-")
+        }
+    assert status[("T.A", "2014-05")] == ObligationStatus.SUBMITTED
+    assert status[("T.A", "2014-06")] != ObligationStatus.SUBMITTED
+    assert status[("T.B", "2014-05")] != ObligationStatus.SUBMITTED
+    assert not [key for key in status if key[0] == "T.SNV"]
