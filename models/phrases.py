@@ -117,7 +117,7 @@ def normalize(text: str) -> str:
     ascii_text = re.sub(r"[,;:()\"'“”]", " , ", ascii_text)
     ascii_text = re.sub(r"\s*([/.-])\s*(?=\d)", r"\1", ascii_text)
     ascii_text = re.sub(r"\s+", " ", ascii_text).strip(" ,.")
-    ascii_text = re.sub(r"\b(?:moi|cac)\s+(?=thang|quy|nam\b)", "hang ", ascii_text)
+    ascii_text = re.sub(r"\bmoi\s+(?=thang|quy|nam\b)", "hang ", ascii_text)
     ascii_text = re.sub(r"\bsau thang\b", "6 thang", ascii_text)  # "sáu tháng"
     ascii_text = re.sub(r"\b0(\d)\b", r"\1", ascii_text)  # "06 tháng", "ngày 05"
     return re.sub(r"\bqui\b", "quy", ascii_text)
