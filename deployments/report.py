@@ -99,6 +99,8 @@ def occurrence_label(key: str | None) -> str:
         return f"năm {year}" if year.isdigit() else key
     if rest.startswith("Q") and rest[1:] in ROMAN:
         return f"quý {ROMAN[rest[1:]]}/{year}"
+    if rest in ("H1", "H2"):
+        return f"6 tháng {'đầu' if rest == 'H1' else 'cuối'} năm {year}"
     if rest.isdigit():
         return f"tháng {int(rest)}/{year}"
     return key

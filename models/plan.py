@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.phrases import PhraseError, parse_phrase
+from models.deadline import Frequency
+from models.phrases import AnchorMissing, PhraseError, parse_phrase
 from models.recognition import CeremonyKind, RewardForm
 from models.vocabulary import (
     ContactRole,
@@ -115,14 +116,25 @@ class StageWords(_Strict):
     words: str = Field(description="The plan's own words for this stage")
 
 
+class Exclusion(_Strict):
+    """Units a selector leaves out: "các cơ quan, ban, ngành (trừ Sở Nội vụ)"."""
+
+    units: list[UnitCode] = Field(default_factory=list)
+    kinds: list[UnitKind] = Field(default_factory=list)
+
+
 class Responsible(_Strict):
-    """Who owes a milestone: named units, kinds of unit under the issuer, or roles."""
+    """Who owes a milestone: named units, kinds of unit under the issuer, or roles, less the
+    units and kinds in `exclude`."""
 
     units: list[UnitCode] = Field(default_factory=list)
     kinds: list[UnitKind] = Field(default_factory=list)
     lead_agencies: bool = Field(False, description="Each field's lead agency")
     cluster_leaders: bool = Field(False, description="Leaders of emulation clusters and blocks")
     mentors: bool = Field(False, description="The mentor of each exemplar being fostered")
+    exclude: Exclusion = Field(
+        default_factory=Exclusion, description="Units and kinds left out of those selected"
+    )
     description: str = Field(description="Who, in the plan's words")
 
     @model_validator(mode="after")
@@ -141,7 +153,9 @@ class FieldOfWork(_Strict):
 
     code: str = Field(pattern=r"^[a-zđ0-9.]+$", max_length=10)
     name: str
-    lead_agencies: list[UnitCode] = Field(min_length=1)
+    lead_agencies: list[UnitCode] = Field(
+        default_factory=list, description="Empty in a draft: a coordinator must still name one"
+    )
     clause: Clause | None = None
     criteria: dict[SubjectKind, str] = Field(default_factory=dict)
 
@@ -162,11 +176,27 @@ class Quota(_Strict):
         description="Chase this yearly quota at the quota checkpoint (the coordinator's setting,"
         " not the plan's: no seed sets a quota deadline); false: only report its progress",
     )
+    year: int | None = Field(
+        None, ge=1900, le=2999, description="Owed in this one year only ('trong năm 2014 ...')"
+    )
+    every: Literal["monthly", "quarterly"] | None = Field(
+        None, description="Owed each month or quarter ('hàng tháng ... tối thiểu 01 gương')"
+    )
+    checkpoints: Literal["yearly"] | None = Field(
+        None,
+        description="A quota over the period, chased each year for its share so far",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Quota:
         if self.maximum is not None and self.maximum < self.minimum:
             raise ValueError("maximum nhỏ hơn minimum")
+        if self.checkpoints is not None and self.scope != QuotaScope.UNIT_PERIOD:
+            raise ValueError("checkpoints chỉ dùng với chỉ tiêu cả giai đoạn (unit_period)")
+        if self.every and self.year:
+            raise ValueError("chỉ ghi một trong every (mỗi tháng, quý) hoặc year (một năm)")
+        if (self.every or self.year) and self.scope == QuotaScope.UNIT_PERIOD:
+            raise ValueError("every và year không dùng với chỉ tiêu cả giai đoạn (unit_period)")
         return self
 
 
@@ -237,6 +267,16 @@ class Milestone(_Strict):
     responsible: Responsible = Field(alias="from")
     to: UnitCode = Field(description="Directory code of the recipient")
     cc: list[ContactRole] = Field(default_factory=list)
+    continuing: bool = Field(
+        False,
+        description="A duty carried on over the phrase's window ('Trong năm 2015 tiếp tục ... "
+        "nhân rộng'): reported each period of report_every, not once at its end",
+    )
+    report_every: Frequency | None = Field(
+        None,
+        description="How often a continuing duty is reported, where the plan says; absent: "
+        "DEFAULT_CONTINUING_REPORT (the coordinator's setting)",
+    )
 
     @field_validator("phrase", "coordinator_phrase")
     @classmethod
@@ -251,6 +291,15 @@ class Milestone(_Strict):
                 "chỉ ghi một trong phrase (lời văn kế hoạch), set_date hoặc coordinator_phrase "
                 "(do điều phối viên ấn định)"
             )
+        if self.report_every is not None and not self.continuing:
+            raise ValueError("report_every chỉ dùng với việc thường xuyên (continuing: true)")
+        if self.continuing:
+            phrase = self.phrase or self.coordinator_phrase
+            if phrase is None or _is_recurring(phrase):
+                raise ValueError(
+                    "việc thường xuyên (continuing) cần một khoảng thời gian, ví dụ "
+                    "'Trong năm 2015' hoặc 'từ nay đến năm 2015'; việc định kỳ thì không cần"
+                )
         return self
 
     @property
@@ -264,14 +313,40 @@ class Milestone(_Strict):
         return self.phrase is None and not self.awaiting_date
 
 
+DEFAULT_CONTINUING_REPORT: Frequency = "quarterly"
+"""How often a continuing duty is reported where the plan does not say: each quarter."""
+
+
 def readable_phrase(phrase: str | None) -> str | None:
-    """The phrase if the deadline reader understands it; its reason as a ValueError if not."""
+    """The phrase if the deadline reader understands it; its reason as a ValueError if not.
+
+    A phrase read against the document's date ("từ nay đến năm 2015") is readable here: the
+    plan's date is checked with the plan (see `undecided`)."""
     if phrase is not None:
         try:
             parse_phrase(phrase)
+        except AnchorMissing:
+            try:  # read against the earliest date, counting every day: its words only
+                parse_phrase(phrase, issued=_EARLIEST, add_working_days=_every_day)
+            except PhraseError as error:
+                raise ValueError(str(error)) from None
         except PhraseError as error:
             raise ValueError(str(error)) from None
     return phrase
+
+
+_EARLIEST = dt.date(1900, 1, 1)
+
+
+def _every_day(day: dt.date, count: int) -> dt.date:
+    return day + dt.timedelta(days=count)
+
+
+def _is_recurring(phrase: str) -> bool:
+    try:
+        return parse_phrase(phrase).kind == "recurring"
+    except PhraseError:
+        return False
 
 
 class Escalation(_Strict):
@@ -358,7 +433,11 @@ class Plan(_Strict):
     document: Document
     period: Period
     parent: ParentPlan | None = None
-    standing_body: UnitCode = Field(description="Collects plans and reports; chases the late")
+    standing_body: UnitCode | None = Field(
+        None,
+        description="Collects plans and reports; chases the late. Absent in a draft: a "
+        "coordinator must name it before the plan is loaded (see `undecided`)",
+    )
     agencies: dict[UnitCode, Agency]
     stages: list[StageWords] = Field(min_length=1)
     fields: list[FieldOfWork] = Field(default_factory=list)
@@ -405,7 +484,8 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
         if code not in known:
             errors.append((loc, f"cơ quan {code} chưa được khai báo trong agencies"))
 
-    unit(("standing_body",), plan.standing_body)
+    if plan.standing_body is not None:
+        unit(("standing_body",), plan.standing_body)
     if plan.supervisor is not None:
         unit(("supervisor", "unit"), plan.supervisor.unit)
     for i, escalation in enumerate(plan.reminders.escalations):
@@ -434,6 +514,12 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
         if quota.applies_to is not None:
             for j, code in enumerate(quota.applies_to.units):
                 unit(("quotas", i, "applies_to", "units", j), code)
+            for j, code in enumerate(quota.applies_to.exclude.units):
+                unit(("quotas", i, "applies_to", "exclude", "units", j), code)
+        if quota.year is not None and quota.year not in plan.period.years:
+            errors.append(
+                (("quotas", i, "year"), f"năm {quota.year} nằm ngoài giai đoạn {plan.period}")
+            )
     errors += _duplicates("rules", [r.id for r in plan.rules], "id")
     for i, rule in enumerate(plan.rules):
         for j, code in enumerate(rule.fields or ()):
@@ -458,6 +544,15 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
         unit(("milestones", i, "to"), milestone.to)
         for j, code in enumerate(milestone.responsible.units):
             unit(("milestones", i, "from", "units", j), code)
+        for j, code in enumerate(milestone.responsible.exclude.units):
+            unit(("milestones", i, "from", "exclude", "units", j), code)
+    issued = plan.document.date or plan.document.effective_from
+    for i, milestone in enumerate(plan.milestones):
+        if issued is not None and milestone.phrase is not None:
+            try:  # "từ nay đến năm 2013" in a plan of 2014: its end is before the plan
+                parse_phrase(milestone.phrase, issued=issued, add_working_days=_every_day)
+            except PhraseError as error:
+                errors.append((("milestones", i, "phrase"), str(error)))
     return errors
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from models.plan import Location, Plan, reference_errors
+from models.plan_decisions import undecided
 from models.source import InputError, InputErrors, SourceDocument, read_yaml
 
 
@@ -76,10 +77,12 @@ def draft_gaps(plan: Plan) -> list[tuple[Location, str]]:
 
 
 def read_loadable_plan(path: str | Path) -> Plan:
-    """read_plan, and refuse a draft that still lacks what draft_gaps names (file, line, field)."""
+    """read_plan, and refuse a draft that still lacks what draft_gaps names (the new document's
+    header) or what a coordinator must still decide (models.plan_decisions): file, line, field."""
     source = read_yaml(path)
     plan = plan_from_source(source)
-    gaps = [source.error(loc, message) for loc, message in draft_gaps(plan)]
+    pending = draft_gaps(plan) + undecided(plan)
+    gaps = [source.error(loc, f"chưa nạp được bản nháp: {message}") for loc, message in pending]
     if gaps:
         raise InputErrors(gaps)
     return plan

@@ -16,8 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.calendar import WorkingCalendar
+from models.deadline import periods_between
 from models.phrases import Deadline, parse_phrase
-from models.plan import Milestone, Plan
+from models.plan import DEFAULT_CONTINUING_REPORT, Milestone, Plan
 from models.quotas import chased_milestones
 
 ONCE = "once"
@@ -47,7 +48,11 @@ class ScheduledMilestone:
 
     @property
     def rule(self) -> str | None:
-        if self.milestone.set_by_coordinator:
+        """The reading's rule; "set_by_coordinator" where the dates are the coordinator's: a
+        set date or phrase, and a continuing duty reported at the default frequency (the plan
+        writes its window, not when to report on it)."""
+        m = self.milestone
+        if m.set_by_coordinator or (m.continuing and m.report_every is None):
             return "set_by_coordinator"
         return self.deadline.rule if self.deadline else None
 
@@ -67,15 +72,30 @@ def schedule_milestone(
     phrase = milestone.phrase or milestone.coordinator_phrase
     if phrase is None:
         return ScheduledMilestone(milestone, None, ())
-    deadline = parse_phrase(phrase)
+    doc = plan.document
+    deadline = parse_phrase(
+        phrase, issued=doc.date or doc.effective_from, add_working_days=calendar.add_working_days
+    )
     occasion = deadline.occasion
+    issued = doc.effective_from or doc.date or dt.date(plan.period.start, 1, 1)
+    if milestone.continuing:
+        # "Trong năm 2015 tiếp tục ... nhân rộng": reported each period of its window.
+        assert deadline.due is not None
+        every = milestone.report_every or DEFAULT_CONTINUING_REPORT
+        start = max(deadline.start or issued, issued)
+        return ScheduledMilestone(
+            milestone,
+            deadline,
+            tuple(
+                due(o.key, o.label, None, o.due)
+                for o in periods_between(every, start, deadline.due)
+            ),
+        )
     if deadline.kind != "recurring":
         assert deadline.due is not None
         return ScheduledMilestone(
             milestone, deadline, (due(ONCE, "", deadline.start, deadline.due),)
         )
-    doc = plan.document
-    issued = doc.effective_from or doc.date or dt.date(plan.period.start, 1, 1)
     dues = tuple(
         due(o.key, o.label, None, o.due)
         for year in plan.period.years

@@ -207,7 +207,8 @@ def test_dates_and_occurrences_in_vietnamese() -> None:
     assert occurrence_label("2024-Q1") == "quý I/2024"
     assert occurrence_label("2024-05") == "tháng 5/2024"
     assert occurrence_label("once") == ""
-    assert occurrence_label("2024-H1") == "2024-H1"
+    assert occurrence_label("2024-H1") == "6 tháng đầu năm 2024"  # half-years (issue 21)
+    assert occurrence_label("2024-W3") == "2024-W3"  # a key it does not know: shown as is
 
 
 def test_quiet_weeks_are_filled_with_zero() -> None:

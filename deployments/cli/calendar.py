@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from rich.table import Table
 
 from deployments.cli.common import console
 from models.calendar import default_calendar
-from models.phrases import parse_phrase
+from models.phrases import PhraseError, parse_phrase
 from models.text import vn_date, vn_weekday
 
 
@@ -18,10 +19,22 @@ def deadline(
     phrase: Annotated[str, typer.Argument(help="Cụm từ thời hạn, ví dụ 'Quý II năm 2023'")],
     year: Annotated[int | None, typer.Option(help="Năm áp dụng khi cụm từ không ghi năm")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
+    issued: Annotated[
+        str | None,
+        typer.Option(
+            help="Ngày ban hành văn bản (YYYY-MM-DD), cho cụm từ 'từ nay', 'kể từ ngày ký', "
+            "'năm sau'"
+        ),
+    ] = None,
 ) -> None:
     """Đọc một cụm từ thời hạn tiếng Việt thành ngày, nêu rõ quy tắc đã dùng."""
-    result = parse_phrase(phrase, year=year)
     cal = default_calendar()
+    result = parse_phrase(
+        phrase,
+        year=year,
+        issued=_issued_date(issued),
+        add_working_days=cal.add_working_days,
+    )
     out: dict[str, Any] = {
         "phrase": phrase,
         "kind": result.kind,
@@ -64,6 +77,15 @@ def deadline(
             dates = ", ".join(vn_date(o.due) for o in result.occurrences(year))
             console.print(f"  Năm {year}:       {dates}")
     console.print(f"  Quy tắc:        {result.rule} — {result.rule_text}")
+
+
+def _issued_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PhraseError(f"--issued '{text}': ngày phải viết dạng YYYY-MM-DD") from None
 
 
 def calendar(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,8 @@ from deployments.cli.common import actor, console, err, shown
 from deployments.cli.plan_report import print_instantiation
 from models.calendar import default_calendar
 from models.clock import now
-from models.plan import Plan
+from models.plan import DEFAULT_CONTINUING_REPORT, Plan
+from models.plan_decisions import undecided
 from models.plan_files import draft_gaps, plan_from_source, read_plan
 from models.plan_instantiation import Align, instantiate_plan
 from models.schedule import ScheduledMilestone, schedule
@@ -29,7 +31,10 @@ PlanFile = Annotated[Path, typer.Argument(help="Tệp kế hoạch (.yaml)")]
 
 @app.command()
 def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều tệp kế hoạch")]) -> None:
-    """Kiểm tra tệp kế hoạch; báo mọi lỗi kèm tệp, dòng và trường."""
+    """Kiểm tra tệp kế hoạch; báo mọi lỗi kèm tệp, dòng và trường.
+
+    Một bản nháp (chưa có cơ quan thường trực, lĩnh vực chưa có cơ quan chủ trì...) vẫn đạt,
+    kèm danh sách những điều điều phối viên còn phải quyết định trước khi nạp."""
     problems: list[InputError] = []
     for file in files:
         try:
@@ -48,10 +53,19 @@ def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều
             continue
         awaiting = [m.id for m in plan.milestones if m.awaiting_date]
         note = f"; {len(awaiting)} mốc chờ ấn định thời hạn" if awaiting else ""
+        pending = [source.error(loc, message) for loc, message in undecided(plan)]
+        mark = "[yellow]✓ bản nháp[/]" if pending else "[green]✓[/]"
         console.print(
-            f"[green]✓[/] {shown(file)}: {plan.id}, {len(plan.milestones)} mốc, "
+            f"{mark} {shown(file)}: {plan.id}, {len(plan.milestones)} mốc, "
             f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu{note}"
         )
+        if pending:
+            console.print(
+                f"  [bold yellow]Còn {len(pending)} điều điều phối viên phải quyết định "
+                "trước khi nạp (tdkt plan load từ chối bản nháp):[/]"
+            )
+            for item in pending:
+                console.print(f"  [yellow]•[/] {shown(str(item))}")
     if problems:
         raise InputErrors(problems)
 
@@ -141,7 +155,8 @@ def print_timeline(plan: Plan) -> None:
     header = [
         f"[bold]{shown(plan.title)}[/]",
         f"Kế hoạch {number}, ngày {vn_date(doc.date)}, của {shown(doc.issuer_name)}",
-        f"Giai đoạn {plan.period}; cơ quan thường trực: {_name(plan, plan.standing_body)}",
+        f"Giai đoạn {plan.period}; cơ quan thường trực: "
+        + (_name(plan, plan.standing_body) if plan.standing_body else "[yellow]chưa chỉ định[/]"),
         f"{len(plan.fields)} lĩnh vực, {len(plan.quotas)} chỉ tiêu, {len(plan.rules)} tiêu chí "
         f"kiểm tra được, {len(plan.milestones)} mốc",
     ]
@@ -202,13 +217,12 @@ def print_timeline(plan: Plan) -> None:
 def print_quotas(plan: Plan) -> None:
     """The plan's quotas. A yearly quota is chased at a checkpoint no plan states: it is the
     coordinator's setting, so the column says so and never quotes it as the plan's words."""
-    from models.quotas import DEFAULT_QUOTA_DEADLINE, describe, is_chased
+    from models.quotas import checkpoint_of, describe, is_chased
 
     table = Table(title="Chỉ tiêu xây dựng điển hình", title_justify="left")
     for column in ("Chỉ tiêu", "Áp dụng cho", "Căn cứ", "Đôn đốc (điều phối viên đặt)"):
         table.add_column(column)
     fields = {f.code: f for f in plan.fields}
-    deadline = plan.quota_deadline or DEFAULT_QUOTA_DEADLINE
     for quota in plan.quotas:
         if quota.applies_to is not None:
             who = shown(quota.applies_to.description)
@@ -216,8 +230,10 @@ def print_quotas(plan: Plan) -> None:
             who = ", ".join(_name(plan, c) for c in fields[quota.field].lead_agencies)
         else:
             who = "—"
+        when = next(iter(checkpoint_of(plan, quota).values()))
+        when_text = vn_date(when) if isinstance(when, dt.date) else shown(when)
         chased = (
-            f"{shown(deadline)} (điều phối viên đặt; kế hoạch không ghi)"
+            f"{when_text} (điều phối viên đặt; kế hoạch không ghi)"
             if is_chased(plan, quota)
             else "không đôn đốc; chỉ báo cáo tiến độ"
         )
@@ -243,4 +259,9 @@ def _basis(s: ScheduledMilestone) -> str:
     if m.coordinator_phrase is not None:
         return f"{clause}{shown(m.coordinator_phrase)} (điều phối viên ấn định; kế hoạch không ghi)"
     occasion = " (dịp, không phải thời hạn)" if s.deadline and s.deadline.occasion else ""
+    if m.continuing:
+        every = {"monthly": "tháng", "quarterly": "quý", "half_yearly": "6 tháng", "yearly": "năm"}
+        setting = "" if m.report_every else ", điều phối viên đặt"
+        period = every[m.report_every or DEFAULT_CONTINUING_REPORT]
+        occasion = f" (việc thường xuyên: báo cáo mỗi {period}{setting})"
     return f"{clause}“{shown(m.phrase)}”{occasion}"

@@ -120,7 +120,11 @@ def _register(
     )
     directory = Directory(session)
     for index, (milestone, quota) in enumerate(quotas):
-        units = directory.select(campaign, milestone.responsible)
+        units = [
+            u
+            for u in directory.select(campaign, milestone.responsible)
+            if directory.owes(u, milestone, campaign.standing_body)
+        ]
         last_year = min(campaign.period_end, before.year)  # later years have no one yet
         for year in range(max(campaign.period_start, issued.year), last_year + 1):
             for unit in units:

@@ -23,7 +23,7 @@ from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
 from models.services.due_steps import NEVER, UNKNOWN, chain_of, first_step_from
-from models.vocabulary import ObligationStatus
+from models.vocabulary import MilestoneKind, ObligationStatus
 
 
 def plan_of(campaign: Campaign) -> Plan:
@@ -50,9 +50,17 @@ class Directory:
         following the successors reads no row)."""
         return unit.acting()
 
-    def owes(self, unit: Unit, milestone: PlanMilestone) -> bool:
+    def owes(self, unit: Unit, milestone: PlanMilestone, standing_body: Unit | None = None) -> bool:
         """Whether a unit the milestone's selector reached owes it (models.addressing.owes):
-        not when it is the recipient itself and the plan did not name it."""
+        not when it is the recipient itself and the plan did not name it, and never a
+        registration when it is the standing body, which collects them (whatever the
+        selector says: it would owe itself and be escalated to itself)."""
+        if (
+            standing_body is not None
+            and milestone.kind == MilestoneKind.REGISTRATION
+            and unit.id == self.current(standing_body).id
+        ):
+            return False
         recipient = self.by_code.get(milestone.to)
         if recipient is None:
             return True
@@ -91,7 +99,12 @@ class Directory:
         if who.cluster_leaders:
             scope = {u.id for u in self.under(campaign.issuer)} | {campaign.issuer_id}
             add(c.leader for c in self.clusters if any(m.id in scope for m in c.members))
-        return sorted(found.values(), key=lambda u: u.code)
+        left_out = {
+            self.current(self.by_code[c]).id for c in who.exclude.units if c in self.by_code
+        }
+        kinds_out = set(who.exclude.kinds)
+        kept = (u for u in found.values() if u.id not in left_out and u.kind not in kinds_out)
+        return sorted(kept, key=lambda u: u.code)
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,7 @@ def open_obligations(
                 owers = [
                     (u, None)
                     for u in directory.select(campaign, milestone.responsible)
-                    if directory.owes(u, milestone)
+                    if directory.owes(u, milestone, campaign.standing_body)
                 ]
                 if milestone.responsible.mentors:
                     fostered = _fostered(session, campaign) if fostered is None else fostered

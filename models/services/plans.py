@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models.calendar import WorkingCalendar
 from models.orm import Campaign, CampaignField, CriterionRule, Milestone, Quota, Unit
 from models.plan import Plan
+from models.plan_decisions import undecided
 from models.plan_files import draft_gaps, read_loadable_plan
 from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
@@ -39,7 +40,7 @@ def load_plan_file(
     session: Session, path: str | Path, calendar: WorkingCalendar, *, at: dt.datetime, actor: str
 ) -> LoadResult:
     raw = Path(path).read_bytes() if Path(path).is_file() else b""
-    plan = read_loadable_plan(path)  # a draft (plan instantiate) is refused until filled
+    plan = read_loadable_plan(path)  # a draft is refused until what it lacks is filled
     return load_plan(
         session,
         plan,
@@ -67,8 +68,8 @@ def load_plan(
     source of directory facts). A different plan under an id already loaded is refused, and so
     is a draft (plan instantiate) whose new document's header is not filled yet.
     """
-    gaps = draft_gaps(plan)
-    if gaps:
+    gaps = draft_gaps(plan) + undecided(plan)
+    if gaps or plan.standing_body is None:
         raise InputErrors([InputError(source, None, dotted(loc), msg) for loc, msg in gaps])
     existing = session.scalar(select(Campaign).where(Campaign.slug == plan.id))
     if existing is not None:

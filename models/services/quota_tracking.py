@@ -7,17 +7,19 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from models.clock import TIMEZONE
 from models.lifecycle import CandidateStage
 from models.orm import Campaign, CampaignField, Candidate, Milestone, Obligation, Unit
 from models.policy import CHASED
 from models.quotas import (
-    YEARLY,
     QuotaProgress,
     Registration,
     counts_for,
     describe,
     progress,
     quota_milestones,
+    span_of,
+    yearly_targets,
 )
 from models.services.obligations import Directory, plan_of, submit
 
@@ -46,6 +48,7 @@ def registrations(session: Session, campaign: Campaign) -> list[Registration]:
             Candidate.year,
             Candidate.registered_by_id,
             Candidate.lead_agency_id,
+            Candidate.created_at,
         )
         .outerjoin(CampaignField, Candidate.field_id == CampaignField.id)
         .where(Candidate.campaign_id == campaign.id, Candidate.stage.not_in(NOT_COUNTED))
@@ -58,14 +61,17 @@ def registrations(session: Session, campaign: Campaign) -> list[Registration]:
             registered_by=units[registered_by].code,
             lead_agency=units[lead_agency].code if lead_agency else None,
             localities=localities(units[registered_by]),
+            on=created.astimezone(TIMEZONE).date() if created else None,
         )
-        for field, subject, year, registered_by, lead_agency in rows
+        for field, subject, year, registered_by, lead_agency, created in rows
     ]
 
 
 def settle_quota_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
-    """Mark a unit's yearly quota obligation submitted once its count reaches the minimum."""
-    by_code = {m.id: q for m, q in quota_milestones(plan_of(campaign))}
+    """Mark a unit's quota obligation submitted once its count reaches what its period needs
+    (the minimum, or a `checkpoints` quota's share so far: models.quotas.span_of)."""
+    plan = plan_of(campaign)
+    by_code = {m.id: q for m, q in quota_milestones(plan)}
     if not by_code:
         return 0
     open_ones = session.scalars(
@@ -84,14 +90,15 @@ def settle_quota_obligations(session: Session, campaign: Campaign, *, at: dt.dat
     settled = 0
     for obligation in open_ones:
         quota = by_code[obligation.milestone.code]
-        count = counts_for(quota, obligation.unit.code, int(obligation.occurrence), regs)
-        if count >= quota.minimum:
+        counted, needed = span_of(quota, obligation.occurrence, plan.period)
+        count = counts_for(quota, obligation.unit.code, None, regs, counted=counted)
+        if count >= needed:
             submit(
                 session,
                 obligation,
                 at=at,
                 actor="hệ thống: đủ chỉ tiêu",
-                note=f"đã có {count}/{quota.minimum} điển hình",
+                note=f"đã có {count}/{needed} điển hình",
             )
             settled += 1
     return settled
@@ -106,13 +113,16 @@ def quota_progress(session: Session, campaign: Campaign, *, years: range) -> lis
     directory = Directory(session)
     fields = {f.code: f for f in plan.fields}
     rows: list[QuotaProgress] = []
+    standing = campaign.standing_body.acting().code
     for quota in plan.quotas:
         if quota.applies_to is not None:
-            units = [u.code for u in directory.select(campaign, quota.applies_to)]
+            # The standing body collects the registrations: it never owes itself any.
+            selected = directory.select(campaign, quota.applies_to)
+            units = [u.code for u in selected if u.code != standing]
         elif quota.field in fields:
             units = list(fields[quota.field].lead_agencies)
         else:
             continue
-        yearly = quota.scope in YEARLY
-        rows += progress(quota, describe(quota), units, years if yearly else None, regs)
+        targets = [t for t in yearly_targets(quota, plan.period) if t[0] is None or t[0] in years]
+        rows += progress(quota, describe(quota), units, targets, regs)
     return rows
