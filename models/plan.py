@@ -281,6 +281,23 @@ class Escalation(_Strict):
     to: ContactRole | Literal["superior", "supervisor"]
 
 
+class RepeatPolicy(_Strict):
+    """How an item still overdue after the last escalation is escalated again, less and less
+    often (issue 20: an item due 31/10/2022 was listed every week, "quá hạn 299 ngày làm
+    việc"). After the last level: every 5 working days `weekly` times (the first month), then
+    on the monthly anniversaries of the last level until `months` months after it; then never
+    again by email, while the standing body's emails still count it among the overdue."""
+
+    weekly: int = Field(4, ge=0, le=8, description="Weekly repeats after the last level")
+    months: int = Field(
+        6, ge=0, le=24, description="Monthly repeats go on until this many months after it"
+    )
+    to: ContactRole | Literal["superior", "supervisor"] = Field(
+        ContactRole.STANDING_BODY,
+        description="Who receives the repeats: by default the standing body, which follows up",
+    )
+
+
 class ReminderPolicy(_Strict):
     """When reminders and escalations go out; defaults suit a provincial standing body."""
 
@@ -293,6 +310,7 @@ class ReminderPolicy(_Strict):
             Escalation(after_working_days=10, to=ContactRole.COUNCIL_CHAIR),
         ]
     )
+    repeat: RepeatPolicy = Field(default_factory=RepeatPolicy)
 
 
 class PlanSettings(_Strict):
@@ -416,6 +434,13 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
                     "nhắc lên 'supervisor' nhưng kế hoạch không khai báo supervisor",
                 )
             )
+    if plan.reminders.repeat.to == "supervisor" and plan.supervisor is None:
+        errors.append(
+            (
+                ("reminders", "repeat", "to"),
+                "nhắc lại 'supervisor' nhưng kế hoạch không khai báo supervisor",
+            )
+        )
     for code, agency in plan.agencies.items():
         if agency.parent is not None:
             unit(("agencies", code, "parent"), agency.parent)

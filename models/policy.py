@@ -5,6 +5,11 @@ Pure functions over a ReminderPolicy and a WorkingCalendar. Every step lands on 
 on a day off, Tết included. A sweep acts on one step at most per obligation and day: the latest
 step whose day has come. A step missed because no sweep ran is superseded by the next, so a
 late start never floods a unit with the reminders it missed.
+
+After the last escalation level the chain goes on, decaying (RepeatPolicy, docs/deadlines.md):
+weekly for the first month, then monthly for some months, then it ends. The repeats are
+ranked after the levels ("escalation-4", "escalation-5"...), so their notification keys are
+distinct and every sweep, replay included, acts on each once.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from models.calendar import WorkingCalendar
-from models.plan import ReminderPolicy
+from models.plan import ReminderPolicy, RepeatPolicy
 from models.vocabulary import ContactRole, ObligationStatus
 
 StepKind = Literal["reminder", "due", "escalation"]
@@ -50,12 +55,70 @@ def chain(policy: ReminderPolicy, due: dt.date, calendar: WorkingCalendar) -> li
         )
     if policy.on_due_date:
         steps.append(ChainStep(due, len(steps), "due", "due", 0, ContactRole.EMULATION_OFFICER))
+    last: dt.date | None = None
     for rank, escalation in enumerate(policy.escalations, start=1):
         day = calendar.add_working_days(due, escalation.after_working_days)
         steps.append(
             ChainStep(day, len(steps), f"escalation-{rank}", "escalation", rank, escalation.to)
         )
+        last = day if last is None else max(last, day)
+    if last is not None:
+        rank = len(policy.escalations)
+        for day in repeat_days(policy.repeat, last, calendar):
+            rank += 1
+            steps.append(
+                ChainStep(
+                    day, len(steps), f"escalation-{rank}", "escalation", rank, policy.repeat.to
+                )
+            )
     return sorted(steps)
+
+
+WEEK_WORKING_DAYS = 5
+
+
+def repeat_days(repeat: RepeatPolicy, last: dt.date, calendar: WorkingCalendar) -> list[dt.date]:
+    """The days an item still overdue after its last escalation (on `last`) is escalated again:
+    every WEEK_WORKING_DAYS working days `repeat.weekly` times, then on each monthly
+    anniversary of `last` (moved to the next working day) up to `repeat.months` months after
+    it, then never. Decaying, so that a unit years late is not listed every week for years
+    (issue 20); the standing body's emails still count it (models.services.chase)."""
+    days = [
+        calendar.add_working_days(last, WEEK_WORKING_DAYS * k) for k in range(1, repeat.weekly + 1)
+    ]
+    for month in range(1, repeat.months + 1):
+        day = calendar.effective_due(_months_after(last, month))
+        # A week at least after the one before: the first anniversary falls a day or two after
+        # the fourth weekly repeat, which already stands for it.
+        if day >= calendar.add_working_days(days[-1] if days else last, WEEK_WORKING_DAYS):
+            days.append(day)
+    return days
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later, or that month's last day (31/01 → 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def escalation_recipient(policy: ReminderPolicy, level: int) -> Recipient:
+    """Who an escalation of this rank goes to: its level's recipient, or, past the last
+    level, the repeats' (RepeatPolicy.to)."""
+    if 1 <= level <= len(policy.escalations):
+        return policy.escalations[level - 1].to
+    return policy.repeat.to
+
+
+def is_repeat(policy: ReminderPolicy, level: int) -> bool:
+    """Whether an escalation of this rank repeats one already made (the item is still overdue,
+    not newly so)."""
+    return level > len(policy.escalations)
 
 
 def step_due(steps: list[ChainStep], opened_on: dt.date, as_of: dt.date) -> ChainStep | None:

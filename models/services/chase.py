@@ -34,7 +34,7 @@ from models.orm import (
 )
 from models.phrases import occurrence_label
 from models.plan import Plan
-from models.policy import ChainStep, Recipient
+from models.policy import ChainStep, Recipient, escalation_recipient
 from models.services.access import IntakeSettings, issue_links
 from models.services.addressing import readers
 from models.services.due_steps import chain_of, move_on, steps_due_today
@@ -289,8 +289,9 @@ def compose_emails(
             for n in shown
         )
         if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
-            # The standing body and the chair see every overdue unit, not only today's: the
-            # most overdue listed, the rest counted, with a link to the page that has them all.
+            # The standing body and the chair see today's escalations of every unit, not only
+            # theirs: listed, the rest of the overdue counted, with a link to the page that has
+            # them all.
             if overdue_list is None:
                 overdue_list = _overdue_items(
                     session, campaign, plan_ref, plan, calendar, today, intake
@@ -386,7 +387,7 @@ def _escalates_to_oversight(
         return False
     unit = note.obligation.unit
     target = escalation_to(
-        plan.reminders.escalations[int(level) - 1].to,
+        escalation_recipient(plan.reminders, int(level)),
         unit.code,
         _levels(campaign, unit, supervisor),
     )
@@ -407,17 +408,22 @@ def _overdue_items(
     today: dt.date,
     intake: IntakeSettings,
 ) -> tuple[list[DeadlineItem], int]:
-    """The most overdue obligations of the campaign as escalation lines (no notification
-    behind), and how many are overdue in all.
+    """The overdue obligations escalated today (to anyone: newly overdue, or still overdue on
+    their decaying schedule, models.policy.repeat_days) as escalation lines, the most overdue
+    first, and how many are overdue in all: the others are counted, not listed, so an item
+    late for months is not listed every time the standing body hears of another (issue 20).
 
     Their links open the coordinators' page (sign-in required), not a personal link: the
     standing body and the chair review, they do not submit for the unit.
     """
     late = (Obligation.campaign_id == campaign.id) & (Obligation.status == ObligationStatus.OVERDUE)
     total = session.scalar(select(func.count()).select_from(Obligation).where(late)) or 0
+    escalated_today = select(Notification.obligation_id).where(
+        Notification.day == today, Notification.step.startswith("escalation-")
+    )
     overdue = session.scalars(
         select(Obligation)
-        .where(late)
+        .where(late, Obligation.id.in_(escalated_today))
         .order_by(Obligation.chase_due, Obligation.id)
         .limit(OVERSIGHT_LIST)
         .options(
