@@ -20,6 +20,7 @@ from models.services.process_obligations import (
     settle_process_obligations,
 )
 from models.services.quota_tracking import settle_quota_obligations
+from models.services.self_owed import waive_self_owed
 
 OPENING_HORIZON = dt.timedelta(days=45)
 """Obligations open this far ahead of their first reminder, so directory changes still count."""
@@ -64,14 +65,16 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
     with unit_of_work() as session:
         row = campaign_by_slug(session, campaign)
         lock_campaign(session, row.id)
+        directory = Directory(session)
         opened = open_obligations(
             session,
             row,
             calendar,
             until=as_of.date() + OPENING_HORIZON,
             at=as_of,
-            directory=Directory(session),
+            directory=directory,
         )
+        waive_self_owed(session, row, at=as_of, directory=directory)  # older databases' rows
         settle_quota_obligations(session, row, at=as_of)
         open_process_obligations(session, row, calendar, at=as_of)
         settle_process_obligations(session, row, at=as_of)
