@@ -17,7 +17,8 @@ D = dt.date
 
 def test_the_default_schedule_is_weekly_for_a_month_then_monthly_for_six_months() -> None:
     calendar = default_calendar()
-    steps = [s for s in chain(ReminderPolicy(), D(2022, 10, 31), calendar) if s.kind == "escalation"]
+    steps = chain(ReminderPolicy(), D(2022, 10, 31), calendar)
+    steps = [s for s in steps if s.kind == "escalation"]
     assert [(s.name, s.day) for s in steps] == [
         ("escalation-1", D(2022, 11, 1)),
         ("escalation-2", D(2022, 11, 7)),
