@@ -367,6 +367,54 @@ class HonourRoll(_Strict):
         return self
 
 
+def _mail_address(value: str | None) -> str | None:
+    """An address mail can carry (one line, no space, a valid addr-spec), or None."""
+    if value is None:
+        return None
+    from email.headerregistry import Address
+
+    value = value.strip()
+    try:
+        if any(c.isspace() for c in value) or "@" not in value:
+            raise ValueError
+        Address(addr_spec=value)
+    except Exception:  # the header parser raises several error types
+        raise ValueError(f"'{value}' không phải địa chỉ thư hợp lệ") from None
+    return value
+
+
+class Officer(_Strict):
+    """The officer in charge who answers for the plan's emails (cán bộ phụ trách)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    position: str | None = Field(None, max_length=300, description="chức vụ, e.g. Chuyên viên")
+    phone: str | None = Field(None, max_length=40)
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def _deliverable(cls, value: str) -> str:
+        return _mail_address(value) or value
+
+
+class Correspondence(_Strict):
+    """Who the plan's emails come from and who answers them; each key absent falls back to
+    the standing body's directory entry (its name in full, its emulation officer), then to
+    the environment (TDKT_SMTP_FROM). See models.letterhead."""
+
+    from_address: str | None = Field(None, description="The From address of every email")
+    from_name: str | None = Field(
+        None, max_length=200, description="Its display name; default the standing body in full"
+    )
+    officer: Officer | None = Field(None, description="Signs as the officer in charge")
+    reply_to: str | None = Field(None, description="Where replies go; default the officer")
+
+    @field_validator("from_address", "reply_to")
+    @classmethod
+    def _deliverable(cls, value: str | None) -> str | None:
+        return _mail_address(value)
+
+
 class Plan(_Strict):
     """One plan document, as data."""
 
@@ -399,6 +447,9 @@ class Plan(_Strict):
         "'ngày 30/11 hằng năm'",
     )
     settings: PlanSettings = Field(default_factory=PlanSettings)
+    correspondence: Correspondence | None = Field(
+        None, description="From, officer in charge and Reply-To of the plan's emails"
+    )
     instantiated_from: str | None = Field(
         None, description="Set by `tdkt plan instantiate`: the plan and period it was made from"
     )

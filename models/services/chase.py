@@ -20,7 +20,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from models import people
 from models.addressing import escalation_to, own_task
 from models.calendar import WorkingCalendar
-from models.correspondence import Address, signature
+from models.correspondence import Address
+from models.letterhead import letterhead
 from models.orm import (
     Campaign,
     Candidate,
@@ -252,7 +253,8 @@ def compose_emails(
     addressed = readers(
         session, writer, ((a, notes[0].recipient_unit_id) for a, notes in by_recipient.items())
     )
-    signed = signature(writer)
+    head = letterhead(plan, writer, smtp.from_address)  # From, officer, Reply-To
+    signed = head.signature
     units = {
         u.id: u
         for u in session.scalars(
@@ -342,8 +344,8 @@ def compose_emails(
             email["mime"] = build_message(
                 content,
                 rendered,
-                from_address=smtp.from_address,
-                from_name=sender,
+                from_address=head.from_address,
+                from_name=head.from_name,
                 message_domain=smtp.message_domain,
             )
         except ValueError as exc:
