@@ -56,7 +56,7 @@ def render_invitation(invitation: BallotInvitation) -> Rendered:
         "ask": request(
             addressed,
             "cho ý kiến bằng phiếu kín về các trường hợp dưới đây",
-            "cho ý kiến bằng phiếu kín về các trường hợp dưới đây",
+            "chỉ đạo và cho ý kiến bằng phiếu kín về các trường hợp dưới đây",
         ),
         "sender_name": one_line(content.sender_name),
         "signed_by": one_line(content.signed_by or content.sender_name),
@@ -65,7 +65,7 @@ def render_invitation(invitation: BallotInvitation) -> Rendered:
         "ballot_title": one_line(invitation.ballot_title),
         "today": vn_date(content.day),
         "today_weekday": vn_weekday(content.day),
-        "closes_time": f"{closes:%H:%M}",
+        "closes_time": f"{closes:%H} giờ {closes:%M}",
         "closes_date": vn_date(closes.date()),
         "closes_weekday": vn_weekday(closes.date()),
         "candidates": [
