@@ -41,7 +41,7 @@ def listed_days() -> dict[tuple[str, str, str], set[dt.date]]:
             select(Email.day, Email.mime).where(Email.kind == "escalation")
         ):
             body = message_from_bytes(mime, policy=policy.default).get_body(("plain",))
-            text = body.get_content() if body is not None else ""  # type: ignore[attr-defined]
+            text = body.get_content() if body is not None else ""
             for m in LINE.finditer(text):
                 days[m["unit"], m["what"], m["due"]].add(day)
     return days
