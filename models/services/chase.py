@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -420,12 +420,20 @@ def _overdue_items(
     """
     late = (Obligation.campaign_id == campaign.id) & (Obligation.status == ObligationStatus.OVERDUE)
     total = session.scalar(select(func.count()).select_from(Obligation).where(late)) or 0
-    escalated_today = select(Notification.obligation_id).where(
-        Notification.day == today, Notification.step.startswith("escalation-")
+    # Probed per overdue obligation through the notifications' obligation_id index: the
+    # notifications table holds the campaign's whole history.
+    escalated_today = (
+        exists()
+        .where(
+            Notification.obligation_id == Obligation.id,
+            Notification.day == today,
+            Notification.step.startswith("escalation-"),
+        )
+        .correlate(Obligation)
     )
     overdue = session.scalars(
         select(Obligation)
-        .where(late, Obligation.id.in_(escalated_today))
+        .where(late, escalated_today)
         .order_by(Obligation.chase_due, Obligation.id)
         .limit(OVERSIGHT_LIST)
         .options(
