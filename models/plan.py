@@ -284,9 +284,9 @@ class Escalation(_Strict):
 class RepeatPolicy(_Strict):
     """How an item still overdue after the last escalation is escalated again, less and less
     often (issue 20: an item due 31/10/2022 was listed every week, "quá hạn 299 ngày làm
-    việc"). After the last level: every 5 working days `weekly` times (the first month), then
-    on the monthly anniversaries of the last level until `months` months after it; then never
-    again by email, while the standing body's emails still count it among the overdue."""
+    việc"). After the last level: on the next `weekly` Mondays (the first month), then on the
+    first day of each month until `months` months after it (models.policy.repeat_days); then
+    never again by email, while the standing body's emails still count it among the overdue."""
 
     weekly: int = Field(4, ge=0, le=8, description="Weekly repeats after the last level")
     months: int = Field(

@@ -7,7 +7,7 @@ step whose day has come. A step missed because no sweep ran is superseded by the
 late start never floods a unit with the reminders it missed.
 
 After the last escalation level the chain goes on, decaying (RepeatPolicy, docs/deadlines.md):
-weekly for the first month, then monthly for some months, then it ends. The repeats are
+weekly (Mondays) for the first month, then monthly (the 1st) for some months, then it ends. The repeats are
 ranked after the levels ("escalation-4", "escalation-5"...), so their notification keys are
 distinct and every sweep, replay included, acts on each once.
 """
@@ -79,32 +79,29 @@ WEEK_WORKING_DAYS = 5
 
 def repeat_days(repeat: RepeatPolicy, last: dt.date, calendar: WorkingCalendar) -> list[dt.date]:
     """The days an item still overdue after its last escalation (on `last`) is escalated again:
-    every WEEK_WORKING_DAYS working days `repeat.weekly` times, then on each monthly
-    anniversary of `last` (moved to the next working day) up to `repeat.months` months after
-    it, then never. Decaying, so that a unit years late is not listed every week for years
-    (issue 20); the standing body's emails still count it (models.services.chase)."""
-    days = [
-        calendar.add_working_days(last, WEEK_WORKING_DAYS * k) for k in range(1, repeat.weekly + 1)
-    ]
+    `repeat.weekly` times on Mondays (the first a week at least after `last`), then on the
+    first day of each month up to `repeat.months` months after it, each moved to the next
+    working day; then never. Decaying, so that a unit years late is not listed every week for
+    years (issue 20); the standing body's emails still count it (models.services.chase).
+
+    The days are the same for every item (Mondays, the first of the month), so the repeats of
+    a standing body's many late items come together in one digest instead of one email each.
+    """
+    days: list[dt.date] = []
+    first = calendar.add_working_days(last, WEEK_WORKING_DAYS)
+    monday = first + dt.timedelta(days=-first.weekday() % 7)
+    for k in range(repeat.weekly):  # a Monday off moves to the next working day
+        day = calendar.effective_due(monday + dt.timedelta(weeks=k))
+        if not days or day > days[-1]:
+            days.append(day)
     for month in range(1, repeat.months + 1):
-        day = calendar.effective_due(_months_after(last, month))
-        # A week at least after the one before: the first anniversary falls a day or two after
-        # the fourth weekly repeat, which already stands for it.
+        index = last.month - 1 + month
+        day = calendar.effective_due(dt.date(last.year + index // 12, index % 12 + 1, 1))
+        # A week at least after the one before: a month's first day close after the last
+        # weekly repeat is stood for by it.
         if day >= calendar.add_working_days(days[-1] if days else last, WEEK_WORKING_DAYS):
             days.append(day)
     return days
-
-
-def _months_after(day: dt.date, months: int) -> dt.date:
-    """The same day of the month `months` later, or that month's last day (31/01 → 28/02)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
 
 
 def escalation_recipient(policy: ReminderPolicy, level: int) -> Recipient:
