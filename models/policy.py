@@ -6,10 +6,10 @@ on a day off, Tết included. A sweep acts on one step at most per obligation an
 step whose day has come. A step missed because no sweep ran is superseded by the next, so a
 late start never floods a unit with the reminders it missed.
 
-After the last escalation level the chain goes on, decaying (RepeatPolicy, docs/deadlines.md):
-weekly (Mondays) for the first month, then monthly (the 1st) for some months, then it ends. The repeats are
-ranked after the levels ("escalation-4", "escalation-5"...), so their notification keys are
-distinct and every sweep, replay included, acts on each once.
+After the last escalation level the chain goes on, decaying (RepeatPolicy, docs/plan-format.md):
+weekly (Mondays) for the first month, then monthly (the 1st) for some months, then it ends.
+The repeats are ranked after the levels ("escalation-4", "escalation-5"...), so their
+notification keys are distinct and every sweep, replay included, acts on each once.
 """
 
 from __future__ import annotations
