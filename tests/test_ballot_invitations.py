@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from models.clock import TIMEZONE
 from models.db import unit_of_work
-from models.orm import Campaign, Contact, Email, Unit
+from models.orm import Campaign, Contact, Email, Notification, Obligation, Unit
 from models.orm.ballots import Ballot
 from models.vocabulary import ContactRole
 from notifications.mailbox import LocalMailbox
@@ -89,7 +89,7 @@ def test_opening_a_ballot_invites_each_member_once_with_their_link(
         for name in ("Nguyễn Văn An", "Trần Thị Bình"):
             assert f"{name} — Sở A — đề nghị: Điển hình tiên tiến" in text
             assert name in html
-        assert "trước 17:00 Thứ" in text and f"ngày {closes:%d/%m/%Y}" in text
+        assert "trước 17 giờ 00 Thứ" in text and f"ngày {closes:%d/%m/%Y}" in text
         (link,) = re.findall(r"Bỏ phiếu trực tuyến: (\S+)", text)
         links.add(link)
         assert "Trân trọng,\nSở Nội vụ tỉnh Thử" in text
@@ -106,6 +106,13 @@ def test_opening_a_ballot_invites_each_member_once_with_their_link(
     prepare_day.fn(SMALL, OPENS + dt.timedelta(hours=1))  # the next sweep: none again
     prepare_day.fn(SMALL, OPENS + dt.timedelta(days=1))
     assert len(_invitations()) == len(invited)
+    with unit_of_work() as session:  # the invitation stands for the vote's first reminder
+        votes = session.scalars(
+            select(Notification)
+            .join(Notification.obligation)
+            .where(Obligation.contact_id.is_not(None))
+        ).all()
+        assert votes == []
     sent = asyncio.run(
         send_outbox.fn(OPENS + dt.timedelta(days=1), settings=smtp_for(mailbox.port))
     )

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import people
+from models.calendar import WorkingCalendar, default_calendar
 from models.correspondence import address
 from models.letterhead import Letterhead, letterhead
 from models.orm import (
@@ -36,6 +37,7 @@ from models.orm import (
 )
 from models.process import COUNCIL_VOTE, vote_occurrence
 from models.services.access import IntakeSettings, issue_links
+from models.services.due_steps import chain_of, first_step_from, move_on
 from models.services.obligations import plan_of
 from models.services.rows import inserted
 from models.vocabulary import ContactRole
@@ -46,6 +48,7 @@ from notifications.mime import build_message, message_id_for
 from notifications.smtp import SmtpSettings
 
 KIND = "invitation"
+ONE_DAY = dt.timedelta(days=1)
 COUNCIL_ROLES = (ContactRole.COUNCIL_CHAIR, ContactRole.COUNCIL_MEMBER)
 
 
@@ -61,6 +64,7 @@ def invite_members(
     at: dt.datetime,
     smtp: SmtpSettings | None = None,
     intake: IntakeSettings | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> int:
     """Write the invitations the campaign's open ballots still lack; how many."""
     ballots = session.scalars(
@@ -79,7 +83,9 @@ def invite_members(
     smtp = smtp or SmtpSettings.from_env()
     intake = intake or IntakeSettings.from_env()
     writer = campaign.standing_body.acting()
-    head = letterhead(plan_of(campaign), writer, smtp.from_address)
+    plan = plan_of(campaign)
+    head = letterhead(plan, writer, smtp.from_address)
+    invited: list[Obligation] = []
     council_positions = _council_positions(session)
     emails: list[dict[str, Any]] = []
     for ballot in ballots:
@@ -95,6 +101,7 @@ def invite_members(
             )
             for c in sorted(ballot.candidates, key=lambda c: (c.name, c.id))
         )
+        invited += [obligation for _, obligation in members]
         for contact, obligation in members:
             held = council_positions.get(people.person_of(contact.email), [contact])
             reader = address(writer, contact, held)
@@ -125,6 +132,13 @@ def invite_members(
             emails.append(_email_row(content, invitation, campaign, ballot, head, smtp, at))
     if emails:
         inserted(session, Email, emails, Email.key, Email.id)
+        # The invitation stands for the vote's reminders due by today (a ballot open for ten
+        # working days has its first reminder on the opening day): its chain goes on after.
+        steps_for = chain_of(plan.reminders, calendar or default_calendar())
+        move_on(
+            session,
+            {o.id: first_step_from(steps_for(o.chase_due), at.date() + ONE_DAY) for o in invited},
+        )
     return len(emails)
 
 
