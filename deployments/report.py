@@ -43,7 +43,12 @@ LATE = "#e0a83c"
 MISSING = "#c3cad2"
 BARS = "#5b84b1"
 
-KIND_LABELS = {"reminder": "Nhắc hạn", "due": "Đến hạn", "escalation": "Quá hạn (báo cấp trên)"}
+KIND_LABELS = {
+    "reminder": "Nhắc hạn",
+    "due": "Đến hạn",
+    "escalation": "Quá hạn (báo cấp trên)",
+    "invitation": "Mời bỏ phiếu",
+}
 EMAIL_STATUS_LABELS = {"sent": "đã gửi", "pending": "chờ gửi", "failed": "lỗi", "deferred": "hoãn"}
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 SVG_FONT = "font-family=\"'Segoe UI','Noto Sans','DejaVu Sans',Arial,sans-serif\""

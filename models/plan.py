@@ -356,6 +356,23 @@ class Escalation(_Strict):
     to: ContactRole | Literal["superior", "supervisor"]
 
 
+class RepeatPolicy(_Strict):
+    """How an item still overdue after the last escalation is escalated again, less and less
+    often (issue 20: an item due 31/10/2022 was listed every week, "quá hạn 299 ngày làm
+    việc"). After the last level: on the next `weekly` Mondays (the first month), then on the
+    first day of each month until `months` months after it (models.policy.repeat_days); then
+    never again by email, while the standing body's emails still count it among the overdue."""
+
+    weekly: int = Field(4, ge=0, le=8, description="Weekly repeats after the last level")
+    months: int = Field(
+        6, ge=0, le=24, description="Monthly repeats go on until this many months after it"
+    )
+    to: ContactRole | Literal["superior", "supervisor"] = Field(
+        ContactRole.STANDING_BODY,
+        description="Who receives the repeats: by default the standing body, which follows up",
+    )
+
+
 class ReminderPolicy(_Strict):
     """When reminders and escalations go out; defaults suit a provincial standing body."""
 
@@ -368,6 +385,7 @@ class ReminderPolicy(_Strict):
             Escalation(after_working_days=10, to=ContactRole.COUNCIL_CHAIR),
         ]
     )
+    repeat: RepeatPolicy = Field(default_factory=RepeatPolicy)
 
 
 class PlanSettings(_Strict):
@@ -424,6 +442,54 @@ class HonourRoll(_Strict):
         return self
 
 
+def _mail_address(value: str | None) -> str | None:
+    """An address mail can carry (one line, no space, a valid addr-spec), or None."""
+    if value is None:
+        return None
+    from email.headerregistry import Address
+
+    value = value.strip()
+    try:
+        if any(c.isspace() for c in value) or "@" not in value:
+            raise ValueError
+        Address(addr_spec=value)
+    except Exception:  # the header parser raises several error types
+        raise ValueError(f"'{value}' không phải địa chỉ thư hợp lệ") from None
+    return value
+
+
+class Officer(_Strict):
+    """The officer in charge who answers for the plan's emails (cán bộ phụ trách)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    position: str | None = Field(None, max_length=300, description="chức vụ, e.g. Chuyên viên")
+    phone: str | None = Field(None, max_length=40)
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def _deliverable(cls, value: str) -> str:
+        return _mail_address(value) or value
+
+
+class Correspondence(_Strict):
+    """Who the plan's emails come from and who answers them; each key absent falls back to
+    the standing body's directory entry (its name in full, its emulation officer), then to
+    the environment (TDKT_SMTP_FROM). See models.letterhead."""
+
+    from_address: str | None = Field(None, description="The From address of every email")
+    from_name: str | None = Field(
+        None, max_length=200, description="Its display name; default the standing body in full"
+    )
+    officer: Officer | None = Field(None, description="Signs as the officer in charge")
+    reply_to: str | None = Field(None, description="Where replies go; default the officer")
+
+    @field_validator("from_address", "reply_to")
+    @classmethod
+    def _deliverable(cls, value: str | None) -> str | None:
+        return _mail_address(value)
+
+
 class Plan(_Strict):
     """One plan document, as data."""
 
@@ -460,6 +526,9 @@ class Plan(_Strict):
         "'ngày 30/11 hằng năm'",
     )
     settings: PlanSettings = Field(default_factory=PlanSettings)
+    correspondence: Correspondence | None = Field(
+        None, description="From, officer in charge and Reply-To of the plan's emails"
+    )
     instantiated_from: str | None = Field(
         None, description="Set by `tdkt plan instantiate`: the plan and period it was made from"
     )
@@ -496,6 +565,13 @@ def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
                     "nhắc lên 'supervisor' nhưng kế hoạch không khai báo supervisor",
                 )
             )
+    if plan.reminders.repeat.to == "supervisor" and plan.supervisor is None:
+        errors.append(
+            (
+                ("reminders", "repeat", "to"),
+                "nhắc lại 'supervisor' nhưng kế hoạch không khai báo supervisor",
+            )
+        )
     for code, agency in plan.agencies.items():
         if agency.parent is not None:
             unit(("agencies", code, "parent"), agency.parent)

@@ -136,8 +136,12 @@ def build_message(
     from_address: str,
     from_name: str,
     message_domain: str,
+    kind: str | None = None,
 ) -> bytes:
-    """multipart/mixed[ multipart/alternative[text, html], .ics... ] with deterministic headers."""
+    """multipart/mixed[ multipart/alternative[text, html], .ics... ] with deterministic headers.
+
+    kind (X-TDKT-Kind) is the content's (reminder, due, escalation) unless given: an email
+    that lists no deadline, such as a ballot's invitation, says what it is."""
     seed = hashlib.sha256(f"boundary:{content.key}".encode()).hexdigest()[:24]
     mixed, alternative = f"=_tdkt_{seed}_0", f"=_tdkt_{seed}_1"
     headers = [
@@ -154,7 +158,7 @@ def build_message(
         _header("Date", format_datetime(dt.datetime.combine(content.day, SEND_TIME, TIMEZONE))),
         _header("Message-ID", message_id_for(content.key, message_domain)),
         _header("X-TDKT-Key", _text("X-TDKT-Key", content.key)),
-        _header("X-TDKT-Kind", [content.kind]),
+        _header("X-TDKT-Kind", _text("X-TDKT-Kind", kind or content.kind)),
         b"MIME-Version: 1.0",
         _multipart_type("mixed", mixed),
     ]

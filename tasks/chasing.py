@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import Campaign
+from models.services.ballot_invitations import invite_members
 from models.services.chase import plan_notifications
 from models.services.locking import lock_campaign, lock_campaigns
 from models.services.obligations import Directory, mark_overdue, open_obligations
@@ -20,6 +21,7 @@ from models.services.process_obligations import (
     settle_process_obligations,
 )
 from models.services.quota_tracking import settle_quota_obligations
+from models.services.self_owed import waive_self_owed
 
 OPENING_HORIZON = dt.timedelta(days=45)
 """Obligations open this far ahead of their first reminder, so directory changes still count."""
@@ -64,16 +66,19 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
     with unit_of_work() as session:
         row = campaign_by_slug(session, campaign)
         lock_campaign(session, row.id)
+        directory = Directory(session)
         opened = open_obligations(
             session,
             row,
             calendar,
             until=as_of.date() + OPENING_HORIZON,
             at=as_of,
-            directory=Directory(session),
+            directory=directory,
         )
+        waive_self_owed(session, row, at=as_of, directory=directory)  # older databases' rows
         settle_quota_obligations(session, row, at=as_of)
         open_process_obligations(session, row, calendar, at=as_of)
+        invite_members(session, row, at=as_of)  # a ballot opened since the last sweep
         settle_process_obligations(session, row, at=as_of)
         overdue = mark_overdue(session, row, at=as_of)
         day = plan_notifications(session, row, calendar, at=as_of)

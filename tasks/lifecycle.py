@@ -19,9 +19,11 @@ from models.lifecycle import CandidateStage
 from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
 from models.recognition import CeremonyKind
 from models.services import ballots, recognition
+from models.services.ballot_invitations import invite_members
 from models.services.eligibility import check_candidates
 from models.services.locking import lock_campaign
 from models.services.plans import campaign_by_slug
+from models.services.process_obligations import open_process_obligations
 
 ACTOR = "hệ thống: vòng đời điển hình"
 BALLOT_WORKING_DAYS = 10
@@ -101,6 +103,10 @@ def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
             actor=ACTOR,
             closes_at=dt.datetime.combine(closes, dt.time(17, 0), TIMEZONE),
         )
+        # Each member's vote is owed from now, and each is invited with its link (the next
+        # sweep sends the invitations).
+        open_process_obligations(session, row, default_calendar(), at=as_of)
+        invite_members(session, row, at=as_of)
         return ballot.id
 
     return _with_campaign(campaign, work)

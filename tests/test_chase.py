@@ -134,10 +134,14 @@ def test_a_returned_obligation_restarts_its_chain(mailbox: LocalMailbox) -> None
                 Email.day == D(2023, 3, 14), Email.recipient_email == "snv@t.example"
             )
         ).one()
-    # The standing body's escalation lists every overdue unit, B (escalated on 06/03) too.
+    # The standing body's escalation lists the day's escalations and counts the other overdue
+    # units: B, escalated on 06/03 and again on 13/03 (its first repeat, issue 20), is counted.
     body = message_from_bytes(digest.mime, policy=policy.default)
     text = body.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Sở A" in text and "Sở B" in text
+    assert "Sở A" in text and "Sở B" not in text
+    assert "1 việc quá hạn khác" in text
+    b_escalated = [day for unit, step, _, day in notifications() if unit == "T.B" and "esc" in step]
+    assert D(2023, 3, 13) in b_escalated
 
 
 def test_illegal_transitions_are_refused() -> None:

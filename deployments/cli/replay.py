@@ -131,7 +131,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"({_vn(summary['from'])} → {_vn(summary['to'])}): {summary['days_visited']} ngày có việc, "
         f"{summary['flow_runs']} lượt chạy flow."
     )
-    kinds = {"reminder": "nhắc hạn", "due": "đến hạn", "escalation": "quá hạn (báo cáo cấp trên)"}
+    kinds = {
+        "reminder": "nhắc hạn",
+        "due": "đến hạn",
+        "escalation": "quá hạn (báo cáo cấp trên)",
+        "invitation": "mời bỏ phiếu",
+    }
     console.print(
         f"Thư: [bold]{e['total']}[/] ("
         + ", ".join(f"{kinds.get(k, k)}: {v}" for k, v in sorted(e["by_kind"].items()))

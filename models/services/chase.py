@@ -13,14 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import people
 from models.addressing import escalation_to, own_task
 from models.calendar import WorkingCalendar
-from models.correspondence import Address, signature
+from models.correspondence import Address
+from models.letterhead import letterhead
 from models.orm import (
     Campaign,
     Candidate,
@@ -34,7 +35,7 @@ from models.orm import (
 )
 from models.phrases import occurrence_label
 from models.plan import Plan
-from models.policy import ChainStep, Recipient
+from models.policy import ChainStep, Recipient, escalation_recipient
 from models.services.access import IntakeSettings, issue_links
 from models.services.addressing import readers
 from models.services.due_steps import chain_of, move_on, steps_due_today
@@ -252,7 +253,8 @@ def compose_emails(
     addressed = readers(
         session, writer, ((a, notes[0].recipient_unit_id) for a, notes in by_recipient.items())
     )
-    signed = signature(writer)
+    head = letterhead(plan, writer, smtp.from_address)  # From, officer, Reply-To
+    signed = head.signature
     units = {
         u.id: u
         for u in session.scalars(
@@ -289,8 +291,9 @@ def compose_emails(
             for n in shown
         )
         if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
-            # The standing body and the chair see every overdue unit, not only today's: the
-            # most overdue listed, the rest counted, with a link to the page that has them all.
+            # The standing body and the chair see today's escalations of every unit, not only
+            # theirs: listed, the rest of the overdue counted, with a link to the page that has
+            # them all.
             if overdue_list is None:
                 overdue_list = _overdue_items(
                     session, campaign, plan_ref, plan, calendar, today, intake
@@ -341,8 +344,8 @@ def compose_emails(
             email["mime"] = build_message(
                 content,
                 rendered,
-                from_address=smtp.from_address,
-                from_name=sender,
+                from_address=head.from_address,
+                from_name=head.from_name,
                 message_domain=smtp.message_domain,
             )
         except ValueError as exc:
@@ -386,7 +389,7 @@ def _escalates_to_oversight(
         return False
     unit = note.obligation.unit
     target = escalation_to(
-        plan.reminders.escalations[int(level) - 1].to,
+        escalation_recipient(plan.reminders, int(level)),
         unit.code,
         _levels(campaign, unit, supervisor),
     )
@@ -407,17 +410,30 @@ def _overdue_items(
     today: dt.date,
     intake: IntakeSettings,
 ) -> tuple[list[DeadlineItem], int]:
-    """The most overdue obligations of the campaign as escalation lines (no notification
-    behind), and how many are overdue in all.
+    """The overdue obligations escalated today (to anyone: newly overdue, or still overdue on
+    their decaying schedule, models.policy.repeat_days) as escalation lines, the most overdue
+    first, and how many are overdue in all: the others are counted, not listed, so an item
+    late for months is not listed every time the standing body hears of another (issue 20).
 
     Their links open the coordinators' page (sign-in required), not a personal link: the
     standing body and the chair review, they do not submit for the unit.
     """
     late = (Obligation.campaign_id == campaign.id) & (Obligation.status == ObligationStatus.OVERDUE)
     total = session.scalar(select(func.count()).select_from(Obligation).where(late)) or 0
+    # Probed per overdue obligation through the notifications' obligation_id index: the
+    # notifications table holds the campaign's whole history.
+    escalated_today = (
+        exists()
+        .where(
+            Notification.obligation_id == Obligation.id,
+            Notification.day == today,
+            Notification.step.startswith("escalation-"),
+        )
+        .correlate(Obligation)
+    )
     overdue = session.scalars(
         select(Obligation)
-        .where(late)
+        .where(late, escalated_today)
         .order_by(Obligation.chase_due, Obligation.id)
         .limit(OVERSIGHT_LIST)
         .options(
