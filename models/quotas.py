@@ -31,12 +31,16 @@ def quota_milestone_id(index: int, quota: Quota) -> str:
     return f"quota-{index + 1}-{field}-{quota.subject or 'any'}"
 
 
-def describe(quota: Quota) -> str:
-    """'tối thiểu 10 hộ gia đình điển hình, mỗi cơ quan chủ trì, mỗi năm (lĩnh vực a)'."""
+def describe(quota: Quota, field: str | None = None) -> str:
+    """'tối thiểu 10 hộ gia đình điển hình, mỗi cơ quan chủ trì, mỗi năm (lĩnh vực Văn hóa)'.
+
+    `field` is the field's name: readers never see its code ("lĩnh vực c"). A quota
+    milestone's title leaves it out, since every line names the field beside the title
+    (models.subjects)."""
     subject = f"{quota.subject.label.lower()} " if quota.subject else ""
     bounds = f"{quota.minimum}-{quota.maximum}" if quota.maximum else f"tối thiểu {quota.minimum}"
-    field = f" (lĩnh vực {quota.field})" if quota.field else ""
-    return f"{bounds} {subject}điển hình, {quota.scope.label}{field}"
+    named = f" (lĩnh vực {' '.join(field.split())})" if field else ""
+    return f"{bounds} {subject}điển hình, {quota.scope.label}{named}"
 
 
 def quota_milestones(plan: Plan) -> list[tuple[Milestone, Quota]]:

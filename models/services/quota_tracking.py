@@ -114,5 +114,6 @@ def quota_progress(session: Session, campaign: Campaign, *, years: range) -> lis
         else:
             continue
         yearly = quota.scope in YEARLY
-        rows += progress(quota, describe(quota), units, years if yearly else None, regs)
+        named = describe(quota, fields[quota.field].name if quota.field in fields else None)
+        rows += progress(quota, named, units, years if yearly else None, regs)
     return rows
