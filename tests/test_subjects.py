@@ -6,26 +6,31 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deployments.web.app import create_app
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
 from models.db import unit_of_work
 from models.lifecycle import CandidateStage as S
-from models.orm import Campaign, Candidate, Unit
+from models.orm import Campaign, Candidate, Milestone, Obligation, Publication, Unit
 from models.plan import Quota
-from models.process import COUNCIL_VOTE, PUBLICATION, REWARD_DECISION
+from models.process import COUNCIL_VOTE, PUBLICATION, REWARD_DECISION, publication_occurrence
 from models.quotas import describe
 from models.recognition import Channel, RewardForm
 from models.services import chase
+from models.services.access import IntakeSettings, issue_links
 from models.services.candidates import move, register
 from models.services.recognition import draft_all_publications, propose_rewards
 from models.subjects import Exemplar, Facts, subject_of
-from models.vocabulary import QuotaScope, SubjectKind
+from models.vocabulary import ContactRole, QuotaScope, SubjectKind
 from notifications.content import EmailContent
 from tasks.chasing import prepare_day
 from tests.chase_helpers import SMALL, days, load_small, morning
+from tests.test_web import SECRET_KEY, add_the_coordinator, sign_in
+from tests.web_helpers import during
 
 LAN = Exemplar("Ngô Thị Lan", "Hội Chữ thập đỏ tỉnh")
 
@@ -227,3 +232,46 @@ def test_no_digest_repeats_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
         "Trần Thị Bình (Sở A)",
     }
     assert {i.actor for c in sent for i in c.items} == {"unit"}
+
+
+def test_the_pages_behind_a_line_name_its_exemplar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coordinators' obligation and campaign pages and the page behind a personal link
+    say what the email line says: the exemplar and their unit, the channel, the tờ trình."""
+    monkeypatch.setenv("TDKT_SECRET_KEY", SECRET_KEY)
+    _demo_like()
+    day = dt.date(2024, 3, 15)
+    prepare_day.fn(SMALL, morning(day))
+    add_the_coordinator()
+    with unit_of_work() as session:
+        owed = session.scalars(
+            select(Obligation).join(Obligation.milestone).where(Milestone.code == PUBLICATION)
+        ).all()
+        press = next(o for o in owed if o.occurrence == _press_of(session, "T.B"))
+        officer = press.unit.contacts_with(ContactRole.EMULATION_OFFICER)[0]
+        signer = IntakeSettings.from_env().signer
+        token = issue_links(session, signer, [(officer, press)], at=morning(day))[
+            officer.id, press.id
+        ]
+        press_id = press.id
+    app = create_app(now=lambda: during(day))
+    staff = TestClient(app)
+    assert sign_in(staff).status_code == 303
+    about = "Điển hình: Nguyễn Văn An (Sở B); kênh: Báo chí"
+    coordinator_page = staff.get(f"/dieu-phoi/nghia-vu/{press_id}").text
+    assert about in coordinator_page
+    campaign_page = staff.get(f"/dieu-phoi/ke-hoach/{SMALL}?trang_thai=open").text
+    assert f"Đăng bài giới thiệu điển hình tiên tiến — {about}" in campaign_page
+    assert "Tờ trình số 5/TTr-SNV ngày 01/03/2024" in campaign_page
+    linked = TestClient(app).get(f"/l/{token}").text
+    assert about in linked
+
+
+def _press_of(session: Session, unit: str) -> str:
+    """The occurrence of the press release owed about the exemplar of that unit."""
+    publication = session.scalars(
+        select(Publication)
+        .join(Publication.candidate)
+        .join(Candidate.registered_by)
+        .where(Unit.code == unit, Publication.channel == Channel.PRESS)
+    ).one()
+    return publication_occurrence(publication.id)
