@@ -32,10 +32,12 @@ class Exemplar:
 
     @property
     def named(self) -> str:
-        """'Ngô Thị Lan (Hội Chữ thập đỏ tỉnh)': the same person in two units reads apart."""
+        """'Ngô Thị Lan (Hội Chữ thập đỏ tỉnh)': the same person in two units reads apart. A
+        name that already says its unit ("Tập thể tiêu biểu số 4 — Liên đoàn Lao động tỉnh")
+        is not told it twice."""
         name = " ".join(self.name.split())
         unit = " ".join(self.unit.split())
-        return f"{name} ({unit})" if unit else name
+        return f"{name} ({unit})" if unit and unit not in name else name
 
 
 @dataclass(frozen=True)

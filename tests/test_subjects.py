@@ -275,3 +275,15 @@ def _press_of(session: Session, unit: str) -> str:
         .where(Unit.code == unit, Publication.channel == Channel.PRESS)
     ).one()
     return publication_occurrence(publication.id)
+
+
+def test_how_often_is_not_which_year() -> None:
+    title = "Lựa chọn, giới thiệu tối thiểu 3 điển hình, mỗi địa phương, mỗi năm"
+    assert subject_of(Facts("quota-4-c-any", title, "năm 2022")).title == f"{title} (năm 2022)"
+
+
+def test_a_name_that_says_its_unit_is_not_told_it_twice() -> None:
+    unit = "Liên đoàn Lao động tỉnh Quảng Bình"
+    assert Exemplar(f"Tập thể tiêu biểu số 4 — {unit}", unit).named == (
+        f"Tập thể tiêu biểu số 4 — {unit}"
+    )
