@@ -27,6 +27,7 @@ from models.services.recognition import draft_all_publications, propose_rewards
 from models.subjects import Exemplar, Facts, subject_of
 from models.vocabulary import ContactRole, QuotaScope, SubjectKind
 from notifications.content import EmailContent
+from notifications.render import Rendered, render
 from tasks.chasing import prepare_day
 from tests.chase_helpers import SMALL, days, load_small, morning
 from tests.test_web import SECRET_KEY, add_the_coordinator, sign_in
@@ -203,8 +204,12 @@ def _demo_like() -> None:
 def test_no_digest_repeats_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
     _demo_like()
     sent: list[EmailContent] = []
-    render = chase.render
-    monkeypatch.setattr(chase, "render", lambda content: sent.append(content) or render(content))
+
+    def kept(content: EmailContent) -> Rendered:
+        sent.append(content)
+        return render(content)
+
+    monkeypatch.setattr(chase, "render", kept)  # every email the sweeps write, as content
     for day in days(dt.date(2024, 3, 4), dt.date(2024, 4, 30)):
         prepare_day.fn(SMALL, morning(day))
     for content in sent:
