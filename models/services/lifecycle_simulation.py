@@ -149,6 +149,14 @@ def _register(
                     known.add(ref)
 
 
+def _person(group: str, i: int) -> str:
+    """The i-th person of a group: a family name and a given name of GIVEN, a hundred
+    distinct pairs from a seeded start (GIVEN's own names first)."""
+    k = int(chance(group, "n") * len(GIVEN)) + i
+    family = GIVEN[(k // len(GIVEN) + k) % len(GIVEN)].split(" ", 1)[0]
+    return f"{family} {GIVEN[k % len(GIVEN)].split(' ', 1)[1]}"
+
+
 def _registrar(unit: Unit, scope: QuotaScope, directory: Directory) -> Unit:
     """A locality registers through one of its communes when it has any."""
     if scope == QuotaScope.LOCALITY_YEAR:
@@ -163,7 +171,10 @@ def _subject(seed: int, ref: str) -> SubjectKind:
 
 
 def _name(subject: SubjectKind, ref: str, unit: Unit, i: int) -> str:
-    person = GIVEN[int(chance(ref, "n") * len(GIVEN))]
+    """A synthetic exemplar's name, distinct from the others a unit registers for the same
+    quota and year (the i-th of them): drawn one by one, four households of one Sở were all
+    "Hộ gia đình Bùi Thị Hoa", and their lines could not be told apart (issue 20)."""
+    person = _person(ref.rsplit("-", 1)[0], i)
     if subject == SubjectKind.INDIVIDUAL:
         return f"{person} ({unit.name})"
     if subject == SubjectKind.HOUSEHOLD:
