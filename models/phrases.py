@@ -93,14 +93,21 @@ AddWorkingDays = Callable[[dt.date, int], dt.date]
 def with_occurrence(title: str, label: str) -> str:
     """A milestone's title followed by its occurrence's label, the word they share written
     once: "... vào dịp tổng kết năm" and "năm 2022" read "... vào dịp tổng kết năm 2022", not
-    "tổng kết năm năm 2022"."""
+    "tổng kết năm năm 2022". A title saying how often ("..., mỗi năm") keeps its words and
+    takes the occurrence in brackets: "..., mỗi năm (năm 2022)"."""
     title, label = " ".join(title.split()), " ".join(label.split())
     if not label:
         return title
     head, _, last = title.rpartition(" ")
     if head and last.lower() == label.split(" ", 1)[0].lower():
+        if head.rpartition(" ")[2].lower() in _EVERY:
+            # "... mỗi năm" is how often, not which year: "mỗi năm 2022" would misread it
+            return f"{title} ({label})"
         title = head
     return f"{title} {label}"
+
+
+_EVERY = {"mỗi", "hằng", "hàng", "từng"}
 
 
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}

@@ -44,11 +44,15 @@ def quota_milestone_id(index: int, quota: Quota) -> str:
     return f"quota-{index + 1}-{field}-{quota.subject or 'any'}"
 
 
-def describe(quota: Quota) -> str:
-    """'tối thiểu 10 hộ gia đình điển hình, mỗi cơ quan chủ trì, mỗi năm (lĩnh vực a)'."""
+def describe(quota: Quota, field: str | None = None) -> str:
+    """'tối thiểu 10 hộ gia đình điển hình, mỗi cơ quan chủ trì, mỗi năm (lĩnh vực Văn hóa)'.
+
+    `field` is the field's name: readers never see its code ("lĩnh vực c"). A quota
+    milestone's title leaves it out, since every line names the field beside the title
+    (models.subjects)."""
     subject = f"{quota.subject.label.lower()} " if quota.subject else ""
     bounds = f"{quota.minimum}-{quota.maximum}" if quota.maximum else f"tối thiểu {quota.minimum}"
-    field = f" (lĩnh vực {quota.field})" if quota.field else ""
+    named = f" (lĩnh vực {' '.join(field.split())})" if field else ""
     scope = quota.scope.label
     if quota.every is not None:
         scope = scope.replace(
@@ -58,7 +62,7 @@ def describe(quota: Quota) -> str:
         scope = scope.replace("mỗi năm", f"trong năm {quota.year}")
     elif quota.checkpoints is not None:
         scope += ", kiểm tra tiến độ hằng năm"
-    return f"{bounds} {subject}điển hình, {scope}{field}"
+    return f"{bounds} {subject}điển hình, {scope}{named}"
 
 
 def quota_milestones(plan: Plan) -> list[tuple[Milestone, Quota]]:

@@ -98,8 +98,9 @@ def overdue_markdown(status: CampaignStatus) -> str:
             "|---|---|---|---|---:|",
         ]
         for r in status.overdue:
+            what = f"{r.milestone} — {r.about}" if r.about else r.milestone  # named (issue 20)
             lines.append(
-                f"| {_cell(r.unit_name)} | {_cell(r.milestone)} | {_cell(r.occurrence) or '—'} "
+                f"| {_cell(r.unit_name)} | {_cell(what)} | {_cell(r.occurrence) or '—'} "
                 f"| {vn_date(r.due)} | {r.working_days_overdue} |"
             )
         if status.overdue_count > len(status.overdue):

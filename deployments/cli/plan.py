@@ -238,7 +238,8 @@ def print_quotas(plan: Plan) -> None:
             else "không đôn đốc; chỉ báo cáo tiến độ"
         )
         clause = f"Mục {shown(quota.clause)}" if quota.clause else "—"
-        table.add_row(shown(describe(quota)), who, clause, chased)
+        field = fields[quota.field].name if quota.field in fields else None
+        table.add_row(shown(describe(quota, field)), who, clause, chased)
     console.print(table)
 
 

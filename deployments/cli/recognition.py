@@ -134,6 +134,9 @@ def reward_propose(
     submitted_on: Annotated[
         dt.datetime | None, typer.Option(formats=DATE_FORMATS, help="Ngày trình; mặc định hôm nay")
     ] = None,
+    number: Annotated[
+        str | None, typer.Option("--so", help="Số tờ trình, ví dụ 12/TTr-SNV")
+    ] = None,
 ) -> None:
     """Lập tờ trình đề nghị khen thưởng kèm danh mục hồ sơ; tính hạn ra quyết định."""
     from models.calendar import default_calendar
@@ -154,6 +157,7 @@ def reward_propose(
             calendar=default_calendar(),
             at=now(),
             actor=actor(),
+            number=number,
         )
         missing = "; ".join(missing_documents(proposal.dossier)) or "không"
         return (

@@ -21,7 +21,6 @@ from models.documents import Accepted, DocumentRefused, check_upload, size_text
 from models.lengths import TooLong
 from models.lifecycle import IllegalStageTransition
 from models.orm import AccessLink
-from models.phrases import occurrence_label
 from models.policy import IllegalTransition
 from models.recognition import RecognitionError
 from models.services import intake
@@ -36,6 +35,7 @@ from models.services.access import (
 from models.services.ballots import BallotError
 from models.services.candidates import RegistrationError
 from models.services.obligations import plan_of
+from models.services.subjects import subject
 from models.vocabulary import SubjectKind
 from models.voting import VoteChoice
 
@@ -92,7 +92,7 @@ def _context(
         "token_path": f"/l/{token}",
         "form_token": settings.signer.form_token(link_scope(link), at),
         "plan": plan,
-        "occurrence": occurrence_label(obligation.occurrence),
+        "named": subject(session, obligation, plan),  # what it is about, by name
         "subjects": list(SubjectKind),
         "choices": list(VoteChoice),
         "fields": obligation.campaign.fields,

@@ -26,12 +26,13 @@ from deployments.web.pages import error_page, page
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import AccessLink, AuditEntry, Campaign, Obligation, SubmittedDocument
-from models.phrases import occurrence_label
 from models.policy import IllegalTransition
 from models.services import obligations as obligation_service
 from models.services.access import IntakeSettings, links_of, revoke_link
 from models.services.accounts import Scope, scope_of
 from models.services.coordinator_sessions import SignedIn
+from models.services.obligations import plan_of
+from models.services.subjects import subject, subjects
 from models.services.submissions import document_path, documents_of
 from models.vocabulary import ObligationStatus
 
@@ -130,7 +131,7 @@ def campaign(request: Request, slug: str, trang_thai: str = "submitted") -> Resp
             statuses=list(ObligationStatus),
             obligations=found,
             documents=documents,
-            occurrence_label=occurrence_label,
+            named=subjects(session, found, plan_of(row)),  # each line names its subject
         )
 
 
@@ -154,7 +155,7 @@ def obligation(request: Request, obligation_id: DbId, da: str | None = None) -> 
             who=signed.coordinator,
             csrf=signed.csrf,
             o=found,
-            occurrence=occurrence_label(found.occurrence),
+            named=subject(session, found, plan_of(found.campaign)),
             documents=documents_of(session, found),
             links=links_of(session, found),
             history=history,

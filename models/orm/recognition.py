@@ -87,6 +87,9 @@ class RewardProposal(Base):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
     authority_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     form: Mapped[RewardForm] = mapped_column(enum_column(RewardForm, "reward_form"))
+    number: Mapped[str | None] = mapped_column(
+        String(80), doc="Số tờ trình, e.g. 12/TTr-SNV: the line chasing its decision cites it"
+    )
     submitted_on: Mapped[dt.date] = mapped_column(Date)
     decision_due_on: Mapped[dt.date] = mapped_column(Date, doc="Last working day for a decision")
     status: Mapped[ProposalStatus] = mapped_column(

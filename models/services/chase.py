@@ -42,6 +42,8 @@ from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.services.rows import chunks, inserted, loaded
+from models.services.subjects import subjects
+from models.subjects import Subject
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
 from notifications.mime import build_message, message_id_for
@@ -281,13 +283,16 @@ def compose_emails(
         ],
         at=at,
     )
+    named = subjects(
+        session, [n.obligation for shown, _, _ in listed.values() for n in shown], plan
+    )
     overdue_list: tuple[list[DeadlineItem], int] | None = None
     emails: list[dict[str, Any]] = []
     members: list[list[Notification]] = []
     for address, notes in sorted(by_recipient.items()):
         shown, more_overdue, more_items = listed[address]
         items = tuple(
-            _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
+            _item(n, named, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
             for n in shown
         )
         if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
@@ -441,9 +446,10 @@ def _overdue_items(
             selectinload(Obligation.unit),
         )
     ).all()
+    named = subjects(session, overdue, plan)
     lines = [
         replace(
-            _deadline_item(o, "", "escalation", 0, plan_ref, plan, calendar, today),
+            _deadline_item(o, named[o.id], "", "escalation", 0, plan_ref, plan, calendar, today),
             link=intake.coordinator_url(o.id),
             link_label="Xem trên trang điều phối",
         )
@@ -523,6 +529,7 @@ def _link(
 
 def _item(
     note: Notification,
+    named: dict[int, Subject],
     plan_ref: PlanRef,
     plan: Plan,
     calendar: WorkingCalendar,
@@ -530,8 +537,17 @@ def _item(
     link: tuple[str, str] | None,
 ) -> DeadlineItem:
     kind, _, level = note.step.partition("-")
+    obligation = note.obligation
     item = _deadline_item(
-        note.obligation, note.key, kind, int(level or 0), plan_ref, plan, calendar, today
+        obligation,
+        named[obligation.id],
+        note.key,
+        kind,
+        int(level or 0),
+        plan_ref,
+        plan,
+        calendar,
+        today,
     )
     if link is None:
         return item
@@ -540,6 +556,7 @@ def _item(
 
 def _deadline_item(
     obligation: Obligation,
+    subject: Subject,
     key: str,
     kind: str,
     level: int,
@@ -548,6 +565,7 @@ def _deadline_item(
     calendar: WorkingCalendar,
     today: dt.date,
 ) -> DeadlineItem:
+    """One line of a digest; `subject` (models.subjects) names what it is about and who acts."""
     milestone = obligation.milestone
     return DeadlineItem(
         notification_key=key,
@@ -557,8 +575,7 @@ def _deadline_item(
         clause=milestone.clause,
         phrase=milestone.phrase,
         quote=milestone.quote,
-        milestone_title=milestone.title
-        + (f" — {obligation.candidate.name}" if obligation.candidate else ""),
+        milestone_title=milestone.title,
         occurrence_label=occurrence_label(obligation.occurrence),
         unit_code=obligation.unit.code,
         unit_name=obligation.unit.name,
@@ -567,6 +584,9 @@ def _deadline_item(
         effective_due=obligation.chase_due,
         working_days_left=calendar.working_days_between(today, obligation.chase_due),
         set_by_coordinator=milestone.rule == "set_by_coordinator",
+        about=subject.about,
+        exemplar=subject.exemplar,
+        actor=subject.actor,
         # One calendar entry per deadline, whichever units an email lists.
         uid=f"{plan.id}/{milestone.code}/{obligation.occurrence}/{obligation.chase_due:%Y%m%d}",
     )

@@ -48,6 +48,7 @@ GIVEN = (
     "Đỗ Văn Khánh",
     "Ngô Thị Lan",
 )
+MIDDLE = ("Minh", "Quốc", "Thanh", "Hữu", "Ngọc", "Đức", "Xuân", "Thu", "Hồng", "Kim")
 TITLES = {
     SubjectKind.COLLECTIVE: [
         ("title", "Tập thể lao động xuất sắc"),
@@ -119,6 +120,7 @@ def _register(
         session.scalars(select(Candidate.subject_ref).where(Candidate.campaign_id == campaign.id))
     )
     directory = Directory(session)
+    serial: dict[str, int] = {}  # a unit's registrations, over every quota and year
     for index, (milestone, quota) in enumerate(quotas):
         units = [
             u
@@ -132,6 +134,7 @@ def _register(
                     people.registration_high - people.registration_low
                 ) * chance(people.seed, index, unit.code, year)
                 for i in range(round(max(quota.minimum, 1) * share)):
+                    n = serial[unit.code] = serial.get(unit.code, -1) + 1
                     ref = f"sim-{campaign.id}-{index}-{unit.code}-{year}-{i}"
                     start = max(dt.date(year, 2, 1), issued)
                     day = start + dt.timedelta(days=int(chance(people.seed, ref) * 290))
@@ -143,7 +146,7 @@ def _register(
                         campaign,
                         unit=_registrar(unit, quota.scope, directory),
                         subject=subject,
-                        name=_name(subject, ref, unit, i),
+                        name=_name(subject, f"sim-{campaign.id}-{unit.code}", unit, n),
                         subject_ref=ref,
                         year=year,
                         field_code=quota.field,
@@ -151,6 +154,21 @@ def _register(
                         actor=f"{SIM}: {unit.code}",
                     )
                     known.add(ref)
+
+
+def _person(group: str, i: int) -> str:
+    """The i-th person of a group, from a seeded start: a family name and a given name of
+    GIVEN (a hundred distinct pairs, GIVEN's own names first), then the same with a middle
+    name of MIDDLE (a thousand more)."""
+    k = int(chance(group, "n") * len(GIVEN)) + i
+    size = len(GIVEN)
+    family = GIVEN[(k // size + k) % size].split(" ", 1)[0]
+    given = GIVEN[k % size].split(" ", 1)[1]
+    if k >= size * size:
+        middle = MIDDLE[(k // (size * size) - 1) % len(MIDDLE)]
+        head, _, last = given.rpartition(" ")
+        given = f"{head} {middle} {last}"
+    return f"{family} {given}"
 
 
 def _registrar(unit: Unit, scope: QuotaScope, directory: Directory) -> Unit:
@@ -166,8 +184,12 @@ def _subject(seed: int, ref: str) -> SubjectKind:
     return (SubjectKind.COLLECTIVE, SubjectKind.INDIVIDUAL)[chance(seed, ref, "s") < 0.5]
 
 
-def _name(subject: SubjectKind, ref: str, unit: Unit, i: int) -> str:
-    person = GIVEN[int(chance(ref, "n") * len(GIVEN))]
+def _name(subject: SubjectKind, group: str, unit: Unit, i: int) -> str:
+    """A synthetic exemplar's name, distinct from the others a unit registers (the i-th of
+    them, over every quota and year): drawn one by one, four households of one Sở were all
+    "Hộ gia đình Bùi Thị Hoa" and each year's third collective "Tập thể tiêu biểu số 3", so
+    their lines could not be told apart (issue 20)."""
+    person = _person(group, i)
     if subject == SubjectKind.INDIVIDUAL:
         return f"{person} ({unit.name})"
     if subject == SubjectKind.HOUSEHOLD:

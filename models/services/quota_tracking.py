@@ -124,5 +124,6 @@ def quota_progress(session: Session, campaign: Campaign, *, years: range) -> lis
         else:
             continue
         targets = [t for t in yearly_targets(quota, plan.period) if t[0] is None or t[0] in years]
-        rows += progress(quota, describe(quota), units, targets, regs)
+        named = describe(quota, fields[quota.field].name if quota.field in fields else None)
+        rows += progress(quota, named, units, targets, regs)
     return rows

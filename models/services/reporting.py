@@ -23,6 +23,8 @@ from models.orm import (
 )
 from models.phrases import occurrence_label
 from models.services.obligations import plan_of
+from models.services.subjects import quota_fields, subjects
+from models.subjects import Facts, subject_of
 from models.vocabulary import ObligationStatus
 
 
@@ -43,6 +45,7 @@ class OverdueRow:
     occurrence: str
     due: dt.date
     working_days_overdue: int
+    about: str = ""  # what it is about, by name (models.subjects): the exemplar, the channel...
 
 
 @dataclass(frozen=True)
@@ -98,31 +101,41 @@ def campaign_status(
         tally = grouped.setdefault((position, label), _Tally(code, title, label, due, Counter()))
         tally.due = min(tally.due, due)
         tally.counts[ObligationStatus(status).value] += count
+    plan = plan_of(campaign)
+    fields = quota_fields(plan)  # two quotas' milestones may differ by their field only
     rows = [
-        MilestoneRow(t.code, t.title, t.label, t.due, dict(t.counts))
+        MilestoneRow(
+            t.code,
+            subject_of(Facts(t.code, t.title, field=fields.get(t.code, ""))).line,
+            t.label,
+            t.due,
+            dict(t.counts),
+        )
         for _, t in sorted(grouped.items(), key=lambda kv: (kv[1].due, kv[0]))
     ]
     late = Obligation.status == ObligationStatus.OVERDUE
     mine = Obligation.campaign_id == campaign.id
     overdue_count = session.scalar(select(func.count()).select_from(Obligation).where(mine, late))
-    most_overdue = session.execute(
-        select(Unit.code, Unit.name, Milestone.title, Obligation.occurrence, Obligation.chase_due)
+    most_overdue = session.scalars(
+        select(Obligation)
         .join(Unit, Obligation.unit_id == Unit.id)
-        .join(Milestone, Obligation.milestone_id == Milestone.id)
         .where(mine, late)
         .order_by(Obligation.chase_due, Unit.code, Obligation.id)
         .limit(overdue_limit)
-    )
+        .options(selectinload(Obligation.unit), selectinload(Obligation.milestone))
+    ).all()
+    named = subjects(session, most_overdue, plan)
     overdue = [
         OverdueRow(
-            code,
-            name,
-            title,
-            occurrence_label(occurrence),
-            chase_due,
-            calendar.working_days_between(chase_due, as_of),
+            o.unit.code,
+            o.unit.name,
+            o.milestone.title,
+            occurrence_label(o.occurrence),
+            o.chase_due,
+            calendar.working_days_between(o.chase_due, as_of),
+            named[o.id].about,
         )
-        for code, name, title, occurrence, chase_due in most_overdue
+        for o in most_overdue
     ]
     emails = dict(
         session.execute(

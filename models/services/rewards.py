@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.authorities import AuthorityTable, check_decider, default_authorities
 from models.calendar import WorkingCalendar
 from models.clock import at_start_of
+from models.lengths import check_length
 from models.orm import Campaign, Candidate, Unit
 from models.orm.recognition import (
     RewardDecision,
@@ -55,11 +56,13 @@ def propose_reward(
     actor: str,
     limit_working_days: int = DECISION_TIME_LIMIT_WORKING_DAYS,
     documents: Sequence[str] | None = None,
+    number: str | None = None,
 ) -> RewardProposal:
     """A tờ trình to the authority (or the higher level), due for a decision in working days.
 
     One undecided proposal per exemplar at a time: a second would split the dossier and the
-    chase. `documents` replaces the default dossier (models.recognition.DOSSIER).
+    chase. `documents` replaces the default dossier (models.recognition.DOSSIER); `number`
+    is the tờ trình's (số 12/TTr-SNV), which the lines chasing the decision cite.
     """
     (proposal,) = propose_rewards(
         session,
@@ -72,8 +75,20 @@ def propose_reward(
         actor=actor,
         limit_working_days=limit_working_days,
         documents=documents,
+        number=number,
     )
     return proposal
+
+
+def next_proposal_number(session: Session, campaign: Campaign, proposer: Unit) -> str:
+    """The number the proposer's next tờ trình of this campaign takes: '3/TTr-SNV' after two
+    (the campaign's proposals counted by day: a day's proposals are one tờ trình)."""
+    days = session.scalar(
+        select(func.count(func.distinct(RewardProposal.submitted_on)))
+        .join(RewardProposal.candidate)
+        .where(Candidate.campaign_id == campaign.id)
+    )
+    return f"{(days or 0) + 1}/TTr-{proposer.code.rsplit('.', 1)[-1]}"
 
 
 def propose_rewards(
@@ -88,9 +103,11 @@ def propose_rewards(
     actor: str,
     limit_working_days: int = DECISION_TIME_LIMIT_WORKING_DAYS,
     documents: Sequence[str] | None = None,
+    number: str | None = None,
 ) -> list[RewardProposal]:
     """propose_reward for many exemplars at once: one query for the proposals still open and
-    one flush for all. Every candidate is checked before anything is proposed."""
+    one flush for all. Every candidate is checked before anything is proposed. One tờ trình
+    may list many exemplars: they share its `number`."""
     form = parse(RewardForm, form, "hình thức khen thưởng")
     for candidate in candidates:
         require_exemplar(candidate, "đề nghị khen thưởng")
@@ -107,12 +124,16 @@ def propose_rewards(
     for candidate in candidates:
         if candidate.id in undecided:
             raise RecognitionError(f"'{candidate.name}' đã có tờ trình đang chờ quyết định")
+    number = one_line(number or "") or None
+    if number is not None:
+        check_length(RewardProposal.number, number, "Số tờ trình")
     due_on = decision_due_on(submitted_on, calendar, limit_working_days)
     proposals = [
         RewardProposal(
             candidate=candidate,
             authority=authority,
             form=form,
+            number=number,
             submitted_on=submitted_on,
             decision_due_on=due_on,
             status=ProposalStatus.SUBMITTED,
