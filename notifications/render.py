@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -20,7 +21,8 @@ from models.correspondence import Address, request
 from models.phrases import with_occurrence
 from models.text import vn_date, vn_weekday
 from notifications import ics
-from notifications.content import DeadlineItem, EmailContent, PlanRef, Step
+from notifications.content import Actor, DeadlineItem, EmailContent, PlanRef, Step
+from notifications.digest import Section, bases, grouped, overdue_sections
 
 SUBJECT_MAX = 80
 """Characters in a subject: what an inbox list shows before it cuts the line."""
@@ -55,12 +57,18 @@ class ItemView:
 
     step: Step
     what: str
+    title: str  # the line's words: what, about what ("— Điển hình: …"), by whom for a vote
+    about: str
+    actor: Actor
+    exemplar: str
     unit_name: str
     owed_to: str
+    sent_to: str  # owed_to when a unit submits it; "" for a vote or a mentor's duty
     due: str
     due_weekday: str
     effective_due: str
     effective_weekday: str
+    effective_due_iso: str  # for sorting
     moved: bool  # the plan's date is a day off, so the deadline moved (BLDS 2015 art. 148)
     status: str
     overdue_days: int
@@ -126,17 +134,26 @@ def status_phrase(item: DeadlineItem, day: dt.date) -> str:
     return "hạn là ngày làm việc kế tiếp"
 
 
-def view(item: DeadlineItem, day: dt.date) -> ItemView:
+def view(item: DeadlineItem, day: dt.date, voter: str = "") -> ItemView:
+    """An item as display strings. `voter` names the reader in a council member's line
+    ("Đồng chí Lê Văn Bình bỏ phiếu bình xét …"): a vote is the member's own act."""
     what = one_line(with_occurrence(item.milestone_title, item.occurrence_label))
+    about = one_line(item.about)
     return ItemView(
         step=item.step,
         what=what,
+        title=_title(item.actor, what, about, one_line(voter)),
+        about=about,
+        actor=item.actor,
+        exemplar=one_line(item.exemplar),
         unit_name=one_line(item.unit_name),
         owed_to=one_line(item.owed_to),
+        sent_to=one_line(item.owed_to) if item.actor == "unit" else "",
         due=vn_date(item.due),
         due_weekday=vn_weekday(item.due),
         effective_due=vn_date(item.effective_due),
         effective_weekday=vn_weekday(item.effective_due),
+        effective_due_iso=item.effective_due.isoformat(),
         moved=item.effective_due != item.due,
         status=status_phrase(item, day),
         overdue_days=max(-item.working_days_left, 0),
@@ -151,13 +168,19 @@ def view(item: DeadlineItem, day: dt.date) -> ItemView:
     )
 
 
-def _basis(views: list[ItemView]) -> list[ItemView]:
-    """The distinct deadlines behind an escalation table, each cited once."""
-    seen: dict[tuple[str, ...], ItemView] = {}
-    for v in views:
-        key = (v.plan, v.plan_title, v.clause, v.phrase, v.quote, v.what, v.owed_to, v.due)
-        seen.setdefault(key, v)
-    return list(seen.values())
+_VOTE = "bỏ phiếu "
+
+
+def _title(actor: Actor, what: str, about: str, voter: str) -> str:
+    """The words of an item's line: what, then what it is about; a council member's line
+    says that the member votes ("Đồng chí … bỏ phiếu bình xét …"), not that a unit reports."""
+    named = f"{what} — {about}" if about else what
+    if actor != "council_member":
+        return named
+    who = voter if voter.startswith("Đồng chí ") else "Thành viên Hội đồng"
+    if named.lower().startswith(_VOTE):
+        return f"{who} {_VOTE}{named[len(_VOTE) :]}"
+    return f"{who} {_VOTE.strip()}: {named}"
 
 
 def subject(content: EmailContent) -> str:
@@ -210,47 +233,74 @@ def environment() -> jinja2.Environment:
 
 
 def attachments(content: EmailContent) -> tuple[Attachment, ...]:
-    """One .ics per distinct deadline uid, so a reader can put each deadline in a calendar."""
+    """One .ics holding one event per distinct future deadline (by uid) the email lists, so
+    a reader puts them in a calendar at once; none when every deadline is past (an overdue
+    list is no appointment)."""
     firsts: dict[str, DeadlineItem] = {}
     for item in content.items:
-        firsts.setdefault(item.uid, item)
-    result: list[Attachment] = []
-    names: set[str] = set()
+        if item.effective_due >= content.day:
+            firsts.setdefault(item.uid, item)
+    if not firsts:
+        return ()
+    events: list[ics.Event] = []
     for item in sorted(firsts.values(), key=lambda i: (i.effective_due, i.uid)):
         v = view(item, content.day)
         lines = [v.plan, v.plan_title]
         if v.clause or v.phrase:
             lines.append(" ".join(filter(None, [v.clause, f"“{v.phrase}”" if v.phrase else ""])))
-        sent = f"; gửi đến: {v.owed_to}" if v.owed_to else ""
+        if v.about:
+            lines.append(v.about)
+        sent = f"; gửi đến: {v.sent_to}" if v.sent_to else ""
         lines.append(f"Đơn vị thực hiện: {v.unit_name}{sent}")
         if v.moved:
             lines.append(
                 f"Hạn ghi trong kế hoạch: {v.due} (ngày nghỉ, lùi theo Điều 148 BLDS 2015)"
             )
-        data = ics.all_day_event(
-            uid=item.uid,
-            day=content.day,
-            on=item.effective_due,
-            summary=f"Hạn: {v.what}",
-            description="\n".join(lines),
-        )
-        base = f"han-{ics.slugify(v.what)}-{item.effective_due:%Y%m%d}"
-        name, n = base, 1
-        while name in names:
-            n += 1
-            name = f"{base}-{n}"
-        names.add(name)
-        result.append(Attachment(f"{name}.ics", ICS_CONTENT_TYPE, data))
-    return tuple(result)
+        events.append(ics.Event(item.uid, item.effective_due, f"Hạn: {v.what}", "\n".join(lines)))
+    first = events[0]
+    what = ics.slugify(view(firsts[first.uid], content.day).what)
+    name = (
+        f"han-{what}-{first.on:%Y%m%d}"
+        if len(events) == 1
+        else f"han-{len(events)}-viec-tu-{first.on:%Y%m%d}"
+    )
+    return (Attachment(f"{name}.ics", ICS_CONTENT_TYPE, ics.calendar(content.day, events)),)
 
 
-ASKS: dict[Step, tuple[str, str]] = {
-    "escalation": ("chỉ đạo, đôn đốc", "chỉ đạo, đôn đốc"),
-    "due": ("hoàn thành và gửi trong ngày hôm nay", "chỉ đạo hoàn thành trong ngày hôm nay"),
-    "reminder": ("hoàn thành và gửi đúng hạn", "chỉ đạo hoàn thành đúng hạn"),
+ASKS: dict[Actor, dict[Step, tuple[str, str]]] = {
+    "unit": {
+        "escalation": ("chỉ đạo, đôn đốc", "chỉ đạo, đôn đốc"),
+        "due": ("hoàn thành và gửi trong ngày hôm nay", "chỉ đạo hoàn thành trong ngày hôm nay"),
+        "reminder": ("hoàn thành và gửi đúng hạn", "chỉ đạo hoàn thành đúng hạn"),
+    },
+    "council_member": {
+        "escalation": ("bỏ phiếu sớm", "bỏ phiếu sớm"),
+        "due": ("bỏ phiếu trong ngày hôm nay", "bỏ phiếu trong ngày hôm nay"),
+        "reminder": ("bỏ phiếu đúng hạn", "bỏ phiếu đúng hạn"),
+    },
+    "mentor": {
+        "escalation": ("hoàn thành sớm", "chỉ đạo, đôn đốc"),
+        "due": ("hoàn thành trong ngày hôm nay", "chỉ đạo hoàn thành trong ngày hôm nay"),
+        "reminder": ("hoàn thành đúng hạn", "chỉ đạo hoàn thành đúng hạn"),
+    },
 }
-"""What each kind of email asks: of a unit ("đề nghị quý cơ quan …") and of a leader above
-the sender ("kính báo cáo Đồng chí … để …")."""
+"""What each kind of email asks, by who acts: of a unit ("đề nghị quý cơ quan …"), of a
+council member (their vote), of a mentor (their duty to the exemplar); the second phrase is
+said to a leader above the sender ("kính báo cáo Đồng chí … để …")."""
+
+NOUNS: dict[Actor, tuple[str, str]] = {
+    "unit": ("việc", "theo kế hoạch thi đua, khen thưởng"),
+    "council_member": ("việc bỏ phiếu", "của Hội đồng Thi đua - Khen thưởng"),
+    "mentor": ("việc giúp đỡ điển hình tiên tiến", "theo kế hoạch thi đua, khen thưởng"),
+}
+"""What the items are called in the opening sentence, by who acts, and whose they are."""
+
+SKIP_IF_DONE: dict[Actor, str] = {
+    "unit": "Nếu đơn vị đã gửi, xin bỏ qua thư này.",
+    "council_member": "Nếu đồng chí đã bỏ phiếu, xin bỏ qua thư này.",
+    "mentor": "Nếu đồng chí đã hoàn thành, xin bỏ qua thư này.",
+}
+"""The footer's "xin bỏ qua", said only to whoever could have done it already."""
 
 
 def reader(content: EmailContent) -> Address:
@@ -261,33 +311,87 @@ def reader(content: EmailContent) -> Address:
     return Address(salutation, one_line(content.addressee), content.upward)
 
 
-def render(content: EmailContent) -> Rendered:
-    views = [view(i, content.day) for i in content.items]
-    order = sorted(
-        range(len(views)), key=lambda k: (content.items[k].effective_due, views[k].unit_name)
+def actor_of(content: EmailContent) -> Actor:
+    """Who acts on the whole email: the items' one actor, or a unit when they are mixed."""
+    actors = {i.actor for i in content.items}
+    return actors.pop() if len(actors) == 1 else "unit"
+
+
+def opening(content: EmailContent, listed: int) -> str:
+    """The email's first sentence: what it is about, on which day, and what it asks."""
+    kind, actor = content.kind, actor_of(content)
+    sender = one_line(content.sender_name)
+    ask = request(reader(content), *ASKS[actor][kind])
+    noun, whose = NOUNS[actor]
+    many = listed > 1
+    if kind == "escalation":
+        level = max((i.level for i in content.items if i.step == "escalation"), default=0)
+        return (
+            f"Tính đến {vn_weekday(content.day)} ngày {vn_date(content.day)}, các đơn vị dưới"
+            f" đây chưa hoàn thành việc được giao {whose} dù đã được nhắc hạn (báo cáo quá hạn"
+            f" lần {level}). {sender} {ask}."
+        )
+    if kind == "due":
+        return (
+            f"Hôm nay, {vn_weekday(content.day)} ngày {vn_date(content.day)}, là hạn của"
+            f" {'các ' if many else ''}{noun} dưới đây. {sender} {ask}."
+        )
+    return (
+        f"{sender} trân trọng nhắc {'các ' if many else ''}{noun} sắp đến hạn {whose} dưới đây"
+        f" và {ask}."
     )
-    overdue = sorted(
-        (v for v in views if v.step == "escalation"),
-        key=lambda v: (-v.overdue_days, v.effective_due, v.unit_name),
+
+
+def footer(content: EmailContent, personal_links: bool) -> str:
+    """Who sent the email, "xin bỏ qua" only to whoever could have acted already (never to a
+    leader, nor to the standing body about other units' work), and the links' warning."""
+    actor = actor_of(content)
+    own = one_line(content.recipient_unit)
+    could_have = not content.upward and (
+        actor != "unit" or any(one_line(i.unit_name) == own for i in content.items)
     )
-    context = {
-        "kind": content.kind,
-        "today": vn_date(content.day),
-        "today_weekday": vn_weekday(content.day),
+    said = [f"Thư này được gửi tự động bởi hệ thống tdkt-flow thay mặt {one_line(content.sender_name)}."]
+    if could_have:
+        said.append(SKIP_IF_DONE[actor])
+    if personal_links:
+        said.append("Liên kết trong thư là liên kết cá nhân, có thời hạn: xin không chuyển tiếp.")
+    return " ".join(said)
+
+
+def layout(content: EmailContent) -> dict[str, Any]:
+    """Everything the templates print, computed: the opening, the sections of grouped lines,
+    the bases cited once, what is left out and where to see it, the signature and footer."""
+    voter = reader(content).addressee
+    views = [view(i, content.day, voter) for i in content.items]
+    if content.upward:  # a leader directs; nothing in the email is theirs to submit
+        views = [replace(v, link="") for v in views]
+    overdue = [v for v in views if v.step == "escalation"]
+    others = [v for v in views if v.step != "escalation"]
+    rest: Section | None = None
+    if others:
+        groups = grouped(others, lambda v: (v.effective_due_iso, v.unit_name, v.title))
+        rest = Section("Các việc khác" if overdue else "", len(others) + content.more_items, groups)
+    personal = not content.upward and any(i.link and i.notification_key for i in content.items)
+    return {
         "salutation": reader(content).salutation,
-        "ask": request(reader(content), *ASKS[content.kind]),
+        "opening": opening(content, len(views)),
+        "overdue": overdue_sections(overdue, content.more_overdue, content.more_newly_overdue),
+        "others": rest,
+        "bases": bases(views),
+        "more_overdue": content.more_overdue,
+        "all_overdue_link": one_line(content.all_overdue_link or ""),
+        "more_items": content.more_items,
+        "all_items_link": one_line(content.all_items_link or ""),
         "signed_by": one_line(content.signed_by or content.sender_name),
         "officer": one_line(content.officer),
         "sender_name": one_line(content.sender_name),
-        "overdue": overdue,
-        "more_overdue": content.more_overdue,
-        "all_overdue_link": content.all_overdue_link,
-        "more_items": content.more_items,
-        "all_items_link": content.all_items_link,
-        "basis": _basis(overdue),
-        "items": [views[k] for k in order if views[k].step != "escalation"],
-        "level": max((i.level for i in content.items if i.step == "escalation"), default=0),
+        "footer": footer(content, personal),
     }
+
+
+def render(content: EmailContent) -> Rendered:
+    """The email's subject, text, HTML and calendar file."""
+    context = layout(content)
     env = environment()
     return Rendered(
         subject=subject(content),

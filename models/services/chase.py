@@ -43,6 +43,7 @@ from models.services.obligations import plan_of
 from models.services.rows import chunks, inserted, loaded
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
+from notifications.digest import NEWLY_OVERDUE_DAYS
 from notifications.mime import build_message, message_id_for
 from notifications.render import render
 from notifications.smtp import SmtpSettings
@@ -279,11 +280,12 @@ def compose_emails(
         ],
         at=at,
     )
-    overdue_list: tuple[list[DeadlineItem], int] | None = None
+    overdue_list: tuple[list[DeadlineItem], int, int] | None = None
     emails: list[dict[str, Any]] = []
     members: list[list[Notification]] = []
     for address, notes in sorted(by_recipient.items()):
         shown, more_overdue, more_items = listed[address]
+        more_newly = 0
         items = tuple(
             _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
             for n in shown
@@ -295,12 +297,17 @@ def compose_emails(
                 overdue_list = _overdue_items(
                     session, campaign, plan_ref, plan, calendar, today, intake
                 )
-            most_overdue, overdue_total = overdue_list
+            most_overdue, overdue_total, newly_total = overdue_list
             already = {(i.unit_code, i.uid) for i in items}
             items += tuple(i for i in most_overdue if (i.unit_code, i.uid) not in already)
             own_late = more_overdue + sum(n.step.startswith("escalation") for n in shown)
-            items, more_overdue = _capped(items, max(overdue_total, own_late))
+            items, more_overdue, more_newly = _capped(
+                items, max(overdue_total, own_late), newly_total
+            )
         unit = units.get(notes[0].recipient_unit_id)
+        reader = addressed.get(address)
+        # A leader directs from the whole list (issue 20): always the coordinators' page.
+        upward = reader is not None and reader.upward and any(i.step == "escalation" for i in items)
         same_day = sent_today.get(address, 0)
         key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
         content = EmailContent(
@@ -312,10 +319,13 @@ def compose_emails(
             sender_name=sender,
             items=items,
             more_overdue=more_overdue,
-            all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue else None,
+            more_newly_overdue=more_newly,
+            all_overdue_link=intake.campaign_url(campaign.slug)
+            if more_overdue or upward
+            else None,
             more_items=more_items,
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
-            **_named(addressed.get(address)),
+            **_named(reader),
             signed_by=signed.body,
             officer=signed.officer,
             reply_to=signed.reply_to,
@@ -393,9 +403,10 @@ def _escalates_to_oversight(
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
 
-OVERSIGHT_LIST = 100
-"""Overdue lines in one email to the standing body or the chair; a national campaign may have
-thousands, which the coordinators' page lists (the email says how many more)."""
+OVERSIGHT_LIST = 40
+"""Overdue lines of each part (newly overdue, still overdue) in one email to the standing body
+or the chair; a national campaign may have thousands, which the coordinators' page lists (the
+email says how many more). 40 a part keeps the demo's largest email under MAX_EMAIL_BYTES."""
 
 
 def _overdue_items(
@@ -406,25 +417,32 @@ def _overdue_items(
     calendar: WorkingCalendar,
     today: dt.date,
     intake: IntakeSettings,
-) -> tuple[list[DeadlineItem], int]:
+) -> tuple[list[DeadlineItem], int, int]:
     """The most overdue obligations of the campaign as escalation lines (no notification
-    behind), and how many are overdue in all.
+    behind), the newly overdue ones too (notifications.digest), how many are overdue in all
+    and how many of them newly.
 
     Their links open the coordinators' page (sign-in required), not a personal link: the
     standing body and the chair review, they do not submit for the unit.
     """
     late = (Obligation.campaign_id == campaign.id) & (Obligation.status == ObligationStatus.OVERDUE)
+    newly = Obligation.chase_due >= calendar.add_working_days(today, -NEWLY_OVERDUE_DAYS)
     total = session.scalar(select(func.count()).select_from(Obligation).where(late)) or 0
-    overdue = session.scalars(
-        select(Obligation)
-        .where(late)
-        .order_by(Obligation.chase_due, Obligation.id)
-        .limit(OVERSIGHT_LIST)
-        .options(
-            selectinload(Obligation.milestone).selectinload(Milestone.recipient),
-            selectinload(Obligation.unit),
+    newly_total = session.scalar(select(func.count()).select_from(Obligation).where(late & newly))
+    overdue = [
+        o
+        for part in (late & ~newly, late & newly)
+        for o in session.scalars(
+            select(Obligation)
+            .where(part)
+            .order_by(Obligation.chase_due, Obligation.id)
+            .limit(OVERSIGHT_LIST)
+            .options(
+                selectinload(Obligation.milestone).selectinload(Milestone.recipient),
+                selectinload(Obligation.unit),
+            )
         )
-    ).all()
+    ]
     lines = [
         replace(
             _deadline_item(o, "", "escalation", 0, plan_ref, plan, calendar, today),
@@ -433,13 +451,14 @@ def _overdue_items(
         )
         for o in overdue
     ]
-    return lines, total
+    return lines, total, newly_total or 0
 
 
-DIGEST_LINES = 100
+DIGEST_LINES = 40
 """Lines of each kind (escalations; reminders and due-day notices) one digest lists. The
 national standing body owes a decision per proposed candidate and may have thousands due in a
-day: listed in full, with an .ics each, its email outgrew what mail servers accept (32 MiB)."""
+day: listed in full, with an .ics each, its email outgrew what mail servers accept (32 MiB);
+at 100 a kind the demo's largest was 358 KB. 40 keeps every email under MAX_EMAIL_BYTES."""
 
 
 def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
@@ -459,15 +478,20 @@ def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
 
 
 def _capped(
-    items: tuple[DeadlineItem, ...], overdue_total: int
-) -> tuple[tuple[DeadlineItem, ...], int]:
-    """At most OVERSIGHT_LIST overdue lines, the most overdue first; and how many are left out."""
+    items: tuple[DeadlineItem, ...], overdue_total: int, newly_total: int
+) -> tuple[tuple[DeadlineItem, ...], int, int]:
+    """At most OVERSIGHT_LIST newly overdue and OVERSIGHT_LIST still overdue lines, the most
+    overdue first in each; how many are left out, and how many of those are newly overdue."""
     late = sorted(
         (i for i in items if i.step == "escalation"), key=lambda i: (i.effective_due, i.unit_code)
     )
-    kept = late[:OVERSIGHT_LIST]
+    newly = [i for i in late if -i.working_days_left <= NEWLY_OVERDUE_DAYS]
+    still = [i for i in late if -i.working_days_left > NEWLY_OVERDUE_DAYS]
+    kept = still[:OVERSIGHT_LIST] + newly[:OVERSIGHT_LIST]
     others = tuple(i for i in items if i.step != "escalation")
-    return (*others, *kept), max(overdue_total, len(late)) - len(kept)
+    more = max(overdue_total, len(late)) - len(kept)
+    more_newly = min(max(newly_total, len(newly)) - len(newly[:OVERSIGHT_LIST]), more)
+    return (*others, *kept), more, more_newly
 
 
 def _positions(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
