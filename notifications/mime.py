@@ -31,10 +31,6 @@ from notifications.render import Rendered, one_line
 
 SEND_TIME = dt.time(7, 0)
 CRLF = b"\r\n"
-MAX_EMAIL_BYTES = 200_000
-"""The most one message may weigh (issue 20: "no email over 200 KB"): office mailboxes are
-small and slow. The digest caps (models.services.chase.DIGEST_LINES, OVERSIGHT_LIST) keep even
-a worst case below it; tests/test_digest.py renders one and checks."""
 
 
 def message_id_for(key: str, domain: str) -> str:

@@ -22,13 +22,20 @@ from models.phrases import with_occurrence
 from models.text import vn_date, vn_weekday
 from notifications import ics
 from notifications.content import Actor, DeadlineItem, EmailContent, PlanRef, Step
-from notifications.digest import Section, bases, grouped, overdue_sections
+from notifications.digest import NEWLY_OVERDUE_DAYS, Section, bases, grouped, overdue_sections
 
 SUBJECT_MAX = 80
 """Characters in a subject: what an inbox list shows before it cuts the line."""
 SUBJECT_SENDER = 30
 """Characters of the subject given to the sender's name at most."""
 ICS_CONTENT_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
+MAX_EMAIL_BYTES = 200_000
+"""The most one message may weigh (issue 20: "no email over 200 KB"): office mailboxes are
+small and slow. The digest caps (models.services.chase.DIGEST_LINES, OVERSIGHT_LIST) keep the
+demo's emails far below it; render() trims the least urgent lines of an email that would still
+be heavier (very long names), counting them with the rest left out."""
+HEADERS_BYTES = 4_096
+"""What a message's headers and MIME framing weigh at most, beside its base64 parts."""
 PREFIX: dict[Step, str] = {
     "reminder": "Nhắc hạn",
     "due": "Đến hạn",
@@ -318,28 +325,30 @@ def actor_of(content: EmailContent) -> Actor:
 
 
 def opening(content: EmailContent, listed: int) -> str:
-    """The email's first sentence: what it is about, on which day, and what it asks."""
+    """The email's first sentence: what it is about, on which day, and what it asks. The
+    sender is named as it signs (the body in full, "Sở Nội vụ tỉnh Quảng Bình")."""
     kind, actor = content.kind, actor_of(content)
-    sender = one_line(content.sender_name)
+    sender = one_line(content.signed_by or content.sender_name)
     ask = request(reader(content), *ASKS[actor][kind])
     noun, whose = NOUNS[actor]
-    many = listed > 1
+    some = "các " if listed > 1 else ""
+    on = f"{vn_weekday(content.day)} ngày {vn_date(content.day)}"
     if kind == "escalation":
-        level = max((i.level for i in content.items if i.step == "escalation"), default=0)
+        late = [i for i in content.items if i.step == "escalation"]
+        level = max(i.level for i in late)
+        units = {one_line(i.unit_name) for i in late}
+        late_ones = (
+            f"{units.pop()} chưa hoàn thành {some}{noun} dưới đây được giao {whose}"
+            if len(units) == 1 and not content.more_overdue
+            else f"các đơn vị dưới đây chưa hoàn thành {noun} được giao {whose}"
+        )
         return (
-            f"Tính đến {vn_weekday(content.day)} ngày {vn_date(content.day)}, các đơn vị dưới"
-            f" đây chưa hoàn thành việc được giao {whose} dù đã được nhắc hạn (báo cáo quá hạn"
-            f" lần {level}). {sender} {ask}."
+            f"Tính đến {on}, {late_ones} dù đã được nhắc hạn (báo cáo quá hạn lần {level})."
+            f" {sender} {ask}."
         )
     if kind == "due":
-        return (
-            f"Hôm nay, {vn_weekday(content.day)} ngày {vn_date(content.day)}, là hạn của"
-            f" {'các ' if many else ''}{noun} dưới đây. {sender} {ask}."
-        )
-    return (
-        f"{sender} trân trọng nhắc {'các ' if many else ''}{noun} sắp đến hạn {whose} dưới đây"
-        f" và {ask}."
-    )
+        return f"Hôm nay, {on}, là hạn của {some}{noun} dưới đây. {sender} {ask}."
+    return f"{sender} trân trọng nhắc {some}{noun} sắp đến hạn {whose} dưới đây và {ask}."
 
 
 def footer(content: EmailContent, personal_links: bool) -> str:
@@ -350,7 +359,8 @@ def footer(content: EmailContent, personal_links: bool) -> str:
     could_have = not content.upward and (
         actor != "unit" or any(one_line(i.unit_name) == own for i in content.items)
     )
-    said = [f"Thư này được gửi tự động bởi hệ thống tdkt-flow thay mặt {one_line(content.sender_name)}."]
+    sender = one_line(content.signed_by or content.sender_name)
+    said = [f"Thư này được gửi tự động bởi hệ thống tdkt-flow thay mặt {sender}."]
     if could_have:
         said.append(SKIP_IF_DONE[actor])
     if personal_links:
@@ -390,12 +400,50 @@ def layout(content: EmailContent) -> dict[str, Any]:
 
 
 def render(content: EmailContent) -> Rendered:
-    """The email's subject, text, HTML and calendar file."""
-    context = layout(content)
-    env = environment()
-    return Rendered(
-        subject=subject(content),
-        text=env.get_template("email.txt").render(context),
-        html=env.get_template("email.html").render(context),
-        attachments=attachments(content),
+    """The email's subject, text, HTML and calendar file, within MAX_EMAIL_BYTES: while it
+    would weigh more, a fifth of its least urgent lines of each kind are left out (and
+    counted, like the lines the digest caps leave out)."""
+    while True:
+        context = layout(content)
+        env = environment()
+        rendered = Rendered(
+            subject=subject(content),
+            text=env.get_template("email.txt").render(context),
+            html=env.get_template("email.html").render(context),
+            attachments=attachments(content),
+        )
+        if weight(rendered) <= MAX_EMAIL_BYTES or len(content.items) <= 1:
+            return rendered
+        content = _lighter(content)
+
+
+def weight(rendered: Rendered) -> int:
+    """What the message notifications.mime builds from `rendered` weighs at most, in bytes:
+    every part base64 in 76-column lines (57 bytes to 78 with CRLF), and the headers."""
+    parts = [rendered.text.encode(), rendered.html.encode(), *(a.data for a in rendered.attachments)]
+    return HEADERS_BYTES + sum((len(p) + 56) // 57 * 78 + 512 for p in parts)
+
+
+def _lighter(content: EmailContent) -> EmailContent:
+    """content without the least urgent fifth of its overdue lines and of its other lines
+    (at least one line), each counted in more_overdue (more_newly_overdue) or more_items."""
+    late = sorted(
+        (i for i in content.items if i.step == "escalation"),
+        key=lambda i: (i.working_days_left, i.effective_due, i.unit_name),
+    )
+    others = sorted(
+        (i for i in content.items if i.step != "escalation"),
+        key=lambda i: (i.effective_due, i.unit_name),
+    )
+    cut_late, cut_others = -(-len(late) // 5), -(-len(others) // 5)
+    if len(late) + len(others) > 1 and len(late) <= cut_late and len(others) <= cut_others:
+        cut_late, cut_others = (cut_late, 0) if len(late) > len(others) else (0, cut_others)
+    dropped = late[len(late) - cut_late :]
+    newly = sum(-i.working_days_left <= NEWLY_OVERDUE_DAYS for i in dropped)
+    return replace(
+        content,
+        items=tuple(late[: len(late) - cut_late] + others[: len(others) - cut_others]),
+        more_overdue=content.more_overdue + cut_late,
+        more_newly_overdue=content.more_newly_overdue + newly,
+        more_items=content.more_items + cut_others,
     )

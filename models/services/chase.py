@@ -406,7 +406,7 @@ def _escalates_to_oversight(
 OVERSIGHT_LIST = 40
 """Overdue lines of each part (newly overdue, still overdue) in one email to the standing body
 or the chair; a national campaign may have thousands, which the coordinators' page lists (the
-email says how many more). 40 a part keeps the demo's largest email under MAX_EMAIL_BYTES."""
+email says how many more). 40 a part keeps the demo's largest email under render.MAX_EMAIL_BYTES."""
 
 
 def _overdue_items(
@@ -458,7 +458,7 @@ DIGEST_LINES = 40
 """Lines of each kind (escalations; reminders and due-day notices) one digest lists. The
 national standing body owes a decision per proposed candidate and may have thousands due in a
 day: listed in full, with an .ics each, its email outgrew what mail servers accept (32 MiB);
-at 100 a kind the demo's largest was 358 KB. 40 keeps every email under MAX_EMAIL_BYTES."""
+at 100 a kind the demo's largest was 358 KB. 40 keeps every email under render.MAX_EMAIL_BYTES."""
 
 
 def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
