@@ -394,7 +394,6 @@ def layout(content: EmailContent) -> dict[str, Any]:
         "all_items_link": one_line(content.all_items_link or ""),
         "signed_by": one_line(content.signed_by or content.sender_name),
         "officer": one_line(content.officer),
-        "sender_name": one_line(content.sender_name),
         "footer": footer(content, personal),
     }
 
@@ -420,7 +419,11 @@ def render(content: EmailContent) -> Rendered:
 def weight(rendered: Rendered) -> int:
     """What the message notifications.mime builds from `rendered` weighs at most, in bytes:
     every part base64 in 76-column lines (57 bytes to 78 with CRLF), and the headers."""
-    parts = [rendered.text.encode(), rendered.html.encode(), *(a.data for a in rendered.attachments)]
+    parts = [
+        rendered.text.encode(),
+        rendered.html.encode(),
+        *(a.data for a in rendered.attachments),
+    ]
     return HEADERS_BYTES + sum((len(p) + 56) // 57 * 78 + 512 for p in parts)
 
 

@@ -30,7 +30,8 @@ GOLDEN = Path(__file__).parent / "golden" / "emails"
 UPDATE = os.environ.get("TDKT_UPDATE_GOLDEN") == "1"
 
 PLAN = PlanRef(
-    title="Kế hoạch xây dựng và nhân rộng điển hình tiên tiến tỉnh Quảng Bình giai đoạn 2021 - 2025",
+    title="Kế hoạch xây dựng và nhân rộng điển hình tiên tiến tỉnh Quảng Bình"
+    " giai đoạn 2021 - 2025",
     issuer_name="Ủy ban nhân dân tỉnh Quảng Bình",
     number="1837/KH-UBND",
     date=dt.date(2022, 10, 4),
@@ -39,7 +40,7 @@ DAY = dt.date(2024, 1, 18)  # a Thursday
 CALENDAR = default_calendar()
 SATURDAY = dt.date(2024, 1, 20)  # the plan's "trước ngày 20 tháng 01": moved to Monday 22/01
 SNV = "Sở Nội vụ (Ủy ban nhân dân tỉnh Quảng Bình)"
-SIGNED = {
+SIGNED: dict[str, Any] = {
     "signed_by": "Sở Nội vụ tỉnh Quảng Bình",
     "officer": "Cán bộ phụ trách: Võ Quang Toàn, điện thoại: 0232 3822 000, "
     "email: thiduakhenthuong@snv.quangbinh.gov.vn",
@@ -84,9 +85,8 @@ def email(*items: DeadlineItem, **changes: Any) -> EmailContent:
         recipient_unit="Sở Y tế",
         sender_name=SNV,
         items=items,
-        **SIGNED,
     )
-    return replace(base, **changes)
+    return replace(base, **SIGNED, **changes)
 
 
 EXEMPLAR_A = "Ngô Thị Lan (Hội Chữ thập đỏ tỉnh)"
@@ -119,24 +119,42 @@ OVERSIGHT = (
 
 def coordinator(i: DeadlineItem) -> DeadlineItem:
     return replace(
-        i, link=f"https://tdkt.quangbinh.gov.vn/dieu-phoi/nghia-vu/{i.uid[-1]}",
-        link_label="Xem trên trang điều phối", notification_key="",
+        i,
+        link=f"https://tdkt.quangbinh.gov.vn/dieu-phoi/nghia-vu/{i.uid[-1]}",
+        link_label="Xem trên trang điều phối",
+        notification_key="",
     )
 
 
 KINDS: dict[str, EmailContent] = {
     "reminder-unit": email(
         item(1, 2, due=SATURDAY),
-        item(2, 2, due=SATURDAY, milestone_title="Đăng ký danh sách điển hình tiên tiến",
-             about="Lĩnh vực: Y tế dự phòng"),
-        item(3, 2, due=SATURDAY, milestone_title="Đăng ký danh sách điển hình tiên tiến",
-             about="Lĩnh vực: Khám bệnh, chữa bệnh"),
+        item(
+            2,
+            2,
+            due=SATURDAY,
+            milestone_title="Đăng ký danh sách điển hình tiên tiến",
+            about="Lĩnh vực: Y tế dự phòng",
+        ),
+        item(
+            3,
+            2,
+            due=SATURDAY,
+            milestone_title="Đăng ký danh sách điển hình tiên tiến",
+            about="Lĩnh vực: Khám bệnh, chữa bệnh",
+        ),
     ),
     "due-unit": email(item(1, 0, "due")),
     "escalation-head": email(
         item(1, -2, "escalation", level=1),
-        item(2, -7, "escalation", level=1, milestone_title="Đăng ký danh sách điển hình tiên tiến",
-             about="Lĩnh vực: Y tế dự phòng"),
+        item(
+            2,
+            -7,
+            "escalation",
+            level=1,
+            milestone_title="Đăng ký danh sách điển hình tiên tiến",
+            about="Lĩnh vực: Y tế dự phòng",
+        ),
         recipient_name="Nguyễn Văn Hùng",
         recipient_email="giamdoc@syt.quangbinh.gov.vn",
         salutation="Đồng chí Nguyễn Văn Hùng, Giám đốc Sở Y tế",
@@ -152,28 +170,47 @@ KINDS: dict[str, EmailContent] = {
         more_newly_overdue=4,
         all_overdue_link=CAMPAIGN,
     ),
-    "overdue-leader": email(
-        *map(coordinator, OVERSIGHT), **CHAIR, all_overdue_link=CAMPAIGN
-    ),
+    "overdue-leader": email(*map(coordinator, OVERSIGHT), **CHAIR, all_overdue_link=CAMPAIGN),
     "mentor": email(
-        item(1, 4, actor="mentor", exemplar=EXEMPLAR_A,
-             milestone_title="Báo cáo quá trình giúp đỡ, bồi dưỡng điển hình",
-             about=f"Điển hình: {EXEMPLAR_A}; người giúp đỡ: Lê Thị Hoa"),
-        item(2, 9, actor="mentor", exemplar=EXEMPLAR_A,
-             milestone_title="Đăng bài giới thiệu điển hình tiên tiến",
-             about="Kênh: Cổng thông tin điện tử tỉnh"),
-        item(3, 4, actor="mentor", exemplar=EXEMPLAR_B,
-             milestone_title="Báo cáo quá trình giúp đỡ, bồi dưỡng điển hình",
-             about=f"Điển hình: {EXEMPLAR_B}; người giúp đỡ: Lê Thị Hoa"),
+        item(
+            1,
+            4,
+            actor="mentor",
+            exemplar=EXEMPLAR_A,
+            milestone_title="Báo cáo quá trình giúp đỡ, bồi dưỡng điển hình",
+            about=f"Điển hình: {EXEMPLAR_A}; người giúp đỡ: Lê Thị Hoa",
+        ),
+        item(
+            2,
+            9,
+            actor="mentor",
+            exemplar=EXEMPLAR_A,
+            milestone_title="Đăng bài giới thiệu điển hình tiên tiến",
+            about="Kênh: Cổng thông tin điện tử tỉnh",
+        ),
+        item(
+            3,
+            4,
+            actor="mentor",
+            exemplar=EXEMPLAR_B,
+            milestone_title="Báo cáo quá trình giúp đỡ, bồi dưỡng điển hình",
+            about=f"Điển hình: {EXEMPLAR_B}; người giúp đỡ: Lê Thị Hoa",
+        ),
         recipient_name="Lê Thị Hoa",
         recipient_email="hoa.lt@syt.quangbinh.gov.vn",
         salutation="Đồng chí Lê Thị Hoa, Phó Giám đốc Sở Y tế",
         addressee="Đồng chí Lê Thị Hoa",
     ),
     "council-vote": email(
-        item(1, 2, actor="council_member", milestone_title="Bỏ phiếu bình xét điển hình tiên tiến",
-             about="Phiên bỏ phiếu số 3/2024: 12 đề nghị của các sở, ngành",
-             link_label="Mở phiếu và bỏ phiếu kín", owed_to="Hội đồng Thi đua - Khen thưởng tỉnh"),
+        item(
+            1,
+            2,
+            actor="council_member",
+            milestone_title="Bỏ phiếu bình xét điển hình tiên tiến",
+            about="Phiên bỏ phiếu số 3/2024: 12 đề nghị của các sở, ngành",
+            link_label="Mở phiếu và bỏ phiếu kín",
+            owed_to="Hội đồng Thi đua - Khen thưởng tỉnh",
+        ),
         recipient_name="Phạm Thị Thu",
         recipient_email="thu.pt@ldld.quangbinh.gov.vn",
         recipient_unit="Ủy ban nhân dân tỉnh Quảng Bình",
@@ -188,7 +225,10 @@ KINDS: dict[str, EmailContent] = {
 def test_each_kind_of_email_reads_as_its_golden_file(name: str) -> None:
     """Byte for byte; TDKT_UPDATE_GOLDEN=1 rewrites them (see the module's docstring)."""
     rendered = render(KINDS[name])
-    for ext, body in (("txt", f"Tiêu đề: {rendered.subject}\n\n{rendered.text}"), ("html", rendered.html)):
+    for ext, body in (
+        ("txt", f"Tiêu đề: {rendered.subject}\n\n{rendered.text}"),
+        ("html", rendered.html),
+    ):
         path = GOLDEN / f"{name}.{ext}"
         if UPDATE:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -280,10 +320,14 @@ def test_a_worst_case_digest_stays_under_the_limit() -> None:
 
     def heavy(n: int, left: int, step: str) -> DeadlineItem:
         return item(
-            n, left, step,
-            unit_name=f"{long} {n}", unit_code=f"U{n}",
+            n,
+            left,
+            step,
+            unit_name=f"{long} {n}",
+            unit_code=f"U{n}",
             milestone_title=f"Báo cáo tổng kết phong trào thi đua {long} số {n}",
-            about=f"Điển hình: {long} {n}", quote=f"Trích kế hoạch {n}: {long} " * 4,
+            about=f"Điển hình: {long} {n}",
+            quote=f"Trích kế hoạch {n}: {long} " * 4,
             link=f"{LINK}{'x' * 150}{n}",
         )
 

@@ -320,9 +320,7 @@ def compose_emails(
             items=items,
             more_overdue=more_overdue,
             more_newly_overdue=more_newly,
-            all_overdue_link=intake.campaign_url(campaign.slug)
-            if more_overdue or upward
-            else None,
+            all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue or upward else None,
             more_items=more_items,
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
             **_named(reader),
