@@ -10,8 +10,9 @@ templates only lay it out.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Line:
     item: ItemView  # the first of them: every display field
     count: int
     links: tuple[str, ...]  # each one's own link, in order ("" dropped)
+    whose: str = ""  # the group's name, said when a line elsewhere would read the same
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Group:
     heading: str
     count: int
     lines: tuple[Line, ...]
+    name: str = ""  # the unit or exemplar it is about ("" for a council member's votes)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,13 @@ class Basis:
     phrase: str
     quote: str
     setting: str
+
+
+def name_of(v: ItemView) -> str:
+    """Whom a line is about, for its group: the unit; for a mentor, the exemplar."""
+    if v.actor == "mentor":
+        return v.exemplar or v.unit_name
+    return "" if v.actor == "council_member" else v.unit_name
 
 
 def heading_of(v: ItemView) -> str:
@@ -99,8 +109,36 @@ def grouped(
                 old = lines[at]
                 links = (*old.links, v.link) if v.link and v.link not in old.links else old.links
                 lines[at] = Line(old.number, old.item, old.count + 1, links)
-        groups.append(Group(heading, len(members), tuple(lines)))
+        groups.append(Group(heading, len(members), tuple(lines), name_of(members[0])))
     return tuple(groups)
+
+
+def _reading(line: Line) -> tuple[str, ...]:
+    v = line.item
+    return (v.title, v.due, v.effective_due, v.status, v.sent_to)
+
+
+def distinguished(sections: Sequence[Section]) -> tuple[Section, ...]:
+    """The sections with each line that would read the same as a line of another group (two
+    units owing the same report) saying whose it is, so no two lines of an email read the
+    same even out of their headings' sight."""
+    seen = Counter(_reading(line) for s in sections for g in s.groups for line in g.lines)
+    return tuple(
+        replace(
+            s,
+            groups=tuple(
+                replace(
+                    g,
+                    lines=tuple(
+                        replace(line, whose=g.name) if seen[_reading(line)] > 1 else line
+                        for line in g.lines
+                    ),
+                )
+                for g in s.groups
+            ),
+        )
+        for s in sections
+    )
 
 
 def overdue_sections(

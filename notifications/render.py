@@ -22,7 +22,14 @@ from models.phrases import with_occurrence
 from models.text import vn_date, vn_weekday
 from notifications import ics
 from notifications.content import Actor, DeadlineItem, EmailContent, PlanRef, Step
-from notifications.digest import NEWLY_OVERDUE_DAYS, Section, bases, grouped, overdue_sections
+from notifications.digest import (
+    NEWLY_OVERDUE_DAYS,
+    Section,
+    bases,
+    distinguished,
+    grouped,
+    overdue_sections,
+)
 
 SUBJECT_MAX = 80
 """Characters in a subject: what an inbox list shows before it cuts the line."""
@@ -377,16 +384,18 @@ def layout(content: EmailContent) -> dict[str, Any]:
         views = [replace(v, link="") for v in views]
     overdue = [v for v in views if v.step == "escalation"]
     others = [v for v in views if v.step != "escalation"]
-    rest: Section | None = None
+    sections = overdue_sections(overdue, content.more_overdue, content.more_newly_overdue)
     if others:
         groups = grouped(others, lambda v: (v.effective_due_iso, v.unit_name, v.title))
-        rest = Section("Các việc khác" if overdue else "", len(others) + content.more_items, groups)
+        title = "Các việc khác" if overdue else ""
+        sections += (Section(title, len(others) + content.more_items, groups),)
+    sections = distinguished(sections)
     personal = not content.upward and any(i.link and i.notification_key for i in content.items)
     return {
         "salutation": reader(content).salutation,
         "opening": opening(content, len(views)),
-        "overdue": overdue_sections(overdue, content.more_overdue, content.more_newly_overdue),
-        "others": rest,
+        "overdue": sections[: len(sections) - 1] if others else sections,
+        "others": sections[-1] if others else None,
         "bases": bases(views),
         "more_overdue": content.more_overdue,
         "all_overdue_link": one_line(content.all_overdue_link or ""),

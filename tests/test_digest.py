@@ -345,3 +345,17 @@ def test_a_worst_case_digest_stays_under_the_limit() -> None:
     assert len(raw) <= MAX_EMAIL_BYTES, len(raw)
     listed = len(lines_of(render(everything).text))
     assert 0 < listed < 1200
+
+
+def test_the_same_item_of_two_units_says_whose_it_is() -> None:
+    """Two units owing the same report by the same day: each line names its unit (what
+    differs), so no two lines of the email read the same."""
+    both = email(
+        item(1, -2, "escalation", unit_name="Sở Công Thương"),
+        item(2, -2, "escalation", unit_name="Sở Tài chính"),
+        item(3, -2, "escalation", unit_name="Sở Tài chính", about="Lĩnh vực: Ngân sách"),
+    )
+    text = render(both).text
+    assert "1. Sở Công Thương: Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — hạn" in text
+    assert "2. Sở Tài chính: Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — hạn" in text
+    assert "3. Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — Lĩnh vực: Ngân sách" in text
