@@ -247,34 +247,46 @@ def environment() -> jinja2.Environment:
 
 
 def attachments(content: EmailContent) -> tuple[Attachment, ...]:
-    """One .ics holding one event per distinct future deadline (by uid) the email lists, so
-    a reader puts them in a calendar at once; none when every deadline is past (an overdue
-    list is no appointment)."""
-    firsts: dict[str, DeadlineItem] = {}
+    """One .ics holding one event per distinct future deadline the email lists (by uid, and
+    one for the same thing due the same day, whichever units owe it), so a reader puts them
+    in a calendar at once; none when every deadline is past (an overdue list is no
+    appointment)."""
+    firsts: dict[tuple[dt.date, str], DeadlineItem] = {}
+    units: dict[tuple[dt.date, str], set[str]] = {}
+    uids: set[str] = set()
     for item in content.items:
-        if item.effective_due >= content.day:
-            firsts.setdefault(item.uid, item)
+        key = (
+            item.effective_due,
+            one_line(with_occurrence(item.milestone_title, item.occurrence_label)),
+        )
+        if item.effective_due >= content.day and item.uid not in uids:
+            uids.add(item.uid)
+            firsts.setdefault(key, item)
+        units.setdefault(key, set()).add(one_line(item.unit_name))
     if not firsts:
         return ()
     events: list[ics.Event] = []
-    for item in sorted(firsts.values(), key=lambda i: (i.effective_due, i.uid)):
+    names: list[str] = []
+    for key, item in sorted(firsts.items(), key=lambda k: (k[0][0], k[1].uid)):
         v = view(item, content.day)
+        names.append(v.what)
+        others = len(units[key]) - 1
         lines = [v.plan, v.plan_title]
         if v.clause or v.phrase:
             lines.append(" ".join(filter(None, [v.clause, f"“{v.phrase}”" if v.phrase else ""])))
         if v.about:
             lines.append(v.about)
         sent = f"; gửi đến: {v.sent_to}" if v.sent_to else ""
-        lines.append(f"Đơn vị thực hiện: {v.unit_name}{sent}")
+        more = f" và {others} đơn vị khác" if others else ""
+        lines.append(f"Đơn vị thực hiện: {v.unit_name}{more}{sent}")
         if v.moved:
             lines.append(
                 f"Hạn ghi trong kế hoạch: {v.due} (ngày nghỉ, lùi theo Điều 148 BLDS 2015)"
             )
         events.append(ics.Event(item.uid, item.effective_due, f"Hạn: {v.what}", "\n".join(lines)))
     first = events[0]
-    what = ics.slugify(view(firsts[first.uid], content.day).what)
     name = (
-        f"han-{what}-{first.on:%Y%m%d}"
+        f"han-{ics.slugify(names[0])}-{first.on:%Y%m%d}"
         if len(events) == 1
         else f"han-{len(events)}-viec-tu-{first.on:%Y%m%d}"
     )

@@ -359,3 +359,12 @@ def test_the_same_item_of_two_units_says_whose_it_is() -> None:
     assert "1. Sở Công Thương: Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — hạn" in text
     assert "2. Sở Tài chính: Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — hạn" in text
     assert "3. Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — Lĩnh vực: Ngân sách" in text
+
+
+def test_the_same_deadline_of_many_units_is_one_event() -> None:
+    """Forty decisions due the same day (the demo's largest email) are one calendar event,
+    not forty; another day or another item is another event."""
+    same = [item(n, 4, unit_name=f"Sở {n}", uid=f"u{n}") for n in range(40)]
+    other = item(99, 6, uid="u99")
+    (att,) = render(email(*same, other)).attachments
+    assert att.data.count(b"BEGIN:VEVENT") == 2

@@ -241,7 +241,10 @@ def test_every_template_renders_names_as_text(kind: str, text: str) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_ics_attachments_hold_their_events_whatever_the_names(kind: str) -> None:
     c = KINDS[kind](NASTY + "\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:evil")
-    events = len({i.uid for i in c.items if i.effective_due >= c.day})  # one file, each once
+    # One file; one event per future deadline: the same item due the same day is one event.
+    events = len(
+        {(i.effective_due, i.milestone_title) for i in c.items if i.effective_due >= c.day}
+    )
     for attachment in render(c).attachments:
         text = attachment.data.decode("utf-8").replace("\r\n ", "")  # unfolded
         lines = text.split("\r\n")
