@@ -39,7 +39,7 @@ class Line:
 class Group:
     """The lines about one unit (or one exemplar), under a heading with their count."""
 
-    heading: str
+    heading: str  # "" when its one line names it ("Sở Tư pháp: Báo cáo …")
     count: int
     lines: tuple[Line, ...]
     name: str = ""  # the unit or exemplar it is about ("" for a council member's votes)
@@ -121,24 +121,18 @@ def _reading(line: Line) -> tuple[str, ...]:
 def distinguished(sections: Sequence[Section]) -> tuple[Section, ...]:
     """The sections with each line that would read the same as a line of another group (two
     units owing the same report) saying whose it is, so no two lines of an email read the
-    same even out of their headings' sight."""
+    same even out of their headings' sight; a group of that one line needs no heading."""
     seen = Counter(_reading(line) for s in sections for g in s.groups for line in g.lines)
-    return tuple(
-        replace(
-            s,
-            groups=tuple(
-                replace(
-                    g,
-                    lines=tuple(
-                        replace(line, whose=g.name) if seen[_reading(line)] > 1 else line
-                        for line in g.lines
-                    ),
-                )
-                for g in s.groups
-            ),
+
+    def group(g: Group) -> Group:
+        lines = tuple(
+            replace(line, whose=g.name) if seen[_reading(line)] > 1 else line for line in g.lines
         )
-        for s in sections
-    )
+        if len(lines) == 1 and lines[0].whose and lines[0].count == 1:
+            return replace(g, heading="", lines=lines)  # its one line names it already
+        return replace(g, lines=lines)
+
+    return tuple(replace(s, groups=tuple(map(group, s.groups))) for s in sections)
 
 
 def overdue_sections(

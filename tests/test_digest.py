@@ -359,6 +359,8 @@ def test_the_same_item_of_two_units_says_whose_it_is() -> None:
     assert "1. Sở Công Thương: Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — hạn" in text
     assert "2. Sở Tài chính: Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — hạn" in text
     assert "3. Báo cáo kết quả xây dựng điển hình tiên tiến năm 2023 — Lĩnh vực: Ngân sách" in text
+    assert "Sở Công Thương: 1 việc" not in text  # its one line names it
+    assert "Sở Tài chính: 2 việc\n2. Sở Tài chính: Báo cáo" in text
 
 
 def test_the_same_deadline_of_many_units_is_one_event() -> None:
