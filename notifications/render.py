@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from models.correspondence import Address, request
+from models.intake import IntakeAction
 from models.phrases import with_occurrence
 from models.text import vn_date, vn_weekday
 from notifications import ics
@@ -337,6 +338,11 @@ def reader(content: EmailContent) -> Address:
     return Address(salutation, one_line(content.addressee), content.upward)
 
 
+def _own_vote(v: ItemView) -> bool:
+    """The item is the reader's own vote as a council member: its link is theirs to use."""
+    return v.actor == "council_member" or v.link_label == IntakeAction.VOTE.label
+
+
 def actor_of(content: EmailContent) -> Actor:
     """Who acts on the whole email: the items' one actor, or a unit when they are mixed."""
     actors = {i.actor for i in content.items}
@@ -392,8 +398,11 @@ def layout(content: EmailContent) -> dict[str, Any]:
     the bases cited once, what is left out and where to see it, the signature and footer."""
     voter = reader(content).addressee
     views = [view(i, content.day, voter) for i in content.items]
-    if content.upward:  # a leader directs; nothing in the email is theirs to submit
-        views = [replace(v, link="") for v in views]
+    if content.upward:  # a leader directs: no link but to their own acts (chase gives those)
+        views = [
+            v if item.notification_key or _own_vote(v) else replace(v, link="")
+            for item, v in zip(content.items, views, strict=True)
+        ]
     overdue = [v for v in views if v.step == "escalation"]
     others = [v for v in views if v.step != "escalation"]
     sections = overdue_sections(overdue, content.more_overdue, content.more_newly_overdue)

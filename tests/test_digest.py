@@ -370,3 +370,13 @@ def test_the_same_deadline_of_many_units_is_one_event() -> None:
     other = item(99, 6, uid="u99")
     (att,) = render(email(*same, other)).attachments
     assert att.data.count(b"BEGIN:VEVENT") == 2
+
+
+def test_a_leader_keeps_the_link_to_their_own_vote() -> None:
+    """The chairman of the council votes like every member: his vote's link stays in an email
+    that reports to him, while the overdue list's links do not (models.services.chase gives a
+    leader personal links only for their own acts)."""
+    vote = item(1, 2, actor="council_member", link_label="Mở phiếu và bỏ phiếu kín")
+    late = item(2, -2, "escalation", notification_key="")
+    text = render(email(vote, late, **CHAIR)).text
+    assert f"{LINK}t1" in text and f"{LINK}t2" not in text

@@ -286,8 +286,12 @@ def compose_emails(
     for address, notes in sorted(by_recipient.items()):
         shown, more_overdue, more_items = listed[address]
         more_newly = 0
+        reader = addressed.get(address)
+        leader = reader is not None and reader.upward
         items = tuple(
             _item(n, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
+            if not leader or _own_act(n, positions)
+            else _item(n, plan_ref, plan, calendar, today, None)
             for n in shown
         )
         if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
@@ -305,9 +309,8 @@ def compose_emails(
                 items, max(overdue_total, own_late), newly_total
             )
         unit = units.get(notes[0].recipient_unit_id)
-        reader = addressed.get(address)
         # A leader directs from the whole list (issue 20): always the coordinators' page.
-        upward = reader is not None and reader.upward and any(i.step == "escalation" for i in items)
+        upward = leader and any(i.step == "escalation" for i in items)
         same_day = sent_today.get(address, 0)
         key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
         content = EmailContent(
@@ -510,6 +513,17 @@ def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> 
     obligation = note.obligation
     return people.position_for(
         obligation.contact, note.recipient_unit_id, note.recipient_email, positions
+    )
+
+
+def _own_act(note: Notification, positions: dict[tuple[int, str], Contact]) -> bool:
+    """The notified item is the recipient's own to act on: their vote, or their own unit's
+    work. A leader is sent a link for nothing else (issue 20: a leader directs, and submits no
+    other unit's report)."""
+    contact = _position(note, positions)
+    obligation = note.obligation
+    return contact is not None and (
+        obligation.contact_id is not None or contact.unit_id == obligation.unit_id
     )
 
 
