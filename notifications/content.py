@@ -70,6 +70,7 @@ class EmailContent:
     sender_name: str  # the standing body that chases (Sở Nội vụ tỉnh Quảng Bình)
     items: tuple[DeadlineItem, ...]
     more_overdue: int = 0  # overdue obligations not listed (a national list is capped)
+    more_newly_overdue: int = 0  # of those, how many are newly overdue (notifications.digest)
     all_overdue_link: str | None = None  # the coordinators' page that lists every one
     more_items: int = 0  # the recipient's own reminders and due-day notices not listed
     all_items_link: str | None = None  # the page that lists every one

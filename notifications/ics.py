@@ -1,6 +1,7 @@
-"""A minimal iCalendar (RFC 5545) writer for one all-day deadline.
+"""A minimal iCalendar (RFC 5545) writer for an email's all-day deadlines.
 
-Written by hand rather than with a dependency: an email needs one VEVENT, and the few rules
+Written by hand rather than with a dependency: an email needs one VCALENDAR of all-day
+VEVENTs (one per future deadline it lists, issue 20: one calendar file per email), and the few rules
 that matter (TEXT escaping, folding at 75 octets, CRLF) fit on a page. The output is a pure
 function of its inputs, so the same email built twice carries the same bytes.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from models.clock import TIMEZONE
 
@@ -54,26 +57,45 @@ def stamp(day: dt.date) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def all_day_event(*, uid: str, day: dt.date, on: dt.date, summary: str, description: str) -> bytes:
-    """One VCALENDAR holding one all-day VEVENT on `on`, encoded as UTF-8 with CRLF endings."""
+@dataclass(frozen=True)
+class Event:
+    """One all-day deadline in a calendar: its stable uid, its day and what it says."""
+
+    uid: str
+    on: dt.date
+    summary: str
+    description: str
+
+
+def calendar(day: dt.date, events: Sequence[Event]) -> bytes:
+    """One VCALENDAR holding one all-day VEVENT per event, encoded as UTF-8 with CRLF
+    endings: a reader imports an email's deadlines at once, from one file."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(uid)}@{UID_DOMAIN}",
-        f"DTSTAMP:{stamp(day)}",
-        f"DTSTART;VALUE=DATE:{on:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{on + dt.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{escape_text(summary)}",
-        f"DESCRIPTION:{escape_text(description)}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-        "END:VCALENDAR",
     ]
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{escape_text(event.uid)}@{UID_DOMAIN}",
+            f"DTSTAMP:{stamp(day)}",
+            f"DTSTART;VALUE=DATE:{event.on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{event.on + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{escape_text(event.summary)}",
+            f"DESCRIPTION:{escape_text(event.description)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
     return "".join(fold(line) + CRLF for line in lines).encode("utf-8")
+
+
+def all_day_event(*, uid: str, day: dt.date, on: dt.date, summary: str, description: str) -> bytes:
+    """One VCALENDAR holding one all-day VEVENT on `on`."""
+    return calendar(day, [Event(uid, on, summary, description)])
 
 
 def slugify(text: str, max_length: int = 50) -> str:

@@ -11,22 +11,39 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from models.correspondence import Address, request
+from models.intake import IntakeAction
 from models.phrases import with_occurrence
 from models.text import vn_date, vn_weekday
 from notifications import ics
-from notifications.content import DeadlineItem, EmailContent, PlanRef, Step
+from notifications.content import Actor, DeadlineItem, EmailContent, PlanRef, Step
+from notifications.digest import (
+    NEWLY_OVERDUE_DAYS,
+    Section,
+    bases,
+    distinguished,
+    grouped,
+    overdue_sections,
+)
 
 SUBJECT_MAX = 80
 """Characters in a subject: what an inbox list shows before it cuts the line."""
 SUBJECT_SENDER = 30
 """Characters of the subject given to the sender's name at most."""
 ICS_CONTENT_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
+MAX_EMAIL_BYTES = 200_000
+"""The most one message may weigh (issue 20: "no email over 200 KB"): office mailboxes are
+small and slow. The digest caps (models.services.chase.DIGEST_LINES, OVERSIGHT_LIST) keep the
+demo's emails far below it; render() trims the least urgent lines of an email that would still
+be heavier (very long names), counting them with the rest left out."""
+HEADERS_BYTES = 4_096
+"""What a message's headers and MIME framing weigh at most, beside its base64 parts."""
 PREFIX: dict[Step, str] = {
     "reminder": "Nhắc hạn",
     "due": "Đến hạn",
@@ -55,12 +72,18 @@ class ItemView:
 
     step: Step
     what: str
+    title: str  # the line's words: what, about what ("— Điển hình: …"), by whom for a vote
+    about: str
+    actor: Actor
+    exemplar: str
     unit_name: str
     owed_to: str
+    sent_to: str  # owed_to when a unit submits it; "" for a vote or a mentor's duty
     due: str
     due_weekday: str
     effective_due: str
     effective_weekday: str
+    effective_due_iso: str  # for sorting
     moved: bool  # the plan's date is a day off, so the deadline moved (BLDS 2015 art. 148)
     status: str
     overdue_days: int
@@ -126,17 +149,26 @@ def status_phrase(item: DeadlineItem, day: dt.date) -> str:
     return "hạn là ngày làm việc kế tiếp"
 
 
-def view(item: DeadlineItem, day: dt.date) -> ItemView:
+def view(item: DeadlineItem, day: dt.date, voter: str = "") -> ItemView:
+    """An item as display strings. `voter` names the reader in a council member's line
+    ("Đồng chí Lê Văn Bình bỏ phiếu bình xét …"): a vote is the member's own act."""
     what = one_line(with_occurrence(item.milestone_title, item.occurrence_label))
+    about = one_line(item.about)
     return ItemView(
         step=item.step,
         what=what,
+        title=_title(item.actor, what, about, one_line(voter)),
+        about=about,
+        actor=item.actor,
+        exemplar=one_line(item.exemplar),
         unit_name=one_line(item.unit_name),
         owed_to=one_line(item.owed_to),
+        sent_to=one_line(item.owed_to) if item.actor == "unit" else "",
         due=vn_date(item.due),
         due_weekday=vn_weekday(item.due),
         effective_due=vn_date(item.effective_due),
         effective_weekday=vn_weekday(item.effective_due),
+        effective_due_iso=item.effective_due.isoformat(),
         moved=item.effective_due != item.due,
         status=status_phrase(item, day),
         overdue_days=max(-item.working_days_left, 0),
@@ -151,13 +183,19 @@ def view(item: DeadlineItem, day: dt.date) -> ItemView:
     )
 
 
-def _basis(views: list[ItemView]) -> list[ItemView]:
-    """The distinct deadlines behind an escalation table, each cited once."""
-    seen: dict[tuple[str, ...], ItemView] = {}
-    for v in views:
-        key = (v.plan, v.plan_title, v.clause, v.phrase, v.quote, v.what, v.owed_to, v.due)
-        seen.setdefault(key, v)
-    return list(seen.values())
+_VOTE = "bỏ phiếu "
+
+
+def _title(actor: Actor, what: str, about: str, voter: str) -> str:
+    """The words of an item's line: what, then what it is about; a council member's line
+    says that the member votes ("Đồng chí … bỏ phiếu bình xét …"), not that a unit reports."""
+    named = f"{what} — {about}" if about else what
+    if actor != "council_member":
+        return named
+    who = voter if voter.startswith("Đồng chí ") else "Thành viên Hội đồng"
+    if named.lower().startswith(_VOTE):
+        return f"{who} {_VOTE}{named[len(_VOTE) :]}"
+    return f"{who} {_VOTE.strip()}: {named}"
 
 
 def subject(content: EmailContent) -> str:
@@ -210,47 +248,86 @@ def environment() -> jinja2.Environment:
 
 
 def attachments(content: EmailContent) -> tuple[Attachment, ...]:
-    """One .ics per distinct deadline uid, so a reader can put each deadline in a calendar."""
-    firsts: dict[str, DeadlineItem] = {}
+    """One .ics holding one event per distinct future deadline the email lists (by uid, and
+    one for the same thing due the same day, whichever units owe it), so a reader puts them
+    in a calendar at once; none when every deadline is past (an overdue list is no
+    appointment)."""
+    firsts: dict[tuple[dt.date, str], DeadlineItem] = {}
+    units: dict[tuple[dt.date, str], set[str]] = {}
+    uids: set[str] = set()
     for item in content.items:
-        firsts.setdefault(item.uid, item)
-    result: list[Attachment] = []
-    names: set[str] = set()
-    for item in sorted(firsts.values(), key=lambda i: (i.effective_due, i.uid)):
+        key = (
+            item.effective_due,
+            one_line(with_occurrence(item.milestone_title, item.occurrence_label)),
+        )
+        if item.effective_due >= content.day and item.uid not in uids:
+            uids.add(item.uid)
+            firsts.setdefault(key, item)
+        units.setdefault(key, set()).add(one_line(item.unit_name))
+    if not firsts:
+        return ()
+    events: list[ics.Event] = []
+    names: list[str] = []
+    for key, item in sorted(firsts.items(), key=lambda k: (k[0][0], k[1].uid)):
         v = view(item, content.day)
+        names.append(v.what)
+        others = len(units[key]) - 1
         lines = [v.plan, v.plan_title]
         if v.clause or v.phrase:
             lines.append(" ".join(filter(None, [v.clause, f"“{v.phrase}”" if v.phrase else ""])))
-        sent = f"; gửi đến: {v.owed_to}" if v.owed_to else ""
-        lines.append(f"Đơn vị thực hiện: {v.unit_name}{sent}")
+        if v.about:
+            lines.append(v.about)
+        sent = f"; gửi đến: {v.sent_to}" if v.sent_to else ""
+        more = f" và {others} đơn vị khác" if others else ""
+        lines.append(f"Đơn vị thực hiện: {v.unit_name}{more}{sent}")
         if v.moved:
             lines.append(
                 f"Hạn ghi trong kế hoạch: {v.due} (ngày nghỉ, lùi theo Điều 148 BLDS 2015)"
             )
-        data = ics.all_day_event(
-            uid=item.uid,
-            day=content.day,
-            on=item.effective_due,
-            summary=f"Hạn: {v.what}",
-            description="\n".join(lines),
-        )
-        base = f"han-{ics.slugify(v.what)}-{item.effective_due:%Y%m%d}"
-        name, n = base, 1
-        while name in names:
-            n += 1
-            name = f"{base}-{n}"
-        names.add(name)
-        result.append(Attachment(f"{name}.ics", ICS_CONTENT_TYPE, data))
-    return tuple(result)
+        events.append(ics.Event(item.uid, item.effective_due, f"Hạn: {v.what}", "\n".join(lines)))
+    first = events[0]
+    name = (
+        f"han-{ics.slugify(names[0])}-{first.on:%Y%m%d}"
+        if len(events) == 1
+        else f"han-{len(events)}-viec-tu-{first.on:%Y%m%d}"
+    )
+    return (Attachment(f"{name}.ics", ICS_CONTENT_TYPE, ics.calendar(content.day, events)),)
 
 
-ASKS: dict[Step, tuple[str, str]] = {
-    "escalation": ("chỉ đạo, đôn đốc", "chỉ đạo, đôn đốc"),
-    "due": ("hoàn thành và gửi trong ngày hôm nay", "chỉ đạo hoàn thành trong ngày hôm nay"),
-    "reminder": ("hoàn thành và gửi đúng hạn", "chỉ đạo hoàn thành đúng hạn"),
+ASKS: dict[Actor, dict[Step, tuple[str, str]]] = {
+    "unit": {
+        "escalation": ("chỉ đạo, đôn đốc", "chỉ đạo, đôn đốc"),
+        "due": ("hoàn thành và gửi trong ngày hôm nay", "chỉ đạo hoàn thành trong ngày hôm nay"),
+        "reminder": ("hoàn thành và gửi đúng hạn", "chỉ đạo hoàn thành đúng hạn"),
+    },
+    "council_member": {
+        "escalation": ("bỏ phiếu sớm", "bỏ phiếu sớm"),
+        "due": ("bỏ phiếu trong ngày hôm nay", "bỏ phiếu trong ngày hôm nay"),
+        "reminder": ("bỏ phiếu đúng hạn", "bỏ phiếu đúng hạn"),
+    },
+    "mentor": {
+        "escalation": ("hoàn thành sớm", "chỉ đạo, đôn đốc"),
+        "due": ("hoàn thành trong ngày hôm nay", "chỉ đạo hoàn thành trong ngày hôm nay"),
+        "reminder": ("hoàn thành đúng hạn", "chỉ đạo hoàn thành đúng hạn"),
+    },
 }
-"""What each kind of email asks: of a unit ("đề nghị quý cơ quan …") and of a leader above
-the sender ("kính báo cáo Đồng chí … để …")."""
+"""What each kind of email asks, by who acts: of a unit ("đề nghị quý cơ quan …"), of a
+council member (their vote), of a mentor (their duty to the exemplar); the second phrase is
+said to a leader above the sender ("kính báo cáo Đồng chí … để …")."""
+
+NOUNS: dict[Actor, tuple[str, str]] = {
+    "unit": ("việc", "theo kế hoạch thi đua, khen thưởng"),
+    "council_member": ("việc bỏ phiếu", "của Hội đồng Thi đua - Khen thưởng"),
+    "mentor": ("việc giúp đỡ điển hình tiên tiến", "theo kế hoạch thi đua, khen thưởng"),
+}
+"""What the items are called in the opening sentence, by who acts, and whose they are."""
+
+SKIP_IF_DONE: dict[Actor, str] = {
+    "unit": "Nếu đơn vị đã gửi, xin bỏ qua thư này.",
+    "council_member": "Nếu đồng chí đã bỏ phiếu, xin bỏ qua thư này.",
+    "mentor": "Nếu đồng chí đã hoàn thành, xin bỏ qua thư này.",
+}
+"""The footer's "xin bỏ qua", said only to whoever could have done it already."""
 
 
 def reader(content: EmailContent) -> Address:
@@ -261,37 +338,145 @@ def reader(content: EmailContent) -> Address:
     return Address(salutation, one_line(content.addressee), content.upward)
 
 
-def render(content: EmailContent) -> Rendered:
-    views = [view(i, content.day) for i in content.items]
-    order = sorted(
-        range(len(views)), key=lambda k: (content.items[k].effective_due, views[k].unit_name)
+def _own_vote(v: ItemView) -> bool:
+    """The item is the reader's own vote as a council member: its link is theirs to use."""
+    return v.actor == "council_member" or v.link_label == IntakeAction.VOTE.label
+
+
+def actor_of(content: EmailContent) -> Actor:
+    """Who acts on the whole email: the items' one actor, or a unit when they are mixed."""
+    actors = {i.actor for i in content.items}
+    return actors.pop() if len(actors) == 1 else "unit"
+
+
+def opening(content: EmailContent, listed: int) -> str:
+    """The email's first sentence: what it is about, on which day, and what it asks. The
+    sender is named as it signs (the body in full, "Sở Nội vụ tỉnh Quảng Bình")."""
+    kind, actor = content.kind, actor_of(content)
+    sender = one_line(content.signed_by or content.sender_name)
+    ask = request(reader(content), *ASKS[actor][kind])
+    noun, whose = NOUNS[actor]
+    some = "các " if listed > 1 else ""
+    on = f"{vn_weekday(content.day)} ngày {vn_date(content.day)}"
+    if kind == "escalation":
+        late = [i for i in content.items if i.step == "escalation"]
+        level = max(i.level for i in late)
+        units = {one_line(i.unit_name) for i in late}
+        late_ones = (
+            f"{units.pop()} chưa hoàn thành {some}{noun} dưới đây được giao {whose}"
+            if len(units) == 1 and not content.more_overdue
+            else f"các đơn vị dưới đây chưa hoàn thành {noun} được giao {whose}"
+        )
+        return (
+            f"Tính đến {on}, {late_ones} dù đã được nhắc hạn (báo cáo quá hạn lần {level})."
+            f" {sender} {ask}."
+        )
+    if kind == "due":
+        return f"Hôm nay, {on}, là hạn của {some}{noun} dưới đây. {sender} {ask}."
+    return f"{sender} trân trọng nhắc {some}{noun} sắp đến hạn {whose} dưới đây và {ask}."
+
+
+def footer(content: EmailContent, personal_links: bool) -> str:
+    """Who sent the email, "xin bỏ qua" only to whoever could have acted already (never to a
+    leader, nor to the standing body about other units' work), and the links' warning."""
+    actor = actor_of(content)
+    own = one_line(content.recipient_unit)
+    could_have = not content.upward and (
+        actor != "unit" or any(one_line(i.unit_name) == own for i in content.items)
     )
-    overdue = sorted(
-        (v for v in views if v.step == "escalation"),
-        key=lambda v: (-v.overdue_days, v.effective_due, v.unit_name),
-    )
-    context = {
-        "kind": content.kind,
-        "today": vn_date(content.day),
-        "today_weekday": vn_weekday(content.day),
+    sender = one_line(content.signed_by or content.sender_name)
+    said = [f"Thư này được gửi tự động bởi hệ thống tdkt-flow thay mặt {sender}."]
+    if could_have:
+        said.append(SKIP_IF_DONE[actor])
+    if personal_links:
+        said.append("Liên kết trong thư là liên kết cá nhân, có thời hạn: xin không chuyển tiếp.")
+    return " ".join(said)
+
+
+def layout(content: EmailContent) -> dict[str, Any]:
+    """Everything the templates print, computed: the opening, the sections of grouped lines,
+    the bases cited once, what is left out and where to see it, the signature and footer."""
+    voter = reader(content).addressee
+    views = [view(i, content.day, voter) for i in content.items]
+    if content.upward:  # a leader directs: no link but to their own acts (chase gives those)
+        views = [
+            v if item.notification_key or _own_vote(v) else replace(v, link="")
+            for item, v in zip(content.items, views, strict=True)
+        ]
+    overdue = [v for v in views if v.step == "escalation"]
+    others = [v for v in views if v.step != "escalation"]
+    sections = overdue_sections(overdue, content.more_overdue, content.more_newly_overdue)
+    if others:
+        groups = grouped(others, lambda v: (v.effective_due_iso, v.unit_name, v.title))
+        title = "Các việc khác" if overdue else ""
+        sections += (Section(title, len(others) + content.more_items, groups),)
+    sections = distinguished(sections)
+    personal = not content.upward and any(i.link and i.notification_key for i in content.items)
+    return {
         "salutation": reader(content).salutation,
-        "ask": request(reader(content), *ASKS[content.kind]),
+        "opening": opening(content, len(views)),
+        "overdue": sections[: len(sections) - 1] if others else sections,
+        "others": sections[-1] if others else None,
+        "bases": bases(views),
+        "more_overdue": content.more_overdue,
+        "all_overdue_link": one_line(content.all_overdue_link or ""),
+        "more_items": content.more_items,
+        "all_items_link": one_line(content.all_items_link or ""),
         "signed_by": one_line(content.signed_by or content.sender_name),
         "officer": one_line(content.officer),
-        "sender_name": one_line(content.sender_name),
-        "overdue": overdue,
-        "more_overdue": content.more_overdue,
-        "all_overdue_link": content.all_overdue_link,
-        "more_items": content.more_items,
-        "all_items_link": content.all_items_link,
-        "basis": _basis(overdue),
-        "items": [views[k] for k in order if views[k].step != "escalation"],
-        "level": max((i.level for i in content.items if i.step == "escalation"), default=0),
+        "footer": footer(content, personal),
     }
-    env = environment()
-    return Rendered(
-        subject=subject(content),
-        text=env.get_template("email.txt").render(context),
-        html=env.get_template("email.html").render(context),
-        attachments=attachments(content),
+
+
+def render(content: EmailContent) -> Rendered:
+    """The email's subject, text, HTML and calendar file, within MAX_EMAIL_BYTES: while it
+    would weigh more, a fifth of its least urgent lines of each kind are left out (and
+    counted, like the lines the digest caps leave out)."""
+    while True:
+        context = layout(content)
+        env = environment()
+        rendered = Rendered(
+            subject=subject(content),
+            text=env.get_template("email.txt").render(context),
+            html=env.get_template("email.html").render(context),
+            attachments=attachments(content),
+        )
+        if weight(rendered) <= MAX_EMAIL_BYTES or len(content.items) <= 1:
+            return rendered
+        content = _lighter(content)
+
+
+def weight(rendered: Rendered) -> int:
+    """What the message notifications.mime builds from `rendered` weighs at most, in bytes:
+    every part base64 in 76-column lines (57 bytes to 78 with CRLF), and the headers."""
+    parts = [
+        rendered.text.encode(),
+        rendered.html.encode(),
+        *(a.data for a in rendered.attachments),
+    ]
+    return HEADERS_BYTES + sum((len(p) + 56) // 57 * 78 + 512 for p in parts)
+
+
+def _lighter(content: EmailContent) -> EmailContent:
+    """content without the least urgent fifth of its overdue lines and of its other lines
+    (at least one line), each counted in more_overdue (more_newly_overdue) or more_items."""
+    late = sorted(
+        (i for i in content.items if i.step == "escalation"),
+        key=lambda i: (i.working_days_left, i.effective_due, i.unit_name),
+    )
+    others = sorted(
+        (i for i in content.items if i.step != "escalation"),
+        key=lambda i: (i.effective_due, i.unit_name),
+    )
+    cut_late, cut_others = -(-len(late) // 5), -(-len(others) // 5)
+    if len(late) + len(others) > 1 and len(late) <= cut_late and len(others) <= cut_others:
+        cut_late, cut_others = (cut_late, 0) if len(late) > len(others) else (0, cut_others)
+    dropped = late[len(late) - cut_late :]
+    newly = sum(-i.working_days_left <= NEWLY_OVERDUE_DAYS for i in dropped)
+    return replace(
+        content,
+        items=tuple(late[: len(late) - cut_late] + others[: len(others) - cut_others]),
+        more_overdue=content.more_overdue + cut_late,
+        more_newly_overdue=content.more_newly_overdue + newly,
+        more_items=content.more_items + cut_others,
     )

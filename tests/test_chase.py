@@ -323,4 +323,5 @@ def test_a_long_digest_lists_the_most_urgent_and_counts_the_rest(
         text = message_from_bytes(oversight.mime, policy=policy.default).get_body(("plain",))
         body = text.get_content()  # type: ignore[union-attr]
     assert "... và 1 việc quá hạn khác, xem đầy đủ trên trang điều phối: " in body
-    assert body.count("Sở A — ") == 1 and "Sở B — " not in body
+    assert body.count("Sở A: 1 việc") == 1 and "Sở B" not in body
+    assert "MỚI QUÁ HẠN (không quá 5 ngày làm việc): 2 việc" in body  # the one left out counted

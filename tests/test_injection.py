@@ -112,12 +112,7 @@ TEMPLATE_TAGS = {
     "br",
     "small",
     "h3",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
+    "h4",
     "ol",
     "li",
     "em",
@@ -244,12 +239,16 @@ def test_every_template_renders_names_as_text(kind: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_ics_attachments_hold_one_event_whatever_the_names(kind: str) -> None:
+def test_ics_attachments_hold_their_events_whatever_the_names(kind: str) -> None:
     c = KINDS[kind](NASTY + "\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:evil")
+    # One file; one event per future deadline: the same item due the same day is one event.
+    events = len(
+        {(i.effective_due, i.milestone_title) for i in c.items if i.effective_due >= c.day}
+    )
     for attachment in render(c).attachments:
         text = attachment.data.decode("utf-8").replace("\r\n ", "")  # unfolded
         lines = text.split("\r\n")
-        assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VEVENT") == 1
+        assert lines.count("BEGIN:VEVENT") == events and lines.count("END:VEVENT") == events
         assert not any(line.startswith("SUMMARY:evil") for line in lines)
         assert "1337" not in text and not CONTROL.search(text)
         assert attachment.filename.isascii() and "/" not in attachment.filename

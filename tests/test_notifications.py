@@ -150,10 +150,17 @@ def test_escalation_lists_overdue_units_most_overdue_first() -> None:
     r = render(c)
     assert r.subject == f"[Quá hạn 31/10/2022] 3 việc quá hạn của 3 đơn vị — {SNV}"
     for body in (r.text, r.html):
-        positions = [body.index(u) for u in ("Lệ Thủy", "Sở Xây dựng", "Sở Tư pháp")]
+        # Newly overdue (at most 5 working days) first, then still overdue; the most overdue
+        # first in each, under a heading per unit with its count.
+        positions = [
+            body.lower().index(u.lower())
+            for u in ("Mới quá hạn", "Sở Xây dựng: 1 việc", "Sở Tư pháp", "Vẫn quá hạn", "Lệ Thủy")
+        ]
         assert positions == sorted(positions)
-    assert "Lệ Thủy — Gửi kế hoạch" in r.text and "quá hạn 9 ngày làm việc" in r.text
-    assert "<table" in r.html and '<td align="right">9</td>' in r.html
+    assert "MỚI QUÁ HẠN (không quá 5 ngày làm việc): 2 việc" in r.text
+    assert "VẪN QUÁ HẠN (trên 5 ngày làm việc): 1 việc" in r.text
+    assert "UBND huyện Lệ Thủy: 1 việc\n3. Gửi kế hoạch" in r.text
+    assert "quá hạn 9 ngày làm việc" in r.text and "quá hạn <strong>9</strong>" in r.html
 
     one = render(content(item("Sở Tư pháp", left=-2, step="escalation")))
     assert one.subject.startswith("[Quá hạn 31/10/2022] Sở Tư pháp: Gửi kế hoạch")
@@ -249,10 +256,24 @@ def test_folding_any_line_keeps_it_whole_within_75_octets(line: str) -> None:
     assert folded.replace("\r\n ", "") == line
 
 
-def test_one_ics_per_distinct_uid() -> None:
-    same = content(item("A", uid="u1"), item("B", uid="u1"), item("C", uid="u2"))
-    names = [a.filename for a in render(same).attachments]
-    assert len(names) == 2 and len(set(names)) == 2
+def test_one_ics_per_email_with_an_event_per_future_deadline() -> None:
+    """Issue 20: one calendar file per email, one VEVENT per distinct deadline (by uid), none
+    for a deadline already past, and no file at all when every deadline is past."""
+    same = content(
+        item("A", uid="u1"),
+        item("B", uid="u1"),
+        item("C", uid="u2", effective_due=dt.date(2022, 11, 2), due=dt.date(2022, 11, 2)),
+        item("D", uid="u3", left=-3, effective_due=dt.date(2022, 10, 21), step="escalation"),
+    )
+    (att,) = render(same).attachments
+    assert att.filename == "han-2-viec-tu-20221031.ics"
+    lines = unfold(att.data).split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
+    assert lines.count("BEGIN:VCALENDAR") == 1 and lines.count("BEGIN:VEVENT") == 2
+    assert [x for x in lines if x.startswith("UID:")] == ["UID:u1@tdkt-flow", "UID:u2@tdkt-flow"]
+    assert "DTSTART;VALUE=DATE:20221021" not in lines
+    past = content(item("D", left=-3, effective_due=dt.date(2022, 10, 21), step="escalation"))
+    assert render(past).attachments == ()
 
 
 # --- mime -------------------------------------------------------------------------------

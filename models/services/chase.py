@@ -46,6 +46,7 @@ from models.services.subjects import subjects
 from models.subjects import Subject
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
+from notifications.digest import NEWLY_OVERDUE_DAYS
 from notifications.mime import build_message, message_id_for
 from notifications.render import render
 from notifications.smtp import SmtpSettings
@@ -286,13 +287,18 @@ def compose_emails(
     named = subjects(
         session, [n.obligation for shown, _, _ in listed.values() for n in shown], plan
     )
-    overdue_list: tuple[list[DeadlineItem], int] | None = None
+    overdue_list: tuple[list[DeadlineItem], int, int] | None = None
     emails: list[dict[str, Any]] = []
     members: list[list[Notification]] = []
     for address, notes in sorted(by_recipient.items()):
         shown, more_overdue, more_items = listed[address]
+        more_newly = 0
+        reader = addressed.get(address)
+        leader = reader is not None and reader.upward
         items = tuple(
             _item(n, named, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
+            if not leader or _own_act(n, positions)
+            else _item(n, named, plan_ref, plan, calendar, today, None)
             for n in shown
         )
         if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
@@ -303,12 +309,16 @@ def compose_emails(
                 overdue_list = _overdue_items(
                     session, campaign, plan_ref, plan, calendar, today, intake
                 )
-            most_overdue, overdue_total = overdue_list
+            most_overdue, overdue_total, newly_total = overdue_list
             already = {(i.unit_code, i.uid) for i in items}
             items += tuple(i for i in most_overdue if (i.unit_code, i.uid) not in already)
             own_late = more_overdue + sum(n.step.startswith("escalation") for n in shown)
-            items, more_overdue = _capped(items, max(overdue_total, own_late))
+            items, more_overdue, more_newly = _capped(
+                items, max(overdue_total, own_late), newly_total
+            )
         unit = units.get(notes[0].recipient_unit_id)
+        # A leader directs from the whole list (issue 20): always the coordinators' page.
+        upward = leader and any(i.step == "escalation" for i in items)
         same_day = sent_today.get(address, 0)
         key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
         content = EmailContent(
@@ -320,10 +330,11 @@ def compose_emails(
             sender_name=sender,
             items=items,
             more_overdue=more_overdue,
-            all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue else None,
+            more_newly_overdue=more_newly,
+            all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue or upward else None,
             more_items=more_items,
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
-            **_named(addressed.get(address)),
+            **_named(reader),
             signed_by=signed.body,
             officer=signed.officer,
             reply_to=signed.reply_to,
@@ -401,9 +412,10 @@ def _escalates_to_oversight(
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
 
-OVERSIGHT_LIST = 100
-"""Overdue lines in one email to the standing body or the chair; a national campaign may have
-thousands, which the coordinators' page lists (the email says how many more)."""
+OVERSIGHT_LIST = 40
+"""Overdue lines of each part (newly overdue, still overdue) in one email to the standing body
+or the chair; a national campaign may have thousands, which the coordinators' page lists (the
+email says how many more). 40 a part keeps the demo's largest email under render.MAX_EMAIL_BYTES."""
 
 
 def _overdue_items(
@@ -414,17 +426,20 @@ def _overdue_items(
     calendar: WorkingCalendar,
     today: dt.date,
     intake: IntakeSettings,
-) -> tuple[list[DeadlineItem], int]:
+) -> tuple[list[DeadlineItem], int, int]:
     """The overdue obligations escalated today (to anyone: newly overdue, or still overdue on
-    their decaying schedule, models.policy.repeat_days) as escalation lines, the most overdue
-    first, and how many are overdue in all: the others are counted, not listed, so an item
-    late for months is not listed every time the standing body hears of another (issue 20).
+    their decaying schedule, models.policy.repeat_days) as escalation lines, the still overdue
+    and the newly overdue (notifications.digest) each capped, the most overdue first; how many
+    are overdue in all, and how many of them newly. The others are counted, not listed, so an
+    item late for months is not listed every time the standing body hears of another.
 
     Their links open the coordinators' page (sign-in required), not a personal link: the
     standing body and the chair review, they do not submit for the unit.
     """
     late = (Obligation.campaign_id == campaign.id) & (Obligation.status == ObligationStatus.OVERDUE)
+    newly = Obligation.chase_due >= calendar.add_working_days(today, -NEWLY_OVERDUE_DAYS)
     total = session.scalar(select(func.count()).select_from(Obligation).where(late)) or 0
+    newly_total = session.scalar(select(func.count()).select_from(Obligation).where(late & newly))
     # Probed per overdue obligation through the notifications' obligation_id index: the
     # notifications table holds the campaign's whole history.
     escalated_today = (
@@ -436,16 +451,20 @@ def _overdue_items(
         )
         .correlate(Obligation)
     )
-    overdue = session.scalars(
-        select(Obligation)
-        .where(late, escalated_today)
-        .order_by(Obligation.chase_due, Obligation.id)
-        .limit(OVERSIGHT_LIST)
-        .options(
-            selectinload(Obligation.milestone).selectinload(Milestone.recipient),
-            selectinload(Obligation.unit),
+    overdue = [
+        o
+        for part in (late & ~newly, late & newly)
+        for o in session.scalars(
+            select(Obligation)
+            .where(part, escalated_today)
+            .order_by(Obligation.chase_due, Obligation.id)
+            .limit(OVERSIGHT_LIST)
+            .options(
+                selectinload(Obligation.milestone).selectinload(Milestone.recipient),
+                selectinload(Obligation.unit),
+            )
         )
-    ).all()
+    ]
     named = subjects(session, overdue, plan)
     lines = [
         replace(
@@ -455,13 +474,14 @@ def _overdue_items(
         )
         for o in overdue
     ]
-    return lines, total
+    return lines, total, newly_total or 0
 
 
-DIGEST_LINES = 100
+DIGEST_LINES = 40
 """Lines of each kind (escalations; reminders and due-day notices) one digest lists. The
 national standing body owes a decision per proposed candidate and may have thousands due in a
-day: listed in full, with an .ics each, its email outgrew what mail servers accept (32 MiB)."""
+day: listed in full, with an .ics each, its email outgrew what mail servers accept (32 MiB);
+at 100 a kind the demo's largest was 358 KB. 40 keeps every email under render.MAX_EMAIL_BYTES."""
 
 
 def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
@@ -481,15 +501,20 @@ def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
 
 
 def _capped(
-    items: tuple[DeadlineItem, ...], overdue_total: int
-) -> tuple[tuple[DeadlineItem, ...], int]:
-    """At most OVERSIGHT_LIST overdue lines, the most overdue first; and how many are left out."""
+    items: tuple[DeadlineItem, ...], overdue_total: int, newly_total: int
+) -> tuple[tuple[DeadlineItem, ...], int, int]:
+    """At most OVERSIGHT_LIST newly overdue and OVERSIGHT_LIST still overdue lines, the most
+    overdue first in each; how many are left out, and how many of those are newly overdue."""
     late = sorted(
         (i for i in items if i.step == "escalation"), key=lambda i: (i.effective_due, i.unit_code)
     )
-    kept = late[:OVERSIGHT_LIST]
+    newly = [i for i in late if -i.working_days_left <= NEWLY_OVERDUE_DAYS]
+    still = [i for i in late if -i.working_days_left > NEWLY_OVERDUE_DAYS]
+    kept = still[:OVERSIGHT_LIST] + newly[:OVERSIGHT_LIST]
     others = tuple(i for i in items if i.step != "escalation")
-    return (*others, *kept), max(overdue_total, len(late)) - len(kept)
+    more = max(overdue_total, len(late)) - len(kept)
+    more_newly = min(max(newly_total, len(newly)) - len(newly[:OVERSIGHT_LIST]), more)
+    return (*others, *kept), more, more_newly
 
 
 def _positions(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
@@ -510,6 +535,17 @@ def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> 
     obligation = note.obligation
     return people.position_for(
         obligation.contact, note.recipient_unit_id, note.recipient_email, positions
+    )
+
+
+def _own_act(note: Notification, positions: dict[tuple[int, str], Contact]) -> bool:
+    """The notified item is the recipient's own to act on: their vote, or their own unit's
+    work. A leader is sent a link for nothing else (issue 20: a leader directs, and submits no
+    other unit's report)."""
+    contact = _position(note, positions)
+    obligation = note.obligation
+    return contact is not None and (
+        obligation.contact_id is not None or contact.unit_id == obligation.unit_id
     )
 
 
