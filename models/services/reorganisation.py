@@ -101,10 +101,12 @@ _Note = Callable[[str, str, int | None, str], None]
 
 
 class MergeError(ValueError):
-    """A merge that cannot be done; every problem is named and nothing has been written."""
+    """A merge that cannot be done; every problem is named and nothing has been written.
+    groups[i] is the index of the merge (in merge_groups) that problems[i] is about."""
 
-    def __init__(self, problems: Sequence[str]):
+    def __init__(self, problems: Sequence[str], groups: Sequence[int] = ()):
         self.problems = list(problems)
+        self.groups = list(groups) or [0] * len(self.problems)
         super().__init__("\n".join(self.problems))
 
 
@@ -189,19 +191,51 @@ def merge_units(
     Everything is checked first: MergeError names every problem before anything is written.
     The caller's transaction commits it whole. Idempotent: a second run moves nothing.
     """
+    return merge_groups(session, [(predecessors, successor)], at=at, actor=actor, reason=reason)[0]
+
+
+def merge_groups(
+    session: Session,
+    groups: Sequence[tuple[Sequence[str], str]],
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str | None = None,
+) -> list[MergeResult]:
+    """Several merges (predecessors, successor) in one go, as a reorganisation file holds
+    them: the campaigns are locked and the directory read once, and every merge is checked
+    before any is written (MergeError.groups says which merge each problem is about)."""
     lock_campaigns(session, list(session.scalars(select(Campaign.id))))  # as a sweep would
-    units = {u.id: u for u in session.scalars(select(Unit))}
+    units = {u.id: u for u in session.scalars(select(Unit).options(selectinload(Unit.contacts)))}
     by_code = {u.code: u for u in units.values()}
-    codes = list(dict.fromkeys(c.strip() for c in predecessors if c.strip()))
-    target = by_code.get(successor.strip())
-    _check(session, codes, successor.strip(), target, by_code, units)
-    assert target is not None  # _check refuses an unknown successor
+    checked: list[tuple[list[str], Unit]] = []
+    problems: list[str] = []
+    where: list[int] = []
+    for i, (predecessors, successor) in enumerate(groups):
+        codes = list(dict.fromkeys(c.strip() for c in predecessors if c.strip()))
+        target = by_code.get(successor.strip())
+        try:
+            _check(session, codes, successor.strip(), target, by_code, units)
+        except MergeError as exc:
+            problems += exc.problems
+            where += [i] * len(exc.problems)
+            continue
+        assert target is not None  # _check refuses an unknown successor
+        checked.append((codes, target))
+    if problems:
+        raise MergeError(problems, where)
     why = f"; lý do: {reason.strip()}" if reason and reason.strip() else ""
-    merges = [
-        _merge_one(session, by_code[code], target, at=at, actor=actor, why=why) for code in codes
+    results = [
+        MergeResult(
+            target.code,
+            target.name,
+            at,
+            [_merge_one(session, by_code[c], target, at=at, actor=actor, why=why) for c in codes],
+        )
+        for codes, target in checked
     ]
     session.flush()
-    return MergeResult(target.code, target.name, at, merges)
+    return results
 
 
 def _check(
