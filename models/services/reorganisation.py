@@ -471,19 +471,16 @@ def _move_obligations(
     actor: str,
 ) -> None:
     """Move each obligation, or settle it against the successor's own (module docstring)."""
-    options = (selectinload(Obligation.milestone), selectinload(Obligation.campaign))
+    # Milestones and campaigns are few: each loads once, then comes from the identity map.
+    mine = session.scalars(
+        select(Obligation).where(Obligation.unit_id == unit.id).order_by(Obligation.id)
+    ).all()
+    if not mine:
+        return
     theirs = {
         (o.milestone_id, o.occurrence): o
-        for o in session.scalars(
-            select(Obligation).where(Obligation.unit_id == successor.id).options(*options)
-        )
+        for o in session.scalars(select(Obligation).where(Obligation.unit_id == successor.id))
     }
-    mine = session.scalars(
-        select(Obligation)
-        .where(Obligation.unit_id == unit.id)
-        .options(*options)
-        .order_by(Obligation.id)
-    ).all()
     handled = set(
         session.scalars(
             select(AuditEntry.entity_id).where(
