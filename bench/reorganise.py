@@ -170,10 +170,10 @@ def main() -> None:
         [
             f"{len(mapping.rows):,} rows: {done.predecessors:,} units into {len(done.merges):,} "
             f"successors ({backend}, scale {factor}; set up in {setup:.0f} s)",
-            f"{done.rows_moved:,} rows moved in {seconds:.1f} s ({cpu:.1f} s of CPU; file read and checked in "
-            f"{read:.1f} s): of {opened:,} open obligations, {obligations:,} moved and "
-            f"{duplicates:,} settled against the successor's own; {stranded} still chased on a "
-            "dissolved unit",
+            f"{done.rows_moved:,} rows moved in {seconds:.1f} s ({cpu:.1f} s of CPU; the file "
+            f"read and checked in {read:.1f} s): of {opened:,} open obligations, "
+            f"{obligations:,} moved and {duplicates:,} settled against the successor's own; "
+            f"{stranded} still chased on a dissolved unit",
         ],
         as_json=args.json,
     )
