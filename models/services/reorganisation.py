@@ -225,17 +225,42 @@ def merge_groups(
     if problems:
         raise MergeError(problems, where)
     why = f"; lý do: {reason.strip()}" if reason and reason.strip() else ""
+    involved = _involved(session)
     results = [
         MergeResult(
             target.code,
             target.name,
             at,
-            [_merge_one(session, by_code[c], target, at=at, actor=actor, why=why) for c in codes],
+            [
+                _merge_one(session, by_code[c], target, at=at, actor=actor, why=why, i=involved)
+                for c in codes
+            ],
         )
         for codes, target in checked
     ]
     session.flush()
     return results
+
+
+def _involved(session: Session) -> set[int]:
+    """Every unit a candidate, lead role, cluster, publication, proposal, campaign, milestone
+    or council names: the others skip those queries (a national reorganisation merges
+    thousands of communes that lead nothing). Rows only move to successors, which are never
+    predecessors in the same run, so the set stays right while the merges go on."""
+    columns = (
+        Candidate.registered_by_id,
+        Candidate.lead_agency_id,
+        FieldLeadAgency.unit_id,
+        Cluster.leader_id,
+        ClusterMember.unit_id,
+        Publication.responsible_unit_id,
+        RewardProposal.authority_unit_id,
+        Campaign.standing_body_id,
+        Milestone.recipient_id,
+        Council.unit_id,
+    )
+    found = (i for column in columns for i in session.scalars(select(column).distinct()))
+    return {i for i in found if i is not None}
 
 
 def _check(
@@ -344,7 +369,14 @@ def _open_ballot_twins(session: Session, predecessors: list[Unit], successor: Un
 
 
 def _merge_one(
-    session: Session, unit: Unit, successor: Unit, *, at: dt.datetime, actor: str, why: str
+    session: Session,
+    unit: Unit,
+    successor: Unit,
+    *,
+    at: dt.datetime,
+    actor: str,
+    why: str,
+    i: set[int],
 ) -> UnitMerge:
     result = UnitMerge(unit.code, unit.name, newly_dissolved=unit.successor_id is None)
     moved = f"từ {unit.code} ({unit.name}) sang {successor.code} ({successor.name}) do sáp nhập"
@@ -362,8 +394,9 @@ def _merge_one(
 
     _move_contacts(session, unit, successor, result, note, moved)
     _move_obligations(session, unit, successor, result, note, moved, at=at, actor=actor)
-    _move_candidates(session, unit, successor, result, note, moved)
-    _move_the_rest(session, unit, successor, result)
+    if unit.id in i:  # (see _involved)
+        _move_candidates(session, unit, successor, result, note, moved)
+        _move_the_rest(session, unit, successor, result)
     unit.successor = successor
     if result.changed:
         parts = [
