@@ -159,7 +159,10 @@ def _groups(
     by_target: dict[str, list[str]] = defaultdict(list)
     first: dict[str, Row] = {}
     for row in mapping.rows:
-        target = targets[row.code]
+        target, seen = targets[row.code], {row.code}
+        while target in targets and target not in seen:  # into a unit that goes up (no `to`)
+            seen.add(target)
+            target = targets[target]
         by_target[target].append(row.code)
         first.setdefault(target, row)
     return [(codes, t) for t, codes in by_target.items()], [first[t] for t in by_target]
