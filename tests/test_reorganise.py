@@ -258,6 +258,7 @@ def test_the_quang_binh_campaign_across_1_july_2025_loses_nothing() -> None:
             select(Unit.code).join(Obligation).where(Obligation.id > max(before))
         ).all()
     assert first and later and opened, "the campaign goes on after 1 July 2025"
+    assert "QT.X.LETHUY" in opened  # the district of Lệ Thủy's quota, now the commune's
     assert all(code.startswith("QT") for code in [*later, *opened]), (later, opened)
 
 
