@@ -65,7 +65,7 @@ def build(session: Session, factor: float, folder: Path) -> tuple[Path, int]:
     )
     successor_province = {c: codes[i % kept] for i, c in enumerate(codes)}
     new_of: dict[str, str] = {}
-    new_rows = []
+    new_rows: list[tuple[str, str, UnitKind, int]] = []
     for i, code in enumerate(old_communes):
         province = successor_province[code.rsplit(".", 1)[0]]
         new = f"{province}.M{i // 3:05d}"
@@ -75,7 +75,7 @@ def build(session: Session, factor: float, folder: Path) -> tuple[Path, int]:
             )
         new_of[code] = new
     _add(session, new_rows)
-    first_new = {}
+    first_new: dict[str, str] = {}
     for code, new in new_of.items():
         first_new.setdefault(successor_province[code.rsplit(".", 1)[0]], new)
     moves = [

@@ -285,5 +285,6 @@ def test_the_quang_tri_plan_runs_from_its_launch_into_2027() -> None:
             session.scalars(select(Unit.kind).join(Obligation, Obligation.unit_id == Unit.id))
         )
         recipients = session.scalars(select(func.distinct(Notification.recipient_email))).all()
-    assert owed["commune"] >= 30 and owed["department"] > 10 and "district" not in owed
+    assert owed[UnitKind.COMMUNE] >= 30 and owed[UnitKind.DEPARTMENT] > 10
+    assert UnitKind.DISTRICT not in owed
     assert recipients and all(r.endswith("quangtri.example") for r in recipients)
