@@ -88,6 +88,30 @@ def test_a_mapping_moves_every_group_in_one_transaction(tmp_path: Path) -> None:
     assert snapshot()["obligations"] == again["obligations"]
 
 
+def test_a_unit_with_nothing_open_goes_to_its_parents_successor_and_csv_works(
+    tmp_path: Path,
+) -> None:
+    small_world(tmp_path)
+    write(
+        tmp_path,
+        "t2.yaml",
+        "format: 1\nunits:\n  - {code: T2, name: Ủy ban nhân dân tỉnh Mới, kind: province}\n"
+        "  - {code: T.X, name: Sở X, kind: department, parent: T}\n",
+    )
+    apply(
+        write(
+            tmp_path,
+            "map.yaml",
+            "format: 1\ndirectory: t2.yaml\nmoves:\n  - {from: T, to: T2}\n  - {from: T.X}\n"
+            "  - {from: T.A, to: T.C}\n",
+        )
+    )
+    apply(write(tmp_path, "more.csv", "from_code,to_code,note\nT.B,T.C,QĐ 5/QĐ-UBND\n"))
+    with unit_of_work() as session:
+        acting = {u.code: u.acting().code for u in session.scalars(select(Unit))}
+    assert (acting["T"], acting["T.X"], acting["T.A"], acting["T.B"]) == ("T2", "T2", "T.C", "T.C")
+
+
 def owner_id(code: str) -> int:
     with unit_of_work() as session:
         return session.scalars(
