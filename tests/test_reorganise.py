@@ -148,6 +148,14 @@ def test_a_mapping_that_loses_anything_is_refused_naming_file_line_and_field(
     found = [str(e) for e in caught.value.errors]
     assert f"{cycle}:4: from_code: đơn vị T.A đã có ở dòng 2 của tệp" in found
     assert f"{cycle}:2: to_code: vòng lặp T.A → T.B → T.A (dòng 2, 3)" in found
+    sub = write(
+        tmp_path,
+        "sub.yaml",
+        "format: 1\nmoves:\n  - {from: T.A, to: T.C}\n  - {from: T, to: T.NV}\n",
+    )
+    assert any(
+        p.startswith(f"{sub}:4: moves[1].to: T.NV là đơn vị cấp dưới của T") for p in errors_of(sub)
+    ), errors_of(sub)
     write(
         tmp_path,
         "t2.yaml",
