@@ -2,7 +2,8 @@
 
 Loads the synthetic Quảng Bình directory and plan, starts a local Prefect server and a local
 SMTP server, replays the campaign from 04/10/2022 to 30/06/2025, and prints the summary, the
-dashboard's address and the mail folder.
+dashboard's address and the mail folder. `--plan quang-tri-2026-2030` replays instead the
+merged Quảng Trị's 2026-2030 plan (derived, synthetic) from its launch into 2027.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO_PLAN = ROOT / "plans" / "quang-binh-2021-2025.yaml"
 DEMO_DIRECTORY = ROOT / "data" / "directories" / "quang-binh.yaml"
 DEMO_FROM, DEMO_TO = dt.date(2022, 10, 4), dt.date(2025, 6, 30)
+DEMOS = {  # plan id -> (plan, directory, from, to): what `--plan` offers
+    "quang-binh-2021-2025": (DEMO_PLAN, DEMO_DIRECTORY, DEMO_FROM, DEMO_TO),
+    "quang-tri-2026-2030": (
+        ROOT / "plans" / "quang-tri-2026-2030.yaml",
+        ROOT / "data" / "directories" / "quang-tri.yaml",
+        dt.date(2026, 1, 20),
+        dt.date(2027, 6, 30),
+    ),
+}
 
 
 def dashboard() -> None:
@@ -101,33 +111,41 @@ def demo(
         typer.Option("--serve", help="Giữ bảng điều khiển Prefect và trang web tiếp nhận chạy"),
     ] = False,
     report: Annotated[Path | None, typer.Option(help="Ghi báo cáo HTML")] = None,
+    plan: Annotated[
+        str,
+        typer.Option("--plan", help="Kế hoạch mô phỏng: " + ", ".join(DEMOS)),
+    ] = "quang-binh-2021-2025",
 ) -> None:
-    """Mô phỏng kế hoạch Quảng Bình 2021-2025 qua máy chủ Prefect và máy chủ thư cục bộ."""
+    """Mô phỏng kế hoạch Quảng Bình 2021-2025 (hoặc Quảng Trị 2026-2030 với --plan) qua máy
+    chủ Prefect và máy chủ thư cục bộ."""
     from deployments.prefect_server import LocalPrefectServer
     from models.db import Settings
     from models.plan_files import read_plan
 
     settings = Settings.from_env()
     console.print(f"Cơ sở dữ liệu: {settings.database_url}")
-    print_timeline(read_plan(DEMO_PLAN))
+    if plan not in DEMOS:
+        raise typer.BadParameter(f"chỉ nhận: {', '.join(DEMOS)}", param_hint="--plan")
+    plan_file, directory, start, end = DEMOS[plan]
+    print_timeline(read_plan(plan_file))
     server = LocalPrefectServer(settings.data_dir)
     console.print("Khởi động máy chủ Prefect cục bộ (lần đầu mất khoảng 10-20 giây)...")
     server.start()
     try:
         summary = run_replay(
-            DEMO_PLAN,
-            DEMO_FROM,
-            DEMO_TO,
+            plan_file,
+            start,
+            end,
             quiet=False,
-            directory=DEMO_DIRECTORY,
+            directory=directory,
             mail_dir=None,
             seed=2022,
             submit_probability=0.85,
-            report=report or settings.data_dir / "bao-cao-quang-binh.html",
+            report=report or settings.data_dir / f"bao-cao-{plan.rsplit('-', 2)[0]}.html",
         )
         print_summary(summary)
         if serve:
-            serve_web_intake(DEMO_TO)
+            serve_web_intake(end)
             console.print(
                 f"Bảng điều khiển Prefect: [bold]{server.url}[/] (flow runs, "
                 "artifacts); nhấn Ctrl+C để dừng."

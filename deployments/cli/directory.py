@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,10 +12,12 @@ from rich.table import Table
 
 from deployments.cli.common import actor, console, err
 from models.clock import now
+from models.policy import CHASED
 from models.text import vn_date
 
 if TYPE_CHECKING:
     from models.services.reorganisation import MergeResult, UnitMerge
+    from models.services.reorganise import Reorganised
 
 app = typer.Typer(
     help="Danh bạ cơ quan, đơn vị, liên hệ và cụm, khối thi đua.", no_args_is_help=True
@@ -117,3 +120,75 @@ def _print_unit(unit: UnitMerge, successor: str) -> None:
         )
     if unit.others:
         console.print(f"  • Cũng chuyển sang {successor}: {', '.join(unit.others)}.")
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back a dry run once its figures are known."""
+
+    def __init__(self, result: Reorganised):
+        self.result = result
+
+
+@app.command("reorganise")
+def reorganise(
+    mapping: Annotated[Path, typer.Argument(help="Tệp sắp xếp .yaml hoặc .csv")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ in những gì sẽ chuyển, không ghi gì")
+    ] = False,
+) -> None:
+    """Áp dụng cả một đợt sắp xếp (sáp nhập tỉnh, bỏ cấp huyện, hợp nhất sở, sáp nhập xã) từ
+    một tệp, trong một giao dịch: mọi việc của đơn vị cũ chuyển sang đơn vị kế thừa; tệp làm
+    mất việc của một đơn vị (không có đơn vị kế thừa, vòng lặp, mã không có) bị từ chối."""
+    from models.db import unit_of_work
+    from models.reorganisation_file import read_mapping
+    from models.services.reorganise import reorganise as apply
+    from models.source import InputErrors
+
+    try:
+        spec = read_mapping(mapping)
+        with unit_of_work() as session:
+            result = apply(session, spec, at=now(), actor=actor())
+            if dry_run:
+                raise _DryRun(result)
+    except InputErrors as exc:
+        err.print(f"[bold red]Không thể sắp xếp ({len(exc.errors)} lỗi), chưa ghi gì:[/]")
+        for problem in exc.errors:
+            err.print(f"[red]  • [/]{escape(str(problem))}")
+        raise typer.Exit(2) from None
+    except _DryRun as run:
+        result = run.result
+    _print_reorganised(result, dry_run, spec.spec.effective)
+
+
+def _print_reorganised(result: Reorganised, dry_run: bool, effective: dt.date | None) -> None:
+    """One line per successor, one per predecessor under it, then the totals."""
+    when = f", hiệu lực từ {vn_date(effective)}" if effective else ""
+    head = "[yellow]Chạy thử, chưa ghi gì[/]" if dry_run else "[green]Đã sắp xếp[/]"
+    console.print(f"{head}: {escape(result.title)}{when}.")
+    if result.units_added:
+        console.print(f"Thêm {result.units_added} đơn vị mới vào danh bạ.")
+    for merge in result.merges:
+        quotas = result.quotas.get(merge.successor_code, 0)
+        console.print(
+            f"\n[bold]{merge.successor_code} ({escape(merge.successor_name)})[/] nhận từ "
+            f"{len(merge.units)} đơn vị"
+            + (f"; {quotas} chỉ tiêu từ nay tính cho đơn vị này" if quotas else "")
+            + ":"
+        )
+        for unit in merge.units:
+            open_ = sum(1 for o in unit.obligations if o.status in CHASED)
+            kept = result.registry.get(unit.code, 0)
+            parts = [
+                f"{len(unit.obligations)} nghĩa vụ ({open_} đang theo dõi)",
+                *([f"{len(unit.duplicates)} nghĩa vụ trùng"] if unit.duplicates else []),
+                f"{unit.candidates} nhân tố",
+                f"{unit.contacts_moved} liên hệ",
+                *unit.others,
+                *([f"sổ ghi danh giữ {kept} dòng với số cũ"] if kept else []),
+            ]
+            state = "" if unit.changed else " (đã sáp nhập từ trước)"
+            console.print(f"  • {unit.code} ({escape(unit.name)}){state}: {', '.join(parts)}")
+    console.print(
+        f"\nTổng cộng: {result.predecessors} đơn vị vào {len(result.merges)} đơn vị kế thừa, "
+        f"{result.rows_moved} dòng chuyển (nghĩa vụ, nhân tố, liên hệ)."
+    )

@@ -91,9 +91,9 @@ class Directory:
         add(self.by_code[c] for c in who.units if c in self.by_code)
         if who.kinds:
             kinds = set(who.kinds)
-            add(
-                u for u in self.under(campaign.issuer) if u.kind in kinds and u.successor_id is None
-            )
+            # A dissolved unit of the kind is followed to its successor, whatever that one's
+            # kind: a district's duties pass to the commune that took over its work.
+            add(u for u in self.under(campaign.issuer) if u.kind in kinds)
         if who.lead_agencies:
             add(u for f in campaign.fields for u in f.lead_agencies)
         if who.cluster_leaders:

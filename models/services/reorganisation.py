@@ -101,10 +101,12 @@ _Note = Callable[[str, str, int | None, str], None]
 
 
 class MergeError(ValueError):
-    """A merge that cannot be done; every problem is named and nothing has been written."""
+    """A merge that cannot be done; every problem is named and nothing has been written.
+    groups[i] is the index of the merge (in merge_groups) that problems[i] is about."""
 
-    def __init__(self, problems: Sequence[str]):
+    def __init__(self, problems: Sequence[str], groups: Sequence[int] = ()):
         self.problems = list(problems)
+        self.groups = list(groups) or [0] * len(self.problems)
         super().__init__("\n".join(self.problems))
 
 
@@ -189,19 +191,76 @@ def merge_units(
     Everything is checked first: MergeError names every problem before anything is written.
     The caller's transaction commits it whole. Idempotent: a second run moves nothing.
     """
+    return merge_groups(session, [(predecessors, successor)], at=at, actor=actor, reason=reason)[0]
+
+
+def merge_groups(
+    session: Session,
+    groups: Sequence[tuple[Sequence[str], str]],
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str | None = None,
+) -> list[MergeResult]:
+    """Several merges (predecessors, successor) in one go, as a reorganisation file holds
+    them: the campaigns are locked and the directory read once, and every merge is checked
+    before any is written (MergeError.groups says which merge each problem is about)."""
     lock_campaigns(session, list(session.scalars(select(Campaign.id))))  # as a sweep would
-    units = {u.id: u for u in session.scalars(select(Unit))}
+    units = {u.id: u for u in session.scalars(select(Unit).options(selectinload(Unit.contacts)))}
     by_code = {u.code: u for u in units.values()}
-    codes = list(dict.fromkeys(c.strip() for c in predecessors if c.strip()))
-    target = by_code.get(successor.strip())
-    _check(session, codes, successor.strip(), target, by_code, units)
-    assert target is not None  # _check refuses an unknown successor
+    checked: list[tuple[list[str], Unit]] = []
+    problems: list[str] = []
+    where: list[int] = []
+    for i, (predecessors, successor) in enumerate(groups):
+        codes = list(dict.fromkeys(c.strip() for c in predecessors if c.strip()))
+        target = by_code.get(successor.strip())
+        try:
+            _check(session, codes, successor.strip(), target, by_code, units)
+        except MergeError as exc:
+            problems += exc.problems
+            where += [i] * len(exc.problems)
+            continue
+        assert target is not None  # _check refuses an unknown successor
+        checked.append((codes, target))
+    if problems:
+        raise MergeError(problems, where)
     why = f"; lý do: {reason.strip()}" if reason and reason.strip() else ""
-    merges = [
-        _merge_one(session, by_code[code], target, at=at, actor=actor, why=why) for code in codes
+    involved = _involved(session)
+    results = [
+        MergeResult(
+            target.code,
+            target.name,
+            at,
+            [
+                _merge_one(session, by_code[c], target, at=at, actor=actor, why=why, i=involved)
+                for c in codes
+            ],
+        )
+        for codes, target in checked
     ]
     session.flush()
-    return MergeResult(target.code, target.name, at, merges)
+    return results
+
+
+def _involved(session: Session) -> set[int]:
+    """Every unit a candidate, lead role, cluster, publication, proposal, campaign, milestone
+    or council names: the others skip those queries (a national reorganisation merges
+    thousands of communes that lead nothing). Rows only move to successors, which are never
+    predecessors in the same run, so the set stays right while the merges go on."""
+    columns = (
+        Candidate.registered_by_id,
+        Candidate.lead_agency_id,
+        FieldLeadAgency.unit_id,
+        Cluster.leader_id,
+        ClusterMember.unit_id,
+        Publication.responsible_unit_id,
+        RewardProposal.authority_unit_id,
+        Campaign.standing_body_id,
+        Milestone.recipient_id,
+        Council.unit_id,
+    )
+    found = (i for column in columns for i in session.scalars(select(column).distinct()))
+    return {i for i in found if i is not None}
 
 
 def _check(
@@ -310,7 +369,14 @@ def _open_ballot_twins(session: Session, predecessors: list[Unit], successor: Un
 
 
 def _merge_one(
-    session: Session, unit: Unit, successor: Unit, *, at: dt.datetime, actor: str, why: str
+    session: Session,
+    unit: Unit,
+    successor: Unit,
+    *,
+    at: dt.datetime,
+    actor: str,
+    why: str,
+    i: set[int],
 ) -> UnitMerge:
     result = UnitMerge(unit.code, unit.name, newly_dissolved=unit.successor_id is None)
     moved = f"từ {unit.code} ({unit.name}) sang {successor.code} ({successor.name}) do sáp nhập"
@@ -328,8 +394,9 @@ def _merge_one(
 
     _move_contacts(session, unit, successor, result, note, moved)
     _move_obligations(session, unit, successor, result, note, moved, at=at, actor=actor)
-    _move_candidates(session, unit, successor, result, note, moved)
-    _move_the_rest(session, unit, successor, result)
+    if unit.id in i:  # (see _involved)
+        _move_candidates(session, unit, successor, result, note, moved)
+        _move_the_rest(session, unit, successor, result)
     unit.successor = successor
     if result.changed:
         parts = [
@@ -437,19 +504,16 @@ def _move_obligations(
     actor: str,
 ) -> None:
     """Move each obligation, or settle it against the successor's own (module docstring)."""
-    options = (selectinload(Obligation.milestone), selectinload(Obligation.campaign))
+    # Milestones and campaigns are few: each loads once, then comes from the identity map.
+    mine = session.scalars(
+        select(Obligation).where(Obligation.unit_id == unit.id).order_by(Obligation.id)
+    ).all()
+    if not mine:
+        return
     theirs = {
         (o.milestone_id, o.occurrence): o
-        for o in session.scalars(
-            select(Obligation).where(Obligation.unit_id == successor.id).options(*options)
-        )
+        for o in session.scalars(select(Obligation).where(Obligation.unit_id == successor.id))
     }
-    mine = session.scalars(
-        select(Obligation)
-        .where(Obligation.unit_id == unit.id)
-        .options(*options)
-        .order_by(Obligation.id)
-    ).all()
     handled = set(
         session.scalars(
             select(AuditEntry.entity_id).where(
