@@ -93,12 +93,15 @@ def address(sender: Unit, recipient: Contact, person: Sequence[Contact] = ()) ->
     empty).
 
     The unit's officer or mailbox: the unit by its full name, "đề nghị quý cơ quan" (a
-    body is asked; its leader is reported to). Anyone else (a head, a council chair or member, a
+    body is asked; its leader is reported to); the sender's own officer by name and position
+    (a body never writes to itself). Anyone else (a head, a council chair or member, a
     mentor) by name and every position; "kính báo cáo" when they lead the sender or a body
     above it. A person without a recorded position is named with their role and unit, so
     that no leader is ever addressed by bare name.
     """
-    if recipient.role in UNIT_ROLES:
+    if recipient.role in UNIT_ROLES and not (
+        _same(recipient.unit, sender) and recipient.role == ContactRole.EMULATION_OFFICER
+    ):
         return Address(body_name(recipient.unit), "quý cơ quan", upward=False)
     held = positions_of(person or [recipient]) or (
         f"{recipient.role.label} {body_name(recipient.unit)}"

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from models import people
 from models.addressing import escalation_to, own_task
 from models.calendar import WorkingCalendar
-from models.correspondence import Address
+from models.correspondence import Address, direction
 from models.letterhead import letterhead
 from models.orm import (
     Campaign,
@@ -198,10 +198,12 @@ def _recipients(
     if to == ContactRole.HEAD:
         return unit.contacts_with(ContactRole.HEAD)
     if to == ContactRole.STANDING_BODY:
+        # The standing body writes the emails: what reaches it is read by its officer in
+        # charge, by name (its own mailbox would be "Kính gửi: Sở Nội vụ" from Sở Nội vụ).
         return campaign.standing_body.acting().contacts_with(
-            ContactRole.STANDING_BODY,
             ContactRole.EMULATION_OFFICER,
             ContactRole.HEAD,
+            ContactRole.STANDING_BODY,
         )
     if to == ContactRole.COUNCIL_CHAIR:
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
@@ -297,7 +299,7 @@ def compose_emails(
         leader = reader is not None and reader.upward
         items = tuple(
             _item(n, named, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
-            if not leader or _own_act(n, positions)
+            if not leader or _own_act(n, positions, writer)
             else _item(n, named, plan_ref, plan, calendar, today, None)
             for n in shown
         )
@@ -337,7 +339,7 @@ def compose_emails(
             **_named(reader),
             signed_by=signed.body,
             officer=signed.officer,
-            reply_to=signed.reply_to,
+            reply_to="" if signed.reply_to == address else signed.reply_to,
         )
         rendered = render(content)
         email: dict[str, Any] = {
@@ -538,15 +540,20 @@ def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> 
     )
 
 
-def _own_act(note: Notification, positions: dict[tuple[int, str], Contact]) -> bool:
+def _own_act(
+    note: Notification, positions: dict[tuple[int, str], Contact], writer: Unit
+) -> bool:
     """The notified item is the recipient's own to act on: their vote, or their own unit's
-    work. A leader is sent a link for nothing else (issue 20: a leader directs, and submits no
-    other unit's report)."""
+    work where they do not lead the writer (a department head who also chairs the council
+    submits their department's report). A leader is sent a link for nothing else (issue 20: a
+    leader directs; the standing body's head is reminded of its tasks, its officer does them)."""
     contact = _position(note, positions)
     obligation = note.obligation
-    return contact is not None and (
-        obligation.contact_id is not None or contact.unit_id == obligation.unit_id
-    )
+    if contact is None:
+        return False
+    if obligation.contact_id is not None:
+        return True
+    return contact.unit_id == obligation.unit_id and direction(writer, contact) != "up"
 
 
 def _link(
