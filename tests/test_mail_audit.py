@@ -230,8 +230,7 @@ REPLAY_FROM, REPLAY_TO = D(2022, 10, 4), D(2023, 1, 6)
 escalations, the year-end's eligibility review, recognition, publications and reward
 decisions, and their first reminders (04/01/2023). About half a minute."""
 
-LANDS_WITH: dict[Rule, str] = {
-}
+LANDS_WITH: dict[Rule, str] = {}
 """The rules a replay still fails on the branch that brought the checker (main before the
 rest of issue 20), and the part of issue 20 that fixes them: remove each after its merge.
 (oversized passes in this window: the demo's largest emails come at the 2023 year-end.)"""

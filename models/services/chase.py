@@ -540,9 +540,7 @@ def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> 
     )
 
 
-def _own_act(
-    note: Notification, positions: dict[tuple[int, str], Contact], writer: Unit
-) -> bool:
+def _own_act(note: Notification, positions: dict[tuple[int, str], Contact], writer: Unit) -> bool:
     """The notified item is the recipient's own to act on: their vote, or their own unit's
     work where they do not lead the writer (a department head who also chairs the council
     submits their department's report). A leader is sent a link for nothing else (issue 20: a
