@@ -28,6 +28,8 @@ from models.orm import (
     Unit,
     YearRecord,
 )
+from models.plan import Milestone as PlanMilestone
+from models.plan import Plan, Quota
 from models.quotas import quota_milestones
 from models.services import ballots, recognition
 from models.services.candidates import assign_mentor, register
@@ -113,14 +115,17 @@ def _register(
         plan.document.effective_from or plan.document.date or dt.date(campaign.period_start, 1, 1)
     )
     quotas = list(quota_milestones(plan))
-    if not quotas:
+    period = _period_quotas(plan, quotas)
+    if not quotas and not period:
         return
     known = set(
         session.scalars(select(Candidate.subject_ref).where(Candidate.campaign_id == campaign.id))
     )
     directory = Directory(session)
+    registering: set[int] = set()
     for index, (milestone, quota) in enumerate(quotas):
         units = directory.select(campaign, milestone.responsible)
+        registering.update(u.id for u in units)
         last_year = min(campaign.period_end, before.year)  # later years have no one yet
         for year in range(max(campaign.period_start, issued.year), last_year + 1):
             for unit in units:
@@ -133,20 +138,64 @@ def _register(
                     day = start + dt.timedelta(days=int(chance(people.seed, ref) * 290))
                     if ref in known or day >= before or day.year != year:
                         continue
-                    subject = quota.subject or _subject(people.seed, ref)
-                    register(
-                        session,
-                        campaign,
-                        unit=_registrar(unit, quota.scope, directory),
-                        subject=subject,
-                        name=_name(subject, ref, unit, i),
-                        subject_ref=ref,
-                        year=year,
-                        field_code=quota.field,
-                        at=_at(day),
-                        actor=f"{SIM}: {unit.code}",
-                    )
+                    _register_one(session, campaign, people, directory, unit, quota, ref, i, day)
                     known.add(ref)
+    for index, quota in period:
+        assert quota.applies_to is not None  # _period_quotas keeps only those
+        for unit in directory.select(campaign, quota.applies_to):
+            if unit.id in registering:
+                continue  # its yearly registrations are its work toward the period
+            share = people.registration_low + (
+                people.registration_high - people.registration_low
+            ) * chance(people.seed, "period", index, unit.code)
+            for i in range(round(max(quota.minimum, 1) * share)):
+                ref = f"sim-{campaign.id}-p{index}-{unit.code}-{i}"
+                day = issued + dt.timedelta(days=int(chance(people.seed, ref) * 290))
+                if ref in known or day >= before or day.year > campaign.period_end:
+                    continue
+                _register_one(session, campaign, people, directory, unit, quota, ref, i, day)
+                known.add(ref)
+
+
+def _period_quotas(
+    plan: Plan, chased: list[tuple[PlanMilestone, Quota]]
+) -> list[tuple[int, Quota]]:
+    """The quotas over the whole period that no yearly checkpoint chases, with their place in
+    the plan: seed 004's "mỗi đơn vị có ít nhất 01 điển hình" is met within the plan's first
+    year by units that have no yearly quota (its party cells), so their exemplars are fostered,
+    assessed and honoured like any other."""
+    yearly = {id(q) for _, q in chased}
+    return [
+        (index, q)
+        for index, q in enumerate(plan.quotas)
+        if q.scope == QuotaScope.UNIT_PERIOD and q.applies_to is not None and id(q) not in yearly
+    ]
+
+
+def _register_one(
+    session: Session,
+    campaign: Campaign,
+    people: PeopleBehaviour,
+    directory: Directory,
+    unit: Unit,
+    quota: Quota,
+    ref: str,
+    i: int,
+    day: dt.date,
+) -> None:
+    subject = quota.subject or _subject(people.seed, ref)
+    register(
+        session,
+        campaign,
+        unit=_registrar(unit, quota.scope, directory),
+        subject=subject,
+        name=_name(subject, ref, unit, i),
+        subject_ref=ref,
+        year=day.year,
+        field_code=quota.field,
+        at=_at(day),
+        actor=f"{SIM}: {unit.code}",
+    )
 
 
 def _registrar(unit: Unit, scope: QuotaScope, directory: Directory) -> Unit:
