@@ -109,10 +109,10 @@ def apply_coordinator_dates(plan: Plan, path: str | Path) -> Plan:
         raise InputErrors(problems)
     data = plan.model_dump(mode="json", by_alias=True, exclude_unset=True)
     for milestone in data["milestones"]:
-        setting = dates.milestones.get(milestone["id"])
-        if setting is not None:
+        given = dates.milestones.get(milestone["id"])
+        if given is not None:
             milestone.pop("phrase", None)
-            milestone |= setting.model_dump(
+            milestone |= given.model_dump(
                 mode="json", include={"set_date", "coordinator_phrase"}, exclude_none=True
             )
     try:

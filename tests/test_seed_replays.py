@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,17 +91,16 @@ SEEDS = [
 @pytest.fixture
 def missing_recipients(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every "không có địa chỉ nhận" the sweeps of a replay would log."""
-    import flows.daily_sweep
+    from tasks.chasing import prepare_day as original
 
     found: list[str] = []
-    original: Callable[..., Any] = flows.daily_sweep.prepare_day
 
     def prepare_day(campaign: str, as_of: dt.datetime) -> Any:
         day = original(campaign, as_of)
         found.extend(day.without_recipient)
         return day
 
-    monkeypatch.setattr(flows.daily_sweep, "prepare_day", prepare_day)
+    monkeypatch.setattr("flows.daily_sweep.prepare_day", prepare_day)
     return found
 
 
