@@ -31,13 +31,16 @@ from models.orm import (
 from models.plan import Milestone as PlanMilestone
 from models.plan import Plan, Quota
 from models.quotas import quota_milestones
+from models.schedule import schedule_milestone
 from models.services import ballots, recognition
 from models.services.candidates import assign_mentor, register
 from models.services.obligations import Directory, plan_of
 from models.services.rows import loaded
-from models.vocabulary import ContactRole, QuotaScope, SubjectKind
+from models.vocabulary import ContactRole, MilestoneKind, QuotaScope, SubjectKind
 
 SIM = "mô phỏng"
+ASKED_REGISTRATIONS = 2
+"""Exemplars a unit registers where the plan asks for registrations but sets no number."""
 GIVEN = (
     "Nguyễn Văn An",
     "Trần Thị Bình",
@@ -95,7 +98,7 @@ def simulate_people(
     `since` is the `before` of the previous call in the same replay (None on its first day):
     the yearly records then look only where one can have fallen due in between.
     """
-    _register(session, campaign, people, before)
+    _register(session, campaign, calendar, people, before)
     _assign_mentors(session, campaign, calendar, people, before)
     _yearly_records(session, campaign, people, before, since)
     _vote(session, campaign, calendar, people, before)
@@ -108,7 +111,11 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def _register(
-    session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    people: PeopleBehaviour,
+    before: dt.date,
 ) -> None:
     plan = plan_of(campaign)
     issued = (
@@ -116,7 +123,8 @@ def _register(
     )
     quotas = list(quota_milestones(plan))
     period = _period_quotas(plan, quotas)
-    if not quotas and not period:
+    asked = _registration_milestones(plan, calendar)
+    if not quotas and not period and not asked:
         return
     known = set(
         session.scalars(select(Candidate.subject_ref).where(Candidate.campaign_id == campaign.id))
@@ -145,6 +153,7 @@ def _register(
         for unit in directory.select(campaign, quota.applies_to):
             if unit.id in registering:
                 continue  # its yearly registrations are its work toward the period
+            registering.add(unit.id)
             share = people.registration_low + (
                 people.registration_high - people.registration_low
             ) * chance(people.seed, "period", index, unit.code)
@@ -155,6 +164,38 @@ def _register(
                     continue
                 _register_one(session, campaign, people, directory, unit, quota, ref, i, day)
                 known.add(ref)
+    for milestone, due in asked:
+        for unit in directory.select(campaign, milestone.responsible):
+            if unit.id in registering or not directory.owes(unit, milestone):
+                continue  # a quota already has it register, or it is the recipient itself
+            share = people.registration_low + (
+                people.registration_high - people.registration_low
+            ) * chance(people.seed, milestone.id, unit.code)
+            for i in range(round(ASKED_REGISTRATIONS * share)):
+                ref = f"sim-{campaign.id}-{milestone.id}-{unit.code}-{i}"
+                day = issued + dt.timedelta(
+                    days=int(chance(people.seed, ref) * max((due - issued).days, 1))
+                )
+                if ref in known or day >= before:
+                    continue
+                _register_one(session, campaign, people, directory, unit, None, ref, i, day)
+                known.add(ref)
+
+
+def _registration_milestones(
+    plan: Plan, calendar: WorkingCalendar
+) -> list[tuple[PlanMilestone, dt.date]]:
+    """The plan's own registration steps with the standing body ("đăng ký xây dựng điển hình
+    tiên tiến ..., gửi về Văn phòng Sở", seed 002), with their first due date: a plan with
+    no quota still asks its units to register exemplars, so they do, by that date."""
+    out = []
+    for milestone in plan.milestones:
+        if milestone.kind != MilestoneKind.REGISTRATION or milestone.to != plan.standing_body:
+            continue
+        dues = schedule_milestone(plan, milestone, calendar).dues
+        if dues and not milestone.responsible.mentors:
+            out.append((milestone, dues[0].due))
+    return out
 
 
 def _period_quotas(
@@ -178,21 +219,22 @@ def _register_one(
     people: PeopleBehaviour,
     directory: Directory,
     unit: Unit,
-    quota: Quota,
+    quota: Quota | None,
     ref: str,
     i: int,
     day: dt.date,
 ) -> None:
-    subject = quota.subject or _subject(people.seed, ref)
+    """Register one simulated candidate (toward quota, or a registration the plan asks for)."""
+    subject = (quota.subject if quota else None) or _subject(people.seed, ref)
     register(
         session,
         campaign,
-        unit=_registrar(unit, quota.scope, directory),
+        unit=_registrar(unit, quota.scope, directory) if quota else unit,
         subject=subject,
         name=_name(subject, ref, unit, i),
         subject_ref=ref,
         year=day.year,
-        field_code=quota.field,
+        field_code=quota.field if quota else None,
         at=_at(day),
         actor=f"{SIM}: {unit.code}",
     )
