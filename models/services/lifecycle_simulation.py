@@ -130,7 +130,8 @@ def _register(
         session.scalars(select(Candidate.subject_ref).where(Candidate.campaign_id == campaign.id))
     )
     directory = Directory(session)
-    registering: set[int] = set()
+    registering: set[int] = set()  # units a yearly quota has register
+    toward_period: set[int] = set()  # units registering toward a period quota
     for index, (milestone, quota) in enumerate(quotas):
         units = directory.select(campaign, milestone.responsible)
         registering.update(u.id for u in units)
@@ -153,7 +154,7 @@ def _register(
         for unit in directory.select(campaign, quota.applies_to):
             if unit.id in registering:
                 continue  # its yearly registrations are its work toward the period
-            registering.add(unit.id)
+            toward_period.add(unit.id)
             share = people.registration_low + (
                 people.registration_high - people.registration_low
             ) * chance(people.seed, "period", index, unit.code)
@@ -166,7 +167,7 @@ def _register(
                 known.add(ref)
     for milestone, due in asked:
         for unit in directory.select(campaign, milestone.responsible):
-            if unit.id in registering or not directory.owes(unit, milestone):
+            if unit.id in registering | toward_period or not directory.owes(unit, milestone):
                 continue  # a quota already has it register, or it is the recipient itself
             share = people.registration_low + (
                 people.registration_high - people.registration_low
