@@ -71,13 +71,23 @@ def check(files: Annotated[list[Path], typer.Argument(help="Một hoặc nhiều
 
 
 @app.command()
-def load(file: PlanFile) -> None:
+def load(
+    file: PlanFile,
+    dates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Tệp thời hạn do điều phối viên ấn định cho các mốc kế hoạch không ghi ngày"
+        ),
+    ] = None,
+) -> None:
     """Nạp kế hoạch vào cơ sở dữ liệu trong một giao dịch (lỗi thì không ghi gì)."""
     from models.db import unit_of_work
     from models.services.plans import load_plan_file
 
     with unit_of_work() as session:
-        result = load_plan_file(session, file, default_calendar(), at=now(), actor=actor())
+        result = load_plan_file(
+            session, file, default_calendar(), at=now(), actor=actor(), dates=dates
+        )
         slug = result.campaign.slug
     if result.created:
         console.print(

@@ -28,6 +28,12 @@ def replay(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     report: Annotated[Path | None, typer.Option(help="Ghi báo cáo HTML")] = None,
     directory: Annotated[Path | None, typer.Option(help="Nhập danh bạ trước khi chạy")] = None,
+    dates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Tệp thời hạn do điều phối viên ấn định cho các mốc kế hoạch không ghi ngày"
+        ),
+    ] = None,
     mail_dir: Annotated[Path | None, typer.Option(help="Thư mục lưu thư .eml")] = None,
     seed: Annotated[int, typer.Option(help="Hạt giống mô phỏng")] = 2022,
     submit_probability: Annotated[float, typer.Option(help="Xác suất đơn vị nộp")] = 0.85,
@@ -43,6 +49,7 @@ def replay(
         seed=seed,
         submit_probability=submit_probability,
         report=report,
+        dates=dates,
     )
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -61,6 +68,7 @@ def run_replay(
     seed: int,
     submit_probability: float,
     report: Path | None,
+    dates: Path | None = None,
 ) -> dict[str, Any]:
     from sqlalchemy import select
 
@@ -81,7 +89,7 @@ def run_replay(
         if directory is not None:
             import_directory_file(session, directory, at=now(), actor=actor())
         slug = load_plan_file(
-            session, plan_file, default_calendar(), at=now(), actor=actor()
+            session, plan_file, default_calendar(), at=now(), actor=actor(), dates=dates
         ).campaign.slug
     folder = mail_dir or settings.data_dir / "mail" / slug
     behaviour = UnitBehaviour(seed=seed, submit_probability=submit_probability)

@@ -28,14 +28,19 @@ from models.orm import (
     Unit,
     YearRecord,
 )
+from models.plan import Milestone as PlanMilestone
+from models.plan import Plan, Quota
 from models.quotas import quota_milestones
+from models.schedule import schedule_milestone
 from models.services import ballots, recognition
 from models.services.candidates import assign_mentor, register
 from models.services.obligations import Directory, plan_of
 from models.services.rows import loaded
-from models.vocabulary import ContactRole, QuotaScope, SubjectKind
+from models.vocabulary import ContactRole, MilestoneKind, QuotaScope, SubjectKind
 
 SIM = "mô phỏng"
+ASKED_REGISTRATIONS = 2
+"""Exemplars a unit registers where the plan asks for registrations but sets no number."""
 GIVEN = (
     "Nguyễn Văn An",
     "Trần Thị Bình",
@@ -94,7 +99,7 @@ def simulate_people(
     `since` is the `before` of the previous call in the same replay (None on its first day):
     the yearly records then look only where one can have fallen due in between.
     """
-    _register(session, campaign, people, before)
+    _register(session, campaign, calendar, people, before)
     _assign_mentors(session, campaign, calendar, people, before)
     _yearly_records(session, campaign, people, before, since)
     _vote(session, campaign, calendar, people, before)
@@ -107,26 +112,35 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def _register(
-    session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    people: PeopleBehaviour,
+    before: dt.date,
 ) -> None:
     plan = plan_of(campaign)
     issued = (
         plan.document.effective_from or plan.document.date or dt.date(campaign.period_start, 1, 1)
     )
     quotas = list(quota_milestones(plan))
-    if not quotas:
+    period = _period_quotas(plan, quotas)
+    asked = _registration_milestones(plan, calendar)
+    if not quotas and not period and not asked:
         return
     known = set(
         session.scalars(select(Candidate.subject_ref).where(Candidate.campaign_id == campaign.id))
     )
     directory = Directory(session)
     serial: dict[str, int] = {}  # a unit's registrations, over every quota and year
+    registering: set[int] = set()  # units a yearly quota has register
+    toward_period: set[int] = set()  # units registering toward a period quota
     for index, (milestone, quota) in enumerate(quotas):
         units = [
             u
             for u in directory.select(campaign, milestone.responsible)
             if directory.owes(u, milestone, campaign.standing_body)
         ]
+        registering.update(u.id for u in units)
         last_year = min(campaign.period_end, before.year)  # later years have no one yet
         for year in range(max(campaign.period_start, issued.year), last_year + 1):
             for unit in units:
@@ -140,20 +154,102 @@ def _register(
                     day = start + dt.timedelta(days=int(chance(people.seed, ref) * 290))
                     if ref in known or day >= before or day.year != year:
                         continue
-                    subject = quota.subject or _subject(people.seed, ref)
-                    register(
-                        session,
-                        campaign,
-                        unit=_registrar(unit, quota.scope, directory),
-                        subject=subject,
-                        name=_name(subject, f"sim-{campaign.id}-{unit.code}", unit, n),
-                        subject_ref=ref,
-                        year=year,
-                        field_code=quota.field,
-                        at=_at(day),
-                        actor=f"{SIM}: {unit.code}",
-                    )
+                    _register_one(session, campaign, people, directory, unit, quota, ref, n, day)
                     known.add(ref)
+    for index, quota in period:
+        assert quota.applies_to is not None  # _period_quotas keeps only those
+        for unit in directory.select(campaign, quota.applies_to):
+            if unit.id in registering:
+                continue  # its yearly registrations are its work toward the period
+            toward_period.add(unit.id)
+            share = people.registration_low + (
+                people.registration_high - people.registration_low
+            ) * chance(people.seed, "period", index, unit.code)
+            for i in range(round(max(quota.minimum, 1) * share)):
+                n = serial[unit.code] = serial.get(unit.code, -1) + 1
+                ref = f"sim-{campaign.id}-p{index}-{unit.code}-{i}"
+                day = issued + dt.timedelta(days=int(chance(people.seed, ref) * 290))
+                if ref in known or day >= before or day.year > campaign.period_end:
+                    continue
+                _register_one(session, campaign, people, directory, unit, quota, ref, n, day)
+                known.add(ref)
+    for milestone, due in asked:
+        for unit in directory.select(campaign, milestone.responsible):
+            if unit.id in registering | toward_period or not directory.owes(unit, milestone):
+                continue  # a quota already has it register, or it is the recipient itself
+            share = people.registration_low + (
+                people.registration_high - people.registration_low
+            ) * chance(people.seed, milestone.id, unit.code)
+            for i in range(round(ASKED_REGISTRATIONS * share)):
+                n = serial[unit.code] = serial.get(unit.code, -1) + 1
+                ref = f"sim-{campaign.id}-{milestone.id}-{unit.code}-{i}"
+                day = issued + dt.timedelta(
+                    days=int(chance(people.seed, ref) * max((due - issued).days, 1))
+                )
+                if ref in known or day >= before:
+                    continue
+                _register_one(session, campaign, people, directory, unit, None, ref, n, day)
+                known.add(ref)
+
+
+def _registration_milestones(
+    plan: Plan, calendar: WorkingCalendar
+) -> list[tuple[PlanMilestone, dt.date]]:
+    """The plan's own registration steps with the standing body ("đăng ký xây dựng điển hình
+    tiên tiến ..., gửi về Văn phòng Sở", seed 002), with their first due date: a plan with
+    no quota still asks its units to register exemplars, so they do, by that date."""
+    out = []
+    for milestone in plan.milestones:
+        if milestone.kind != MilestoneKind.REGISTRATION or milestone.to != plan.standing_body:
+            continue
+        dues = schedule_milestone(plan, milestone, calendar).dues
+        if dues and not milestone.responsible.mentors:
+            out.append((milestone, dues[0].due))
+    return out
+
+
+def _period_quotas(
+    plan: Plan, chased: list[tuple[PlanMilestone, Quota]]
+) -> list[tuple[int, Quota]]:
+    """The quotas over the whole period that no yearly checkpoint chases, with their place in
+    the plan: seed 004's "mỗi đơn vị có ít nhất 01 điển hình" is met within the plan's first
+    year by units that have no yearly quota (its party cells), so their exemplars are fostered,
+    assessed and honoured like any other."""
+    yearly = {id(q) for _, q in chased}
+    return [
+        (index, q)
+        for index, q in enumerate(plan.quotas)
+        if q.scope == QuotaScope.UNIT_PERIOD and q.applies_to is not None and id(q) not in yearly
+    ]
+
+
+def _register_one(
+    session: Session,
+    campaign: Campaign,
+    people: PeopleBehaviour,
+    directory: Directory,
+    unit: Unit,
+    quota: Quota | None,
+    ref: str,
+    n: int,
+    day: dt.date,
+) -> None:
+    """Register one simulated candidate (toward quota, or a registration the plan asks for),
+    named as the unit's n-th (counted over every quota and year, registered or not yet, so a
+    name never depends on the day the replay stopped)."""
+    subject = (quota.subject if quota else None) or _subject(people.seed, ref)
+    register(
+        session,
+        campaign,
+        unit=_registrar(unit, quota.scope, directory) if quota else unit,
+        subject=subject,
+        name=_name(subject, f"sim-{campaign.id}-{unit.code}", unit, n),
+        subject_ref=ref,
+        year=day.year,
+        field_code=quota.field if quota else None,
+        at=_at(day),
+        actor=f"{SIM}: {unit.code}",
+    )
 
 
 def _person(group: str, i: int) -> str:

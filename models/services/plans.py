@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
+from models.coordinator_dates import apply_coordinator_dates
 from models.orm import Campaign, CampaignField, CriterionRule, Milestone, Quota, Unit
 from models.plan import Plan
 from models.plan_decisions import undecided
@@ -37,17 +38,30 @@ def campaign_by_slug(session: Session, slug: str) -> Campaign:
 
 
 def load_plan_file(
-    session: Session, path: str | Path, calendar: WorkingCalendar, *, at: dt.datetime, actor: str
+    session: Session,
+    path: str | Path,
+    calendar: WorkingCalendar,
+    *,
+    at: dt.datetime,
+    actor: str,
+    dates: str | Path | None = None,
 ) -> LoadResult:
+    """Load a plan file; with `dates`, the coordinator's dates for its undated milestones
+    (models.coordinator_dates) are set first, and the campaign remembers both files."""
     raw = Path(path).read_bytes() if Path(path).is_file() else b""
     plan = read_loadable_plan(path)  # a draft is refused until what it lacks is filled
+    source = str(path)
+    if dates is not None:
+        plan = apply_coordinator_dates(plan, dates)
+        raw += b"\0" + Path(dates).read_bytes()
+        source = f"{path} + {dates}"
     return load_plan(
         session,
         plan,
         calendar,
         at=at,
         actor=actor,
-        source=str(path),
+        source=source,
         sha256=hashlib.sha256(raw).hexdigest(),
     )
 
