@@ -58,7 +58,7 @@ writes to it. Running the same merge again moves nothing and records nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -81,23 +81,13 @@ from models.orm import (
     Obligation,
     Publication,
     RewardProposal,
-    SubmittedDocument,
     Unit,
 )
-from models.phrases import occurrence_label
-from models.policy import CHASED
 from models.recognition import ProposalStatus
 from models.services.audit import record
 from models.services.locking import lock_campaigns
-from models.services.obligations import submit, waive
-from models.vocabulary import ObligationStatus
+from models.services.merged_obligations import Duplicate, MovedObligation, Note, move_obligations
 from models.voting import BallotStatus
-
-MERGED = "obligation.merged"
-"""The audit action on both obligations of a duplicate; its presence makes a re-run skip it."""
-
-_Note = Callable[[str, str, int | None, str], None]
-"""The audit writer a merge hands to its steps: (action, entity, entity id, reason)."""
 
 
 class MergeError(ValueError):
@@ -108,33 +98,6 @@ class MergeError(ValueError):
         self.problems = list(problems)
         self.groups = list(groups) or [0] * len(self.problems)
         super().__init__("\n".join(self.problems))
-
-
-@dataclass(frozen=True)
-class MovedObligation:
-    """One obligation of the predecessor, as it was before the merge."""
-
-    id: int
-    campaign: str
-    milestone: str
-    title: str
-    occurrence: str
-    due: dt.date
-    status: ObligationStatus
-
-    @property
-    def period(self) -> str:
-        """'năm 2024', 'quý I/2024'; '' for a one-off."""
-        return occurrence_label(self.occurrence)
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """A predecessor's obligation the successor already owed: what became of the two."""
-
-    obligation: MovedObligation
-    successor_obligation_id: int
-    outcome: str  # Vietnamese, for people
 
 
 @dataclass
@@ -393,7 +356,11 @@ def _merge_one(
         )
 
     _move_contacts(session, unit, successor, result, note, moved)
-    _move_obligations(session, unit, successor, result, note, moved, at=at, actor=actor)
+    transferred, duplicates = move_obligations(
+        session, unit, successor, note, moved, at=at, actor=actor
+    )
+    result.obligations += transferred
+    result.duplicates += duplicates
     if unit.id in i:  # (see _involved)
         _move_candidates(session, unit, successor, result, note, moved)
         _move_the_rest(session, unit, successor, result)
@@ -418,7 +385,7 @@ def _merge_one(
 
 
 def _move_contacts(
-    session: Session, unit: Unit, successor: Unit, result: UnitMerge, note: _Note, moved: str
+    session: Session, unit: Unit, successor: Unit, result: UnitMerge, note: Note, moved: str
 ) -> None:
     """Move contacts; point what refers to one the successor already has at the successor's."""
     twins = _twins(unit, successor)
@@ -492,152 +459,8 @@ def _repoint_contact(session: Session, contact: Contact, twin: Contact) -> list[
     return done
 
 
-def _move_obligations(
-    session: Session,
-    unit: Unit,
-    successor: Unit,
-    result: UnitMerge,
-    note: _Note,
-    moved: str,
-    *,
-    at: dt.datetime,
-    actor: str,
-) -> None:
-    """Move each obligation, or settle it against the successor's own (module docstring)."""
-    # Milestones and campaigns are few: each loads once, then comes from the identity map.
-    mine = session.scalars(
-        select(Obligation).where(Obligation.unit_id == unit.id).order_by(Obligation.id)
-    ).all()
-    if not mine:
-        return
-    theirs = {
-        (o.milestone_id, o.occurrence): o
-        for o in session.scalars(select(Obligation).where(Obligation.unit_id == successor.id))
-    }
-    handled = set(
-        session.scalars(
-            select(AuditEntry.entity_id).where(
-                AuditEntry.action == MERGED,
-                AuditEntry.entity == "obligation",
-                AuditEntry.entity_id.in_([o.id for o in mine]),
-            )
-        )
-    )
-    for obligation in mine:
-        if obligation.id in handled:
-            continue  # a duplicate an earlier run settled: it stays on the predecessor
-        before = _describe(obligation)
-        survivor = theirs.get((obligation.milestone_id, obligation.occurrence))
-        if survivor is None:
-            obligation.unit = successor
-            theirs[obligation.milestone_id, obligation.occurrence] = obligation
-            result.obligations.append(before)
-            note(
-                "obligation.transferred",
-                "obligation",
-                obligation.id,
-                f"chuyển nghĩa vụ #{obligation.id} ({obligation.milestone.code}"
-                f"{_of(before)}, {obligation.status.label}) {moved}",
-            )
-            continue
-        outcome = _settle_duplicate(
-            session, obligation, survivor, unit, successor, at=at, actor=actor
-        )
-        result.duplicates.append(Duplicate(before, survivor.id, outcome))
-        where = f"{obligation.milestone.code}{_of(before)}"
-        note(
-            MERGED,
-            "obligation",
-            obligation.id,
-            f"nghĩa vụ #{obligation.id} ({where}) của {unit.code} trùng nghĩa vụ #{survivor.id} "
-            f"của {successor.code} khi sáp nhập: {outcome}",
-        )
-        note(
-            MERGED,
-            "obligation",
-            survivor.id,
-            f"nhận nghĩa vụ #{obligation.id} ({where}, {before.status.label}) của {unit.code} "
-            f"khi sáp nhập vào {successor.code}: {outcome}",
-        )
-
-
-def _settle_duplicate(
-    session: Session,
-    obligation: Obligation,
-    survivor: Obligation,
-    unit: Unit,
-    successor: Unit,
-    *,
-    at: dt.datetime,
-    actor: str,
-) -> str:
-    """Settle the predecessor's obligation against the successor's own; say what was done."""
-    if obligation.status in CHASED:
-        waive(
-            session,
-            obligation,
-            at=at,
-            actor=actor,
-            reason=f"{unit.code} đã sáp nhập vào {successor.code}: việc này tiếp tục ở nghĩa vụ "
-            f"#{survivor.id} của {successor.code}",
-        )
-        return (
-            f"nghĩa vụ của {unit.code} được miễn, {successor.code} tiếp tục theo nghĩa vụ "
-            f"#{survivor.id} ({survivor.status.label})"
-        )
-    sent = obligation.status in (ObligationStatus.SUBMITTED, ObligationStatus.ACCEPTED)
-    if sent and survivor.status in CHASED:
-        submit(
-            session,
-            survivor,
-            at=at,
-            actor=actor,
-            note=f"đã nộp qua {unit.code} (nghĩa vụ #{obligation.id}) trước khi sáp nhập",
-        )
-        survivor.submitted_at = obligation.submitted_at or at
-        for doc in session.scalars(
-            select(SubmittedDocument).where(SubmittedDocument.obligation_id == obligation.id)
-        ):
-            session.add(
-                SubmittedDocument(
-                    obligation_id=survivor.id,
-                    sha256=doc.sha256,
-                    filename=doc.filename,
-                    media_type=doc.media_type,
-                    size=doc.size,
-                    uploaded_at=doc.uploaded_at,
-                    uploaded_by=doc.uploaded_by,
-                )
-            )
-        return (
-            f"{unit.code} đã nộp ({obligation.status.label.lower()}), nên nghĩa vụ "
-            f"#{survivor.id} của {successor.code} chuyển sang 'Đã nộp' chờ tiếp nhận, kèm "
-            f"tài liệu đã nộp; nghĩa vụ của {unit.code} giữ lại làm hồ sơ"
-        )
-    return (
-        f"giữ nguyên cả hai: nghĩa vụ của {unit.code} ({obligation.status.label}) làm hồ sơ, "
-        f"nghĩa vụ #{survivor.id} của {successor.code} ({survivor.status.label})"
-    )
-
-
-def _describe(obligation: Obligation) -> MovedObligation:
-    return MovedObligation(
-        id=obligation.id,
-        campaign=obligation.campaign.slug,
-        milestone=obligation.milestone.code,
-        title=obligation.milestone.title,
-        occurrence=obligation.occurrence,
-        due=obligation.chase_due,
-        status=obligation.status,
-    )
-
-
-def _of(obligation: MovedObligation) -> str:
-    return f", {obligation.period}" if obligation.period else ""
-
-
 def _move_candidates(
-    session: Session, unit: Unit, successor: Unit, result: UnitMerge, note: _Note, moved: str
+    session: Session, unit: Unit, successor: Unit, result: UnitMerge, note: Note, moved: str
 ) -> None:
     """The successor registers and answers, as lead agency, for the predecessor's candidates."""
     found = session.scalars(
