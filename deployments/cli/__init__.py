@@ -19,6 +19,7 @@ from deployments.cli import (
     plan,
     recognition,
     replay,
+    report,
     web,
 )
 from deployments.cli import calendar as calendar_cmd
@@ -99,6 +100,7 @@ app.command("dashboard")(demo.dashboard)
 app.command("replay")(replay.replay)
 app.command("sweep")(replay.sweep)
 app.command("serve")(replay.serve)
+app.command("report")(report.report)
 app.command("submit")(obligations.submit)
 app.command("accept")(obligations.accept)
 app.command("return")(obligations.return_)

@@ -125,11 +125,27 @@ def run_replay(
         "messages_received": received,
     }
     if report is not None:
-        from deployments.report import write_report
-
-        write_report(report, summary, run.series)
+        write_replay_report(report, slug, start, end, run.series)
         summary["report"] = str(report)
     return summary
+
+
+def write_replay_report(
+    path: Path, slug: str, start: dt.date, end: dt.date, series: Any
+) -> None:
+    """The leaders' report of a replay, written by the same code as `tdkt report`, marked as a
+    simulation, with the replay's day-by-day series."""
+    from deployments.report import write_report
+    from models.db import unit_of_work
+    from models.services.leaders_report import leaders_report
+    from models.services.plans import campaign_by_slug
+
+    with unit_of_work() as session:
+        campaign = campaign_by_slug(session, slug)
+        data = leaders_report(
+            session, campaign, default_calendar(), as_of=end, simulated=True, since=start
+        )
+    write_report(path, data, series)
 
 
 def print_summary(summary: dict[str, Any]) -> None:
