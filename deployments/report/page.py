@@ -104,8 +104,8 @@ def funnel_rows(years: Sequence[FunnelYear]) -> list[FunnelRow]:
         FunnelRow(label, [vn_number(y.stages[i]) for y in years])
         for i, label in enumerate(FUNNEL_LABELS)
     ]
-    rows.append(FunnelRow("Tên ghi vào sổ vàng, bảng vàng", [vn_number(y.honour_roll) for y in years]))
-    rows.append(FunnelRow("Quyết định khen thưởng đã ký", [vn_number(y.reward_decisions) for y in years]))
+    rows.append(FunnelRow("Tên ghi vào sổ vàng, bảng vàng (trong năm)", [vn_number(y.honour_roll) for y in years]))
+    rows.append(FunnelRow("Quyết định khen thưởng đã ký (trong năm)", [vn_number(y.reward_decisions) for y in years]))
     return rows
 
 

@@ -30,16 +30,29 @@ from deployments.report.svg import (
 from models.services.leaders_report import Deadline
 
 # One colour per kind of milestone, in the order kinds first appear (print-safe, distinct).
-KIND_COLOURS = ("#1f2933", "#3f6fa3", "#8a5a9e", "#c0533f", "#3f8a63", "#b07d2a", "#4a8a9a")
+KIND_COLOURS = (
+    "#1f2933",
+    "#3f6fa3",
+    "#8a5a9e",
+    "#c0533f",
+    "#3f8a63",
+    "#b07d2a",
+    "#4a8a9a",
+    "#d16ba5",
+    "#7a8b2f",
+    "#8c564b",
+    "#5b5fc7",
+    "#9a9a9a",
+)
 GANTT_STUB = 16
 """Width (in chart units) of the bar drawn before a deadline whose plan gives no start date."""
-GANTT_LABEL_CHARS = 56
+GANTT_LABEL_CHARS = 50
 
 
 @dataclass(frozen=True)
 class GanttLayout:
     label_left: float = 6
-    plot_left: float = 350
+    plot_left: float = 362
     plot_right: float = 905
     split_left: float = 930
     split_width: float = 110

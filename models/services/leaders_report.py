@@ -93,6 +93,7 @@ class LeadersReport:
 
 
 QUOTA_KIND = "Chỉ tiêu điển hình"
+CEREMONY_KIND = "Hội nghị, lễ đã tổ chức"
 
 
 def leaders_report(
@@ -107,7 +108,9 @@ def leaders_report(
     """Everything the report shows, counted at `as_of`. `since` (default: the plan's date or
     its first year) bounds the mail and step counts of the activity section."""
     start = since or campaign.document_date or dt.date(campaign.period_start, 1, 1)
-    years = range(campaign.period_start, min(campaign.period_end, as_of.year) + 1)
+    issued = campaign.document_date.year if campaign.document_date else campaign.period_start
+    # The years the plan runs in: a plan signed in October 2022 asks nothing of 2021.
+    years = range(max(campaign.period_start, issued), campaign.period_end + 1)
     activity = replay_summary(session, campaign, calendar, start=start, end=max(start, as_of))
     activity["lifecycle"] = lifecycle_summary(session, campaign, years=years)
     return LeadersReport(
@@ -172,7 +175,7 @@ def funnel_by_year(
         row = per_year.setdefault(year, [0] * len(FUNNEL))
         per_year[year] = [a + b for a, b in zip(row, counts, strict=True)]
     years = sorted(set(per_year) | {int(y) for y in lifecycle})
-    return [
+    found = [
         FunnelYear(
             year,
             per_year.get(year, [0] * len(FUNNEL)),
@@ -181,6 +184,7 @@ def funnel_by_year(
         )
         for year in years
     ]
+    return [y for y in found if any(y.stages) or y.honour_roll or y.reward_decisions]
 
 
 def deadlines(
@@ -204,10 +208,10 @@ def deadlines(
     groups: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for row in rows:
         groups[(row.id, _period(row.occurrence, row.effective_due))].append(row)
-    found = [_deadline(key[1], items, as_of) for key, items in groups.items()]
+    found = _merge_alike([_deadline(key[1], items) for key, items in groups.items()])
     found += _quota_deadlines(session, campaign, as_of=as_of, years=years)
     for ceremony in session.scalars(select(Ceremony).where(Ceremony.campaign_id == campaign.id)):
-        found.append(Deadline("Tôn vinh", ceremony.title, "", None, ceremony.held_on, 0, 0, 0, 0))
+        found.append(Deadline(CEREMONY_KIND, ceremony.title, "", None, ceremony.held_on, 0, 0, 0, 0))
     return sorted(found, key=lambda d: (d.due, d.kind, d.title))
 
 
@@ -220,7 +224,7 @@ def _period(occurrence: str, due: dt.date) -> str:
     return key[:7] if key[:1].isdigit() else str(due.year)
 
 
-def _deadline(period: str, items: list[Any], as_of: dt.date) -> Deadline:
+def _deadline(period: str, items: list[Any]) -> Deadline:
     first = min(items, key=lambda r: r.effective_due)
     done = [r for r in items if r.submitted_at is not None]
     late = sum(r.submitted_at.date() > r.effective_due for r in done)
@@ -235,6 +239,38 @@ def _deadline(period: str, items: list[Any], as_of: dt.date) -> Deadline:
         late=late,
         missing=len(items) - len(done),
     )
+
+
+MERGE_OVER = 3
+"""More milestones than this of one kind due the same day for the same period read as one line
+(fifteen "Lựa chọn, giới thiệu tối thiểu 3 …" rows, one per lead agency and field, are one
+registration deadline to a leader)."""
+
+
+def _merge_alike(rows: list[Deadline]) -> list[Deadline]:
+    """Rows of one kind, period and deadline summed into one when there are many of them."""
+    alike: dict[tuple[str, str, dt.date], list[Deadline]] = defaultdict(list)
+    for row in rows:
+        alike[(row.kind, row.period, row.due)].append(row)
+    merged: list[Deadline] = []
+    for (kind, period, due), group in alike.items():
+        if len(group) <= MERGE_OVER:
+            merged.extend(group)
+            continue
+        merged.append(
+            Deadline(
+                kind,
+                f"{kind} ({len(group)} nội dung)",
+                period,
+                min((r.start for r in group if r.start), default=None),
+                due,
+                sum(r.asked for r in group),
+                sum(r.on_time for r in group),
+                sum(r.late for r in group),
+                sum(r.missing for r in group),
+            )
+        )
+    return merged
 
 
 def _quota_deadlines(
