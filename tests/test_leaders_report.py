@@ -139,6 +139,6 @@ def test_cli_prints_the_report_as_an_a4_pdf(tmp_path: Path) -> None:
     assert data.startswith(b"%PDF-")
     # A4 portrait is 595 x 842 points; Chromium writes the MediaBox of every page.
     boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
-    assert boxes and all(
-        abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes
-    ), boxes
+    assert boxes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes), (
+        boxes
+    )

@@ -108,8 +108,12 @@ def report(**changes: Any) -> LeadersReport:
         "funnel": [FunnelYear(2023, [40, 38, 30, 25, 20, 18, 15, 9], 12, 7)],
         "timeline": [
             deadline("Gửi kế hoạch", "Gửi kế hoạch của đơn vị", D(2022, 10, 31)),
-            deadline("Chỉ tiêu điển hình", "Giới thiệu đủ số điển hình", D(2023, 12, 31), "năm 2023"),
-            deadline("Đánh giá định kỳ", "Đánh giá định kỳ điển hình", D(2023, 3, 31), "quý I/2023"),
+            deadline(
+                "Chỉ tiêu điển hình", "Giới thiệu đủ số điển hình", D(2023, 12, 31), "năm 2023"
+            ),
+            deadline(
+                "Đánh giá định kỳ", "Đánh giá định kỳ điển hình", D(2023, 3, 31), "quý I/2023"
+            ),
             deadline("Tuyên truyền", "Đăng bài giới thiệu điển hình", D(2023, 6, 30), "năm 2023"),
             deadline("Đề nghị khen thưởng", "Quyết định khen thưởng", D(2023, 12, 20), "năm 2023"),
         ],

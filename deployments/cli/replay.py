@@ -130,9 +130,7 @@ def run_replay(
     return summary
 
 
-def write_replay_report(
-    path: Path, slug: str, start: dt.date, end: dt.date, series: Any
-) -> None:
+def write_replay_report(path: Path, slug: str, start: dt.date, end: dt.date, series: Any) -> None:
     """The leaders' report of a replay, written by the same code as `tdkt report`, marked as a
     simulation, with the replay's day-by-day series."""
     from deployments.report import write_report

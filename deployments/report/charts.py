@@ -31,8 +31,6 @@ from deployments.report.svg import (
 )
 
 
-
-
 def points(series: Sequence[Any]) -> list[Point]:
     """The replay's day points (any objects with day/open/overdue/submitted), in day order."""
     found = []
@@ -161,4 +159,3 @@ def average_line(
         text(scale.right + 8, y - 2, "trung bình", cls="note"),
         text(scale.right + 8, y + 11, f"{vn_number(round(average, 1))} thư/tuần", cls="note"),
     ]
-

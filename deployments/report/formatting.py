@@ -12,7 +12,6 @@ from models.vocabulary import ObligationStatus
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
-
 def vn_number(value: int | float) -> str:
     """12345 → '12.345': Vietnamese group thousands with dots (and write decimals with a comma)."""
     if isinstance(value, float) and not value.is_integer():
@@ -112,4 +111,3 @@ def section(summary: Mapping[str, Any], key: str) -> dict[str, Any]:
     """A nested part of the summary ('emails', 'obligations', …), empty when missing."""
     value = summary.get(key)
     return dict(value) if isinstance(value, Mapping) else {}
-

@@ -4,7 +4,7 @@ saved as HTML (and, through headless Chromium, as PDF)."""
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +74,12 @@ def tiles(report: LeadersReport) -> list[Tile]:
     )
     return [
         Tile("Việc các đơn vị phải thực hiện", vn_number(count), "báo cáo, hồ sơ, đánh giá…", INK),
-        Tile("Đã thực hiện", vn_number(submitted), f"{vn_percent(submitted, count)} số việc", SUBMITTED),
+        Tile(
+            "Đã thực hiện",
+            vn_number(submitted),
+            f"{vn_percent(submitted, count)} số việc",
+            SUBMITTED,
+        ),
         Tile(
             "Đơn vị đang chậm",
             vn_number(len(report.late_units)),
@@ -104,8 +109,17 @@ def funnel_rows(years: Sequence[FunnelYear]) -> list[FunnelRow]:
         FunnelRow(label, [vn_number(y.stages[i]) for y in years])
         for i, label in enumerate(FUNNEL_LABELS)
     ]
-    rows.append(FunnelRow("Tên ghi vào sổ vàng, bảng vàng (trong năm)", [vn_number(y.honour_roll) for y in years]))
-    rows.append(FunnelRow("Quyết định khen thưởng đã ký (trong năm)", [vn_number(y.reward_decisions) for y in years]))
+    rows.append(
+        FunnelRow(
+            "Tên ghi vào sổ vàng, bảng vàng (trong năm)", [vn_number(y.honour_roll) for y in years]
+        )
+    )
+    rows.append(
+        FunnelRow(
+            "Quyết định khen thưởng đã ký (trong năm)",
+            [vn_number(y.reward_decisions) for y in years],
+        )
+    )
     return rows
 
 
@@ -155,9 +169,3 @@ def write_report(path: pathlib.Path, report: LeadersReport, series: Sequence[Any
     """Writes the HTML report to path, creating its folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_report(report, series), encoding="utf-8")
-
-
-def summary_counts(activity: Mapping[str, Any]) -> dict[str, int]:
-    """The activity's totals, for a one-line summary on the command line."""
-    obligations = section(activity, "obligations")
-    return {k: as_int(obligations, k) for k in ("total", "submitted", "overdue_now")}

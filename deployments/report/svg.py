@@ -31,7 +31,6 @@ BARS = "#5b84b1"
 SVG_FONT = "font-family=\"'Segoe UI','Noto Sans','DejaVu Sans',Arial,sans-serif\""
 
 
-
 class Point(NamedTuple):
     day: dt.date
     open: int
@@ -182,4 +181,3 @@ def legend(items: Sequence[tuple[str, str]], x: float, y: float, gap: float = 26
         parts.append(text(x + 17, y, label, cls="legend"))
         x += 17 + 6.6 * len(label) + gap
     return parts
-

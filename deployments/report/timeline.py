@@ -119,9 +119,7 @@ def tooltip(row: Deadline) -> str:
     return " — ".join(b for b in bits if b)
 
 
-def gantt_row(
-    row: Deadline, index: int, scale: TimeScale, layout: GanttLayout, colour: str
-) -> str:
+def gantt_row(row: Deadline, index: int, scale: TimeScale, layout: GanttLayout, colour: str) -> str:
     """One row: label, window bar up to the deadline, a diamond in the kind's colour."""
     y = layout.head + index * layout.row + layout.row / 2
     parts = [f"<g><title>{escape(tooltip(row))}</title>"]
@@ -161,11 +159,17 @@ def year_chart(
     ]
     parts += today_line(scale, as_of, layout.head, bottom)
     parts += time_axis(scale, layout.head - 2, bottom, layout.head - 8)
-    parts.append(text(layout.split_left, layout.head - 8, "Đã thực hiện / phải thực hiện", cls="tick"))
+    parts.append(
+        text(layout.split_left, layout.head - 8, "Đã thực hiện / phải thực hiện", cls="tick")
+    )
     parts += [gantt_row(r, i, scale, layout, colours[r.kind]) for i, r in enumerate(rows)]
     parts += legend(
-        [(WINDOW, "thời gian thực hiện"), (ON_TIME, "đúng hạn"), (LATE, "muộn")]
-        + [(MISSING, "chưa thực hiện")],
+        [
+            (WINDOW, "thời gian thực hiện"),
+            (ON_TIME, "đúng hạn"),
+            (LATE, "muộn"),
+            (MISSING, "chưa thực hiện"),
+        ],
         layout.label_left,
         bottom + 34,
     )
@@ -175,4 +179,6 @@ def year_chart(
 def year_charts(rows: Sequence[Deadline], as_of: dt.date) -> list[tuple[int, Markup]]:
     """One chart per year that has a deadline."""
     colours = kind_colours(rows)
-    return [(year, year_chart(year, found, colours, as_of)) for year, found in by_year(rows).items()]
+    return [
+        (year, year_chart(year, found, colours, as_of)) for year, found in by_year(rows).items()
+    ]

@@ -136,9 +136,7 @@ def late_units(session: Session, campaign: Campaign, *, as_of: dt.date) -> list[
     waited longest first (then the one owing most). All of them: a leader asks about each."""
     overdue = session.scalars(
         select(Obligation)
-        .where(
-            Obligation.campaign_id == campaign.id, Obligation.status == ObligationStatus.OVERDUE
-        )
+        .where(Obligation.campaign_id == campaign.id, Obligation.status == ObligationStatus.OVERDUE)
         .order_by(Obligation.effective_due, Obligation.id)
         .options(
             selectinload(Obligation.unit).selectinload(Unit.contacts),
@@ -151,7 +149,9 @@ def late_units(session: Session, campaign: Campaign, *, as_of: dt.date) -> list[
     for o in overdue:
         units[o.unit_id] = o.unit
         days = max((as_of - o.effective_due).days, 0)
-        owed[o.unit_id].append(OwedItem(named[o.id].title, named[o.id].about, o.effective_due, days))
+        owed[o.unit_id].append(
+            OwedItem(named[o.id].title, named[o.id].about, o.effective_due, days)
+        )
     rows = [LateUnit(units[i].name, _contact(units[i]), items) for i, items in owed.items()]
     return sorted(rows, key=lambda u: (-u.days_overdue, -len(u.items), u.name))
 
@@ -211,7 +211,9 @@ def deadlines(
     found = _merge_alike([_deadline(key[1], items) for key, items in groups.items()])
     found += _quota_deadlines(session, campaign, as_of=as_of, years=years)
     for ceremony in session.scalars(select(Ceremony).where(Ceremony.campaign_id == campaign.id)):
-        found.append(Deadline(CEREMONY_KIND, ceremony.title, "", None, ceremony.held_on, 0, 0, 0, 0))
+        found.append(
+            Deadline(CEREMONY_KIND, ceremony.title, "", None, ceremony.held_on, 0, 0, 0, 0)
+        )
     return sorted(found, key=lambda d: (d.due, d.kind, d.title))
 
 
