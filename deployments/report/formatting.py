@@ -7,8 +7,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from models.vocabulary import ObligationStatus
-
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
@@ -64,34 +62,6 @@ def occurrence_label(key: str | None) -> str:
     if rest.isdigit():
         return f"tháng {int(rest)}/{year}"
     return key
-
-
-def step_label(step: str) -> str:
-    """'reminder-10' → 'Nhắc trước 10 ngày làm việc': the chain step in words."""
-    kind, _, level = step.partition("-")
-    if kind == "reminder" and level.isdigit():
-        return f"Nhắc trước {level} ngày làm việc"
-    if kind == "due":
-        return "Nhắc vào ngày đến hạn"
-    if kind == "escalation" and level.isdigit():
-        return f"Quá hạn: báo cấp trên lần {level}"
-    return step
-
-
-def step_order(step: str) -> tuple[int, int, str]:
-    """Chain order: reminders from the earliest, then the due day, then escalations by rank."""
-    kind, _, level = step.partition("-")
-    rank = int(level) if level.isdigit() else 0
-    position = {"reminder": 0, "due": 1, "escalation": 2}.get(kind, 3)
-    return position, -rank if kind == "reminder" else rank, step
-
-
-def status_label(status: str) -> str:
-    """The label the rest of the application shows for an obligation status."""
-    try:
-        return ObligationStatus(status).label
-    except ValueError:
-        return status
 
 
 def truncate(text: str, limit: int) -> str:
