@@ -1,0 +1,196 @@
+"""Issue 22's exports and coordinator pages: the .xlsx a coordinator takes away (Vietnamese
+headers, dd/mm/yyyy date cells, widths, a frozen filtered header, no formula run from data),
+from the CLI and from the campaign page, within the coordinator's scope; the page's status
+counts, days overdue, filters and sorting; the standing body's contact on agency pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from deployments.cli import app as cli
+from models.db import unit_of_work
+from models.orm import Campaign, Unit
+from models.services.exports import ExportKind, UnknownKind, export_kind
+from models.services.obligations import mark_overdue
+from models.spreadsheet import Column, Sheet, xlsx_bytes
+from tests import test_web as web
+from tests.test_signin_security import add_account, signed_in_as
+from tests.test_web import Clock, World
+from tests.web_helpers import SMALL, during
+
+secret_key, small_template, mailbox, world = (
+    web.secret_key,
+    web.small_template,
+    web.mailbox,
+    web.world,
+)
+clock, app, client, coordinator, staff = web.clock, web.app, web.client, web.coordinator, web.staff
+
+LATE_DAY = dt.date(2023, 3, 10)  # the report was due 28/02/2023: 8 working days late
+INJECTED = '=HYPERLINK("http://evil.example","Bấm")'
+PAGE = f"/dieu-phoi/ke-hoach/{SMALL}"
+
+
+def sheet_of(data: bytes) -> Worksheet:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book.active
+    assert isinstance(ws, Worksheet)
+    return ws
+
+
+def rows_of(ws: Worksheet) -> list[tuple[Any, ...]]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def make_late(app: FastAPI, clock: Clock) -> TestClient:
+    """Sở B renamed to a formula, then the report goes overdue for both units; a
+    coordinator signs in on that day (a session does not last from the reminder day)."""
+    clock.at = during(LATE_DAY)
+    with unit_of_work() as session:
+        session.scalars(select(Unit).where(Unit.code == "T.B")).one().name = INJECTED
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == SMALL)).one()
+        mark_overdue(session, campaign, at=during(LATE_DAY))
+    browser = TestClient(app)
+    assert web.sign_in(browser).status_code == 303
+    return browser
+
+
+# --- the writer ------------------------------------------------------------------------------
+
+
+def test_the_writer_gives_date_cells_widths_a_frozen_filtered_header_and_no_formula() -> None:
+    sheet = Sheet(
+        "Nghĩa vụ: 2023/24",
+        [Column("Đơn vị", 40), Column("Hạn", 12), Column("Số", 8)],
+        iter([[INJECTED, dt.date(2023, 2, 28), 3], ["+1", None, None], ["-2", None, None]]),
+    )
+    ws = sheet_of(xlsx_bytes(sheet))
+    assert ws.title == "Nghĩa vụ  2023 24"
+    assert rows_of(ws)[0] == ("Đơn vị", "Hạn", "Số")
+    assert ws["A1"].font.b
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:C4"
+    assert ws.column_dimensions["A"].width == 40 and ws.column_dimensions["B"].width == 12
+    due = ws["B2"]
+    assert due.is_date and due.value.date() == dt.date(2023, 2, 28)
+    assert due.number_format == "dd/mm/yyyy"
+    for cell in (ws["A2"], ws["A3"], ws["A4"]):
+        assert cell.data_type == "s" and cell.quotePrefix, cell.value
+    assert ws["A2"].value == INJECTED
+
+
+def test_export_kinds_are_named_in_vietnamese_and_english() -> None:
+    assert export_kind("nghĩa vụ") is ExportKind.OBLIGATIONS
+    assert export_kind("Quá hạn") is ExportKind.OVERDUE
+    assert export_kind("honour_roll") is ExportKind.HONOUR_ROLL
+    assert export_kind("binh-xet") is ExportKind.BALLOTS
+    with pytest.raises(UnknownKind, match="chỉ nhận: nghia-vu \\(obligations\\)"):
+        export_kind("obligatons")
+
+
+# --- the campaign page -----------------------------------------------------------------------
+
+
+def test_the_page_counts_tabs_filters_sorts_and_shows_days_overdue(
+    app: FastAPI, coordinator: str, clock: Clock
+) -> None:
+    staff = make_late(app, clock)
+    page = staff.get(PAGE, params={"trang_thai": "overdue", "sap_xep": "don-vi"})
+    assert page.status_code == 200, page.text
+    assert "<strong>Sở Nội vụ tỉnh Thử</strong>" in page.text  # the standing body, not tdkt-flow
+    assert "tdkt-flow" not in page.text
+    assert re.search(r"<strong>Quá hạn \(2\)</strong>", page.text)
+    assert "Chưa nộp (0)" in page.text and "Tất cả (2)" in page.text
+    days = re.findall(r'<td class="days-overdue">(\d*)</td>', page.text)
+    assert days == ["8", "8"]
+    rows = page.text.split("<tbody>")[1]
+    assert rows.index("HYPERLINK") < rows.index("Sở A")  # by unit name: "=" sorts first
+    reverse = staff.get(PAGE, params={"trang_thai": "overdue", "sap_xep": "-don-vi"}).text
+    rows = reverse.split("<tbody>")[1]
+    assert rows.index("Sở A") < rows.index("HYPERLINK")
+    only_a = staff.get(PAGE, params={"trang_thai": "overdue", "don_vi": "T.A", "moc": "report"})
+    assert "Sở A" in only_a.text and "HYPERLINK" not in only_a.text.split("<tbody>")[1]
+    assert "Quá hạn (1)" in only_a.text
+    for bad in ({"don_vi": "T.X"}, {"sap_xep": "id; drop"}, {"trang_thai": "overdeu"}):
+        refused = staff.get(PAGE, params=bad)
+        assert refused.status_code == 400, bad
+        assert "không có trong danh sách" in refused.text
+
+
+def test_the_export_button_downloads_what_the_page_shows(
+    app: FastAPI, coordinator: str, clock: Clock
+) -> None:
+    staff = make_late(app, clock)
+    page = staff.get(PAGE, params={"trang_thai": "overdue", "don_vi": "T.B"}).text
+    (href,) = re.findall(r'href="([^"]+)" id="export"', page)
+    response = staff.get(href.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert f"{SMALL}-nghia-vu-10032023.xlsx" in response.headers["content-disposition"]
+    ws = sheet_of(response.content)
+    header, *rows = rows_of(ws)
+    assert header[:6] == ("Đơn vị", "Mã đơn vị", "Việc", "Kỳ", "Hạn", "Trạng thái")
+    assert len(rows) == 1 and rows[0][1] == "T.B" and rows[0][5] == "Quá hạn"
+    assert rows[0][6] == 8  # working days overdue
+    assert ws["E2"].number_format == "dd/mm/yyyy" and ws["E2"].value.date() == dt.date(2023, 2, 28)
+    assert ws["A2"].value == INJECTED and ws["A2"].data_type == "s"
+    overdue = sheet_of(staff.get(f"{PAGE}/xuat/qua-han").content)
+    units = rows_of(overdue)
+    assert units[0][:4] == ("Đơn vị", "Mã đơn vị", "Số việc quá hạn", "Quá hạn lâu nhất (ngày làm việc)")
+    assert {r[1] for r in units[1:]} == {"T.A", "T.B"}
+    assert {r[7] for r in units[1:]} == {"officer@a.example", "officer@b.example"}
+    for kind in ("dang-ky", "binh-xet", "ghi-danh", "registrations"):
+        assert staff.get(f"{PAGE}/xuat/{kind}").status_code == 200, kind
+    assert staff.get(f"{PAGE}/xuat/khong-co").status_code == 404
+
+
+def test_a_coordinator_of_another_body_cannot_export(app: FastAPI, world: World) -> None:
+    add_account("can-bo-so-a", unit="T.A")
+    outsider = signed_in_as(app, "can-bo-so-a")
+    for kind in ("nghia-vu", "qua-han", "binh-xet"):
+        assert outsider.get(f"{PAGE}/xuat/{kind}").status_code == 404
+    anonymous = TestClient(app).get(f"{PAGE}/xuat/nghia-vu", follow_redirects=False)
+    assert anonymous.status_code in (303, 307) and "dang-nhap" in anonymous.headers["location"]
+
+
+def test_an_agency_page_names_the_standing_bodys_contact(client: TestClient, world: World) -> None:
+    page = client.get(world.a).text
+    (contact,) = re.findall(r'<p id="standing-contact"><small class="muted">([^<]*)<', page)
+    assert contact.startswith("Cần hỗ trợ, xin liên hệ Sở Nội vụ tỉnh Thử")
+    assert "snv@t.example" in contact
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+
+def tdkt(*args: str) -> Any:
+    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, list(args))
+
+
+def test_cli_exports_each_kind_and_refuses_typos(world: World, tmp_path: Path) -> None:
+    out = tmp_path / "nghia-vu.xlsx"
+    run = tdkt("export", "nghĩa-vụ", SMALL, "-o", str(out), "--as-of", "2023-03-10")
+    assert run.exit_code == 0, run.output
+    assert "Đã xuất 2 dòng “Nghĩa vụ”" in run.output and "10/03/2023" in run.output
+    header, *rows = rows_of(sheet_of(out.read_bytes()))
+    assert header[0] == "Đơn vị" and len(rows) == 2
+    for kind in ("overdue", "dang-ky", "ballots", "ghi-danh"):
+        done = tdkt("export", kind, SMALL, "-o", str(tmp_path / f"{kind}.xlsx"))
+        assert done.exit_code == 0, (kind, done.output)
+    typo = tdkt("export", "nghiavu", SMALL, "-o", str(out))
+    assert typo.exit_code == 2 and "chỉ nhận: nghia-vu (obligations)" in typo.output
+    missing = tdkt("export", "obligations", SMALL + "x", "-o", str(out))
+    assert missing.exit_code == 2 and f"có phải '{SMALL}'?" in missing.output
+    wrong = tdkt("export", "obligations", SMALL, "-o", str(tmp_path / "a.csv"))
+    assert wrong.exit_code == 2 and ".xlsx" in wrong.output
