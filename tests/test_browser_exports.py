@@ -12,6 +12,7 @@ import re
 import openpyxl
 import pytest
 
+from notifications.mailbox import LocalMailbox
 from tests import test_browser as browser
 from tests.browser_helpers import LiveServer, shot
 from tests.web_helpers import REMINDER_DAY, SMALL, load_world
@@ -36,7 +37,7 @@ LATE_DAY = dt.date(2023, 3, 7)  # the report was due 28/02/2023: 5 working days 
 
 
 def test_a_coordinator_filters_sorts_and_exports_the_overdue(
-    page: Page, live: LiveServer, mailbox: browser.LocalMailbox
+    page: Page, live: LiveServer, mailbox: LocalMailbox
 ) -> None:
     load_world()
     browser.add_the_coordinator()
