@@ -16,19 +16,22 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from deployments.cli import app as cli
+from models.calendar import default_calendar
 from models.db import unit_of_work
-from models.orm import Campaign, Unit
-from models.services.exports import ExportKind, UnknownKind, export_kind
+from models.orm import Ballot, BallotVote, Campaign, Contact, Unit
+from models.services.ballots import cast_vote, close_ballot, paper_seal_from_env
+from models.services.exports import ExportKind, ExportRequest, UnknownKind, export, export_kind
 from models.services.obligations import mark_overdue
 from models.spreadsheet import Cell, Column, Sheet, xlsx_bytes
+from models.voting import VoteChoice
 from tests import test_web as web
 from tests.test_signin_security import add_account, signed_in_as
 from tests.test_web import Clock, World
-from tests.web_helpers import SMALL, during
+from tests.web_helpers import BALLOT_CLOSES, MEMBERS, SMALL, during
 
 secret_key, small_template, mailbox, world = (
     web.secret_key,
@@ -202,3 +205,46 @@ def test_cli_exports_each_kind_and_refuses_typos(world: World, tmp_path: Path) -
     assert missing.exit_code == 2 and f"có phải '{SMALL}'?" in missing.output
     wrong = tdkt("export", "obligations", SMALL, "-o", str(tmp_path / "a.csv"))
     assert wrong.exit_code == 2 and ".xlsx" in wrong.output
+
+
+# --- ballots: sealed until the close -----------------------------------------------------------
+
+ballot_template, ballot = web.ballot_template, web.ballot
+
+
+def ballot_sheet() -> list[tuple[Any, ...]]:
+    with unit_of_work() as session:
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == SMALL)).one()
+        request = ExportRequest(ExportKind.BALLOTS, BALLOT_CLOSES.date())
+        data = xlsx_bytes(export(session, campaign, default_calendar(), request))
+    return rows_of(sheet_of(data))
+
+
+def test_ballot_results_are_exported_only_after_the_close(ballot: web.BallotWorld) -> None:
+    """While the ballot is open its papers stay sealed: the export lists its candidates with
+    no figure; once closed, the counts and the outcome."""
+    seal = paper_seal_from_env()
+    with unit_of_work() as session:
+        row = session.get_one(Ballot, ballot.ballot_id)
+        choices = {c.id: VoteChoice.APPROVE.value for c in row.candidates}
+        members = session.scalars(select(Contact).where(Contact.email.in_(MEMBERS))).all()
+        for i, member in enumerate(members):
+            at = during(dt.date(2023, 3, 1)) + dt.timedelta(minutes=i)
+            cast_vote(session, row, member, choices, set(), at=at, seal=seal)
+    header, *sealed = ballot_sheet()
+    assert header[5:8] == ("Đồng ý", "Không đồng ý", "Không biểu quyết")
+    assert sealed and all(line[5:9] == (None, None, None, None) for line in sealed)
+    assert all(line[10] == "Phiếu niêm phong đến khi kết thúc" for line in sealed)
+    with unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(BallotVote)) == 0
+        close_ballot(
+            session,
+            session.get_one(Ballot, ballot.ballot_id),
+            at=BALLOT_CLOSES + dt.timedelta(hours=1),
+            actor="test",
+            seal=seal,
+        )
+    _, *counted = ballot_sheet()
+    assert counted and all(line[5:8] == (len(MEMBERS), 0, 0) for line in counted)
+    assert all(line[2].date() == BALLOT_CLOSES.date() for line in counted)  # a date cell
+    assert {line[9] for line in counted} <= {"Được chọn", "Không được chọn"}
