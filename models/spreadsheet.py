@@ -60,6 +60,20 @@ def sheet_title(text: str) -> str:
     return cleaned[:SHEET_TITLE_MAX]
 
 
+def _value(ws: WriteOnlyWorksheet, value: Cell) -> XlCell | str | int | float | None:
+    """What append() takes for value: the value itself where openpyxl writes it as it is (a
+    number, ordinary text: no cell object, the common and fast case), else a styled cell."""
+    if value is None or isinstance(value, int | float):
+        return value
+    if (
+        isinstance(value, str)
+        and len(value) <= MAX_CELL_TEXT
+        and not value.startswith(FORMULA_STARTS)
+    ):
+        return value
+    return _cell(ws, value)
+
+
 def _cell(ws: WriteOnlyWorksheet, value: Cell) -> XlCell:
     if isinstance(value, dt.datetime):
         value = value.date()  # a day is what the exports show; no timezone in a cell
@@ -93,7 +107,7 @@ def write_xlsx(sheet: Sheet, target: BinaryIO) -> int:
     ws.append(header)
     count = 0
     for row in sheet.rows:
-        ws.append([_cell(ws, value) for value in row])
+        ws.append([_value(ws, value) for value in row])
         count += 1
     last = get_column_letter(max(1, len(sheet.columns)))
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
