@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from deployments.cli import app as cli
 from models.calendar import default_calendar
 from models.db import unit_of_work
-from models.orm import Ballot, BallotVote, Campaign, Contact, Unit
+from models.orm import AccessLink, Ballot, BallotVote, Campaign, Contact, Unit
+from models.services.access import revoke_link
 from models.services.ballots import cast_vote, close_ballot, paper_seal_from_env
 from models.services.exports import ExportKind, ExportRequest, UnknownKind, export, export_kind
 from models.services.obligations import mark_overdue
@@ -31,7 +32,7 @@ from models.voting import VoteChoice
 from tests import test_web as web
 from tests.test_signin_security import add_account, signed_in_as
 from tests.test_web import Clock, World
-from tests.web_helpers import BALLOT_CLOSES, MEMBERS, SMALL, during
+from tests.web_helpers import BALLOT_CLOSES, MEMBERS, REMINDER_DAY, SMALL, during
 
 secret_key, small_template, mailbox, world = (
     web.secret_key,
@@ -179,6 +180,17 @@ def test_an_agency_page_names_the_standing_bodys_contact(client: TestClient, wor
     page = client.get(world.a).text
     (contact,) = re.findall(r'<p id="standing-contact"><small class="muted">([^<]*)<', page)
     assert contact.startswith("Cần hỗ trợ, xin liên hệ Sở Nội vụ tỉnh Thử")
+    assert "snv@t.example" in contact
+
+
+def test_a_revoked_link_names_whom_to_ask(client: TestClient, world: World) -> None:
+    with unit_of_work() as session:
+        link = session.get_one(AccessLink, web.link_row(world.a).id)
+        revoke_link(session, link, at=during(REMINDER_DAY), actor="test")
+    refused = client.get(world.a)
+    assert refused.status_code == 410
+    (contact,) = re.findall(r'<p id="standing-contact"><small class="muted">([^<]*)<', refused.text)
+    assert contact.startswith("Nếu cần hỗ trợ, xin liên hệ Sở Nội vụ tỉnh Thử: Ban Thi đua")
     assert "snv@t.example" in contact
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -17,14 +16,13 @@ from starlette.datastructures import FormData, UploadFile
 
 from deployments.web.inputs import MAX_ID, form_int
 from deployments.web.pages import error_page, page
-from models.correspondence import Signature, body_in_full
+from models.correspondence import body_in_full
 from models.db import unit_of_work
 from models.documents import Accepted, DocumentRefused, check_upload, size_text
 from models.lengths import TooLong
-from models.letterhead import letterhead
+from models.letterhead import answering
 from models.lifecycle import IllegalStageTransition
-from models.orm import AccessLink, Unit
-from models.plan import Plan
+from models.orm import AccessLink
 from models.policy import IllegalTransition
 from models.recognition import RecognitionError
 from models.services import intake
@@ -84,17 +82,6 @@ def show(request: Request, token: str, da: str | None = None) -> Response:
         return page(request, "intake.html", done=DONE.get(da or ""), **context)
 
 
-def _answering(plan: Plan, body: Unit) -> Signature:
-    """Who answers for the standing body, as its emails are signed (models/letterhead.py);
-    a body with no officer named gives its own first address, never nothing."""
-    signed = letterhead(plan, body, "").signature
-    if signed.officer or not body.contacts:
-        return signed
-    first = body.contacts[0]
-    phone = f", điện thoại: {' '.join(first.phone.split())}" if first.phone else ""
-    return replace(signed, officer=f"{' '.join(first.name.split())}{phone}, email: {first.email}")
-
-
 def _context(
     session: Session, link: AccessLink, token: str, settings: IntakeSettings, at: dt.datetime
 ) -> dict[str, Any]:
@@ -109,7 +96,7 @@ def _context(
         "plan": plan,
         "named": subject(session, obligation, plan),  # what it is about, by name
         # who answers for the standing body, as its emails are signed (models/letterhead.py)
-        "standing": _answering(plan, obligation.campaign.standing_body),
+        "standing": answering(plan, obligation.campaign.standing_body),
         "body": body_in_full(obligation.campaign.standing_body),
         "subjects": list(SubjectKind),
         "choices": list(VoteChoice),
