@@ -1,7 +1,7 @@
 """The coordinator's campaign page in headless Chromium (issue 22): the standing body in the
 header, counts on the tabs, a filter by unit, a sorted column, days overdue, and the Excel
 export downloaded by the browser and read back. Its screenshot goes to
-test-artifacts/screenshots/09-coordinator-filtered.png."""
+test-artifacts/screenshots/15-coordinator-filtered.png."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_a_coordinator_filters_sorts_and_exports_the_overdue(
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Sở B")
     expect(rows.first.locator("td.days-overdue")).to_have_text("5")
-    shot(page, "09-coordinator-filtered")
+    shot(page, "15-coordinator-filtered")
 
     with page.expect_download() as download:
         page.locator("#export").click()
