@@ -159,7 +159,9 @@ def days_overdue(obligation: Obligation, calendar: WorkingCalendar, as_of: dt.da
     return calendar.working_days_between(obligation.chase_due, as_of)
 
 
-def _ordered_ids(session: Session, campaign: Campaign, chosen: ObligationFilter) -> list[int]:
+def _ordered_ids(
+    session: Session, campaign: Campaign, chosen: ObligationFilter, limit: int | None
+) -> list[int]:
     name = chosen.sort.removeprefix("-")
     columns, flipped = SORTS.get(name, SORTS[DEFAULT_SORT.removeprefix("-")])
     descending = chosen.sort.startswith("-") != flipped
@@ -169,6 +171,7 @@ def _ordered_ids(session: Session, campaign: Campaign, chosen: ObligationFilter)
             _joined(select(Obligation.id))
             .where(*_conditions(session, campaign, chosen))
             .order_by(*order, Obligation.id)
+            .limit(limit)
         )
     )
 
@@ -184,9 +187,7 @@ def listed(
 ) -> Iterator[Listed]:
     """The obligations chosen, in the order asked, CHUNK at a time (an export reads them all,
     a page the first `limit`)."""
-    ids = _ordered_ids(session, campaign, chosen)
-    if limit is not None:
-        ids = ids[:limit]
+    ids = _ordered_ids(session, campaign, chosen, limit)
     plan = plan_of(campaign)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
