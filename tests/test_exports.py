@@ -26,6 +26,7 @@ from models.orm import AccessLink, Ballot, BallotVote, Campaign, Contact, Unit
 from models.services.access import revoke_link
 from models.services.ballots import cast_vote, close_ballot, paper_seal_from_env
 from models.services.exports import ExportKind, ExportRequest, UnknownKind, export, export_kind
+from models.services.obligation_list import ObligationFilter, listed
 from models.services.obligations import mark_overdue
 from models.spreadsheet import Cell, Column, Sheet, xlsx_bytes
 from models.voting import VoteChoice
@@ -260,3 +261,48 @@ def test_ballot_results_are_exported_only_after_the_close(ballot: web.BallotWorl
     assert counted and all(line[5:8] == (len(MEMBERS), 0, 0) for line in counted)
     assert all(line[2].date() == BALLOT_CLOSES.date() for line in counted)  # a date cell
     assert {line[9] for line in counted} <= {"Được chọn", "Không được chọn"}
+
+
+# --- a field filter and the registrations, on a plan with fields -------------------------------
+
+
+def test_a_field_filter_keeps_that_fields_quota_and_exemplars() -> None:
+    from tests import test_lifecycle as lifecycle
+
+    lifecycle._load()
+    with unit_of_work() as session:
+        lifecycle._register(session, "Tập thể B", unit="T.B", field="b")
+        lifecycle._register(session, "=Tập thể A", unit="T.A", field="a")
+    lifecycle._sweep(dt.date(2023, 11, 30))
+    with unit_of_work() as session:
+        campaign = session.scalars(select(Campaign).where(Campaign.slug == lifecycle.SLUG)).one()
+        everything = list(
+            listed(
+                session,
+                campaign,
+                ObligationFilter(),
+                default_calendar(),
+                as_of=dt.date(2023, 12, 1),
+            )
+        )
+        field_a = list(
+            listed(
+                session,
+                campaign,
+                ObligationFilter(field="a"),
+                default_calendar(),
+                as_of=dt.date(2023, 12, 1),
+            )
+        )
+        assert field_a and len(field_a) < len(everything)
+        assert all("Lĩnh vực B" not in item.line for item in field_a)
+        assert {i.obligation.unit.code for i in field_a} == {"T.A"}
+        request = ExportRequest(ExportKind.REGISTRATIONS, dt.date(2023, 12, 1))
+        ws = sheet_of(xlsx_bytes(export(session, campaign, default_calendar(), request)))
+    header, *rows = rows_of(ws)
+    assert header[:4] == ("Tên điển hình", "Loại", "Đơn vị đăng ký", "Lĩnh vực")
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("Tập thể B", "Sở B", "Lĩnh vực B"),
+        ("=Tập thể A", "Sở A", "Lĩnh vực A"),
+    ]
+    assert ws["A3"].data_type == "s" and ws["G2"].number_format == "dd/mm/yyyy"
