@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from deployments.cli import app as cli
@@ -306,3 +306,27 @@ def test_a_field_filter_keeps_that_fields_quota_and_exemplars() -> None:
         ("=Tập thể A", "Sở A", "Lĩnh vực A"),
     ]
     assert ws["A3"].data_type == "s" and ws["G2"].number_format == "dd/mm/yyyy"
+
+
+def test_the_honour_roll_export_lists_each_units_book(engine: Engine) -> None:
+    from tests import test_honour_roll as roll
+
+    roll._party(engine)
+    with unit_of_work(engine) as s:
+        roll._exemplar(s, roll.PARTY, "XX.SCT.CB1", "Nguyễn Văn An", "hcm")
+        roll._exemplar(s, roll.PARTY, "XX.SCT.CB2", "Lê Văn Cường", "hcm")
+        campaign = roll._campaign(s, roll.PARTY)
+        ceremony = roll.service.compile_honour_list(
+            s, campaign, kind="19-5", held_on=dt.date(2024, 5, 17), at=roll.AT, actor="t"
+        )
+        roll.service.hold_ceremony(s, ceremony, at=roll.AT, actor="test")
+        request = ExportRequest(ExportKind.HONOUR_ROLL, dt.date(2024, 5, 20))
+        ws = sheet_of(xlsx_bytes(export(s, campaign, default_calendar(), request)))
+    header, *rows = rows_of(ws)
+    assert header[:5] == ("Sổ của đơn vị", "Năm", "Số thứ tự", "Ngày ghi danh", header[4])
+    assert [(r[0], r[1], r[2], r[4]) for r in rows] == [
+        ("Chi bộ Thanh tra", 2024, 1, "Lê Văn Cường"),
+        ("Chi bộ Văn phòng", 2024, 1, "Nguyễn Văn An"),
+    ]
+    assert str(rows[0][8]).startswith("Biểu dương tại Lễ biểu dương")
+    assert ws["K2"].value.date() == dt.date(2024, 5, 17) and ws["K2"].number_format == "dd/mm/yyyy"
