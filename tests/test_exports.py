@@ -23,6 +23,7 @@ from deployments.cli import app as cli
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import AccessLink, Ballot, BallotVote, Campaign, Contact, Unit
+from models.services import recognition
 from models.services.access import revoke_link
 from models.services.ballots import cast_vote, close_ballot, paper_seal_from_env
 from models.services.exports import ExportKind, ExportRequest, UnknownKind, export, export_kind
@@ -316,10 +317,10 @@ def test_the_honour_roll_export_lists_each_units_book(engine: Engine) -> None:
         roll._exemplar(s, roll.PARTY, "XX.SCT.CB1", "Nguyễn Văn An", "hcm")
         roll._exemplar(s, roll.PARTY, "XX.SCT.CB2", "Lê Văn Cường", "hcm")
         campaign = roll._campaign(s, roll.PARTY)
-        ceremony = roll.service.compile_honour_list(
+        ceremony = recognition.compile_honour_list(
             s, campaign, kind="19-5", held_on=dt.date(2024, 5, 17), at=roll.AT, actor="t"
         )
-        roll.service.hold_ceremony(s, ceremony, at=roll.AT, actor="test")
+        recognition.hold_ceremony(s, ceremony, at=roll.AT, actor="test")
         request = ExportRequest(ExportKind.HONOUR_ROLL, dt.date(2024, 5, 20))
         ws = sheet_of(xlsx_bytes(export(s, campaign, default_calendar(), request)))
     header, *rows = rows_of(ws)
