@@ -17,7 +17,7 @@ Pure: it reads the plan and the ORM unit it is given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models.correspondence import Signature, body_in_full, signature
 from models.orm import Unit
@@ -58,3 +58,14 @@ def letterhead(plan: Plan, standing_body: Unit, default_from: str) -> Letterhead
         " ".join((chosen.from_name or "").split()) or body_in_full(standing_body),
         signed,
     )
+
+
+def answering(plan: Plan, standing_body: Unit) -> Signature:
+    """Who an agency asks for help (the web pages' "xin liên hệ"): the officer who signs the
+    plan's emails; a body with no officer named gives its own first contact, never nothing."""
+    signed = letterhead(plan, standing_body, "").signature
+    if signed.officer or not standing_body.contacts:
+        return signed
+    first = standing_body.contacts[0]
+    phone = f", điện thoại: {' '.join(first.phone.split())}" if first.phone else ""
+    return replace(signed, officer=f"{' '.join(first.name.split())}{phone}, email: {first.email}")

@@ -15,6 +15,7 @@ from deployments.cli import (
     demo,
     directory,
     eligibility,
+    export,
     obligations,
     plan,
     recognition,
@@ -106,6 +107,7 @@ app.command("accept")(obligations.accept)
 app.command("return")(obligations.return_)
 app.command("waive")(obligations.waive)
 app.command("obligations")(obligations.list_)
+app.command("export")(export.export)
 app.command("register")(candidates.register)
 app.command("mentor")(candidates.mentor)
 app.command("assess")(candidates.assess)

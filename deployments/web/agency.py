@@ -16,9 +16,11 @@ from starlette.datastructures import FormData, UploadFile
 
 from deployments.web.inputs import MAX_ID, form_int
 from deployments.web.pages import error_page, page
+from models.correspondence import body_in_full
 from models.db import unit_of_work
 from models.documents import Accepted, DocumentRefused, check_upload, size_text
 from models.lengths import TooLong
+from models.letterhead import answering
 from models.lifecycle import IllegalStageTransition
 from models.orm import AccessLink
 from models.policy import IllegalTransition
@@ -93,6 +95,9 @@ def _context(
         "form_token": settings.signer.form_token(link_scope(link), at),
         "plan": plan,
         "named": subject(session, obligation, plan),  # what it is about, by name
+        # who answers for the standing body, as its emails are signed (models/letterhead.py)
+        "standing": answering(plan, obligation.campaign.standing_body),
+        "body": body_in_full(obligation.campaign.standing_body),
         "subjects": list(SubjectKind),
         "choices": list(VoteChoice),
         "fields": obligation.campaign.fields,

@@ -71,6 +71,7 @@ def create_app(
             title,
             error.refusal.message,
             STATUS_OF_REFUSAL[error.refusal.value],
+            contact=error.contact,
         )
 
     @app.exception_handler(HTTPException)

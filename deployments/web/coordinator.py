@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from deployments.web import auth
 from deployments.web.auth import csrf_ok, signed_in, to_login
-from deployments.web.inputs import DbId
+from deployments.web.inputs import BadQuery, DbId, one_of
 from deployments.web.pages import error_page, page
 from models.calendar import default_calendar
+from models.correspondence import body_in_full
 from models.db import unit_of_work
 from models.orm import AccessLink, AuditEntry, Campaign, Obligation, SubmittedDocument
 from models.policy import IllegalTransition
@@ -31,9 +32,26 @@ from models.services import obligations as obligation_service
 from models.services.access import IntakeSettings, links_of, revoke_link
 from models.services.accounts import Scope, scope_of
 from models.services.coordinator_sessions import SignedIn
+from models.services.exports import (
+    ExportKind,
+    ExportRequest,
+    UnknownKind,
+    export,
+    export_kind,
+    file_name,
+)
+from models.services.obligation_list import (
+    DEFAULT_SORT,
+    FilterChoices,
+    ObligationFilter,
+    filter_choices,
+    listed,
+    status_counts,
+)
 from models.services.obligations import plan_of
-from models.services.subjects import subject, subjects
+from models.services.subjects import subject
 from models.services.submissions import document_path, documents_of
+from models.spreadsheet import xlsx_bytes
 from models.vocabulary import ObligationStatus
 
 router = APIRouter(prefix="/dieu-phoi")
@@ -59,6 +77,12 @@ def _in_scope(session: Session, signed: SignedIn, campaign_id: int) -> bool:
 
 def _not_found(request: Request, title: str, what: str) -> Response:
     return error_page(request, title, what, 404)
+
+
+def _own_body(signed: SignedIn) -> str:
+    """The standing body a coordinator works for, as the header names it ("" for an admin)."""
+    unit = signed.coordinator.unit
+    return body_in_full(unit) if unit is not None else ""
 
 
 @router.get("")
@@ -87,6 +111,7 @@ def campaigns(request: Request) -> Response:
             "campaigns.html",
             who=signed.coordinator,
             csrf=signed.csrf,
+            body=_own_body(signed),
             campaigns=session.scalars(visible).all(),
             counts=counts,
             statuses=list(ObligationStatus),
@@ -94,45 +119,125 @@ def campaigns(request: Request) -> Response:
         )
 
 
+class _Query:
+    """The campaign page's query parameters, each checked against what the page offers
+    (deployments/web/inputs.py): the same filter lists the page and feeds its export."""
+
+    NAMES = ("trang_thai", "don_vi", "linh_vuc", "moc", "sap_xep")
+
+    def __init__(self, request: Request) -> None:
+        self.raw = {name: request.query_params.get(name) for name in self.NAMES}
+
+    def chosen(self, choices: FilterChoices) -> ObligationFilter:
+        status = self.raw["trang_thai"]
+        statuses = [s.value for s in ObligationStatus]
+        return ObligationFilter(
+            status=None
+            if status == ALL
+            else ObligationStatus(one_of("trạng thái", status, statuses) or DEFAULT_STATUS),
+            unit=one_of("đơn vị", self.raw["don_vi"], (c for c, _ in choices.units)),
+            field=one_of("lĩnh vực", self.raw["linh_vuc"], (c for c, _ in choices.fields)),
+            milestone=one_of("mốc", self.raw["moc"], (c for c, _ in choices.milestones)),
+            sort=one_of("sắp xếp", self.raw["sap_xep"], choices.sorts) or DEFAULT_SORT,
+        )
+
+
+ALL = "tat-ca"
+DEFAULT_STATUS = ObligationStatus.SUBMITTED.value
+PAGE_ROWS = 500
+
+
+def query_string(chosen: ObligationFilter, **changed: str | None) -> str:
+    """The page's query for chosen, with some parameters changed (a tab, a sorted column)."""
+    values: dict[str, str | None] = {
+        "trang_thai": chosen.status.value if chosen.status else ALL,
+        "don_vi": chosen.unit,
+        "linh_vuc": chosen.field,
+        "moc": chosen.milestone,
+        "sap_xep": chosen.sort,
+    }
+    values.update(changed)
+    return urlencode({k: v for k, v in values.items() if v})
+
+
+def _campaign_in_scope(session: Session, signed: SignedIn, slug: str) -> Campaign | None:
+    row = session.scalar(select(Campaign).where(Campaign.slug == slug))
+    return row if row is not None and _scope(session, signed).covers(row) else None
+
+
 @router.get("/ke-hoach/{slug}")
-def campaign(request: Request, slug: str, trang_thai: str = "submitted") -> Response:
-    try:
-        status = ObligationStatus(trang_thai)
-    except ValueError:
-        status = ObligationStatus.SUBMITTED
+def campaign(request: Request, slug: str) -> Response:
+    """A campaign's obligations: status tabs with counts, filters by unit, field and milestone,
+    columns to sort by, days overdue in working days, and the export of what is shown."""
+    at = _now(request)
     with unit_of_work() as session:
         signed = signed_in(request, session)
         if signed is None:
             return to_login()
-        row = session.scalar(select(Campaign).where(Campaign.slug == slug))
-        if row is None or not _scope(session, signed).covers(row):
+        row = _campaign_in_scope(session, signed, slug)
+        if row is None:
             return _not_found(request, "Không tìm thấy kế hoạch", slug)
-        found = session.scalars(
-            select(Obligation)
-            .where(Obligation.campaign_id == row.id, Obligation.status == status)
-            .options(selectinload(Obligation.unit), selectinload(Obligation.milestone))
-            .order_by(Obligation.status_changed_at.desc(), Obligation.id)
-            .limit(500)
-        ).all()
-        documents = dict(
-            session.execute(
-                select(SubmittedDocument.obligation_id, func.count())
-                .where(SubmittedDocument.obligation_id.in_([o.id for o in found]))
-                .group_by(SubmittedDocument.obligation_id)
-            ).all()
-        )
+        choices = filter_choices(session, row)
+        try:
+            chosen = _Query(request).chosen(choices)
+        except BadQuery as error:
+            return error_page(request, "Bộ lọc không hợp lệ", str(error), 400)
+        calendar = default_calendar()
+        found = list(listed(session, row, chosen, calendar, as_of=at.date(), limit=PAGE_ROWS))
+        counts = status_counts(session, row, chosen)
         return page(
             request,
             "campaign.html",
             who=signed.coordinator,
             csrf=signed.csrf,
+            body=body_in_full(row.standing_body),
             campaign=row,
-            status=status,
+            chosen=chosen,
+            counts=counts,
+            total=sum(counts.values()),
             statuses=list(ObligationStatus),
+            all_tab=ALL,
             obligations=found,
-            documents=documents,
-            named=subjects(session, found, plan_of(row)),  # each line names its subject
+            choices=choices,
+            page_rows=PAGE_ROWS,
+            query=lambda **changed: query_string(chosen, **changed),
+            kinds=list(ExportKind),
         )
+
+
+@router.get("/ke-hoach/{slug}/xuat/{kind}")
+def export_sheet(request: Request, slug: str, kind: str) -> Response:
+    """One export of the campaign as .xlsx, under the page's filter (obligations): signed in
+    and in scope, like the page; an unknown kind is not found."""
+    at = _now(request)
+    with unit_of_work() as session:
+        signed = signed_in(request, session)
+        if signed is None:
+            return to_login()
+        row = _campaign_in_scope(session, signed, slug)
+        try:
+            wanted = export_kind(kind)
+        except UnknownKind:
+            row = None
+        if row is None:
+            return _not_found(request, "Không tìm thấy", f"{slug}/{kind}")
+        try:
+            chosen = _Query(request).chosen(filter_choices(session, row))
+        except BadQuery as error:
+            return error_page(request, "Bộ lọc không hợp lệ", str(error), 400)
+        if request.query_params.get("trang_thai") is None:
+            chosen = chosen.without_status()  # from a link without a tab: every status
+        sheet = export(session, row, default_calendar(), ExportRequest(wanted, at.date(), chosen))
+        data = xlsx_bytes(sheet)
+        name = file_name(row, wanted, at.date())
+    return Response(
+        data,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"},
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/nghia-vu/{obligation_id}")
@@ -154,6 +259,7 @@ def obligation(request: Request, obligation_id: DbId, da: str | None = None) -> 
             "obligation.html",
             who=signed.coordinator,
             csrf=signed.csrf,
+            body=body_in_full(found.campaign.standing_body),
             o=found,
             named=subject(session, found, plan_of(found.campaign)),
             documents=documents_of(session, found),

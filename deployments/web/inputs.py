@@ -9,6 +9,7 @@ within a stated range, or it is refused as not found (a path) or as a form error
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Path
@@ -19,6 +20,9 @@ MAX_ID = 2**31 - 1
 DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 """A row id in a path; out of range, the page is 'not found' (app.py's validation handler)."""
 
+MAX_QUERY_VALUE = 120
+"""The longest filter value read (a unit code, a milestone id): longer is refused unread."""
+
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
 
@@ -28,3 +32,20 @@ def form_int(text: str, *, low: int, high: int) -> int | None:
         return None
     value = int(text)
     return value if low <= value <= high else None
+
+
+class BadQuery(ValueError):
+    """A query parameter outside the values a page offers; the message says which, in
+    Vietnamese, for a 400 page."""
+
+
+def one_of(label: str, value: str | None, allowed: Iterable[str]) -> str | None:
+    """value if it is one of allowed, None when absent or empty (no filter); anything else
+    (a hand-edited URL, a stale bookmark) is refused before it reaches a query."""
+    if value is None or value == "":
+        return None
+    if len(value) <= MAX_QUERY_VALUE and value in set(allowed):
+        return value
+    raise BadQuery(
+        f"Giá trị “{value[:MAX_QUERY_VALUE]}” của bộ lọc “{label}” không có trong danh sách."
+    )

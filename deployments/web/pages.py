@@ -50,8 +50,19 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
-def error_page(request: Request, title: str, message: str, status: int) -> HTMLResponse:
-    return page(request, "message.html", status, title=title, message=message, ok=status < 400)
+def error_page(
+    request: Request, title: str, message: str, status: int, *, contact: str = ""
+) -> HTMLResponse:
+    """A message page; contact names whom to ask, when the page knows (a known link)."""
+    return page(
+        request,
+        "message.html",
+        status,
+        title=title,
+        message=message,
+        ok=status < 400,
+        contact=contact,
+    )
 
 
 STYLESHEET = (Path(__file__).resolve().parent / "site.css").read_text(encoding="utf-8")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from models.db import Settings
 from models.documents import DEFAULT_MAX_BYTES
+from models.letterhead import answering
 from models.orm import AccessLink, Contact, Obligation, UsedFormToken
 from models.sealing import PaperSeal
 from models.services.audit import record
@@ -98,9 +99,10 @@ class Refusal(StrEnum):
 
 
 class AccessRefused(PermissionError):
-    def __init__(self, refusal: Refusal):
+    def __init__(self, refusal: Refusal, contact: str = ""):
         super().__init__(refusal.message)
         self.refusal = refusal
+        self.contact = contact  # whom to ask, when the link is known (revoked, expired)
 
 
 def issue_link(
@@ -211,11 +213,20 @@ def open_link(session: Session, signer: Signer, token: str, *, at: dt.datetime) 
     if link is None or not secrets.compare_digest(link.nonce, nonce):
         raise AccessRefused(Refusal.UNKNOWN)
     if link.revoked_at is not None:
-        raise AccessRefused(Refusal.REVOKED)
+        raise AccessRefused(Refusal.REVOKED, _contact_of(link))
     if link.expires_at < at:
-        raise AccessRefused(Refusal.EXPIRED)
+        raise AccessRefused(Refusal.EXPIRED, _contact_of(link))
     link.last_used_at = at
     return link
+
+
+def _contact_of(link: AccessLink) -> str:
+    """ "Sở Nội vụ tỉnh Quảng Bình: Cán bộ phụ trách: …, điện thoại: …, email: …"."""
+    from models.services.obligations import plan_of
+
+    campaign = link.obligation.campaign
+    signed = answering(plan_of(campaign), campaign.standing_body)
+    return f"{signed.body}: {signed.officer}" if signed.officer else signed.body
 
 
 def require_obligation(link: AccessLink, obligation_id: int | str | None) -> None:
