@@ -94,3 +94,55 @@ def test_repeats_go_to_their_own_recipient_and_say_they_repeat() -> None:
 def test_a_policy_without_escalations_has_no_repeats() -> None:
     steps = chain(ReminderPolicy(escalations=[]), D(2024, 3, 4), default_calendar())
     assert [s.kind for s in steps] == ["reminder", "reminder", "due"]
+
+
+def test_a_year_overdue_item_is_escalated_on_a_decaying_schedule_day_after_day(
+    data_dir: object,
+) -> None:
+    """Sở A never sends its plan, due 28/02/2023; Sở B is late every week, so the standing
+    body hears of an overdue unit every week. Swept every morning for a year (the tasks the
+    daily flow runs, without a server), Sở A's item is listed on at most 5 + 12 days (the
+    levels, weekly for a month, then monthly), not every week; a second pass writes nothing."""
+    from email import message_from_bytes, policy
+
+    from sqlalchemy import func, select
+
+    from models.clock import now
+    from models.db import unit_of_work
+    from models.orm import Email
+    from models.services.directory import import_directory_file
+    from models.services.plans import load_plan_file
+    from tasks.chasing import prepare_day
+    from tests.chase_helpers import days, morning
+    from tests.conftest import ROOT, SMALL_DIRECTORY
+
+    with unit_of_work() as session:
+        import_directory_file(session, SMALL_DIRECTORY, at=now(), actor="test")
+        load_plan_file(
+            session, ROOT / "tests/data/decay-plan.yaml", default_calendar(), at=now(), actor="test"
+        )
+    for day in days(D(2023, 2, 1), D(2024, 2, 29)):
+        prepare_day.fn("decay-2023-2024", morning(day))
+    with unit_of_work() as session:
+        emails = session.scalars(select(Email).where(Email.kind == "escalation")).all()
+        texts = [
+            (e.day, e.recipient_email, message_from_bytes(e.mime, policy=policy.default))
+            for e in emails
+        ]
+    listed = {
+        day
+        for day, _, message in texts
+        if "Sở A" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    }
+    to_standing_body = {day for day, to, _ in texts if to == "snv@t.example"}
+    assert len(to_standing_body) > 40  # the standing body heard of Sở B every week
+    assert 10 <= len(listed) <= 5 + 12, sorted(listed)
+    # The last level was on 14/03/2023; the last repeat six months after it at most (the 1st
+    # of September, moved off the National Day holiday); then never again.
+    assert D(2023, 8, 1) <= max(listed) <= D(2023, 9, 14)
+    for day in days(D(2024, 1, 2), D(2024, 2, 29)):
+        prepare_day.fn("decay-2023-2024", morning(day))
+    with unit_of_work() as session:  # idempotent: a second pass writes no email
+        assert session.scalar(
+            select(func.count()).select_from(Email).where(Email.kind == "escalation")
+        ) == len(emails)
