@@ -18,6 +18,7 @@ from deployments.cli import (
     demo,
     directory,
     eligibility,
+    messages,
     obligations,
     plan,
     recognition,
@@ -25,7 +26,6 @@ from deployments.cli import (
     web,
 )
 from deployments.cli import calendar as calendar_cmd
-from deployments.cli import messages
 from deployments.cli.common import err, printable, redact
 from models.lengths import TooLong
 from models.phrases import PhraseError
@@ -59,24 +59,27 @@ class Commands(TyperGroup):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         """Typer's main without its English error printing: run it non-standalone and show
         what it raises ourselves, with the exit code it would have used."""
         messages.install(self)
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except ClickException as exc:
-            if type(exc).__name__ == "NoArgsIsHelpError":
-                err.print(exc.format_message(), markup=False, highlight=False)
-            else:
+            if not standalone_mode:
+                raise
+            if type(exc).__name__ != "NoArgsIsHelpError":  # typer has printed the help
                 messages.show(exc)
             sys.exit(exc.exit_code)
         except typer.Abort:
+            if not standalone_mode:
+                raise
             err.print("Đã hủy.")
             sys.exit(1)
+        if not standalone_mode:
+            return code
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click.Context

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from deployments.cli.common import console
+from deployments.cli.common import FIRST_YEAR, LAST_YEAR, console
 from models.calendar import default_calendar
 from models.phrases import PhraseError, parse_phrase
 from models.text import vn_date, vn_weekday
@@ -17,7 +17,10 @@ from models.text import vn_date, vn_weekday
 
 def deadline(
     phrase: Annotated[str, typer.Argument(help="Cụm từ thời hạn, ví dụ 'Quý II năm 2023'")],
-    year: Annotated[int | None, typer.Option(help="Năm áp dụng khi cụm từ không ghi năm")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(min=FIRST_YEAR, max=LAST_YEAR, help="Năm áp dụng khi cụm từ không ghi năm"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     issued: Annotated[
         str | None,
@@ -89,7 +92,7 @@ def _issued_date(text: str | None) -> dt.date | None:
 
 
 def calendar(
-    year: Annotated[int, typer.Argument(help="Năm")],
+    year: Annotated[int, typer.Argument(min=FIRST_YEAR, max=LAST_YEAR, help="Năm")],
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     weekends: Annotated[bool, typer.Option(help="Liệt kê cả thứ Bảy, Chủ nhật")] = False,
 ) -> None:

@@ -19,12 +19,14 @@ from enum import Enum
 from typing import IO, Any, Generic, TypeVar
 
 import typer
-
 from rich.console import Console
 from rich.errors import MarkupError
 from rich.markup import escape
 
 from models.db import mask_urls
+
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+"""The years a command takes: the Republic's first to as far as the holiday tables reach."""
 
 SECRET_VARIABLES = ("TDKT_SMTP_PASSWORD", "TDKT_SECRET_KEY")
 MASK = "***"

@@ -42,9 +42,9 @@ from models.eligibility import (
     span_text,
 )
 from models.lifecycle import CandidateStage
-from models.os_errors import os_error
 from models.orm import Campaign, Candidate
 from models.orm.records import EligibilityCheck, YearRecord
+from models.os_errors import os_error
 from models.services.audit import record
 from models.services.candidates import move
 from models.services.obligations import plan_of
