@@ -23,21 +23,15 @@ CandidateArg = Annotated[int, typer.Argument(help="Số của nhân tố (xem td
 
 
 def _campaign(session: Session, slug: str) -> Campaign:
-    from models.orm import Campaign
+    from models.services.lookup import require_campaign
 
-    found = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if found is None:
-        raise InputErrors([InputError(slug, None, "", "không có kế hoạch đã nạp mang id này")])
-    return found
+    return require_campaign(session, slug)
 
 
 def _candidate(session: Session, number: int) -> Candidate:
-    from models.orm import Candidate
+    from models.services.lookup import require_candidate
 
-    found = session.get(Candidate, number)
-    if found is None:
-        raise InputErrors([InputError(f"nhân tố {number}", None, "", "không có nhân tố này")])
-    return found
+    return require_candidate(session, number)
 
 
 def register(

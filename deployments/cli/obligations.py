@@ -40,9 +40,12 @@ def _change(
 ) -> Obligation:
     """Find one obligation and change it, in one transaction with its audit entry."""
     from models.db import unit_of_work
+    from models.services.lookup import require_campaign, require_milestone, require_unit
     from models.services.obligations import find_obligation
 
     with unit_of_work() as session:
+        require_milestone(session, require_campaign(session, campaign), milestone)
+        require_unit(session, unit)
         found = find_obligation(session, campaign, milestone, unit, occurrence)
         if found is None:
             raise InputErrors(

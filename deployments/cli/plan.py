@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.panel import Panel
 from rich.table import Table
-from sqlalchemy import select
 
 from deployments.cli.common import actor, console, err, shown
 from deployments.cli.plan_report import print_instantiation
@@ -145,15 +144,10 @@ def _plan_by_file_or_id(ref: str) -> Plan:
     if Path(ref).is_file() or ref.endswith((".yaml", ".yml")):
         return read_plan(ref)
     from models.db import unit_of_work
-    from models.orm import Campaign
+    from models.services.lookup import require_campaign
 
     with unit_of_work() as session:
-        campaign = session.scalar(select(Campaign).where(Campaign.slug == ref))
-        if campaign is None:
-            raise InputErrors(
-                [InputError(ref, None, "", "không có tệp hay kế hoạch đã nạp nào mang tên này")]
-            )
-        return Plan.model_validate(campaign.plan)
+        return Plan.model_validate(require_campaign(session, ref).plan)
 
 
 def print_timeline(plan: Plan) -> None:

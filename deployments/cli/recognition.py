@@ -64,20 +64,15 @@ def _found(value: T | None, what: str) -> T:
 
 
 def _campaign(session: Session, slug: str) -> Campaign:
-    from sqlalchemy import select
+    from models.services.lookup import require_campaign
 
-    from models.orm import Campaign
-
-    found = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    return _found(found, f"kế hoạch '{slug}' (nạp bằng tdkt plan load)")
+    return require_campaign(session, slug)
 
 
 def _unit(session: Session, code: str) -> Unit:
-    from sqlalchemy import select
+    from models.services.lookup import require_unit
 
-    from models.orm import Unit
-
-    return _found(session.scalar(select(Unit).where(Unit.code == code)), f"đơn vị '{code}'")
+    return require_unit(session, code)
 
 
 def publish_confirm(
