@@ -19,7 +19,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from deployments.cli.common import actor, console
+from deployments.cli.common import Choice, actor, console
 from models.clock import TIMEZONE, now
 from models.source import InputError, InputErrors
 from models.text import vn_date
@@ -61,8 +61,10 @@ def council_create(
     conflict_counting: Annotated[
         ConflictCounting,
         typer.Option(
+            parser=Choice(ConflictCounting, "quy chế về xung đột lợi ích"),
+            metavar="QUY_CHẾ",
             help="Quy chế về xung đột lợi ích: counted (vẫn tính trong tổng số thành viên) "
-            "hoặc excluded (không tính thành viên đó khi xét ứng viên liên quan)"
+            "hoặc excluded (không tính thành viên đó khi xét ứng viên liên quan)",
         ),
     ] = ConflictCounting.COUNTED,
 ) -> None:

@@ -12,7 +12,7 @@ from rich.table import Table
 from deployments.cli.common import FIRST_YEAR, LAST_YEAR, console
 from models.calendar import default_calendar
 from models.phrases import PhraseError, parse_phrase
-from models.text import vn_date, vn_weekday
+from models.text import vn_date, vn_moved, vn_weekday
 
 
 def deadline(
@@ -70,8 +70,8 @@ def deadline(
         effective = cal.effective_due(result.due)
         if effective != result.due:
             console.print(
-                f"  Hạn thực tế:    {vn_date(effective)} — {vn_date(result.due)} là "
-                f"ngày nghỉ ({cal.day_off_reason(result.due)}), theo Điều 148 BLDS 2015"
+                f"  Hạn thực tế:    {vn_moved(result.due, effective)} — {vn_date(result.due)} "
+                f"là ngày nghỉ ({cal.day_off_reason(result.due)}), theo Điều 148 BLDS 2015"
             )
     if result.kind == "recurring":
         if year is None:

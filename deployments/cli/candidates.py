@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from deployments.cli.common import actor, console
+from deployments.cli.common import Choice, actor, choices_help, console
 from models.clock import now
 from models.source import InputError, InputErrors
 from models.vocabulary import SubjectKind
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from models.orm import Campaign, Candidate
 
 CampaignArg = Annotated[str, typer.Argument(help="Id của kế hoạch")]
+SUBJECT = Choice(SubjectKind, "loại điển hình")
 CandidateArg = Annotated[int, typer.Argument(help="Số của nhân tố (xem tdkt candidates)")]
 
 
@@ -37,7 +38,10 @@ def _candidate(session: Session, number: int) -> Candidate:
 def register(
     campaign: CampaignArg,
     unit: Annotated[str, typer.Option(help="Mã đơn vị đăng ký")],
-    subject: Annotated[SubjectKind, typer.Option(help="collective, individual, household")],
+    subject: Annotated[
+        SubjectKind,
+        typer.Option(parser=SUBJECT, metavar="LOẠI", help=choices_help("Loại điển hình", SUBJECT)),
+    ],
     name: Annotated[str, typer.Option(help="Tên tập thể, cá nhân, hộ gia đình")],
     year: Annotated[int, typer.Option(help="Năm đăng ký")],
     field: Annotated[str | None, typer.Option(help="Mã lĩnh vực của kế hoạch")] = None,
@@ -46,14 +50,12 @@ def register(
 ) -> None:
     """Đăng ký xây dựng điển hình cho một lĩnh vực của kế hoạch."""
     from models.db import unit_of_work
-    from models.orm import Unit
     from models.services.candidates import RegistrationError
     from models.services.candidates import register as register_candidate
+    from models.services.lookup import require_unit
 
     with unit_of_work() as session:
-        by = session.scalar(select(Unit).where(Unit.code == unit))
-        if by is None:
-            raise InputErrors([InputError(unit, None, "--unit", "không có đơn vị mã này")])
+        by = require_unit(session, unit)
         try:
             candidate = register_candidate(
                 session,

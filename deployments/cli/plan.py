@@ -21,7 +21,7 @@ from models.plan_files import draft_gaps, plan_from_source, read_plan
 from models.plan_instantiation import Align, instantiate_plan
 from models.schedule import ScheduledMilestone, schedule
 from models.source import InputError, InputErrors, read_yaml
-from models.text import vn_date
+from models.text import vn_date, vn_moved, vn_weekday
 
 app = typer.Typer(help="Kiểm tra, nạp và xem kế hoạch.", no_args_is_help=True)
 
@@ -181,9 +181,14 @@ def print_timeline(plan: Plan) -> None:
         table.add_column(column)
     for s in sorted(once, key=lambda s: s.dues[0].effective_due):
         d = s.dues[0]
-        due = vn_date(d.due) if d.start is None else f"{vn_date(d.start)} –\n{vn_date(d.due)}"
+        start = "" if d.start is None else f"{vn_date(d.start)} –\n"
         if d.effective_due != d.due:
-            due += f"\n[yellow]→ {vn_date(d.effective_due)}[/] ({shown(d.moved_because)})"
+            # The weekday is already beside the date; a holiday is named.
+            weekend = d.moved_because == vn_weekday(d.due)
+            why = "" if weekend else f"\n(nghỉ {shown(d.moved_because)})"
+            due = f"{start}[yellow]{vn_moved(d.due, d.effective_due)}[/]{why}"
+        else:
+            due = start + vn_date(d.due)
         table.add_row(
             due,
             shown(s.milestone.title),
