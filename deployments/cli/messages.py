@@ -105,7 +105,7 @@ def vietnamese(exc: click_exceptions.ClickException) -> str:
         ctx = getattr(exc, "ctx", None)
         names = sorted(getattr(ctx.command, "commands", {})) if ctx else []
         return f"Không có lệnh '{match[1]}'.{_suggestion(match[1], names)}"
-    if match := re.match(r"Got unexpected extra arguments? \((.*)\)", message):
+    if match := re.match(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)", message):
         return f"Thừa tham số: {match[1]}."
     if message.startswith("Missing command"):
         return "Thiếu lệnh."

@@ -177,7 +177,8 @@ def print_timeline(plan: Plan) -> None:
     awaiting = [s for s in scheduled if s.awaiting_date]
 
     table = Table(title="Các mốc thời hạn", title_justify="left", show_lines=True)
-    for column in ("Hạn", "Việc phải làm", "Ai thực hiện", "Gửi đến", "Căn cứ (nguyên văn)"):
+    table.add_column("Hạn", no_wrap=True)
+    for column in ("Việc phải làm", "Ai thực hiện", "Gửi đến", "Căn cứ (nguyên văn)"):
         table.add_column(column)
     for s in sorted(once, key=lambda s: s.dues[0].effective_due):
         d = s.dues[0]
@@ -186,7 +187,8 @@ def print_timeline(plan: Plan) -> None:
             # The weekday is already beside the date; a holiday is named.
             weekend = d.moved_because == vn_weekday(d.due)
             why = "" if weekend else f"\n(nghỉ {shown(d.moved_because)})"
-            due = f"{start}[yellow]{vn_moved(d.due, d.effective_due)}[/]{why}"
+            moved = vn_moved(d.due, d.effective_due).replace(" → ", "\n→ ")  # one date a line
+            due = f"{start}[yellow]{moved}[/]{why}"
         else:
             due = start + vn_date(d.due)
         table.add_row(
