@@ -130,6 +130,11 @@ class VietnameseHelpFormatter(HelpFormatter):
 
 
 HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
+OPTION_HELP = {
+    "install_completion": "Cài gợi ý lệnh (phím Tab) cho shell đang dùng.",
+    "show_completion": "In mã gợi ý lệnh cho shell đang dùng, để chép hoặc tự cài.",
+}
+"""Typer's own options, added to the top-level command."""
 
 
 def install(root: click_core.Command) -> None:
@@ -148,6 +153,8 @@ def install(root: click_core.Command) -> None:
         option = command.get_help_option(click_core.Context(command))
         if option is not None:
             option.help = HELP_TEXT
+        for param in command.params:
+            param.help = OPTION_HELP.get(param.name or "", param.help)
 
 
 def walk(

@@ -40,10 +40,11 @@ def _refusals() -> Iterator[None]:
     from models.lifecycle import IllegalStageTransition
     from models.recognition import RecognitionError
     from models.services.candidates import RegistrationError
+    from models.services.lookup import UnknownId
 
     try:
         yield
-    except (RecognitionError, IllegalStageTransition, RegistrationError) as exc:
+    except (RecognitionError, IllegalStageTransition, RegistrationError, UnknownId) as exc:
         err.print(f"[bold red]Lỗi:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
