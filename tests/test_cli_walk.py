@@ -25,8 +25,10 @@ from deployments.cli.messages import walk
 
 UNKNOWN_ID = "khong-co-x"
 VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
-ENGLISH = ("Traceback", "Error", "Usage:", "Invalid value", "Missing ", "No such", "Try '")
-ENGLISH += ("Got unexpected", "does not", "Input should", "is not a valid")
+ENGLISH = (
+    *("Traceback", "Error", "Usage:", "Invalid value", "Missing ", "No such", "Try '"),
+    *("Got unexpected", "does not", "Input should", "is not a valid"),
+)
 STARTS_SERVERS = {"dashboard", "serve", "demo", "sweep", "web", "replay", "db upgrade"}
 """Run only with values refused while parsing: with good ones they would start servers."""
 

@@ -17,10 +17,7 @@ from models.text import vn_date, vn_moved, vn_weekday
 
 def deadline(
     phrase: Annotated[str, typer.Argument(help="Cụm từ thời hạn, ví dụ 'Quý II năm 2023'")],
-    year: Annotated[
-        int | None,
-        typer.Option(min=FIRST_YEAR, max=LAST_YEAR, help="Năm áp dụng khi cụm từ không ghi năm"),
-    ] = None,
+    year: Annotated[int | None, typer.Option(help="Năm áp dụng khi cụm từ không ghi năm")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     issued: Annotated[
         str | None,
