@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from models.os_errors import os_error
+
 Location = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
@@ -184,7 +186,7 @@ def read_bytes(path: str | Path) -> bytes:
         with Path(path).open("rb") as file:
             raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = os_error(exc)
         raise InputErrors([InputError(name, None, "", f"không đọc được tệp: {reason}")]) from None
     except ValueError:  # a NUL in the name
         raise InputErrors([InputError(name, None, "", "tên tệp không hợp lệ")]) from None

@@ -14,3 +14,10 @@ def vn_date(day: dt.date | None) -> str:
 
 def vn_weekday(day: dt.date) -> str:
     return WEEKDAYS[day.weekday()]
+
+
+def vn_moved(due: dt.date, effective: dt.date) -> str:
+    """A deadline moved off a day off, each date with its own weekday:
+    "30/09/2023 (Thứ Bảy) → 02/10/2023 (Thứ Hai)" (a weekday after the pair read as the
+    second date's)."""
+    return f"{vn_date(due)} ({vn_weekday(due)}) → {vn_date(effective)} ({vn_weekday(effective)})"

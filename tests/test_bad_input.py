@@ -832,7 +832,7 @@ def test_the_installed_command_reports_usage_and_input_errors_without_traceback(
     # exceptions, which main() re-raised as a traceback.
     bad = write(tmp_path, "bad.yaml", b"id: a\x07b\n")
     for args, code, words in (
-        (("plan", "load"), 2, "Missing argument"),
+        (("plan", "load"), 2, "Thiếu tham số 'file'"),
         (("plan", "check", str(bad)), 2, str(bad)),
     ):
         run = installed_tdkt(*args, data_dir=data_dir)

@@ -145,3 +145,28 @@ def test_lunar_days_agree_with_every_tet_and_hung_kings_day_the_package_knows() 
         assert tet is not None and hung_kings is not None
         assert (lunar_day(tet), lunar_day(hung_kings)) == (1, 10), year
     assert lunar_day(D(2024, 12, 31)) == 1  # tháng Chạp of Giáp Thìn began that day
+
+
+TET_FIRST_DAYS = [D(2023, 1, 22), D(2024, 2, 10), D(2025, 1, 29), D(2026, 2, 17), D(2027, 2, 6)]
+
+
+@pytest.mark.parametrize("tet", TET_FIRST_DAYS, ids=lambda d: str(d.year))
+def test_the_days_before_tet_are_named_by_the_real_lunar_calendar(tet: dt.date) -> None:
+    """mùng Một on the known Tết dates, and the last days of tháng Chạp as lunardate (an
+    independent Chinese-calendar library, UTC+8) counts them: in these winters no new moon
+    falls in the hour where the two calendars part. Tháng Chạp had 30 days before Tết 2023 and
+    2024 (giao thừa on the 30th) and 29 before Tết 2025, 2026 and 2027."""
+    from lunardate import LunarDate
+
+    from models.lunar import lunar_day
+
+    assert lunar_day(tet) == 1
+    for back in range(1, 40):
+        day = tet - dt.timedelta(days=back)
+        assert lunar_day(day) == LunarDate.from_solar_date(day.year, day.month, day.day).day, day
+    eve = tet - dt.timedelta(days=1)
+    assert lunar_day(eve) == (30 if tet.year in (2023, 2024) else 29)
+    for day, name in cal.days_off(tet.year):
+        if "tháng Chạp" in name:
+            assert name.startswith(f"{lunar_day(day)} tháng Chạp"), (day, name)
+        assert "Tết" not in name.split()[1:2], name  # never "29 Tết"

@@ -191,4 +191,4 @@ def test_submit_accept_and_return_from_the_command_line(data_dir: Path) -> None:
     refused = tdkt("accept", "small-2023-2024", "report", "T.A", data_dir=data_dir)
     assert refused.returncode == 2 and "không thể chuyển" in refused.stderr
     missing = tdkt("submit", "small-2023-2024", "report", "T.X", data_dir=data_dir)
-    assert missing.returncode == 2 and "không có nghĩa vụ" in missing.stderr
+    assert missing.returncode == 2 and "Không có đơn vị 'T.X'" in missing.stderr

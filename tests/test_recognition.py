@@ -686,7 +686,7 @@ def test_commands_propose_decide_and_export(tmp_path: Path) -> None:
     assert runner.invoke(app, ["honour-page", SMALL, str(page)]).exit_code == 0
     assert "Mạc Linh" in page.read_text(encoding="utf-8")
     run = runner.invoke(app, ["registry-export", "KHONG.CO"])
-    assert run.exit_code == 2 and "không tìm thấy đơn vị 'KHONG.CO'" in run.output
+    assert run.exit_code == 2 and "Không có đơn vị 'KHONG.CO'" in run.output
 
 
 def test_publication_and_candidate_rows_survive_a_new_session(db: Engine) -> None:

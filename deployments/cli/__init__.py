@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import typer
 from rich.text import Text
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from deployments.cli import (
@@ -16,6 +19,7 @@ from deployments.cli import (
     directory,
     eligibility,
     export,
+    messages,
     obligations,
     plan,
     recognition,
@@ -28,6 +32,7 @@ from deployments.cli.common import err, printable, redact
 from models.lengths import TooLong
 from models.phrases import PhraseError
 from models.policy import IllegalTransition
+from models.services.lookup import UnknownId
 from models.source import InputErrors
 
 
@@ -47,7 +52,37 @@ def report_error(exc: Exception) -> None:
 
 class Commands(TyperGroup):
     """The top-level group: bad input and refused changes become messages and exit code 2,
-    never a traceback, however the app is run (the `tdkt` script or a test's CliRunner)."""
+    never a traceback, however the app is run (the `tdkt` script or a test's CliRunner).
+    Typer's own usage errors are shown in Vietnamese (deployments/cli/messages.py)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Typer's main without its English error printing: run it non-standalone and show
+        what it raises ourselves, with the exit code it would have used."""
+        messages.install(self)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except ClickException as exc:
+            if not standalone_mode:
+                raise
+            if type(exc).__name__ != "NoArgsIsHelpError":  # typer has printed the help
+                messages.show(exc)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            err.print("Đã hủy.")
+            sys.exit(1)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:  # typer's own (vendored) click.Context
         try:
@@ -55,7 +90,7 @@ class Commands(TyperGroup):
         except InputErrors as exc:
             report_input_errors(exc)
             raise typer.Exit(2) from None
-        except (PhraseError, IllegalTransition, TooLong) as exc:
+        except (PhraseError, IllegalTransition, TooLong, UnknownId) as exc:
             report_error(exc)
             raise typer.Exit(2) from None
         except typer.Abort:  # a prompt answered with Ctrl-D

@@ -19,7 +19,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from deployments.cli.common import actor, console
+from deployments.cli.common import Choice, actor, console
 from models.clock import TIMEZONE, now
 from models.source import InputError, InputErrors
 from models.text import vn_date
@@ -61,20 +61,20 @@ def council_create(
     conflict_counting: Annotated[
         ConflictCounting,
         typer.Option(
+            parser=Choice(ConflictCounting, "quy chế về xung đột lợi ích"),
+            metavar="QUY_CHẾ",
             help="Quy chế về xung đột lợi ích: counted (vẫn tính trong tổng số thành viên) "
-            "hoặc excluded (không tính thành viên đó khi xét ứng viên liên quan)"
+            "hoặc excluded (không tính thành viên đó khi xét ứng viên liên quan)",
         ),
     ] = ConflictCounting.COUNTED,
 ) -> None:
     """Lập Hội đồng từ các liên hệ 'Chủ tịch' và 'Thành viên Hội đồng TĐKT' của đơn vị."""
     from models.db import unit_of_work
-    from models.orm import Unit
     from models.services.ballots import council_from_directory, council_rule
+    from models.services.lookup import require_unit
 
     with unit_of_work() as session, _clear_errors(code):
-        unit = session.scalar(select(Unit).where(Unit.code == unit_code))
-        if unit is None:
-            raise _missing(unit_code, "không có đơn vị này trong danh bạ")
+        unit = require_unit(session, unit_code)
         council = council_from_directory(
             session,
             unit,
@@ -306,12 +306,9 @@ def _print_counts(result: TallyResult, names: dict[int, str]) -> None:
 
 
 def _campaign(session: Session, slug: str) -> Campaign:
-    from models.orm import Campaign
+    from models.services.lookup import require_campaign
 
-    found = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if found is None:
-        raise _missing(slug, "không có kế hoạch đã nạp nào mang id này")
-    return found
+    return require_campaign(session, slug)
 
 
 def _council(session: Session, code: str) -> Council:

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from deployments.cli.common import console
+from deployments.cli.common import FIRST_YEAR, LAST_YEAR, console
 from models.calendar import default_calendar
 from models.phrases import PhraseError, parse_phrase
-from models.text import vn_date, vn_weekday
+from models.text import vn_date, vn_moved, vn_weekday
 
 
 def deadline(
@@ -67,8 +67,8 @@ def deadline(
         effective = cal.effective_due(result.due)
         if effective != result.due:
             console.print(
-                f"  Hạn thực tế:    {vn_date(effective)} — {vn_date(result.due)} là "
-                f"ngày nghỉ ({cal.day_off_reason(result.due)}), theo Điều 148 BLDS 2015"
+                f"  Hạn thực tế:    {vn_moved(result.due, effective)} — {vn_date(result.due)} "
+                f"là ngày nghỉ ({cal.day_off_reason(result.due)}), theo Điều 148 BLDS 2015"
             )
     if result.kind == "recurring":
         if year is None:
@@ -89,7 +89,7 @@ def _issued_date(text: str | None) -> dt.date | None:
 
 
 def calendar(
-    year: Annotated[int, typer.Argument(help="Năm")],
+    year: Annotated[int, typer.Argument(min=FIRST_YEAR, max=LAST_YEAR, help="Năm")],
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON")] = False,
     weekends: Annotated[bool, typer.Option(help="Liệt kê cả thứ Bảy, Chủ nhật")] = False,
 ) -> None:

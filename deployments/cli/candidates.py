@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from deployments.cli.common import actor, console
+from deployments.cli.common import Choice, actor, choices_help, console
 from models.clock import now
 from models.source import InputError, InputErrors
 from models.vocabulary import SubjectKind
@@ -19,31 +19,29 @@ if TYPE_CHECKING:
     from models.orm import Campaign, Candidate
 
 CampaignArg = Annotated[str, typer.Argument(help="Id của kế hoạch")]
+SUBJECT = Choice(SubjectKind, "loại điển hình")
 CandidateArg = Annotated[int, typer.Argument(help="Số của nhân tố (xem tdkt candidates)")]
 
 
 def _campaign(session: Session, slug: str) -> Campaign:
-    from models.orm import Campaign
+    from models.services.lookup import require_campaign
 
-    found = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if found is None:
-        raise InputErrors([InputError(slug, None, "", "không có kế hoạch đã nạp mang id này")])
-    return found
+    return require_campaign(session, slug)
 
 
 def _candidate(session: Session, number: int) -> Candidate:
-    from models.orm import Candidate
+    from models.services.lookup import require_candidate
 
-    found = session.get(Candidate, number)
-    if found is None:
-        raise InputErrors([InputError(f"nhân tố {number}", None, "", "không có nhân tố này")])
-    return found
+    return require_candidate(session, number)
 
 
 def register(
     campaign: CampaignArg,
     unit: Annotated[str, typer.Option(help="Mã đơn vị đăng ký")],
-    subject: Annotated[SubjectKind, typer.Option(help="collective, individual, household")],
+    subject: Annotated[
+        SubjectKind,
+        typer.Option(parser=SUBJECT, metavar="LOẠI", help=choices_help("Loại điển hình", SUBJECT)),
+    ],
     name: Annotated[str, typer.Option(help="Tên tập thể, cá nhân, hộ gia đình")],
     year: Annotated[int, typer.Option(help="Năm đăng ký")],
     field: Annotated[str | None, typer.Option(help="Mã lĩnh vực của kế hoạch")] = None,
@@ -52,14 +50,12 @@ def register(
 ) -> None:
     """Đăng ký xây dựng điển hình cho một lĩnh vực của kế hoạch."""
     from models.db import unit_of_work
-    from models.orm import Unit
     from models.services.candidates import RegistrationError
     from models.services.candidates import register as register_candidate
+    from models.services.lookup import require_unit
 
     with unit_of_work() as session:
-        by = session.scalar(select(Unit).where(Unit.code == unit))
-        if by is None:
-            raise InputErrors([InputError(unit, None, "--unit", "không có đơn vị mã này")])
+        by = require_unit(session, unit)
         try:
             candidate = register_candidate(
                 session,

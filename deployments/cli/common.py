@@ -9,18 +9,24 @@ the console still never shows the secret.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import getpass
 import os
 import re
 import sys
 import unicodedata
-from typing import IO, Any
+from enum import Enum
+from typing import IO, Any, Generic, TypeVar
 
+import typer
 from rich.console import Console
 from rich.errors import MarkupError
 from rich.markup import escape
 
 from models.db import mask_urls
+
+FIRST_YEAR, LAST_YEAR = 1945, 2100
+"""The years a command takes: the Republic's first to as far as the holiday tables reach."""
 
 SECRET_VARIABLES = ("TDKT_SMTP_PASSWORD", "TDKT_SECRET_KEY")
 MASK = "***"
@@ -124,3 +130,60 @@ err = make_console(stderr=True, highlight=False)
 def actor() -> str:
     """Who is acting, for the audit log: TDKT_ACTOR, else the OS user."""
     return os.environ.get("TDKT_ACTOR") or f"cli:{getpass.getuser()}"
+
+
+def _folded(text: str) -> str:
+    """text for matching what people type: no case, no diacritics, đ as d, single spaces."""
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return " ".join(text.replace("_", " ").replace("-", " ").split())
+
+
+E = TypeVar("E", bound=Enum)
+
+
+class Choice(Generic[E]):
+    """A Typer `parser=` for an option taking one value of a vocabulary enum: the English value
+    ("overdue") and the Vietnamese label ("Quá hạn", "qua han") are both accepted; anything
+    else is refused (exit 2) with the accepted values and the nearest one.
+
+    A parser rather than the enum as annotation: typer's own check answers in English and
+    knows no labels. Use as `typer.Option(parser=Choice(ObligationStatus, "trạng thái"),
+    help=...)`; `choices_help` gives the help line listing the accepted values."""
+
+    def __init__(self, enum: type[E], what: str) -> None:
+        self.enum, self.what = enum, what
+        self.__name__ = enum.__name__  # typer names the parameter's type after it
+        self.by_key: dict[str, E] = {}
+        for member in enum:
+            self.by_key[_folded(str(member.value))] = member
+            self.by_key[_folded(label_of(member))] = member
+
+    def __call__(self, value: str | E) -> E:
+        if isinstance(value, self.enum):
+            return value
+        found = self.by_key.get(_folded(str(value)))
+        if found is not None:
+            return found
+        guess = difflib.get_close_matches(_folded(str(value)), list(self.by_key), n=1)
+        hint = ""
+        if guess:
+            member = self.by_key[guess[0]]
+            hint = f" Có phải '{member.value}' ({label_of(member)})?"
+        raise typer.BadParameter(
+            f"'{value}' không phải {self.what} hợp lệ.{hint} Chấp nhận: {self.accepted()}."
+        )
+
+    def accepted(self) -> str:
+        """'open (Chưa nộp), submitted (Đã nộp), …': every value with its label."""
+        return ", ".join(f"{m.value} ({label_of(m)})" for m in self.enum)
+
+
+def label_of(member: Enum) -> str:
+    """The member's Vietnamese label (its value when the enum has none)."""
+    return str(getattr(member, "label", member.value))
+
+
+def choices_help(text: str, choice: Choice[Any]) -> str:
+    """An option's help followed by its accepted values."""
+    return f"{text}: {choice.accepted()}"

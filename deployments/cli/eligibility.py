@@ -52,16 +52,13 @@ def eligibility(
     from sqlalchemy import select
 
     from models.db import unit_of_work
-    from models.orm import Campaign, Candidate
+    from models.orm import Candidate
     from models.services.eligibility import check_candidates, evaluation_years
+    from models.services.lookup import require_campaign
 
     as_of = year or now().year
     with unit_of_work() as session:
-        found = session.scalar(select(Campaign).where(Campaign.slug == campaign))
-        if found is None:
-            raise InputErrors(
-                [InputError(campaign, None, "", "không có kế hoạch đã nạp nào mang id này")]
-            )
+        found = require_campaign(session, campaign)
         query = select(Candidate.id, Candidate.stage).where(Candidate.campaign_id == found.id)
         before = {cid: stage for cid, stage in session.execute(query)}
         checked = check_candidates(

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
-from deployments.cli.common import actor, console
+from deployments.cli.common import Choice, actor, choices_help, console, shown
 from models.calendar import default_calendar
 from models.clock import now
 from models.phrases import occurrence_label
 from models.source import InputError, InputErrors
 from models.text import vn_date
+from models.vocabulary import ObligationStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -40,9 +40,12 @@ def _change(
 ) -> Obligation:
     """Find one obligation and change it, in one transaction with its audit entry."""
     from models.db import unit_of_work
+    from models.services.lookup import require_campaign, require_milestone, require_unit
     from models.services.obligations import find_obligation
 
     with unit_of_work() as session:
+        require_milestone(session, require_campaign(session, campaign), milestone)
+        require_unit(session, unit)
         found = find_obligation(session, campaign, milestone, unit, occurrence)
         if found is None:
             raise InputErrors(
@@ -139,38 +142,49 @@ def waive(
     console.print(f"Đã miễn nghĩa vụ '{milestone}' cho {unit}.")
 
 
+STATUS = Choice(ObligationStatus, "trạng thái")
+DEFAULT_LIMIT = 50
+
+
 def list_(
     campaign: Campaign_,
-    status: Annotated[str | None, typer.Option(help="Lọc theo trạng thái")] = None,
+    status: Annotated[
+        ObligationStatus | None,
+        typer.Option(
+            parser=STATUS, metavar="TRẠNG_THÁI", help=choices_help("Lọc theo trạng thái", STATUS)
+        ),
+    ] = None,
     unit: Annotated[str | None, typer.Option(help="Lọc theo mã đơn vị")] = None,
+    limit: Annotated[
+        int, typer.Option(min=0, help="In tối đa bấy nhiêu dòng (0: in hết)")
+    ] = DEFAULT_LIMIT,
 ) -> None:
-    """Liệt kê nghĩa vụ của một kế hoạch."""
+    """Liệt kê nghĩa vụ của một kế hoạch, kèm tên đơn vị và số nghĩa vụ theo trạng thái."""
     from models.db import unit_of_work
-    from models.orm import Campaign, Milestone, Obligation, Unit
+    from models.services.obligation_list import count_by_status, list_obligations
 
     with unit_of_work() as session:
-        query = (
-            select(Obligation, Milestone.code, Unit.code)
-            .join(Obligation.milestone)
-            .join(Milestone.campaign)
-            .join(Obligation.unit)
-            .where(Campaign.slug == campaign)
-            .order_by(Obligation.due, Unit.code)
+        lines = list_obligations(session, campaign, status=status, unit_code=unit)
+    if not lines:
+        console.print("Không có nghĩa vụ nào (chạy tdkt sweep để mở nghĩa vụ).")
+        return
+    table = Table(title=f"Nghĩa vụ — {shown(campaign)}", title_justify="left")
+    for column in ("Mốc", "Kỳ", "Đơn vị", "Hạn", "Trạng thái"):
+        table.add_column(column)
+    shown_lines = lines[:limit] if limit else lines
+    for line in shown_lines:
+        table.add_row(
+            shown(line.milestone),
+            occurrence_label(line.occurrence) or "—",
+            f"{shown(line.unit_name)} ({shown(line.unit_code)})",
+            vn_date(line.due),
+            line.status.label,
         )
-        if status:
-            query = query.where(Obligation.status == status)
-        if unit:
-            query = query.where(Unit.code == unit)
-        rows = session.execute(query).all()
-        table = Table(title=f"Nghĩa vụ — {campaign}", title_justify="left")
-        for column in ("Mốc", "Kỳ", "Đơn vị", "Hạn", "Trạng thái"):
-            table.add_column(column)
-        for o, milestone_code, unit_code in rows:
-            table.add_row(
-                milestone_code,
-                occurrence_label(o.occurrence) or "—",
-                unit_code,
-                vn_date(o.chase_due),
-                o.status.label,
-            )
-    console.print(table if rows else "Không có nghĩa vụ nào (chạy tdkt sweep để mở nghĩa vụ).")
+    console.print(table)
+    if len(lines) > len(shown_lines):
+        console.print(
+            f"… còn {len(lines) - len(shown_lines)} nghĩa vụ nữa "
+            "(dùng --limit 0 để in hết, hoặc lọc bằng --status, --unit)."
+        )
+    counts = ", ".join(f"{s.label} {n}" for s, n in count_by_status(lines).items())
+    console.print(f"Tổng cộng {len(lines)} nghĩa vụ: {counts}.")

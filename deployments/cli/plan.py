@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.panel import Panel
 from rich.table import Table
-from sqlalchemy import select
 
 from deployments.cli.common import actor, console, err, shown
 from deployments.cli.plan_report import print_instantiation
@@ -22,7 +21,7 @@ from models.plan_files import draft_gaps, plan_from_source, read_plan
 from models.plan_instantiation import Align, instantiate_plan
 from models.schedule import ScheduledMilestone, schedule
 from models.source import InputError, InputErrors, read_yaml
-from models.text import vn_date
+from models.text import vn_date, vn_moved, vn_weekday
 
 app = typer.Typer(help="Kiểm tra, nạp và xem kế hoạch.", no_args_is_help=True)
 
@@ -145,15 +144,10 @@ def _plan_by_file_or_id(ref: str) -> Plan:
     if Path(ref).is_file() or ref.endswith((".yaml", ".yml")):
         return read_plan(ref)
     from models.db import unit_of_work
-    from models.orm import Campaign
+    from models.services.lookup import require_campaign
 
     with unit_of_work() as session:
-        campaign = session.scalar(select(Campaign).where(Campaign.slug == ref))
-        if campaign is None:
-            raise InputErrors(
-                [InputError(ref, None, "", "không có tệp hay kế hoạch đã nạp nào mang tên này")]
-            )
-        return Plan.model_validate(campaign.plan)
+        return Plan.model_validate(require_campaign(session, ref).plan)
 
 
 def print_timeline(plan: Plan) -> None:
@@ -183,13 +177,20 @@ def print_timeline(plan: Plan) -> None:
     awaiting = [s for s in scheduled if s.awaiting_date]
 
     table = Table(title="Các mốc thời hạn", title_justify="left", show_lines=True)
-    for column in ("Hạn", "Việc phải làm", "Ai thực hiện", "Gửi đến", "Căn cứ (nguyên văn)"):
+    table.add_column("Hạn", no_wrap=True)
+    for column in ("Việc phải làm", "Ai thực hiện", "Gửi đến", "Căn cứ (nguyên văn)"):
         table.add_column(column)
     for s in sorted(once, key=lambda s: s.dues[0].effective_due):
         d = s.dues[0]
-        due = vn_date(d.due) if d.start is None else f"{vn_date(d.start)} –\n{vn_date(d.due)}"
+        start = "" if d.start is None else f"{vn_date(d.start)} –\n"
         if d.effective_due != d.due:
-            due += f"\n[yellow]→ {vn_date(d.effective_due)}[/] ({shown(d.moved_because)})"
+            # The weekday is already beside the date; a holiday is named.
+            weekend = d.moved_because == vn_weekday(d.due)
+            why = "" if weekend else f"\n(nghỉ {shown(d.moved_because)})"
+            moved = vn_moved(d.due, d.effective_due).replace(" → ", "\n→ ")  # one date a line
+            due = f"{start}[yellow]{moved}[/]{why}"
+        else:
+            due = start + vn_date(d.due)
         table.add_row(
             due,
             shown(s.milestone.title),

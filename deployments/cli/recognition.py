@@ -40,10 +40,11 @@ def _refusals() -> Iterator[None]:
     from models.lifecycle import IllegalStageTransition
     from models.recognition import RecognitionError
     from models.services.candidates import RegistrationError
+    from models.services.lookup import UnknownId
 
     try:
         yield
-    except (RecognitionError, IllegalStageTransition, RegistrationError) as exc:
+    except (RecognitionError, IllegalStageTransition, RegistrationError, UnknownId) as exc:
         err.print(f"[bold red]Lỗi:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
@@ -64,20 +65,15 @@ def _found(value: T | None, what: str) -> T:
 
 
 def _campaign(session: Session, slug: str) -> Campaign:
-    from sqlalchemy import select
+    from models.services.lookup import require_campaign
 
-    from models.orm import Campaign
-
-    found = session.scalar(select(Campaign).where(Campaign.slug == slug))
-    return _found(found, f"kế hoạch '{slug}' (nạp bằng tdkt plan load)")
+    return require_campaign(session, slug)
 
 
 def _unit(session: Session, code: str) -> Unit:
-    from sqlalchemy import select
+    from models.services.lookup import require_unit
 
-    from models.orm import Unit
-
-    return _found(session.scalar(select(Unit).where(Unit.code == code)), f"đơn vị '{code}'")
+    return require_unit(session, code)
 
 
 def publish_confirm(

@@ -44,6 +44,7 @@ from models.eligibility import (
 from models.lifecycle import CandidateStage
 from models.orm import Campaign, Candidate
 from models.orm.records import EligibilityCheck, YearRecord
+from models.os_errors import os_error
 from models.services.audit import record
 from models.services.candidates import move
 from models.services.obligations import plan_of
@@ -223,7 +224,7 @@ def _read_text(name: str) -> str:
         raw = Path(name).read_bytes()
     except OSError as exc:
         raise InputErrors(
-            [InputError(name, None, "", f"không đọc được tệp: {exc.strerror}")]
+            [InputError(name, None, "", f"không đọc được tệp: {os_error(exc)}")]
         ) from None
     try:
         return raw.decode("utf-8-sig")

@@ -10,6 +10,7 @@ thousands of obligations are read in chunks: only their ids are held at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -28,6 +29,7 @@ from models.orm import (
     Unit,
 )
 from models.quotas import quota_milestones
+from models.services.lookup import require_campaign, require_unit
 from models.services.obligations import plan_of
 from models.services.subjects import subjects
 from models.vocabulary import ObligationStatus
@@ -212,3 +214,51 @@ def listed(
             yield Listed(
                 o, named[o.id].line, days_overdue(o, calendar, as_of), documents.get(o.id, 0)
             )
+
+
+# What `tdkt obligations` prints: every match, with unit names and a count per status.
+
+
+@dataclass(frozen=True)
+class ObligationLine:
+    """One obligation, ready to print."""
+
+    milestone: str
+    occurrence: str
+    unit_code: str
+    unit_name: str
+    due: dt.date
+    status: ObligationStatus
+
+
+def list_obligations(
+    session: Session,
+    campaign_slug: str,
+    *,
+    status: ObligationStatus | None = None,
+    unit_code: str | None = None,
+) -> list[ObligationLine]:
+    """The campaign's obligations by due date then unit; an unknown campaign or unit raises
+    UnknownId (with the nearest id) rather than reading as "nothing owed"."""
+    campaign = require_campaign(session, campaign_slug)
+    query = (
+        select(Obligation, Milestone.code, Unit.code, Unit.name)
+        .join(Obligation.milestone)
+        .join(Obligation.unit)
+        .where(Milestone.campaign_id == campaign.id)
+        .order_by(Obligation.due, Unit.code)
+    )
+    if unit_code is not None:
+        query = query.where(Unit.id == require_unit(session, unit_code).id)
+    if status is not None:
+        query = query.where(Obligation.status == status)
+    return [
+        ObligationLine(m_code, o.occurrence, u_code, u_name, o.chase_due, o.status)
+        for o, m_code, u_code, u_name in session.execute(query)
+    ]
+
+
+def count_by_status(lines: list[ObligationLine]) -> dict[ObligationStatus, int]:
+    """How many lines are in each status, in the vocabulary's order (zeros left out)."""
+    counts = Counter(line.status for line in lines)
+    return {s: counts[s] for s in ObligationStatus if counts[s]}
