@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from prefect import task
 from sqlalchemy import select
 
+from flows.naming import graph_name
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import Campaign
@@ -51,7 +52,7 @@ def active_campaigns(as_of: dt.datetime) -> list[str]:
 
 @task(
     name="prepare-day",
-    task_run_name="chuẩn bị {campaign} {as_of:%d/%m/%Y}",
+    task_run_name=graph_name("chuẩn bị {campaign} {as_of:%d/%m/%Y}"),
     retries=2,
     retry_delay_seconds=5,
 )
@@ -87,7 +88,7 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
     )
 
 
-@task(name="open-year", task_run_name="mở nghĩa vụ năm {year}")
+@task(name="open-year", task_run_name=graph_name("mở nghĩa vụ năm {year}"))
 def open_year(year: int, as_of: dt.datetime) -> dict[str, int]:
     """Open every obligation of a year for every campaign, so the dashboard shows the year."""
     calendar = default_calendar()
