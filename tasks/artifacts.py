@@ -100,7 +100,8 @@ async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus
             table=funnel_table(board.funnel, board.fields),
             description="Điển hình theo lĩnh vực và năm",
         )
-    get_run_logger().info(
+    logger = get_run_logger()
+    logger.info(
         "%s: %d đơn vị quá hạn (%d nghĩa vụ); thư hôm nay: %d, lỗi %d",
         campaign,
         len(board.overdue),
@@ -108,6 +109,12 @@ async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus
         sum(board.emails.totals.values()),
         len(board.emails.failed),
     )
+    if board.emails.failed:
+        logger.warning(
+            "%s: thư lỗi hôm nay tới %s",
+            campaign,
+            ", ".join(sorted({f.recipient for f in board.emails.failed})[:20]),
+        )
     return board.status
 
 

@@ -14,6 +14,7 @@ from models.db import unit_of_work
 from models.orm import Campaign
 from models.services.ballot_invitations import invite_members
 from models.services.chase import plan_notifications
+from models.services.dashboard import escalated_units
 from models.services.locking import lock_campaign, lock_campaigns
 from models.services.obligations import Directory, mark_overdue, open_obligations
 from models.services.plans import campaign_by_slug
@@ -36,6 +37,7 @@ class DayResult:
     notifications: int
     emails: int
     without_recipient: list[str] = field(default_factory=list)
+    escalated: list[str] = field(default_factory=list)  # units' names, escalated today
 
 
 def active_campaigns(as_of: dt.datetime) -> list[str]:
@@ -83,8 +85,15 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
         settle_process_obligations(session, row, at=as_of)
         overdue = mark_overdue(session, row, at=as_of)
         day = plan_notifications(session, row, calendar, at=as_of)
+        escalated = escalated_units(session, row, as_of.date())
     return DayResult(
-        campaign, opened.obligations, overdue, day.notifications, day.emails, day.without_recipient
+        campaign,
+        opened.obligations,
+        overdue,
+        day.notifications,
+        day.emails,
+        day.without_recipient,
+        escalated,
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
-from models.orm import Campaign, Email, EmailStatus, Obligation, Unit
+from models.orm import Campaign, Email, EmailStatus, Notification, Obligation, Unit
 from models.phrases import occurrence_label
 from models.quotas import QuotaProgress
 from models.services.obligations import plan_of
@@ -202,3 +202,22 @@ def unit_names(session: Session, codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
     return dict(session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all())
+
+
+def escalated_units(session: Session, campaign: Campaign, day: dt.date) -> list[str]:
+    """Names of the units whose overdue obligations were escalated on `day`, for the run's
+    log: what a coordinator wants to know a sweep did, by name."""
+    return list(
+        session.scalars(
+            select(Unit.name)
+            .distinct()
+            .join(Obligation, Obligation.unit_id == Unit.id)
+            .join(Notification, Notification.obligation_id == Obligation.id)
+            .where(
+                Obligation.campaign_id == campaign.id,
+                Notification.day == day,
+                Notification.step.startswith("escalation"),
+            )
+            .order_by(Unit.name)
+        )
+    )
