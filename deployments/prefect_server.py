@@ -22,11 +22,15 @@ def configure_prefect(data_dir: Path) -> None:
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    quiet_logging()
+
+
+def quiet_logging() -> None:
+    """Warnings only on the terminal, while what each run did still reaches its Logs tab:
+    the run loggers (get_run_logger) send INFO to the API. PREFECT_LOGGING_LEVEL alone applies
+    to both, and kept every run's log empty ("This run didn't generate logs")."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    # What each run did reaches its Logs tab: the run loggers (get_run_logger) send INFO to
-    # the API, while the terminal still shows only warnings (the level above applies to both,
-    # and left alone it kept every run's log empty: "This run didn't generate logs").
     for name in ("FLOW_RUNS", "TASK_RUNS"):
         os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{name}_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")

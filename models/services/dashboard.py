@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
+from models.clock import at_start_of
 from models.orm import Campaign, Email, EmailStatus, Notification, Obligation, Unit
 from models.phrases import occurrence_label
 from models.quotas import QuotaProgress
@@ -161,7 +162,16 @@ def emails_of_day(session: Session, campaign: Campaign, day: dt.date) -> DayEmai
         )
         for e in session.scalars(
             select(Email)
-            .where(mine, Email.status == EmailStatus.FAILED, Email.day == day)
+            .where(
+                mine,
+                Email.status == EmailStatus.FAILED,
+                # written today, or an earlier email's last attempt (its claim) today
+                (Email.day == day)
+                | (
+                    (Email.claimed_at >= at_start_of(day))
+                    & (Email.claimed_at < at_start_of(day + dt.timedelta(days=1)))
+                ),
+            )
             .order_by(Email.recipient_email, Email.id)
             .limit(1000)
         )
