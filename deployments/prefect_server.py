@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import httpx
 
@@ -82,6 +87,11 @@ class LocalPrefectServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
+            # Its own process group, so stop() ends the server and whatever it started
+            # (uvicorn, its services) together; and on Linux it ends with this process even
+            # if this one is killed outright (SIGKILL, a crash) and never gets to stop() it.
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -100,12 +110,44 @@ class LocalPrefectServer:
         raise RuntimeError("Prefect server did not start in time")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
+        """End the server's whole process group: SIGTERM, then SIGKILL after 20 seconds."""
+        if self.process is None:
+            return
+        for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=wait)
+                break
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                continue
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # a straggler the server left behind
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the command as Ctrl+C does (KeyboardInterrupt), so its
+    `finally` stops what it started; by default they would end Python at once, leaving the
+    Prefect server running on its port (issue 22). Main thread only, as signal handlers are."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: the kernel sends it SIGTERM when its parent dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free(port: int) -> bool:

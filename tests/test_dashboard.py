@@ -7,12 +7,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 
+from deployments.schedules import SCHEDULES
 from flows.naming import ascii_fold
 from models.calendar import default_calendar
 from models.clock import now
@@ -44,7 +52,7 @@ from tasks.artifacts import (
     summary_markdown,
 )
 from tests.chase_helpers import days, load_small, morning, sweep
-from tests.conftest import QB_DIRECTORY, QB_PLAN
+from tests.conftest import QB_DIRECTORY, QB_PLAN, ROOT
 from tests.test_chase import smtp_for
 
 D = dt.date
@@ -238,3 +246,46 @@ def test_a_sweep_publishes_the_artifacts_and_logs_what_it_did(
     assert any("Đã gửi 1 thư" in m for m in logs)
     assert task_names and all(name.isascii() for name in task_names), task_names
     assert "bao cao small-2023-2024 06/03/2023" in task_names
+
+
+@pytest.mark.prefect  # one backend: it starts its own Prefect server, in a child process
+def test_sigterm_stops_the_dashboard_and_its_prefect_server(tmp_path: Path) -> None:
+    """`tdkt dashboard` shows the deployments with their schedules; SIGTERM (a service
+    manager, `kill`) stops it and the Prefect server it started: the port is free again."""
+    env = {
+        **os.environ,
+        "TDKT_DATA_DIR": str(tmp_path / "data"),
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "COLUMNS": "200",
+    }
+    env.pop("PREFECT_API_URL", None)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "deployments.cli", "dashboard"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:  # bounded by the server's own start timeout (120 s)
+            lines.append(line)
+            if "Bảng điều khiển Prefect:" in line:
+                break
+        found = re.search(r"http://127\.0\.0\.1:(\d+)", "".join(lines))
+        assert found, "".join(lines)
+        port = int(found[1])
+        assert any("Đã đăng ký 6 deployment" in line for line in lines), lines
+        api = f"http://127.0.0.1:{port}/api"
+        deployments = httpx.post(f"{api}/deployments/filter", json={}, timeout=30).json()
+        assert {d["name"] for d in deployments} == set(SCHEDULES)
+        assert all(d["schedules"] and d["paused"] for d in deployments)
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # raises if the Prefect server still holds the port
