@@ -209,8 +209,8 @@ def overdue_table(units: list[OverdueUnit]) -> list[dict[str, Any]]:
             "Quá hạn (ngày làm việc)": u.working_days_overdue,
             "Số nghĩa vụ": u.obligations,
             "Cán bộ theo dõi": one_line(u.officer) or "—",
-            "Điện thoại": u.phone or "—",
-            "Thư điện tử": u.email or "—",
+            "Điện thoại": one_line(u.phone) or "—",
+            "Thư điện tử": one_line(u.email) or "—",
             "Việc còn nợ": "; ".join(
                 one_line(
                     f"{i.what}{f' ({i.occurrence})' if i.occurrence else ''}, hạn {vn_date(i.due)}"
