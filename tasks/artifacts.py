@@ -43,7 +43,7 @@ from notifications.render import one_line, shorten_words
 
 STATUS_COLUMNS = [s for s in ObligationStatus]
 DONE = {ObligationStatus.SUBMITTED, ObligationStatus.ACCEPTED, ObligationStatus.WAIVED}
-TITLE_WIDTH = 90  # characters of a milestone's title in a table cell, cut between words
+TITLE_WIDTH = 110  # characters of a milestone's title in a table cell, cut between words
 EMAIL_KINDS = {
     "reminder": "Nhắc hạn",
     "due": "Đến hạn",
@@ -173,10 +173,9 @@ def summary_markdown(board: Dashboard) -> str:
         "| Năm | Nghĩa vụ | Hoàn thành | Quá hạn | Tiến độ |",
         "|---|---:|---:|---:|---|",
     ]
-    per_year: dict[str, Counter[str]] = {}
-    for r in rows:
-        year = r.occurrence[-4:] if r.occurrence[-4:].isdigit() else "Cả giai đoạn"
-        tally = per_year.setdefault(year, Counter())
+    per_year: dict[int, Counter[str]] = {}
+    for r in rows:  # by the year the obligations fall due: a one-off task counts in its year
+        tally = per_year.setdefault(r.due.year, Counter())
         tally.update(total=sum(r.counts.values()), done=_done(r), late=_late(r))
     for year, t in sorted(per_year.items()):
         lines.append(
@@ -187,14 +186,14 @@ def summary_markdown(board: Dashboard) -> str:
         "",
         "## Tiến độ theo mốc",
         "",
-        "| Mốc | Kỳ | Hạn | Nghĩa vụ | Hoàn thành | Quá hạn | Tiến độ |",
-        "|---|---|---|---:|---:|---:|---|",
+        "| Mốc | Hạn | Hoàn thành | Quá hạn | Tiến độ |",
+        "|---|---|---:|---:|---|",
     ]
     for r in rows:
         n = sum(r.counts.values())
         lines.append(
-            f"| {_cell(shorten_words(one_line(r.title), TITLE_WIDTH))} | {_cell(r.occurrence)} "
-            f"| {vn_date(r.due)} | {n} | {_done(r)} | {_late(r)} | {progress_bar(_done(r), n)} |"
+            f"| {_cell(shorten_words(one_line(r.title), TITLE_WIDTH))} | {vn_date(r.due)} "
+            f"| {_done(r)}/{n} | {_late(r)} | {progress_bar(_done(r), n)} |"
         )
     return "\n".join(lines)
 
@@ -207,10 +206,10 @@ def overdue_table(units: list[OverdueUnit]) -> list[dict[str, Any]]:
             "Hạng": rank,
             "Đơn vị": one_line(u.name),
             "Quá hạn (ngày làm việc)": u.working_days_overdue,
-            "Số nghĩa vụ": u.obligations,
             "Cán bộ theo dõi": one_line(u.officer) or "—",
             "Điện thoại": one_line(u.phone) or "—",
             "Thư điện tử": one_line(u.email) or "—",
+            "Số nghĩa vụ": u.obligations,
             "Việc còn nợ": "; ".join(
                 one_line(
                     f"{i.what}{f' ({i.occurrence})' if i.occurrence else ''}, hạn {vn_date(i.due)}"
@@ -270,21 +269,35 @@ def emails_markdown(e: DayEmails) -> str:
 
 
 def quota_markdown(rows: list[QuotaProgress], units: dict[str, str], as_of: dt.date) -> str:
-    """Quotas by name, per unit and year the plan covers; a year before its checkpoint is in
-    progress, not missed (models.services.dashboard.quota_verdict)."""
+    """Quotas by name, one table each: a unit per row, a year per column (the years the plan
+    covers); a year before its checkpoint is in progress, not missed
+    (models.services.dashboard.quota_verdict)."""
     lines = [
         f"# Chỉ tiêu điển hình — {vn_date(as_of)}",
         "",
-        "| Chỉ tiêu | Đơn vị | Năm | Đã có | Tối thiểu | Kết quả |",
-        "|---|---|---|---:|---:|---|",
+        "Mỗi ô: số điển hình đã có / tối thiểu; ✓ đạt, ✗ chưa đạt sau kỳ kiểm tra, "
+        "… đang thực hiện.",
     ]
+    quotas: dict[str, dict[str, dict[int | None, QuotaProgress]]] = {}
     for r in rows:
-        verdict = quota_verdict(r, as_of)
-        mark = {"Đạt": "✓ Đạt", "Chưa đạt": "✗ Chưa đạt"}.get(verdict, "… " + verdict)
-        lines.append(
-            f"| {_cell(r.quota)} | {_cell(units.get(r.unit, r.unit))} "
-            f"| {r.year or 'Cả giai đoạn'} | {r.count} | {r.minimum} | {mark} |"
-        )
+        quotas.setdefault(r.quota, {}).setdefault(r.unit, {})[r.year] = r
+    marks = {"Đạt": "✓", "Chưa đạt": "✗", "Đang thực hiện": "…"}
+    for quota, per_unit in quotas.items():
+        years = sorted({y for cells in per_unit.values() for y in cells}, key=lambda y: y or 0)
+        heads = [str(y) if y else "Cả giai đoạn" for y in years]
+        lines += [
+            "",
+            f"### {_cell(quota[:1].upper() + quota[1:])}",
+            "",
+            "| Đơn vị | " + " | ".join(heads) + " |",
+            "|---|" + "---:|" * len(heads),
+        ]
+        for unit, cells in per_unit.items():
+            shown = [
+                f"{c.count}/{c.minimum} {marks[quota_verdict(c, as_of)]}" if c else "—"
+                for c in (cells.get(y) for y in years)
+            ]
+            lines.append(f"| {_cell(units.get(unit, unit))} | " + " | ".join(shown) + " |")
     return "\n".join(lines)
 
 

@@ -101,7 +101,7 @@ def test_summary_shows_progress_per_year_and_per_milestone_with_whole_words() ->
     assert title.endswith("…") and LONG_TITLE.startswith(title[:-1])
     assert LONG_TITLE[len(title) - 1] == " "  # cut between words
     assert "[trang điều phối](http://x.example/dieu-phoi/qb)" in text
-    assert all(len(r["Mốc"]) <= 90 for r in milestone_table(board([]).status.milestones))
+    assert all(len(r["Mốc"]) <= 110 for r in milestone_table(board([]).status.milestones))
     assert progress_bar(0, 0) == "░░░░░░░░░░ 0%"
 
 
@@ -178,10 +178,14 @@ def test_quotas_are_named_and_judged_for_the_years_the_plan_covers() -> None:
     assert {r.year for r in rows} <= {2022, 2023, 2024, None}
     text = quota_markdown(rows, names, D(2024, 1, 9))
     assert "QB.SLDTBXH" not in text and "lĩnh vực a)" not in text
-    assert "Sở Lao động" in text and "lĩnh vực Phát triển kinh tế hộ gia đình" in text
-    year_2024 = [line for line in text.splitlines() if "| 2024 |" in line]
-    assert year_2024 and all("Đang thực hiện" in line for line in year_2024)  # before 30/11
-    assert any("Chưa đạt" in line for line in text.splitlines() if "| 2023 |" in line)
+    assert (
+        "### Tối thiểu 10 hộ gia đình điển hình, mỗi cơ quan chủ trì, mỗi năm (lĩnh vực "
+        "Phát triển kinh tế hộ gia đình" in text
+    )
+    assert "| Đơn vị | 2022 | 2023 | 2024 |" in text
+    labour = next(line for line in text.splitlines() if line.startswith("| Sở Lao động"))
+    # 2022 and 2023 are past their checkpoint (30/11): missed; 2024 is in progress on 09/01
+    assert labour.endswith("| 0/10 ✗ | 0/10 ✗ | 0/10 … |"), labour
     assert quota_verdict(rows[0], D(2024, 12, 1)) in {"Đạt", "Chưa đạt", "Đang thực hiện"}
 
 
@@ -191,8 +195,8 @@ def test_a_sweep_publishes_the_artifacts_and_logs_what_it_did(
 ) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
-        ArtifactFilter,
-        ArtifactFilterKey,
+        ArtifactCollectionFilter,
+        ArtifactCollectionFilterKey,
         FlowRunFilter,
         FlowRunFilterName,
         LogFilter,
@@ -214,7 +218,7 @@ def test_a_sweep_publishes_the_artifacts_and_logs_what_it_did(
         async with get_client() as client:
             keys = [f"tdkt-small-2023-2024-{k}" for k in ("summary", "overdue", "emails")]
             found = await client.read_latest_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=keys))
+                artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=keys))
             )
             (run,) = await client.read_flow_runs(
                 flow_run_filter=FlowRunFilter(
