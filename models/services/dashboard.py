@@ -45,7 +45,7 @@ class OverdueItem:
 class OverdueUnit:
     code: str
     name: str
-    officer: str  # "Nguyễn Văn A (Chuyên viên)" or ""
+    officer: str  # the emulation officer's name (else the head's), or ""
     phone: str
     email: str
     items: list[OverdueItem]
@@ -97,7 +97,7 @@ def overdue_units(
             OverdueUnit(
                 unit.code,
                 unit.name,
-                _officer(officer.name, officer.position) if officer else "",
+                officer.name if officer else "",
                 (officer.phone or "") if officer else "",
                 officer.email if officer else "",
                 sorted(
@@ -110,10 +110,6 @@ def overdue_units(
             )
         )
     return sorted(rows, key=lambda u: (-u.working_days_overdue, u.name, u.code))
-
-
-def _officer(name: str, position: str | None) -> str:
-    return f"{name} ({position})" if position else name
 
 
 @dataclass(frozen=True)
