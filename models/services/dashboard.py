@@ -191,15 +191,15 @@ def quota_years(campaign: Campaign, as_of: dt.date) -> range:
     return range(start, min(as_of.year, campaign.period_end) + 1)
 
 
-def quota_verdict(row: QuotaProgress, as_of: dt.date, *, checkpoint: bool = True) -> str:
-    """'Đạt', 'Chưa đạt' or 'Đang thực hiện': a year not yet at its checkpoint (30/11 by
-    default; the year's end when the plan has none) is in progress, never missed; a
-    period-wide quota is in progress until the period's last year is through."""
+def quota_verdict(row: QuotaProgress, as_of: dt.date) -> str:
+    """'Đạt', 'Chưa đạt' or 'Đang thực hiện': a year before its checkpoint (the default 30/11,
+    models.quotas) is in progress, never missed; a period-wide quota is in progress until met
+    (the final review judges it)."""
     if row.met:
         return "Đạt"
     if row.year is None:
         return "Đang thực hiện"
-    month, day = QUOTA_CHECKPOINT if checkpoint else (12, 31)
+    month, day = QUOTA_CHECKPOINT
     return "Chưa đạt" if as_of > dt.date(row.year, month, day) else "Đang thực hiện"
 
 
