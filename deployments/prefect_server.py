@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -59,7 +59,10 @@ class LocalPrefectServer:
     def api_url(self) -> str:
         return f"{self.url}/api"
 
-    def start(self, timeout: float = 120) -> None:
+    def start(self, timeout: float = 120, *, die_with_parent: bool = False) -> None:
+        """Start the server and wait until it answers. die_with_parent: only from a process's
+        main thread before it starts others (the kernel ties the child to the forking thread,
+        and code run between fork and exec must not wait on another thread's lock)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir / "prefect-server.log", "ab")  # noqa: SIM115 (kept open)
         env = {
@@ -88,10 +91,11 @@ class LocalPrefectServer:
             stderr=subprocess.STDOUT,
             env=env,
             # Its own process group, so stop() ends the server and whatever it started
-            # (uvicorn, its services) together; and on Linux it ends with this process even
-            # if this one is killed outright (SIGKILL, a crash) and never gets to stop() it.
+            # (uvicorn, its services) together; with die_with_parent (the CLI's commands, on
+            # Linux) it also ends with this process if this one is killed outright (SIGKILL,
+            # a crash) and never gets to stop() it.
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=_dies_with_parent() if die_with_parent else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -145,9 +149,18 @@ def stopped_by_signals() -> Iterator[None]:
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: the kernel sends it SIGTERM when its parent dies."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def _dies_with_parent() -> Callable[[], None] | None:
+    """What the child runs before exec so that the kernel sends it SIGTERM when its parent
+    dies (Linux's prctl; None elsewhere). libc is loaded here, in the parent: the child only
+    makes the call."""
+    if sys.platform != "linux":
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def set_death_signal() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return set_death_signal
 
 
 def _free(port: int) -> bool:

@@ -45,7 +45,7 @@ def dashboard() -> None:
     server = LocalPrefectServer(Settings.from_env().data_dir)
     with stopped_by_signals():  # SIGTERM, SIGHUP as Ctrl+C: the server stops with us
         try:
-            server.start()
+            server.start(die_with_parent=True)
             _show_deployments()
             console.print(f"Bảng điều khiển Prefect: [bold]{server.url}[/]; nhấn Ctrl+C để dừng.")
             while True:
@@ -167,7 +167,7 @@ def _replay_and_serve(
 
     settings = Settings.from_env()
     try:
-        server.start()
+        server.start(die_with_parent=True)
         summary = run_replay(
             plan_file,
             start,
