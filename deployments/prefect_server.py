@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 
 import httpx
 
@@ -22,8 +27,18 @@ def configure_prefect(data_dir: Path) -> None:
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    quiet_logging()
+
+
+def quiet_logging() -> None:
+    """Warnings only on the terminal, while what each run did still reaches its Logs tab:
+    the run loggers (get_run_logger) send INFO to the API. PREFECT_LOGGING_LEVEL alone applies
+    to both, and kept every run's log empty ("This run didn't generate logs")."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    for name in ("FLOW_RUNS", "TASK_RUNS"):
+        os.environ.setdefault(f"PREFECT_LOGGING_LOGGERS_PREFECT_{name}_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 
 
 class LocalPrefectServer:
@@ -44,7 +59,10 @@ class LocalPrefectServer:
     def api_url(self) -> str:
         return f"{self.url}/api"
 
-    def start(self, timeout: float = 120) -> None:
+    def start(self, timeout: float = 120, *, die_with_parent: bool = False) -> None:
+        """Start the server and wait until it answers. die_with_parent: only from a process's
+        main thread before it starts others (the kernel ties the child to the forking thread,
+        and code run between fork and exec must not wait on another thread's lock)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir / "prefect-server.log", "ab")  # noqa: SIM115 (kept open)
         env = {
@@ -72,6 +90,12 @@ class LocalPrefectServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
+            # Its own process group, so stop() ends the server and whatever it started
+            # (uvicorn, its services) together; with die_with_parent (the CLI's commands, on
+            # Linux) it also ends with this process if this one is killed outright (SIGKILL,
+            # a crash) and never gets to stop() it.
+            start_new_session=True,
+            preexec_fn=_dies_with_parent() if die_with_parent else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -90,12 +114,53 @@ class LocalPrefectServer:
         raise RuntimeError("Prefect server did not start in time")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
+        """End the server's whole process group: SIGTERM, then SIGKILL after 20 seconds."""
+        if self.process is None:
+            return
+        for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=wait)
+                break
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                continue
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # a straggler the server left behind
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the command as Ctrl+C does (KeyboardInterrupt), so its
+    `finally` stops what it started; by default they would end Python at once, leaving the
+    Prefect server running on its port (issue 22). Main thread only, as signal handlers are."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _dies_with_parent() -> Callable[[], None] | None:
+    """What the child runs before exec so that the kernel sends it SIGTERM when its parent
+    dies (Linux's prctl; None elsewhere). libc is loaded here, in the parent: the child only
+    makes the call."""
+    if sys.platform != "linux":
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def set_death_signal() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return set_death_signal
 
 
 def _free(port: int) -> bool:

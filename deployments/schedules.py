@@ -43,7 +43,7 @@ DEPLOYMENTS: list[tuple[Any, str, dict[str, Any], str]] = [
 ]
 
 
-def build_deployments() -> list[Any]:
+def build_deployments(*, paused: bool = False) -> list[Any]:
     """RunnerDeployments for `serve`; at most one run of each at a time."""
     return [
         flow.to_deployment(
@@ -53,6 +53,23 @@ def build_deployments() -> list[Any]:
             description=description,
             tags=["tdkt"],
             concurrency_limit=1,
+            paused=paused or None,
         )
         for flow, name, parameters, description in DEPLOYMENTS
     ]
+
+
+def register_deployments() -> int:
+    """Show the deployments and their schedules on the dashboard's Deployments page, paused:
+    the demo's data runs on a simulated clock, and nothing serves these runs (`tdkt serve`
+    does, in production). Returns how many were registered."""
+    import asyncio
+
+    deployments = build_deployments(paused=True)
+
+    async def apply_all() -> None:
+        for deployment in deployments:
+            await deployment.apply()
+
+    asyncio.run(apply_all())
+    return len(deployments)

@@ -29,13 +29,20 @@ async def daily_sweep(
         await publish_artifacts(slug, as_of)
     for day in days:
         logger.info(
-            "%s: %d nghĩa vụ mới, %d quá hạn, %d thông báo, %d thư",
+            "%s: mở %d nghĩa vụ, %d nghĩa vụ mới quá hạn, %d thông báo, soạn %d thư",
             day.campaign,
             day.opened,
             day.overdue,
             day.notifications,
             day.emails,
         )
+        if day.escalated:
+            logger.info(
+                "%s: báo cấp trên về %d đơn vị quá hạn: %s",
+                day.campaign,
+                len(day.escalated),
+                counted(day.escalated, shown=50),
+            )
         if day.without_recipient:
             logger.warning(
                 "%s: không có địa chỉ nhận cho %s",
@@ -43,7 +50,11 @@ async def daily_sweep(
                 counted(day.without_recipient, shown=20),
             )
     logger.info(
-        "Đã gửi %d thư, %d lỗi vĩnh viễn, %d chờ gửi lại", sent.sent, sent.failed, sent.deferred
+        "Đã gửi %d thư, %d lỗi vĩnh viễn, %d chờ gửi lại (người nhận thư lỗi: mục Thư "
+        "điện tử trong Artifacts)",
+        sent.sent,
+        sent.failed,
+        sent.deferred,
     )
     return days, sent
 

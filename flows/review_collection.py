@@ -13,7 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
 from sqlalchemy import select
 
-from flows.naming import review_name
+from flows.naming import graph_name, review_name
 from models import clock
 from models.db import unit_of_work
 from models.orm import Campaign, Obligation
@@ -25,7 +25,7 @@ KINDS = {"midterm": MilestoneKind.MIDTERM_REVIEW, "final": MilestoneKind.FINAL_R
 AFTER_WINDOW = dt.timedelta(days=30)
 
 
-@task(name="review-reports", task_run_name="báo cáo {review} {campaign}")
+@task(name="review-reports", task_run_name=graph_name("báo cáo {review} {campaign}"))
 def review_reports(campaign: str, review: str, as_of: dt.datetime) -> str | None:
     """Markdown of who reported for the campaign's reviews in progress, or None if none is."""
     today = as_of.date()

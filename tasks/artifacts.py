@@ -1,130 +1,329 @@
-"""Keyed Prefect artifacts per campaign: what a coordinator reads on the dashboard."""
+"""Keyed Prefect artifacts per campaign: what a coordinator reads on the dashboard.
+
+Each sweep rewrites the same keys ("tdkt-<campaign>-summary", "-overdue", "-emails",
+"-quotas", "-obligations", "-funnel"), so the Artifacts page always shows where the campaign
+stands today, in the order a coordinator asks: how far along are we, who is late and whom to
+call, what went out this morning and what bounced, which quotas are short. The builders below
+are pure (tests read their text); the task only gathers the data and publishes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 
+from flows.naming import graph_name
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.lifecycle import FUNNEL
 from models.quotas import QuotaProgress
+from models.services.access import IntakeSettings
+from models.services.dashboard import (
+    DayEmails,
+    OverdueUnit,
+    emails_of_day,
+    overdue_units,
+    quota_verdict,
+    quota_years,
+    unit_names,
+)
 from models.services.lifecycle_report import funnel
+from models.services.obligations import plan_of
 from models.services.plans import campaign_by_slug
 from models.services.quota_tracking import quota_progress
-from models.services.reporting import CampaignStatus, campaign_status
+from models.services.reporting import CampaignStatus, MilestoneRow, campaign_status
 from models.text import vn_date
 from models.vocabulary import ObligationStatus
-from notifications.render import one_line
+from notifications.render import one_line, shorten_words
 
 STATUS_COLUMNS = [s for s in ObligationStatus]
+DONE = {ObligationStatus.SUBMITTED, ObligationStatus.ACCEPTED, ObligationStatus.WAIVED}
+TITLE_WIDTH = 110  # characters of a milestone's title in a table cell, cut between words
+EMAIL_KINDS = {
+    "reminder": "Nhắc hạn",
+    "due": "Đến hạn",
+    "escalation": "Quá hạn, báo cấp trên",
+    "invitation": "Mời bỏ phiếu",
+}
 
 
-@task(name="publish-artifacts", task_run_name="báo cáo {campaign} {as_of:%d/%m/%Y}")
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the artifacts show for one campaign on one day."""
+
+    status: CampaignStatus
+    overdue: list[OverdueUnit]
+    emails: DayEmails
+    quotas: list[QuotaProgress]
+    quota_units: dict[str, str]  # unit code -> name
+    fields: dict[str, str]  # field code -> name
+    funnel: dict[tuple[str, int], list[int]]
+    link: str  # the coordinators' page of the campaign
+
+
+@task(name="publish-artifacts", task_run_name=graph_name("báo cáo {campaign} {as_of:%d/%m/%Y}"))
 async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus:
-    """Table of milestones by status, markdown of overdue units and of email delivery."""
-    with unit_of_work() as session:
-        row = campaign_by_slug(session, campaign)
-        status = campaign_status(session, row, default_calendar(), as_of=as_of.date())
-        rows_funnel = funnel(session, row)
-        quotas = quota_progress(session, row, years=range(row.period_start, as_of.year + 1))
+    """Gather the campaign's day and publish its keyed artifacts (see the module's doc)."""
+    board = gather(campaign, as_of)
     key = "tdkt-" + campaign
+    day = vn_date(as_of.date())
+    await acreate_markdown_artifact(
+        key=f"{key}-summary", markdown=summary_markdown(board), description=f"Tổng quan — {day}"
+    )
+    await acreate_table_artifact(
+        key=f"{key}-overdue",
+        table=overdue_table(board.overdue) or [{"Đơn vị": "Không có đơn vị nào quá hạn"}],
+        description=overdue_description(board),
+    )
+    await acreate_markdown_artifact(
+        key=f"{key}-emails", markdown=emails_markdown(board.emails), description=f"Thư — {day}"
+    )
+    if board.quotas:
+        await acreate_markdown_artifact(
+            key=f"{key}-quotas",
+            markdown=quota_markdown(board.quotas, board.quota_units, as_of.date()),
+            description=f"Chỉ tiêu điển hình — {day}",
+        )
     await acreate_table_artifact(
         key=f"{key}-obligations",
-        table=[
-            {
-                "Mốc": one_line(r.title)[:80],
-                "Kỳ": one_line(r.occurrence or "—"),
-                "Hạn": vn_date(r.due),
-                **{s.label: r.counts.get(s.value, 0) for s in STATUS_COLUMNS},
-            }
-            for r in status.milestones
-        ],
-        description=f"Nghĩa vụ theo mốc — {_cell(status.title)} — ngày {vn_date(as_of.date())}",
+        table=milestone_table(board.status.milestones),
+        description=f"Nghĩa vụ theo mốc — {_cell(board.status.title)} — {day}",
     )
-    if rows_funnel:
+    if board.funnel:
         await acreate_table_artifact(
             key=f"{key}-funnel",
-            table=[
-                {
-                    "Lĩnh vực": one_line(field),
-                    "Năm": year,
-                    **{s.label: n for s, n in zip(FUNNEL, counts, strict=True)},
-                }
-                for (field, year), counts in rows_funnel.items()
-            ],
-            description="Phễu điển hình theo lĩnh vực và năm",
+            table=funnel_table(board.funnel, board.fields),
+            description="Điển hình theo lĩnh vực và năm",
         )
-    if quotas:
-        await acreate_markdown_artifact(
-            key=f"{key}-quotas", markdown=quota_markdown(quotas), description="Tiến độ chỉ tiêu"
+    logger = get_run_logger()
+    logger.info(
+        "%s: %d đơn vị quá hạn (%d nghĩa vụ); thư hôm nay: %d, lỗi %d",
+        campaign,
+        len(board.overdue),
+        board.status.overdue_count,
+        sum(board.emails.totals.values()),
+        len(board.emails.failed),
+    )
+    if board.emails.failed:
+        logger.warning(
+            "%s: thư lỗi hôm nay tới %s",
+            campaign,
+            ", ".join(sorted({f.recipient for f in board.emails.failed})[:20]),
         )
-    await acreate_markdown_artifact(
-        key=f"{key}-overdue", markdown=overdue_markdown(status), description="Đơn vị quá hạn"
-    )
-    await acreate_markdown_artifact(
-        key=f"{key}-emails", markdown=emails_markdown(status), description="Thư đã gửi và thư lỗi"
-    )
-    return status
+    return board.status
 
 
-def quota_markdown(rows: list[QuotaProgress]) -> str:
+def gather(campaign: str, as_of: dt.datetime) -> Dashboard:
+    """One transaction's reading of everything the artifacts show."""
+    calendar = default_calendar()
+    today = as_of.date()
+    with unit_of_work() as session:
+        row = campaign_by_slug(session, campaign)
+        status = campaign_status(session, row, calendar, as_of=today, overdue_limit=0)
+        quotas = quota_progress(session, row, years=quota_years(row, today))
+        plan = plan_of(row)
+        return Dashboard(
+            status,
+            overdue_units(session, row, calendar, as_of=today),
+            emails_of_day(session, row, today),
+            quotas,
+            unit_names(session, {q.unit for q in quotas}),
+            {f.code: one_line(f.name) for f in plan.fields},
+            funnel(session, row),
+            IntakeSettings.from_env().campaign_url(campaign),
+        )
+
+
+def _done(row: MilestoneRow) -> int:
+    return sum(row.counts.get(s.value, 0) for s in DONE)
+
+
+def _late(row: MilestoneRow) -> int:
+    return row.counts.get(ObligationStatus.OVERDUE.value, 0)
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """'▓▓▓▓▓▓░░░░ 60%': a percentage a glance reads, in plain text every browser draws."""
+    share = done / total if total else 0.0
+    filled = round(share * width)
+    return f"{'▓' * filled}{'░' * (width - filled)} {round(share * 100)}%"
+
+
+def summary_markdown(board: Dashboard) -> str:
+    """The first artifact: the campaign's progress per year and per milestone."""
+    s = board.status
+    rows = s.milestones
+    total = sum(sum(r.counts.values()) for r in rows)
+    done = sum(_done(r) for r in rows)
     lines = [
-        "# Tiến độ chỉ tiêu",
+        f"# {_cell(s.title)}",
         "",
-        "| Chỉ tiêu | Đơn vị | Năm | Đã có | Tối thiểu | Đạt |",
-        "|---|---|---|---:|---:|---|",
+        f"Tình hình đến ngày **{vn_date(s.as_of)}**: {done}/{total} nghĩa vụ đã hoàn thành "
+        f"({progress_bar(done, total)}); **{s.overdue_count}** nghĩa vụ quá hạn của "
+        f"**{len(board.overdue)}** đơn vị (xem «Đơn vị quá hạn» hoặc [trang điều phối]"
+        f"({board.link})).",
+        "",
+        "## Tiến độ theo năm",
+        "",
+        "| Năm | Nghĩa vụ | Hoàn thành | Quá hạn | Tiến độ |",
+        "|---|---:|---:|---:|---|",
+    ]
+    per_year: dict[int, Counter[str]] = {}
+    for r in rows:  # by the year the obligations fall due: a one-off task counts in its year
+        tally = per_year.setdefault(r.due.year, Counter())
+        tally.update(total=sum(r.counts.values()), done=_done(r), late=_late(r))
+    for year, t in sorted(per_year.items()):
+        lines.append(
+            f"| {year} | {t['total']} | {t['done']} | {t['late']} "
+            f"| {progress_bar(t['done'], t['total'])} |"
+        )
+    lines += [
+        "",
+        "## Tiến độ theo mốc",
+        "",
+        "| Mốc | Hạn | Hoàn thành | Quá hạn | Tiến độ |",
+        "|---|---|---:|---:|---|",
     ]
     for r in rows:
+        n = sum(r.counts.values())
         lines.append(
-            f"| {_cell(r.quota)} | {_cell(r.unit)} | {r.year or 'cả giai đoạn'} | {r.count} "
-            f"| {r.minimum} | {'✓' if r.met else '✗'} |"
+            f"| {_cell(shorten_words(one_line(r.title), TITLE_WIDTH))} | {vn_date(r.due)} "
+            f"| {_done(r)}/{n} | {_late(r)} | {progress_bar(_done(r), n)} |"
         )
     return "\n".join(lines)
 
 
-def overdue_markdown(status: CampaignStatus) -> str:
-    lines = [
-        f"# Đơn vị quá hạn — {vn_date(status.as_of)}",
-        "",
-        f"**{status.overdue_count}** nghĩa vụ đang quá hạn.",
-        "",
+def overdue_table(units: list[OverdueUnit]) -> list[dict[str, Any]]:
+    """Every late unit, the longest overdue first: whom to call and about what. A table
+    artifact holds all of them (the dashboard pages it), one row per unit."""
+    return [
+        {
+            "Hạng": rank,
+            "Đơn vị": one_line(u.name),
+            "Quá hạn (ngày làm việc)": u.working_days_overdue,
+            "Cán bộ theo dõi": one_line(u.officer) or "—",
+            "Điện thoại": one_line(u.phone) or "—",
+            "Thư điện tử": one_line(u.email) or "—",
+            "Số nghĩa vụ": u.obligations,
+            "Việc còn nợ": "; ".join(
+                one_line(
+                    f"{i.what}{f' ({i.occurrence})' if i.occurrence else ''}, hạn {vn_date(i.due)}"
+                    f"{f' ×{i.count}' if i.count > 1 else ''}"
+                )
+                for i in u.items
+            ),
+        }
+        for rank, u in enumerate(units, 1)
     ]
-    if status.overdue:
+
+
+def overdue_description(board: Dashboard) -> str:
+    count = board.status.overdue_count
+    return (
+        f"Đơn vị quá hạn — {vn_date(board.status.as_of)}: {len(board.overdue)} đơn vị, "
+        f"{count} nghĩa vụ, xếp theo số ngày quá hạn; chi tiết và lọc trên "
+        f"[trang điều phối]({board.link})"
+    )
+
+
+def emails_markdown(e: DayEmails) -> str:
+    """The day's emails by kind (this sweep's, not the campaign's total), the failed ones
+    with their recipients, and how many failures of earlier days still wait."""
+    lines = [f"# Thư điện tử ngày {vn_date(e.day)}", ""]
+    if not e.by_kind:
+        lines.append("Hôm nay không có thư nào.")
+    else:
         lines += [
-            "| Đơn vị | Việc | Kỳ | Hạn | Quá hạn (ngày làm việc) |",
-            "|---|---|---|---|---:|",
+            f"**{sum(e.totals.values())}** thư tới {e.recipients} người nhận.",
+            "",
+            "| Loại thư | Tổng | Đã gửi | Chờ gửi | Lỗi |",
+            "|---|---:|---:|---:|---:|",
         ]
-        for r in status.overdue:
-            what = f"{r.milestone} — {r.about}" if r.about else r.milestone  # named (issue 20)
+        for kind, c in sorted(e.by_kind.items()):
             lines.append(
-                f"| {_cell(r.unit_name)} | {_cell(what)} | {_cell(r.occurrence) or '—'} "
-                f"| {vn_date(r.due)} | {r.working_days_overdue} |"
+                f"| {EMAIL_KINDS.get(kind, _cell(kind))} | {sum(c.values())} | {c['sent']} "
+                f"| {c['pending'] + c['sending']} | {c['failed']} |"
             )
-        if status.overdue_count > len(status.overdue):
-            lines.append(f"\n… và {status.overdue_count - len(status.overdue)} nghĩa vụ khác.")
-    return "\n".join(lines)
-
-
-def emails_markdown(status: CampaignStatus) -> str:
-    e = status.emails
-    lines = [
-        f"# Thư điện tử — {vn_date(status.as_of)}",
-        "",
-        f"- Đã gửi: **{e.get('sent', 0)}**",
-        f"- Chờ gửi / đang gửi: {e.get('pending', 0) + e.get('sending', 0)}",
-        f"- Lỗi vĩnh viễn (cần xử lý): **{e.get('failed', 0)}**",
-        "",
-    ]
-    if status.failed:
-        lines += ["| Người nhận | Tiêu đề | Mã SMTP | Lỗi |", "|---|---|---|---|"]
+    if e.failed:
         lines += [
-            f"| {_cell(f.recipient)} | {_cell(f.subject)} | {f.code or ''} | {_cell(f.error)} |"
-            for f in status.failed
+            "",
+            f"## Thư lỗi hôm nay ({len(e.failed)}): cần liên hệ người nhận",
+            "",
+            "| Người nhận | Loại thư | Tiêu đề | Mã SMTP | Lỗi |",
+            "|---|---|---|---|---|",
         ]
+        lines += [
+            f"| {_cell(f.recipient)} | {EMAIL_KINDS.get(f.kind, _cell(f.kind))} "
+            f"| {_cell(f.subject)} | {f.code or ''} | {_cell(f.error)} |"
+            for f in e.failed
+        ]
+    earlier = e.failed_total - len(e.failed)
+    if earlier > 0:
+        lines += ["", f"Còn {earlier} thư lỗi của những ngày trước chưa xử lý."]
     return "\n".join(lines)
+
+
+def quota_markdown(rows: list[QuotaProgress], units: dict[str, str], as_of: dt.date) -> str:
+    """Quotas by name, one table each: a unit per row, a year per column (the years the plan
+    covers); a year before its checkpoint is in progress, not missed
+    (models.services.dashboard.quota_verdict)."""
+    lines = [
+        f"# Chỉ tiêu điển hình — {vn_date(as_of)}",
+        "",
+        "Mỗi ô: số điển hình đã có / tối thiểu; ✓ đạt, ✗ chưa đạt sau kỳ kiểm tra, "
+        "… đang thực hiện.",
+    ]
+    quotas: dict[str, dict[str, dict[int | None, QuotaProgress]]] = {}
+    for r in rows:
+        quotas.setdefault(r.quota, {}).setdefault(r.unit, {})[r.year] = r
+    marks = {"Đạt": "✓", "Chưa đạt": "✗", "Đang thực hiện": "…"}
+    for quota, per_unit in quotas.items():
+        years = sorted({y for cells in per_unit.values() for y in cells}, key=lambda y: y or 0)
+        heads = [str(y) if y else "Cả giai đoạn" for y in years]
+        lines += [
+            "",
+            f"### {_cell(quota[:1].upper() + quota[1:])}",
+            "",
+            "| Đơn vị | " + " | ".join(heads) + " |",
+            "|---|" + "---:|" * len(heads),
+        ]
+        for unit, cells in per_unit.items():
+            shown = [
+                f"{c.count}/{c.minimum} {marks[quota_verdict(c, as_of)]}" if c else "—"
+                for c in (cells.get(y) for y in years)
+            ]
+            lines.append(f"| {_cell(units.get(unit, unit))} | " + " | ".join(shown) + " |")
+    return "\n".join(lines)
+
+
+def milestone_table(rows: list[MilestoneRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "Mốc": shorten_words(one_line(r.title), TITLE_WIDTH),
+            "Kỳ": one_line(r.occurrence or "—"),
+            "Hạn": vn_date(r.due),
+            **{s.label: r.counts.get(s.value, 0) for s in STATUS_COLUMNS},
+        }
+        for r in rows
+    ]
+
+
+def funnel_table(
+    rows: dict[tuple[str, int], list[int]], fields: dict[str, str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "Lĩnh vực": fields.get(field, one_line(field)) or "—",
+            "Năm": year,
+            **{s.label: n for s, n in zip(FUNNEL, counts, strict=True)},
+        }
+        for (field, year), counts in rows.items()
+    ]
 
 
 _MARKUP = str.maketrans(

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from prefect import task
 from sqlalchemy import select
 
+from flows.naming import graph_name
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import Campaign
 from models.services.ballot_invitations import invite_members
 from models.services.chase import plan_notifications
+from models.services.dashboard import escalated_units
 from models.services.locking import lock_campaign, lock_campaigns
 from models.services.obligations import Directory, mark_overdue, open_obligations
 from models.services.plans import campaign_by_slug
@@ -35,6 +37,7 @@ class DayResult:
     notifications: int
     emails: int
     without_recipient: list[str] = field(default_factory=list)
+    escalated: list[str] = field(default_factory=list)  # units' names, escalated today
 
 
 def active_campaigns(as_of: dt.datetime) -> list[str]:
@@ -51,7 +54,7 @@ def active_campaigns(as_of: dt.datetime) -> list[str]:
 
 @task(
     name="prepare-day",
-    task_run_name="chuẩn bị {campaign} {as_of:%d/%m/%Y}",
+    task_run_name=graph_name("chuẩn bị {campaign} {as_of:%d/%m/%Y}"),
     retries=2,
     retry_delay_seconds=5,
 )
@@ -82,12 +85,19 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
         settle_process_obligations(session, row, at=as_of)
         overdue = mark_overdue(session, row, at=as_of)
         day = plan_notifications(session, row, calendar, at=as_of)
+        escalated = escalated_units(session, row, as_of.date())
     return DayResult(
-        campaign, opened.obligations, overdue, day.notifications, day.emails, day.without_recipient
+        campaign,
+        opened.obligations,
+        overdue,
+        day.notifications,
+        day.emails,
+        day.without_recipient,
+        escalated,
     )
 
 
-@task(name="open-year", task_run_name="mở nghĩa vụ năm {year}")
+@task(name="open-year", task_run_name=graph_name("mở nghĩa vụ năm {year}"))
 def open_year(year: int, as_of: dt.datetime) -> dict[str, int]:
     """Open every obligation of a year for every campaign, so the dashboard shows the year."""
     calendar = default_calendar()

@@ -11,6 +11,7 @@ from prefect import task
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
+from flows.naming import graph_name
 from models.authorities import default_authorities, usual_form
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
@@ -40,7 +41,10 @@ def _with_campaign(slug: str, work: Callable[[Session, Campaign], T]) -> T:
         return work(session, campaign)
 
 
-@task(name="review-eligibility", task_run_name="xét tiêu chuẩn {campaign} {as_of:%d/%m/%Y}")
+@task(
+    name="review-eligibility",
+    task_run_name=graph_name("xét tiêu chuẩn {campaign} {as_of:%d/%m/%Y}"),
+)
 def review_eligibility(campaign: str, as_of: dt.datetime) -> dict[str, int]:
     """Run the plan's checkable criteria on every candidate being fostered (one batch)."""
 
@@ -72,7 +76,7 @@ def council_of(session: Session, campaign: Campaign) -> Council | None:
     return council
 
 
-@task(name="open-ballot", task_run_name="mở bình xét {campaign} {as_of:%d/%m/%Y}")
+@task(name="open-ballot", task_run_name=graph_name("mở bình xét {campaign} {as_of:%d/%m/%Y}"))
 def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
     """Put every eligible candidate to the council's secret vote, with a deadline."""
 
@@ -112,7 +116,7 @@ def open_ballot(campaign: str, as_of: dt.datetime) -> int | None:
     return _with_campaign(campaign, work)
 
 
-@task(name="close-ballots", task_run_name="kết thúc bình xét {as_of:%d/%m/%Y}")
+@task(name="close-ballots", task_run_name=graph_name("kết thúc bình xét {as_of:%d/%m/%Y}"))
 def close_ballots(as_of: dt.datetime) -> dict[str, int]:
     """Close every ballot past its deadline; the tally moves candidates on."""
     selected = rejected = 0
@@ -131,7 +135,9 @@ def close_ballots(as_of: dt.datetime) -> dict[str, int]:
     return {"selected": selected, "not_selected": rejected}
 
 
-@task(name="draft-publications", task_run_name="tuyên truyền {campaign} {as_of:%d/%m/%Y}")
+@task(
+    name="draft-publications", task_run_name=graph_name("tuyên truyền {campaign} {as_of:%d/%m/%Y}")
+)
 def draft_publications(campaign: str, as_of: dt.datetime) -> int:
     """Articles, press briefs and posts owed for every newly selected exemplar."""
 
@@ -157,7 +163,7 @@ def draft_publications(campaign: str, as_of: dt.datetime) -> int:
     return _with_campaign(campaign, work)
 
 
-@task(name="honour", task_run_name="tôn vinh {campaign} {kind} {as_of:%d/%m/%Y}")
+@task(name="honour", task_run_name=graph_name("tôn vinh {campaign} {kind} {as_of:%d/%m/%Y}"))
 def honour(campaign: str, kind: str, as_of: dt.datetime) -> int:
     """Compile the ceremony's honour list, invite, and honour those on it."""
 
@@ -172,7 +178,10 @@ def honour(campaign: str, kind: str, as_of: dt.datetime) -> int:
     return _with_campaign(campaign, work)
 
 
-@task(name="propose-rewards", task_run_name="đề nghị khen thưởng {campaign} {as_of:%d/%m/%Y}")
+@task(
+    name="propose-rewards",
+    task_run_name=graph_name("đề nghị khen thưởng {campaign} {as_of:%d/%m/%Y}"),
+)
 def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
     """Propose the usual form its issuer may decide (models.authorities.usual_form: a Sở's
     Giấy khen, the province's Bằng khen) for every honoured exemplar; flag late decisions."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from prefect import task
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from flows.naming import graph_name
 from models.db import unit_of_work
 from models.services.outbox import claim, record_deliveries
 from notifications.smtp import Delivery, SmtpPool, SmtpSettings, configured_settings
@@ -26,7 +27,7 @@ class SendResult:
     deferred: int
 
 
-@task(name="send-outbox", task_run_name="gửi thư {as_of:%d/%m/%Y}")
+@task(name="send-outbox", task_run_name=graph_name("gửi thư {as_of:%d/%m/%Y}"))
 async def send_outbox(
     as_of: dt.datetime, batch_size: int = 100, settings: SmtpSettings | None = None
 ) -> SendResult:

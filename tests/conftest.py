@@ -23,6 +23,8 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, make_url
 
+from deployments.prefect_server import quiet_logging
+
 if TYPE_CHECKING:
     from notifications.mailbox import LocalMailbox
 
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="tdkt-prefect-")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+quiet_logging()  # runs' INFO logs still reach the test server (tests read them back)
 os.environ.pop("PREFECT_API_URL", None)
 
 # Property tests are deterministic wherever the suite runs (CI, ./dev test, a reviewer's

@@ -17,6 +17,7 @@ from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import Email, EmailStatus, Obligation
 from models.services import obligations as service
+from models.services.dashboard import emails_of_day
 from models.services.reporting import campaign_status
 from notifications.mailbox import LocalMailbox
 from notifications.smtp import SmtpSettings
@@ -250,7 +251,9 @@ def test_smtp_5xx_is_recorded_and_surfaced() -> None:
 
         campaign = session.scalars(select(Campaign)).one()
         status = campaign_status(session, campaign, default_calendar(), as_of=D(2023, 2, 24))
-    assert status.failed and "550" in emails_markdown(status)
+        day = emails_of_day(session, campaign, D(2023, 2, 23))
+    text = emails_markdown(day)
+    assert status.failed and "550" in text and "officer@b.example" in text
     assert sum(handler.accepted.values()) == 1
 
 

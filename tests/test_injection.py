@@ -20,6 +20,7 @@ import logging
 import re
 import socket
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from email.message import EmailMessage
@@ -44,6 +45,14 @@ from models.clock import now
 from models.db import Settings, masked_url, unit_of_work
 from models.orm import Campaign, Email
 from models.quotas import QuotaProgress
+from models.services.dashboard import (
+    DayEmails,
+    FailedDelivery,
+    OverdueItem,
+    OverdueUnit,
+    emails_of_day,
+    overdue_units,
+)
 from models.services.directory import import_directory_file
 from models.services.leaders_report import leaders_report
 from models.services.plans import load_plan_file
@@ -52,14 +61,19 @@ from models.services.reporting import (
     FailedEmail,
     MilestoneRow,
     OverdueRow,
-    campaign_status,
 )
 from notifications import ics
 from notifications.content import DeadlineItem, EmailContent, PlanRef, Step
 from notifications.mime import build_message
 from notifications.render import render
 from notifications.smtp import Outgoing, SmtpSettings, deliver
-from tasks.artifacts import emails_markdown, overdue_markdown, quota_markdown
+from tasks.artifacts import (
+    Dashboard,
+    emails_markdown,
+    overdue_table,
+    quota_markdown,
+    summary_markdown,
+)
 from tests.chase_helpers import days, sweep
 from tests.conftest import SMALL_DIRECTORY, SMALL_PLAN
 
@@ -491,7 +505,8 @@ def test_the_chase_with_hostile_names_and_a_secret_password(
 
     with unit_of_work() as session:
         campaign = session.scalars(select(Campaign)).one()
-        status = campaign_status(session, campaign, default_calendar(), as_of=dt.date(2023, 3, 8))
+        late = overdue_units(session, campaign, default_calendar(), as_of=dt.date(2023, 3, 8))
+        today = emails_of_day(session, campaign, dt.date(2023, 3, 8))
         errors = [e.last_error or "" for e in session.scalars(select(Email))]
         stored = b"".join(e.mime for e in session.scalars(select(Email)))
         report = leaders_report(session, campaign, default_calendar(), as_of=dt.date(2023, 3, 8))
@@ -499,8 +514,8 @@ def test_the_chase_with_hostile_names_and_a_secret_password(
     texts = {
         "recorded errors": "\n".join(errors),
         "stored messages": stored.decode("utf-8", "replace"),
-        "overdue artifact": overdue_markdown(status),
-        "emails artifact": emails_markdown(status),
+        "overdue artifact": str(overdue_table(late)),
+        "emails artifact": emails_markdown(today),
         "report": render_report(report),
         **app_records(caplog),
     }
@@ -647,15 +662,38 @@ def test_artifacts_show_names_as_plain_text_in_one_table_row() -> None:
         emails={"failed": 1},
         failed=[FailedEmail("a@b.example", evil, 550, "550 " + evil)],
     )
-    quotas = [QuotaProgress(evil, None, evil, 2023, 1, None, 0)]
-    for markdown in (overdue_markdown(status), emails_markdown(status), quota_markdown(quotas)):
-        rows = [line for line in markdown.splitlines() if line.startswith("| ")]
-        header_cells = rows[0].count(" | ")
-        for row in rows:
-            assert re.sub(r"\\\|", "", row).count(" | ") == header_cells, row  # no cell added
+    quotas = [QuotaProgress(evil, None, "T.A", 2023, 1, None, 0)]
+    unit = OverdueUnit(
+        "T.A", evil, evil, evil, evil, [OverdueItem(evil, evil, dt.date(2023, 2, 28), 3)]
+    )
+    emails = DayEmails(
+        dt.date(2023, 3, 1),
+        {evil: Counter(failed=1)},
+        [FailedDelivery(evil, evil, evil, 550, "550 " + evil)],
+        1,
+    )
+    board = Dashboard(
+        status, [unit], emails, quotas, {"T.A": evil}, {}, {}, "http://127.0.0.1:8765/x"
+    )
+    summary = summary_markdown(board).replace("](http://127.0.0.1:8765/x)", "")  # our own link
+    markdowns = (summary, emails_markdown(emails), quota_markdown(quotas, {"T.A": evil}, D1))
+    for markdown in markdowns:
+        header_cells = None
+        for line in markdown.splitlines():
+            if not line.startswith("| "):
+                header_cells = None  # a table ended: the next row is another's header
+                continue
+            cells = re.sub(r"\\\|", "", line).count(" | ")
+            header_cells = cells if header_cells is None else header_cells
+            assert cells == header_cells, line  # no cell added
         assert "<script" not in markdown and "<img" not in markdown
         assert not re.search(r"(?<!\\)\]\(", markdown) and "1337" not in markdown  # no link
         assert not CONTROL.search(markdown)
+    for row in overdue_table([unit]):  # a table artifact: plain text cells, on one line each
+        assert not any(CONTROL.search(str(v)) or "\n" in str(v) for v in row.values())
+
+
+D1 = dt.date(2023, 3, 1)
 
 
 # --- any text at all --------------------------------------------------------------------------

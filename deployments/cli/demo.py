@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from deployments.cli.common import console
 from deployments.cli.plan import print_timeline
 from deployments.cli.replay import print_summary, run_replay
+
+if TYPE_CHECKING:
+    from deployments.prefect_server import LocalPrefectServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PLAN = ROOT / "plans" / "quang-binh-2021-2025.yaml"
@@ -36,19 +39,34 @@ DEMOS = {  # plan id -> (plan, directory, from, to): what `--plan` offers
 
 def dashboard() -> None:
     """Mở bảng điều khiển Prefect cục bộ với các lượt chạy đã lưu, cho đến khi Ctrl+C."""
-    from deployments.prefect_server import LocalPrefectServer
+    from deployments.prefect_server import LocalPrefectServer, stopped_by_signals
     from models.db import Settings
 
     server = LocalPrefectServer(Settings.from_env().data_dir)
-    server.start()
-    console.print(f"Bảng điều khiển Prefect: [bold]{server.url}[/]; nhấn Ctrl+C để dừng.")
+    with stopped_by_signals():  # SIGTERM, SIGHUP as Ctrl+C: the server stops with us
+        try:
+            server.start(die_with_parent=True)
+            _show_deployments()
+            console.print(f"Bảng điều khiển Prefect: [bold]{server.url}[/]; nhấn Ctrl+C để dừng.")
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+
+
+def _show_deployments() -> None:
+    """Register the deployments (paused) so the Deployments page shows them and their
+    schedules; a failure here is a warning, not the end of the dashboard."""
+    from deployments.schedules import register_deployments
+
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+        count = register_deployments()
+    except Exception as error:
+        console.print(f"[yellow]Không đăng ký được các deployment: {error}[/]")
+    else:
+        console.print(f"Đã đăng ký {count} deployment và lịch chạy (tạm dừng, giờ Việt Nam).")
 
 
 def serve_web_intake(as_of: dt.date, port: int = 8765) -> None:
@@ -118,7 +136,7 @@ def demo(
 ) -> None:
     """Mô phỏng kế hoạch Quảng Bình 2021-2025 (hoặc Quảng Trị 2026-2030 với --plan) qua máy
     chủ Prefect và máy chủ thư cục bộ."""
-    from deployments.prefect_server import LocalPrefectServer
+    from deployments.prefect_server import LocalPrefectServer, stopped_by_signals
     from models.db import Settings
     from models.plan_files import read_plan
 
@@ -130,8 +148,26 @@ def demo(
     print_timeline(read_plan(plan_file))
     server = LocalPrefectServer(settings.data_dir)
     console.print("Khởi động máy chủ Prefect cục bộ (lần đầu mất khoảng 10-20 giây)...")
-    server.start()
+    with stopped_by_signals():  # SIGTERM, SIGHUP as Ctrl+C: the server stops with us
+        _replay_and_serve(server, plan, plan_file, directory, start, end, report, serve)
+
+
+def _replay_and_serve(
+    server: LocalPrefectServer,
+    plan: str,
+    plan_file: Path,
+    directory: Path,
+    start: dt.date,
+    end: dt.date,
+    report: Path | None,
+    serve: bool,
+) -> None:
+    """The demo's body, between the server's start and its stop (whatever ends it)."""
+    from models.db import Settings
+
+    settings = Settings.from_env()
     try:
+        server.start(die_with_parent=True)
         summary = run_replay(
             plan_file,
             start,
@@ -145,6 +181,7 @@ def demo(
         )
         print_summary(summary)
         if serve:
+            _show_deployments()
             serve_web_intake(end)
             console.print(
                 f"Bảng điều khiển Prefect: [bold]{server.url}[/] (flow runs, "
