@@ -216,7 +216,7 @@ def test_cli_exports_each_kind_and_refuses_typos(world: World, tmp_path: Path) -
     typo = tdkt("export", "nghiavu", SMALL, "-o", str(out))
     assert typo.exit_code == 2 and "chỉ nhận: nghia-vu (obligations)" in typo.output
     missing = tdkt("export", "obligations", SMALL + "x", "-o", str(out))
-    assert missing.exit_code == 2 and f"có phải '{SMALL}'?" in missing.output
+    assert missing.exit_code == 2 and f"Có phải '{SMALL}'?" in missing.output
     wrong = tdkt("export", "obligations", SMALL, "-o", str(tmp_path / "a.csv"))
     assert wrong.exit_code == 2 and ".xlsx" in wrong.output
 

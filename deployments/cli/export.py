@@ -6,7 +6,6 @@ builds the rows, models/spreadsheet.py writes them, streamed: the file is writte
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 from typing import Annotated
 
@@ -35,14 +34,13 @@ def export(
     ] = None,
 ) -> None:
     """Xuất dữ liệu của một kế hoạch ra tệp Excel (.xlsx), tiêu đề cột tiếng Việt."""
-    from sqlalchemy import select
-
     from models.calendar import default_calendar
     from models.clock import now
     from models.db import unit_of_work
-    from models.orm import Campaign
+    from models.os_errors import os_error
     from models.services.exports import ExportRequest, UnknownKind, export_kind
     from models.services.exports import export as build
+    from models.services.lookup import require_campaign
     from models.spreadsheet import write_xlsx
 
     try:
@@ -53,18 +51,13 @@ def export(
         raise _error(str(output), "tệp xuất phải có đuôi .xlsx")
     day = as_of.date() if as_of else now().date()
     with unit_of_work() as session:
-        found = session.scalar(select(Campaign).where(Campaign.slug == campaign))
-        if found is None:
-            known = list(session.scalars(select(Campaign.slug)))
-            near = difflib.get_close_matches(campaign, known, n=1)
-            hint = f"; có phải '{near[0]}'?" if near else ""
-            raise _error(campaign, f"không có kế hoạch này{hint}")
+        found = require_campaign(session, campaign)  # unknown: exit 2 with the nearest id
         sheet = build(session, found, default_calendar(), ExportRequest(chosen, day))
         try:
             with output.open("wb") as target:
                 rows = write_xlsx(sheet, target)
         except OSError as error:
-            raise _error(str(output), f"không ghi được tệp ({error.strerror})") from None
+            raise _error(str(output), f"không ghi được tệp ({os_error(error)})") from None
     console.print(
         f"Đã xuất {rows} dòng “{chosen.label}” của kế hoạch {shown(campaign)} "
         f"(tính đến {day:%d/%m/%Y}) vào [bold]{shown(output)}[/]."
