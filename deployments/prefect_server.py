@@ -114,9 +114,13 @@ class LocalPrefectServer:
         raise RuntimeError("Prefect server did not start in time")
 
     def stop(self) -> None:
-        """End the server's whole process group: SIGTERM, then SIGKILL after 20 seconds."""
+        """End the server's whole process group: SIGTERM, then SIGKILL after 20 seconds.
+
+        The runs' logs still queued for the server are sent first (at most 5 seconds): once
+        it is gone, Prefect's log worker would print "Error logging to API" at exit."""
         if self.process is None:
             return
+        _send_queued_logs()
         for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, sig)
@@ -127,6 +131,20 @@ class LocalPrefectServer:
                 continue
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # a straggler the server left behind
+
+
+def _send_queued_logs() -> None:
+    """Drain Prefect's API log worker, when no event loop runs in this thread (the CLI's
+    case); a failure to send is no reason not to stop."""
+    import asyncio
+
+    from prefect.logging.handlers import APILogWorker
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        with contextlib.suppress(Exception):
+            APILogWorker.drain_all(timeout=5)
 
 
 @contextlib.contextmanager
