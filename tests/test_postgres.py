@@ -98,6 +98,9 @@ def test_two_workers_send_every_email_exactly_once(
             **os.environ,
             "PREFECT_API_URL": api,
             "PREFECT_LOGGING_LEVEL": "INFO",
+            # The worker's log file is its console: what it submitted is said at INFO
+            # (the tests' environment keeps consoles at WARNING: quiet_logging).
+            "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO",
             "PREFECT_WORKER_QUERY_SECONDS": "1",
             "PREFECT_WORKER_PREFETCH_SECONDS": "5",
             "TDKT_DATABASE_URL": app_database,
