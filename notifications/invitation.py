@@ -69,7 +69,11 @@ def render_invitation(invitation: BallotInvitation) -> Rendered:
         "closes_date": vn_date(closes.date()),
         "closes_weekday": vn_weekday(closes.date()),
         "candidates": [
-            {"name": one_line(c.name), "unit": one_line(c.unit), "title": one_line(c.title)}
+            {
+                "name": one_line(c.name),
+                "unit": _unit_unless_named(c.name, c.unit),
+                "title": one_line(c.title),
+            }
             for c in invitation.candidates
         ],
         "link": one_line(invitation.link),
@@ -81,3 +85,10 @@ def render_invitation(invitation: BallotInvitation) -> Rendered:
         html=env.get_template("ballot_invitation.html").render(context),
         attachments=(),
     )
+
+
+def _unit_unless_named(name: str, unit: str) -> str:
+    """The candidate's unit, or "" when their name already says it ("Bùi Văn Hải (Sở Y tế)",
+    "Tập thể tiêu biểu số 1 — Sở Y tế"): a line does not name the unit twice."""
+    unit = one_line(unit)
+    return "" if unit and unit in one_line(name) else unit
