@@ -31,7 +31,6 @@ from models.orm import (
     Campaign,
     Contact,
     Email,
-    EmailStatus,
     Milestone,
     Obligation,
 )
@@ -39,12 +38,12 @@ from models.process import COUNCIL_VOTE, vote_occurrence
 from models.services.access import IntakeSettings, issue_links
 from models.services.due_steps import chain_of, first_step_from, move_on
 from models.services.obligations import plan_of
+from models.services.outbox import email_row
 from models.services.rows import inserted
 from models.vocabulary import ContactRole
 from models.voting import BallotStatus, award_label
 from notifications.content import EmailContent
 from notifications.invitation import BallotCandidate, BallotInvitation, render_invitation
-from notifications.mime import build_message, message_id_for
 from notifications.smtp import SmtpSettings
 
 KIND = "invitation"
@@ -195,35 +194,15 @@ def _email_row(
     smtp: SmtpSettings,
     at: dt.datetime,
 ) -> dict[str, Any]:
-    """The outbox row of one invitation, its MIME built once (models.services.chase does the
-    same for digests); an address no mail can carry fails for good instead of the sweep."""
-    rendered = render_invitation(invitation)
-    row: dict[str, Any] = {
-        "key": content.key,
-        "message_id": message_id_for(content.key, smtp.message_domain),
-        "campaign_id": campaign.id,
-        "kind": KIND,
-        "day": at.date(),
-        "earliest_due": ballot.closes_at.date(),
-        "recipient_email": content.recipient_email,
-        "recipient_name": content.recipient_name,
-        "subject": rendered.subject,
-        "status": EmailStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": at,
-        "created_at": at,
-        "last_error": None,
-    }
-    try:
-        row["mime"] = build_message(
-            content,
-            rendered,
-            from_address=head.from_address,
-            from_name=head.from_name,
-            message_domain=smtp.message_domain,
-            kind=KIND,
-        )
-    except ValueError as exc:
-        row["mime"], row["status"] = b"", EmailStatus.FAILED
-        row["last_error"] = f"không tạo được thư cho địa chỉ này: {exc}"[:500]
-    return row
+    """The outbox row of one invitation (models.services.outbox.email_row), due when the
+    ballot closes."""
+    return email_row(
+        content,
+        render_invitation(invitation),
+        kind=KIND,
+        campaign_id=campaign.id,
+        earliest_due=ballot.closes_at.date(),
+        head=head,
+        smtp=smtp,
+        at=at,
+    )

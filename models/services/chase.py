@@ -27,7 +27,6 @@ from models.orm import (
     Candidate,
     Contact,
     Email,
-    EmailStatus,
     Milestone,
     Notification,
     Obligation,
@@ -41,13 +40,13 @@ from models.services.addressing import readers
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.intake import action_of
 from models.services.obligations import plan_of
+from models.services.outbox import email_row
 from models.services.rows import chunks, inserted, loaded
 from models.services.subjects import subjects
 from models.subjects import Subject
 from models.vocabulary import ContactRole, ObligationStatus
 from notifications.content import DeadlineItem, EmailContent, PlanRef
 from notifications.digest import NEWLY_OVERDUE_DAYS
-from notifications.mime import build_message, message_id_for
 from notifications.render import render
 from notifications.smtp import SmtpSettings
 
@@ -342,35 +341,16 @@ def compose_emails(
             reply_to="" if signed.reply_to == address else signed.reply_to,
         )
         rendered = render(content)
-        email: dict[str, Any] = {
-            "key": key,
-            "message_id": message_id_for(key, smtp.message_domain),
-            "campaign_id": campaign.id,
-            "kind": content.kind,
-            "day": today,
-            "earliest_due": min(n.obligation.chase_due for n in notes),
-            "recipient_email": address,
-            "recipient_name": content.recipient_name,
-            "subject": rendered.subject,
-            "status": EmailStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": at,
-            "created_at": at,
-            "last_error": None,
-        }
-        try:
-            email["mime"] = build_message(
-                content,
-                rendered,
-                from_address=head.from_address,
-                from_name=head.from_name,
-                message_domain=smtp.message_domain,
-            )
-        except ValueError as exc:
-            # An address no mail can carry (stored before the directory checks refused it):
-            # failed for good and shown to coordinators, instead of stopping everyone's sweep.
-            email["mime"], email["status"] = b"", EmailStatus.FAILED
-            email["last_error"] = f"không tạo được thư cho địa chỉ này: {exc}"[:500]
+        email = email_row(
+            content,
+            rendered,
+            kind=content.kind,
+            campaign_id=campaign.id,
+            earliest_due=min(n.obligation.chase_due for n in notes),
+            head=head,
+            smtp=smtp,
+            at=at,
+        )
         emails.append(email)
         members.append(notes)
     _write_emails(session, emails, members)

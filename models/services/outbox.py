@@ -8,12 +8,17 @@ once the lease has run out they are taken again, and the resend carries the same
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models.letterhead import Letterhead
 from models.orm import Email, EmailStatus
-from notifications.smtp import Delivery, Outgoing
+from notifications.content import EmailContent
+from notifications.mime import build_message, message_id_for
+from notifications.render import Rendered
+from notifications.smtp import Delivery, Outgoing, SmtpSettings
 
 LEASE = dt.timedelta(minutes=10)
 RETRY_AFTER = dt.timedelta(minutes=30)
@@ -77,3 +82,49 @@ def record_deliveries(session: Session, deliveries: list[Delivery], *, at: dt.da
         rows.append(values)
     if rows:  # one bulk UPDATE by primary key (grouped by the columns each row sets)
         session.execute(update(Email), rows)
+
+
+def email_row(
+    content: EmailContent,
+    rendered: Rendered,
+    *,
+    kind: str,
+    campaign_id: int,
+    earliest_due: dt.date,
+    head: Letterhead,
+    smtp: SmtpSettings,
+    at: dt.datetime,
+) -> dict[str, Any]:
+    """The outbox row of one email, pending, its MIME built once with a Message-ID derived from
+    its key (digests, models.services.chase; ballots' invitations). An address no mail can
+    carry (stored before the directory checks refused it) fails for good, shown to
+    coordinators, instead of stopping everyone's sweep."""
+    row: dict[str, Any] = {
+        "key": content.key,
+        "message_id": message_id_for(content.key, smtp.message_domain),
+        "campaign_id": campaign_id,
+        "kind": kind,
+        "day": at.date(),
+        "earliest_due": earliest_due,
+        "recipient_email": content.recipient_email,
+        "recipient_name": content.recipient_name,
+        "subject": rendered.subject,
+        "status": EmailStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+        "last_error": None,
+    }
+    try:
+        row["mime"] = build_message(
+            content,
+            rendered,
+            from_address=head.from_address,
+            from_name=head.from_name,
+            message_domain=smtp.message_domain,
+            kind=kind,
+        )
+    except ValueError as exc:
+        row["mime"], row["status"] = b"", EmailStatus.FAILED
+        row["last_error"] = f"không tạo được thư cho địa chỉ này: {exc}"[:500]
+    return row
