@@ -79,6 +79,9 @@ class EmailContent:
     salutation: str = ""
     addressee: str = "quý cơ quan"
     upward: bool = False
+    # The reader works for the writer (the standing body's own officer or department): it is
+    # asked to follow up the units, never to "chỉ đạo" them as a head directs their staff.
+    own_staff: bool = False
     # Who signs and answers for it (models.correspondence.signature): the body in full
     # ("" means sender_name), the officer in charge's line, and where replies go.
     signed_by: str = ""

@@ -315,6 +315,10 @@ ASKS: dict[Actor, dict[Step, tuple[str, str]]] = {
 council member (their vote), of a mentor (their duty to the exemplar); the second phrase is
 said to a leader above the sender ("kính báo cáo Đồng chí … để …")."""
 
+OWN_STAFF_FOLLOW_UP = "theo dõi, đôn đốc các đơn vị hoàn thành"
+"""What the standing body asks of its own officer or department about other units' late work:
+to follow them up. Directing ("chỉ đạo") belongs to a head over their own staff."""
+
 NOUNS: dict[Actor, tuple[str, str]] = {
     "unit": ("việc", "theo kế hoạch thi đua, khen thưởng"),
     "council_member": ("việc bỏ phiếu", "của Hội đồng Thi đua - Khen thưởng"),
@@ -335,7 +339,10 @@ def reader(content: EmailContent) -> Address:
     salutation = one_line(content.salutation) or one_line(
         content.recipient_unit or content.recipient_name
     )
-    return Address(salutation, one_line(content.addressee), content.upward)
+    addressee = one_line(content.addressee)
+    if content.own_staff and addressee == EmailContent.addressee:
+        addressee = salutation  # its own department is not "quý cơ quan" to the writer
+    return Address(salutation, addressee, content.upward)
 
 
 def _own_vote(v: ItemView) -> bool:
@@ -355,6 +362,8 @@ def opening(content: EmailContent, listed: int) -> str:
     kind, actor = content.kind, actor_of(content)
     sender = one_line(content.signed_by or content.sender_name)
     ask = request(reader(content), *ASKS[actor][kind])
+    if content.own_staff and kind == "escalation":
+        ask = request(reader(content), OWN_STAFF_FOLLOW_UP, OWN_STAFF_FOLLOW_UP)
     noun, whose = NOUNS[actor]
     some = "các " if listed > 1 else ""
     on = f"{vn_weekday(content.day)} ngày {vn_date(content.day)}"

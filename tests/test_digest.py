@@ -166,6 +166,7 @@ KINDS: dict[str, EmailContent] = {
         recipient_email="thiduakhenthuong@snv.quangbinh.gov.vn",
         recipient_unit="Sở Nội vụ",
         salutation="Ban Thi đua - Khen thưởng tỉnh (Sở Nội vụ)",
+        own_staff=True,
         more_overdue=57,
         more_newly_overdue=4,
         all_overdue_link=CAMPAIGN,

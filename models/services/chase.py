@@ -336,6 +336,7 @@ def compose_emails(
             more_items=more_items,
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
             **_named(reader),
+            own_staff=unit is not None and unit.id == writer.id and not leader,
             signed_by=signed.body,
             officer=signed.officer,
             reply_to="" if signed.reply_to == address else signed.reply_to,
