@@ -53,6 +53,12 @@ def reporting_period(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year - 1, 12, 1), dt.date(year, 11, 30)
 
 
+def latest_reported_year(day: dt.date) -> int:
+    """The year of the last reporting period that has ended by `day` (December: this year's,
+    due on 15 December; before: last year's): the coordinator page offers it."""
+    return day.year if day > reporting_period(day.year)[1] else day.year - 1
+
+
 # --- the inputs: counts the database groups ---------------------------------------------------
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from fastapi import FastAPI
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -35,7 +37,19 @@ from models.statistics import (
 )
 from models.statistics_sheet import NOTES_SHEET, signature_date
 from models.vocabulary import SubjectKind, UnitKind
+from tests import test_web as web
 from tests.chase_helpers import SMALL, load_small
+from tests.test_exports import make_late
+from tests.test_signin_security import add_account, signed_in_as
+from tests.test_web import Clock, World
+
+secret_key, small_template, mailbox, world = (
+    web.secret_key,
+    web.small_template,
+    web.mailbox,
+    web.world,
+)
+clock, app, coordinator = web.clock, web.app, web.coordinator
 
 AT = dt.datetime(2024, 12, 6, 9, 0, tzinfo=TIMEZONE)
 PREPARED = AT.date()
@@ -113,9 +127,14 @@ DECISIONS: list[tuple[str, SubjectKind, str | None, str | None, RewardForm, str,
 
 
 def load_decisions() -> None:
-    """The small plan (UBND tỉnh Thử, 2023-2024), an enterprise, and the decisions above,
-    written as rows (the services' checks are tested elsewhere)."""
+    """The small plan (UBND tỉnh Thử, 2023-2024) and add_decisions()."""
     load_small()
+    add_decisions()
+
+
+def add_decisions() -> None:
+    """An enterprise and the decisions above in the small plan, written as rows (the
+    services' checks are tested elsewhere)."""
     with unit_of_work() as session:
         province = session.scalars(select(Unit).where(Unit.code == "T")).one()
         session.add(Unit(code="T.DN", name="Công ty Thử", kind=UnitKind.ENTERPRISE))
@@ -408,3 +427,27 @@ def test_the_cli_refuses_in_vietnamese(args: list[str], message: str, tmp_path: 
     done = run(*[str(tmp_path / a) if a.startswith("x.") else a for a in args])
     assert done.exit_code == 2, done.output
     assert message in done.output
+
+
+# --- the coordinator's download ----------------------------------------------------------------
+
+
+def test_the_campaign_page_offers_the_last_reported_year(
+    app: FastAPI, world: World, coordinator: str, clock: Clock
+) -> None:
+    add_decisions()
+    staff = make_late(app, clock)  # 10/03/2023: the last period that ended is 2022's
+    page = staff.get(f"/dieu-phoi/ke-hoach/{SMALL}").text
+    (href,) = re.findall(r'href="([^"]+)" id="statistics"', page)
+    assert href == f"/dieu-phoi/ke-hoach/{SMALL}/thong-ke/2022"
+    assert "thống kê thi đua, khen thưởng năm 2022" in page
+    response = staff.get(f"/dieu-phoi/ke-hoach/{SMALL}/thong-ke/2024")
+    assert response.status_code == 200
+    assert f"thong-ke-tdkt-{SMALL}-2024.xlsx" in response.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert row_of(book["0603 Cấp bộ, tỉnh"], "01")[3] == 3
+    for bad in ("abcd", "20245", "٢٠٢٤"):
+        assert staff.get(f"/dieu-phoi/ke-hoach/{SMALL}/thong-ke/{bad}").status_code == 404
+    add_account("can-bo-so-a", unit="T.A")
+    outsider = signed_in_as(app, "can-bo-so-a")
+    assert outsider.get(f"/dieu-phoi/ke-hoach/{SMALL}/thong-ke/2024").status_code == 404
