@@ -49,9 +49,11 @@ from models.services.obligation_list import (
     status_counts,
 )
 from models.services.obligations import plan_of
+from models.services.statistics import statistics_file_name, statistics_workbook
 from models.services.subjects import subject
 from models.services.submissions import document_path, documents_of
 from models.spreadsheet import xlsx_bytes
+from models.statistics import latest_reported_year
 from models.vocabulary import ObligationStatus
 
 router = APIRouter(prefix="/dieu-phoi")
@@ -202,6 +204,7 @@ def campaign(request: Request, slug: str) -> Response:
             page_rows=PAGE_ROWS,
             query=lambda **changed: query_string(chosen, **changed),
             kinds=list(ExportKind),
+            stats_year=latest_reported_year(at.date()),
         )
 
 
@@ -238,6 +241,28 @@ def export_sheet(request: Request, slug: str, kind: str) -> Response:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/ke-hoach/{slug}/thong-ke/{year}")
+def statistics_sheet(request: Request, slug: str, year: str) -> Response:
+    """The campaign's yearly TĐKT statistics (Thông tư 02/2023/TT-BNV forms) as .xlsx: signed
+    in and in scope, like the page; a year that is not one is not found."""
+    at = _now(request)
+    with unit_of_work() as session:
+        signed = signed_in(request, session)
+        if signed is None:
+            return to_login()
+        row = _campaign_in_scope(session, signed, slug)
+        wanted = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None
+        if row is None or wanted is None:
+            return _not_found(request, "Không tìm thấy", f"{slug}/{year}")
+        data = statistics_workbook(session, wanted, prepared_on=at.date(), campaign=row)
+        name = statistics_file_name(wanted, row)
+    return Response(
+        data,
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"},
+    )
 
 
 @router.get("/nghia-vu/{obligation_id}")
