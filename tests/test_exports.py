@@ -142,6 +142,26 @@ def test_the_page_counts_tabs_filters_sorts_and_shows_days_overdue(
         assert "không có trong danh sách" in refused.text
 
 
+def test_the_page_is_read_page_by_page_in_the_order_asked(
+    app: FastAPI, coordinator: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deployments.web import coordinator as pages
+
+    monkeypatch.setattr(pages, "PAGE_ROWS", 1)
+    staff = make_late(app, clock)
+    query = {"trang_thai": "overdue", "sap_xep": "don-vi"}
+    first = staff.get(PAGE, params=query).text
+    assert "Trang 1/2 (việc 1–1 trong 2)" in first and 'rel="next"' in first
+    assert 'rel="prev"' not in first and "HYPERLINK" in first.split("<tbody>")[1]
+    second = staff.get(PAGE, params={**query, "trang": "2"}).text
+    assert "Trang 2/2 (việc 2–2 trong 2)" in second and 'rel="prev"' in second
+    assert "Sở A" in second.split("<tbody>")[1] and "HYPERLINK" not in second.split("<tbody>")[1]
+    assert "Trang 2/2" in staff.get(PAGE, params={**query, "trang": "99"}).text  # the last
+    for bad in ("0", "-1", "1e3", "２"):
+        refused = staff.get(PAGE, params={**query, "trang": bad})
+        assert refused.status_code == 400 and "Số trang" in refused.text, bad
+
+
 def test_the_export_button_downloads_what_the_page_shows(
     app: FastAPI, coordinator: str, clock: Clock
 ) -> None:

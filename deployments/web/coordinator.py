@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 
 from deployments.web import auth
 from deployments.web.auth import csrf_ok, signed_in, to_login
-from deployments.web.inputs import BadQuery, DbId, one_of
+from deployments.web.inputs import BadQuery, DbId, one_of, page_number
 from deployments.web.pages import error_page, page
 from models.calendar import default_calendar
 from models.correspondence import body_in_full
@@ -182,11 +182,24 @@ def campaign(request: Request, slug: str) -> Response:
         choices = filter_choices(session, row)
         try:
             chosen = _Query(request).chosen(choices)
+            number = page_number(request.query_params.get("trang"))
         except BadQuery as error:
             return error_page(request, "Bộ lọc không hợp lệ", str(error), 400)
-        calendar = default_calendar()
-        found = list(listed(session, row, chosen, calendar, as_of=at.date(), limit=PAGE_ROWS))
         counts = status_counts(session, row, chosen)
+        matching = counts[chosen.status] if chosen.status else sum(counts.values())
+        pages = max(1, -(-matching // PAGE_ROWS))
+        number = min(number, pages)  # a stale bookmark past the end shows the last page
+        found = list(
+            listed(
+                session,
+                row,
+                chosen,
+                default_calendar(),
+                as_of=at.date(),
+                limit=PAGE_ROWS,
+                offset=(number - 1) * PAGE_ROWS,
+            )
+        )
         return page(
             request,
             "campaign.html",
@@ -202,6 +215,9 @@ def campaign(request: Request, slug: str) -> Response:
             obligations=found,
             choices=choices,
             page_rows=PAGE_ROWS,
+            page_number=number,
+            pages=pages,
+            matching=matching,
             query=lambda **changed: query_string(chosen, **changed),
             kinds=list(ExportKind),
             stats_year=latest_reported_year(at.date()),

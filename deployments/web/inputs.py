@@ -39,6 +39,19 @@ class BadQuery(ValueError):
     Vietnamese, for a 400 page."""
 
 
+MAX_PAGE = 1_000_000
+
+
+def page_number(value: str | None) -> int:
+    """A list's page from `?trang=`: 1 when absent; digits within [1, MAX_PAGE] or refused."""
+    if value is None or value == "":
+        return 1
+    number = form_int(value[:MAX_QUERY_VALUE], low=1, high=MAX_PAGE)
+    if number is None:
+        raise BadQuery(f"Số trang “{value[:MAX_QUERY_VALUE]}” không hợp lệ.")
+    return number
+
+
 def one_of(label: str, value: str | None, allowed: Iterable[str]) -> str | None:
     """value if it is one of allowed, None when absent or empty (no filter); anything else
     (a hand-edited URL, a stale bookmark) is refused before it reaches a query."""

@@ -162,7 +162,11 @@ def days_overdue(obligation: Obligation, calendar: WorkingCalendar, as_of: dt.da
 
 
 def _ordered_ids(
-    session: Session, campaign: Campaign, chosen: ObligationFilter, limit: int | None
+    session: Session,
+    campaign: Campaign,
+    chosen: ObligationFilter,
+    limit: int | None,
+    offset: int = 0,
 ) -> list[int]:
     name = chosen.sort.removeprefix("-")
     columns, flipped = SORTS.get(name, SORTS[DEFAULT_SORT.removeprefix("-")])
@@ -174,6 +178,7 @@ def _ordered_ids(
             .where(*_conditions(session, campaign, chosen))
             .order_by(*order, Obligation.id)
             .limit(limit)
+            .offset(offset or None)
         )
     )
 
@@ -186,10 +191,11 @@ def listed(
     *,
     as_of: dt.date,
     limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[Listed]:
     """The obligations chosen, in the order asked, CHUNK at a time (an export reads them all,
-    a page the first `limit`)."""
-    ids = _ordered_ids(session, campaign, chosen, limit)
+    a page `limit` of them from `offset`)."""
+    ids = _ordered_ids(session, campaign, chosen, limit, offset)
     plan = plan_of(campaign)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
