@@ -21,3 +21,8 @@ def vn_moved(due: dt.date, effective: dt.date) -> str:
     "30/09/2023 (Thứ Bảy) → 02/10/2023 (Thứ Hai)" (a weekday after the pair read as the
     second date's)."""
     return f"{vn_date(due)} ({vn_weekday(due)}) → {vn_date(effective)} ({vn_weekday(effective)})"
+
+
+def vn_number(value: int) -> str:
+    """An integer as Vietnamese writes it, thousands apart with dots: 3.210."""
+    return f"{value:,}".replace(",", ".")

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from models.clock import TIMEZONE
-from models.text import vn_date
+from models.text import vn_date, vn_number
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -44,6 +44,7 @@ def action_label(action: str) -> str:
 templates.env.filters["action_label"] = action_label
 templates.env.filters["vn_date"] = vn_date
 templates.env.filters["vn_datetime"] = vn_datetime
+templates.env.filters["vn_number"] = vn_number
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
