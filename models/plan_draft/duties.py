@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from models.directory import Directory
 from models.phrases import normalize
 from models.vocabulary import UnitKind
 
@@ -188,3 +189,8 @@ def _aliases(name: str) -> list[str]:
     if short.startswith("van phong "):
         out.add("van phong")
     return [a for a in out if len(a) >= 6]
+
+
+def directory_units(directory: Directory) -> list[Unit]:
+    """The units of a directory file (models.directory.read_directory) as drafting needs them."""
+    return [Unit(u.code, u.name, u.kind, u.parent) for u in directory.units]
