@@ -53,7 +53,9 @@ def measure(seed: Seed, folder: Path) -> dict[str, Any]:
     from models.source import parse_yaml
 
     text = (folder / seed.text).read_text(encoding="utf-8")
-    units = directory_units(read_directory(ROOT / "data" / "directories" / f"{seed.directory}.yaml"))
+    units = directory_units(
+        read_directory(ROOT / "data" / "directories" / f"{seed.directory}.yaml")
+    )
     started = time.perf_counter()
     draft = draft_plan(text, source=f"seeds/{seed.text}", units=units)
     seconds = time.perf_counter() - started
@@ -73,7 +75,8 @@ def main() -> None:
     lines = []
     for r in results:
         lines.append(
-            f"{r['seed']} {r['plan']}: dated milestones {_share(r['dated_found'], r['dated_milestones'])}"
+            f"{r['seed']} {r['plan']}: dated milestones "
+            f"{_share(r['dated_found'], r['dated_milestones'])}"
             f", undated {_share(r['undated_found'], r['undated_milestones'])}"
             f", from right {_share(r['from_right'], r['bodies_compared'])}"
             f", to right {_share(r['to_right'], r['bodies_compared'])}"

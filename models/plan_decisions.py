@@ -9,9 +9,9 @@ coordinator.
 
 from __future__ import annotations
 
-from models.phrases import AnchorMissing, PhraseError, parse_phrase
 from typing import Any
 
+from models.phrases import AnchorMissing, PhraseError, parse_phrase
 from models.plan import UNDECIDED_UNIT, Location, Plan
 
 

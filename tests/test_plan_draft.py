@@ -24,45 +24,8 @@ from models.plan_draft.quotas import find_quotas
 from models.plan_draft.source_text import TextRefused, document_text, read_document
 from models.vocabulary import MilestoneKind, QuotaScope, SubjectKind, UnitKind
 
-PLAN = """ỦY BAN NHÂN DÂN
-TỈNH QUẢNG BÌNH
-
-Số: 1837/KH-UBND
-
-Quảng Bình, ngày 04 tháng 10 năm 2022
-
-KẾ HOẠCH
-Xây dựng và nhân rộng điển hình tiên tiến giai đoạn 2021 - 2025
-
-Thực hiện Chỉ thị số 19/CT-TTg ngày 16/7/2021 của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:
-
-I. MỤC ĐÍCH, YÊU CẦU
-
-1. Hằng năm hoàn thành tốt nhiệm vụ.
-
-II. NỘI DUNG
-
-1. Tiêu chí cụ thể ở một số lĩnh vực
-
-a) Điển hình tiên tiến về khu dân cư văn hóa
-
-Giao Sở Văn hóa và Thể thao chủ trì, phối hợp với Ủy ban nhân dân các huyện, thị xã, thành phố: mỗi một địa phương giới thiệu tối thiểu 03 điển hình tiên tiến/năm.
-
-III. TỔ CHỨC THỰC HIỆN
-
-1. Thủ trưởng các cơ quan, đơn vị, địa phương có trách nhiệm xây dựng kế hoạch gửi về Sở Nội vụ (cơ quan thường trực Hội đồng Thi đua - Khen thưởng tỉnh) chậm nhất trong tháng 10 năm 2022.
-
-2. Đối với cấp tỉnh: tổ chức sơ kết trong Quý III năm 2023 nhân ngày (11/6/1948 - 11/6/2025).
-
-Nơi nhận:
-- Như trên;
-- Lưu: VT.
-
-TM. ỦY BAN NHÂN DÂN
-CHỦ TỊCH
-
-Trần Thắng
-"""
+PLAN = (Path(__file__).parent / "data" / "plan_draft_excerpt.txt").read_text(encoding="utf-8")
+"""A short plan in the seeds' form (Quảng Bình 1837/KH-UBND, abridged)."""
 
 UNITS = [
     Unit("QB", "Ủy ban nhân dân tỉnh Quảng Bình", UnitKind.PROVINCE, None),
@@ -99,7 +62,9 @@ def test_header_reads_number_date_title_period_issuer_signer() -> None:
 
 def test_phrases_found_longest_and_citations_and_other_years_dropped() -> None:
     years = range(2020, 2027)
-    sentence = "Đối với cấp tỉnh: tổ chức sơ kết trong Quý III năm 2023 nhân ngày (11/6/1948 - 11/6/2025)."
+    sentence = (
+        "Đối với cấp tỉnh: tổ chức sơ kết trong Quý III năm 2023 nhân ngày (11/6/1948 - 11/6/2025)."
+    )
     found = [p.phrase for p in find_phrases(sentence, issued=None, years=years)]
     assert found == ["trong Quý III năm 2023", "11/6/2025"]
     cited = "Căn cứ Kế hoạch số 60/KH-UBND ngày 05/4/2023 của UBND tỉnh giai đoạn 2022-2025."
@@ -131,30 +96,46 @@ def test_duties_read_from_and_to_against_the_directory() -> None:
 
 def test_quotas_with_their_numbers_subjects_and_scopes() -> None:
     both = find_quotas(
-        "Giao Liên đoàn Lao động chủ trì xây dựng tối thiểu 05 tập thể và 10 cá nhân điển hình tiên tiến/năm.",
+        "Giao Liên đoàn Lao động chủ trì xây dựng tối thiểu 05 tập thể và 10 cá nhân điển hình"
+        " tiên tiến/năm.",
         in_field=True,
     )
     assert [(q.minimum, q.subject, q.scope) for q in both] == [
         (5, SubjectKind.COLLECTIVE, QuotaScope.LEAD_AGENCY_YEAR),
         (10, SubjectKind.INDIVIDUAL, QuotaScope.LEAD_AGENCY_YEAR),
     ]
-    (local,) = find_quotas("mỗi một địa phương giới thiệu tối thiểu 03 điển hình tiên tiến/năm", in_field=True)
+    (local,) = find_quotas(
+        "mỗi một địa phương giới thiệu tối thiểu 03 điển hình tiên tiến/năm", in_field=True
+    )
     assert (local.minimum, local.scope) == (3, QuotaScope.LOCALITY_YEAR)
     (span,) = find_quotas("Hàng năm các phòng xây dựng từ 1-2 điển hình tiên tiến", in_field=False)
     assert (span.minimum, span.maximum, span.scope) == (1, 2, QuotaScope.UNIT_YEAR)
     (each,) = find_quotas(
         "Phân đấu mỗi đơn vị có ít nhất 01 điển hình tiêu biểu.",
         in_field=False,
-        paragraph="- Đối với tập thể: Là các chi bộ. Phân đấu mỗi đơn vị có ít nhất 01 điển hình tiêu biểu.",
+        paragraph="- Đối với tập thể: Là các chi bộ. Phân đấu mỗi đơn vị có ít nhất 01 điển hình.",
     )
-    assert (each.minimum, each.subject, each.scope) == (1, SubjectKind.COLLECTIVE, QuotaScope.UNIT_PERIOD)
+    assert (each.minimum, each.subject, each.scope) == (
+        1,
+        SubjectKind.COLLECTIVE,
+        QuotaScope.UNIT_PERIOD,
+    )
     assert find_quotas("từ 3 tập thể trở lên", in_field=False) == []
 
 
 def test_milestone_kind_rests_on_the_first_strong_words() -> None:
-    assert guess_kind("Hàng năm, tổ chức tuyên dương ... vào dịp tổng kết")[0] == MilestoneKind.CEREMONY
-    assert guess_kind("Quý II năm 2025, tổ chức đánh giá, tổng kết công tác")[0] == MilestoneKind.FINAL_REVIEW
-    assert guess_kind("Khối trưởng hàng năm triển khai Kế hoạch này") == (MilestoneKind.DEPLOYMENT, "trien khai")
+    assert (
+        guess_kind("Hàng năm, tổ chức tuyên dương ... vào dịp tổng kết")[0]
+        == MilestoneKind.CEREMONY
+    )
+    assert (
+        guess_kind("Quý II năm 2025, tổ chức đánh giá, tổng kết công tác")[0]
+        == MilestoneKind.FINAL_REVIEW
+    )
+    assert guess_kind("Khối trưởng hàng năm triển khai Kế hoạch này") == (
+        MilestoneKind.DEPLOYMENT,
+        "trien khai",
+    )
 
 
 def test_draft_of_an_excerpt_marks_every_gap_and_comments_every_guess() -> None:
@@ -204,7 +185,9 @@ def _pdf(text: str) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -251,7 +234,9 @@ def test_plan_check_lists_the_gaps_until_they_are_filled(tmp_path: Path) -> None
         encoding="utf-8",
     )
     out = tmp_path / "kh.yaml"
-    result = runner.invoke(app, ["plan", "draft", str(text), "--directory", str(directory), "-o", str(out)])
+    result = runner.invoke(
+        app, ["plan", "draft", str(text), "--directory", str(directory), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Bản nháp: 3 mốc" in result.output
     checked = runner.invoke(app, ["plan", "check", str(out)], env={"COLUMNS": "300"})
@@ -289,6 +274,8 @@ def test_seed_drafts_find_every_dated_milestone_and_quota(seed: object) -> None:
     print(figures)
     assert figures["dated_found"] == figures["dated_milestones"]
     assert figures["quotas_found"] == figures["quotas"]
-    dated_extra = [e for e in figures["extra"] if "(không thời hạn)" not in e and "chỉ tiêu" not in e]
+    dated_extra = [
+        e for e in figures["extra"] if "(không thời hạn)" not in e and "chỉ tiêu" not in e
+    ]
     expected = [e for e in EXPECTED_EXTRA.get(figures["seed"], []) if "(không thời hạn)" not in e]
     assert dated_extra == expected

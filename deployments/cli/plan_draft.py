@@ -18,7 +18,9 @@ def gaps(text: str) -> int:
 
 
 def draft(
-    document: Annotated[Path, typer.Argument(help="Văn bản kế hoạch (.txt, .docx, .pdf có lớp chữ)")],
+    document: Annotated[
+        Path, typer.Argument(help="Văn bản kế hoạch (.txt, .docx, .pdf có lớp chữ)")
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Ghi bản nháp ra tệp .yaml")
     ] = None,

@@ -115,9 +115,11 @@ def compare(hand: Plan, draft: Plan) -> Comparison:
             continue
         quota_used.add(match)
         out.quotas_found += 1
-    for i, d in enumerate(draft.quotas):
+    for i, extra in enumerate(draft.quotas):
         if i not in quota_used:
-            out.extra.append(f"{d.clause}: chỉ tiêu {d.minimum} {d.subject or ''}".rstrip())
+            out.extra.append(
+                f"{extra.clause}: chỉ tiêu {extra.minimum} {extra.subject or ''}".rstrip()
+            )
     return out
 
 

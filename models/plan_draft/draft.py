@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from models.plan import UNDECIDED_UNIT
 from models.plan_draft.deadlines import FoundPhrase, find_phrases, sentences, skipped_part
 from models.plan_draft.duties import Matcher, Party, Unit, fold
 from models.plan_draft.fields import FoundField, find_fields
@@ -111,8 +110,8 @@ def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
             if sentence in quota_sentences:
                 continue  # "Hàng năm ... xây dựng từ 1-2 điển hình": a quota, not a deadline
             phrases = find_phrases(sentence, issued=head.date, years=years)
-            for found in phrases:
-                milestones.append(_milestone(clause, tree, sentence, found, matcher))
+            for phrase in phrases:
+                milestones.append(_milestone(clause, tree, sentence, phrase, matcher))
             if not phrases and _undated_duty(clause, tree, sentence):
                 milestones.append(_milestone(clause, tree, sentence, None, matcher))
     standing = _standing_body(tree, matcher)
@@ -136,9 +135,7 @@ def _milestone(
     recipient = matcher.recipient(sentence)
     quote = " ".join(sentence.lstrip("-+* ").split())
     phrase = found.phrase if found else None
-    return DraftMilestone(
-        clause.label, phrase, quote, kind, words, owner, owner_from, recipient
-    )
+    return DraftMilestone(clause.label, phrase, quote, kind, words, owner, owner_from, recipient)
 
 
 def guess_kind(sentence: str) -> tuple[MilestoneKind, str]:

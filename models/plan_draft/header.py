@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from models.plan_draft.parts import PartTree
 
-_NUMBER = re.compile(r"^Số(?:\s+hiệu)?\s*:?\s*(?P<n>\d{1,5}\s*[-/]\s*[\wĐđ&]+(?:\s*[/-]\s*[\wĐđ&]+)*)")
+_NUMBER = re.compile(
+    r"^Số(?:\s+hiệu)?\s*:?\s*(?P<n>\d{1,5}\s*[-/]\s*[\wĐđ&]+(?:\s*[/-]\s*[\wĐđ&]+)*)"
+)
 _DATE = re.compile(
     r"^(?P<place>[^\d,]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
 )

@@ -53,7 +53,7 @@ def paragraphs(text: str) -> list[str]:
             continue
         if (
             out
-            and (line[0].islower() or re.match(r"^[\w/]+-?\s*\w*/", line) and "/" in line[:12])
+            and (line[0].islower() or (re.match(r"^[\w/]+-?\s*\w*/", line) and "/" in line[:12]))
             and not _LETTER.match(line)
             and not out[-1].endswith((".", ":", ";", "!", "?", "./."))
         ):
@@ -84,7 +84,7 @@ def part_tree(text: str) -> PartTree:
             headings = {"roman": m["rest"]}
             continue
         if not roman:
-            if seen_title and preamble or _starts_preamble(line, seen_title):
+            if (seen_title and preamble) or _starts_preamble(line, seen_title):
                 preamble.append(line)
             else:
                 header.append(line)

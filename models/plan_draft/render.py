@@ -18,6 +18,7 @@ from models.plan_draft.draft import Draft, DraftMilestone, stage_words
 from models.plan_draft.duties import Party, Unit, fold
 
 FILL = "CẦN ĐIỀN"
+_WHERE = {"sentence": "trong câu", "heading": "tiêu đề mục", "": ""}
 _QUOTE_CHARS = 90
 
 
@@ -113,7 +114,7 @@ def _fields(draft: Draft, used: set[str]) -> CommentedSeq:
         note = (
             f"mục {fld.clause}: cơ quan chủ trì theo “{_cut(fld.lead_words)}”"
             if fld.lead_agencies
-            else f"mục {fld.clause}: {FILL} cơ quan chủ trì (văn bản không ghi hoặc không khớp danh bạ)"
+            else f"mục {fld.clause}: {FILL} cơ quan chủ trì (không ghi, hoặc ngoài danh bạ)"
         )
         seq.append(item)
         seq.yaml_set_comment_before_after_key(i, before=note, indent=2)
@@ -168,7 +169,7 @@ def _milestones(found: list[DraftMilestone], used: set[str]) -> CommentedSeq:
             + (f"; loại đoán theo chữ “{m.kind_words}”" if m.kind_words else "; loại: mặc định"),
             "ai thực hiện: "
             + (
-                f"“{m.owner.words}” ({'trong câu' if m.owner_from == 'sentence' else 'tiêu đề mục'})"
+                f"“{m.owner.words}” ({_WHERE[m.owner_from]})"
                 if m.owner
                 else f"{FILL} (câu không ghi)"
             ),

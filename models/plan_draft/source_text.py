@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 
 from models.containers import Container, ContainerRefused
 from models.documents import size_text
+from models.os_errors import os_error
 
 MAX_BYTES = 10 * 1024 * 1024
 """Largest file read: the seeds are 10-40 KB of text; a scanned plan is a few MB."""
@@ -36,14 +37,14 @@ def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     """The text of the file at path, refused (TextRefused) before reading when too large."""
     try:
         size = path.stat().st_size
-    except OSError:
-        raise TextRefused(f"không đọc được tệp {path.name}") from None
-    if size > max_bytes:
-        raise TextRefused(
-            f"tệp quá lớn ({size_text(size)}); dung lượng tối đa là {size_text(max_bytes)}"
-        )
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
+        if size > max_bytes:
+            raise TextRefused(
+                f"tệp quá lớn ({size_text(size)}); dung lượng tối đa là {size_text(max_bytes)}"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise TextRefused(f"không đọc được tệp {path.name} ({os_error(error)})") from None
     return document_text(path.name, data, max_bytes=max_bytes)
 
 
@@ -82,7 +83,7 @@ def _docx_text(data: bytes) -> str:
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         raise TextRefused("tệp .docx có khai báo DTD: không đọc")  # entity expansion bombs
     try:
-        root = ElementTree.fromstring(xml)  # noqa: S314 - bounded, and no DTD (refused above)
+        root = ElementTree.fromstring(xml)
     except ElementTree.ParseError:
         raise TextRefused("tệp .docx hỏng: không đọc được nội dung") from None
     lines = []
