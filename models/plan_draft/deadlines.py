@@ -30,7 +30,7 @@ _HINT = re.compile(r"\d|\b(?:hang|moi|dinh ky)\b")
 _WORD = re.compile(r"\S+")
 _CITATION = re.compile(r"(?:\bsố|\bSố)\s*[\w\-/.&Đđ ]{1,30}?\s*,?\s*$")
 _PERIOD_SPAN = re.compile(r"^(?:trong\s+)?(?:(?:giai doan|nhiem ky|thoi ky)\s+)?\d{4}-\d{4}$")
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-+*(])|\n")
+_BREAK = re.compile(r"(?<=[.;!?])\s+(?=\S)|\n")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,15 @@ class FoundPhrase:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a clause's text (a new paragraph or a full stop before a capital)."""
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    out: list[str] = []
+    start = 0
+    for m in _BREAK.finditer(text):
+        following = text[m.end() : m.end() + 1]
+        if m.group() == "\n" or following.isupper() or following in "-+*(":
+            out.append(text[start : m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def find_phrases(

@@ -125,6 +125,9 @@ def _milestone(
 ) -> DraftMilestone:
     kind, words = guess_kind(sentence)
     owner, owner_from = matcher.owner(sentence), "sentence"
+    titled = matcher.owner(clause.heading) if len(clause.heading.split()) <= 12 else None
+    if titled is not None and sentence != clause.heading and (owner is None or owner.at > 25):
+        owner, owner_from = titled, "heading"  # "1. Văn phòng Sở" over its bullets
     if owner is None:
         for heading in (clause.heading, *reversed(clause.ancestors)):
             if heading != sentence and (owner := matcher.owner(heading)) is not None:

@@ -59,8 +59,11 @@ KIND_WORDS: tuple[tuple[str, tuple[UnitKind, ...] | str], ...] = (
 .normalize); "under_issuer": every kind found under the issuer in the directory."""
 
 _TO = re.compile(
-    r"\b(?:gui|nop|bao cao|trinh)\b(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|qua)\b\s+(?P<rest>.*)$"
+    r"\b(?:gui|nop|bao cao|trinh)\b(?:(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|qua)\b)?\s+"
+    r"(?P<rest>.*)$"
 )
+""""gửi ... về X", "báo cáo kết quả về X", "báo cáo X": the recipient is the first unit named
+after the verb."""
 
 
 @dataclass
@@ -141,10 +144,15 @@ class Matcher:
         for party in self.parties(sentence):
             if to is not None and party.at >= to.at:
                 break
-            if re.search(r"\b(?:gui|ve|den|qua|voi|cua|cho)\s*$", folded[: party.at]):
+            if re.search(_NOT_OWNER, folded[: party.at]):
                 continue
             chosen.append(party)
         return merge(chosen) if chosen else None
+
+
+_NOT_OWNER = r"\b(?:gui|ve|den|qua|(?<!doi )voi|cua|cho|tham muu|de xuat|tien tien|chu tich)\s*$"
+"""Words before a body that make it an object, not the one charged ("phối hợp với X",
+"tham mưu X", "đề xuất Chủ tịch X", "Hội nghị điển hình tiên tiến X")."""
 
 
 def merge(parties: Sequence[Party]) -> Party:
@@ -180,15 +188,25 @@ def _original(text: str, folded: str, start: int, end: int) -> str:
 
 
 def _aliases(name: str) -> list[str]:
+    """The ways a plan names a unit: in full; without the province ("Sở Nội vụ"), or with only
+    its level ("Ủy ban nhân dân tỉnh"); a body of a Sở by its head ("Văn phòng Sở", "Đảng ủy
+    Sở"). A bare head ("Ủy ban nhân dân") names no one: "Ủy ban nhân dân các huyện" is others."""
     base = fold(name)
     out = {base}
-    short = re.sub(r"\s+(?:tinh|thanh pho)\s+[a-z ]+$", "", base)
-    out.add(short)
-    if short.startswith("van phong so"):
-        out.add("van phong so")
-    if short.startswith("van phong "):
+    level = re.match(r"^(?P<head>.+?\s(?P<level>tinh|thanh pho|huyen))\s+[a-z ]+$", base)
+    if level:
+        out.add(level["head"])
+        out.add(level["head"].removesuffix(" " + level["level"]))
+    part_of = re.match(r"^(?P<head>[a-z ]+?\s+so)\s+[a-z]", base)
+    if part_of and not base.startswith("so "):
+        out.add(part_of["head"])
+    if base.startswith("van phong "):
         out.add("van phong")
-    return [a for a in out if len(a) >= 6]
+    return [a for a in out if len(a) >= 6 and a not in _GENERIC]
+
+
+_GENERIC = {"uy ban nhan dan", "hoi dong", "dang uy", "cong doan", "ban chi huy"}
+"""Heads that name a kind of body, not one body, once the place is dropped."""
 
 
 def directory_units(directory: Directory) -> list[Unit]:
