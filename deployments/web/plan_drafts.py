@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
@@ -72,7 +73,7 @@ def _settings(request: Request) -> IntakeSettings:
     return request.app.state.intake  # type: ignore[no-any-return]
 
 
-def _context(signed: SignedIn) -> dict[str, object]:
+def _context(signed: SignedIn) -> dict[str, Any]:
     unit = signed.coordinator.unit
     return {
         "who": signed.coordinator,
@@ -87,7 +88,7 @@ def form(request: Request) -> Response:
         signed = signed_in(request, session)
         if signed is None:
             return to_login()
-        return page(request, "plan_draft.html", **_context(signed))
+        return page(request, "plan_draft.html", 200, **_context(signed))
 
 
 @router.post(PATH)
