@@ -35,6 +35,10 @@ UnitCode = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9._-]*$", max_length=80
 Clause = Annotated[str, Field(max_length=40)]
 """Where a plan says something ("IV.1", "II.2.b"); the database keeps 40 characters."""
 
+UNDECIDED_UNIT = "CAN-DIEN"
+"""The unit a draft names where its text names none (`tdkt plan draft`): known to every
+reference, listed by models.plan_decisions.undecided until a coordinator replaces it."""
+
 RESERVED_MILESTONE_PREFIXES = ("quota-", "process-")
 """Milestone ids the system gives the milestones it adds (yearly quotas, votes, publications,
 reward decisions): a plan's own milestone named so would collide with them when loaded."""
@@ -545,7 +549,7 @@ Location = tuple[str | int, ...]
 
 def reference_errors(plan: Plan) -> list[tuple[Location, str]]:
     """Every reference in the plan that points at nothing, with where it stands."""
-    known = set(plan.agencies) | {plan.document.issuer}
+    known = set(plan.agencies) | {plan.document.issuer, UNDECIDED_UNIT}
     field_codes = [f.code for f in plan.fields]
     errors: list[tuple[Location, str]] = []
 

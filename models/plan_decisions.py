@@ -9,8 +9,10 @@ coordinator.
 
 from __future__ import annotations
 
+from typing import Any
+
 from models.phrases import AnchorMissing, PhraseError, parse_phrase
-from models.plan import Location, Plan
+from models.plan import UNDECIDED_UNIT, Location, Plan
 
 
 def undecided(plan: Plan) -> list[tuple[Location, str]]:
@@ -32,6 +34,10 @@ def undecided(plan: Plan) -> list[tuple[Location, str]]:
                     f"lĩnh vực {fld.code} ({fld.name}) chưa có cơ quan chủ trì: cần chỉ định",
                 )
             )
+    out += [
+        (loc, f"bản nháp chưa chỉ định cơ quan ({UNDECIDED_UNIT}): văn bản không ghi, cần điền")
+        for loc in _undecided_units(plan.model_dump(by_alias=True, mode="json"), ())
+    ]
     doc = plan.document
     if doc.date is None and doc.effective_from is None:
         for i, milestone in enumerate(plan.milestones):
@@ -56,3 +62,14 @@ def _needs_document_date(phrase: str) -> bool:
     except PhraseError:
         return False
     return False
+
+
+def _undecided_units(value: Any, at: Location) -> list[Location]:
+    """Where a draft left UNDECIDED_UNIT (`tdkt plan draft`: the text names no body there)."""
+    if value == UNDECIDED_UNIT:
+        return [at]
+    if isinstance(value, dict):
+        return [loc for k, v in value.items() for loc in _undecided_units(v, (*at, k))]
+    if isinstance(value, list):
+        return [loc for i, v in enumerate(value) for loc in _undecided_units(v, (*at, i))]
+    return []

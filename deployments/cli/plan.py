@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from deployments.cli.common import actor, console, err, shown
+from deployments.cli.plan_draft import draft
 from deployments.cli.plan_report import print_instantiation
 from models.calendar import default_calendar
 from models.clock import now
@@ -26,6 +27,7 @@ from models.text import vn_date, vn_moved, vn_weekday
 app = typer.Typer(help="Kiểm tra, nạp và xem kế hoạch.", no_args_is_help=True)
 
 PlanFile = Annotated[Path, typer.Argument(help="Tệp kế hoạch (.yaml)")]
+app.command()(draft)
 
 
 @app.command()

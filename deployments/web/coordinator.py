@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from deployments.web import auth
+from deployments.web import auth, plan_drafts
 from deployments.web.auth import csrf_ok, signed_in, to_login
 from deployments.web.inputs import BadQuery, DbId, one_of, page_number
 from deployments.web.pages import error_page, page
@@ -58,6 +58,7 @@ from models.vocabulary import ObligationStatus
 
 router = APIRouter(prefix="/dieu-phoi")
 router.include_router(auth.router)
+router.include_router(plan_drafts.router)
 
 
 class OutOfScope(Exception):
