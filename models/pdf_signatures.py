@@ -1,4 +1,4 @@
-"""Digital signatures on an uploaded PDF, checked offline: who signed, when, and whether to believe it.
+"""Digital signatures on an uploaded PDF, checked offline: who signed, when, and can it be believed.
 
 A signed electronic document has the legal value of paper (Nghị định 30/2020, Điều 5) only if
 its signature holds: the signed bytes are unchanged, nothing was added after signing but what
@@ -36,6 +36,7 @@ from models.trust_store import TrustStore
 
 MAX_SIGNATURES = 20
 MAX_REVISIONS = 100
+NAME_LIMIT = 200  # a name or organisation as stored and shown; a hostile certificate's is cut
 KEY_USAGES = frozenset({"digital_signature", "non_repudiation"})
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def verify_pdf(
         return invalid("không phải tệp PDF: chỉ tệp PDF mới mang chữ ký số kiểm tra được")
     try:
         return _verify(data, trust, at=at, max_signatures=max_signatures)
-    except Exception as error:  # noqa: BLE001 - any parser failure on a hostile file is a verdict
+    except Exception as error:
         logger.info("PDF signature check failed: %r", error)
         return invalid(f"tệp PDF hỏng hoặc không đọc được ({_short(error)})")
 
@@ -189,8 +190,7 @@ def _verify(data: bytes, trust: TrustStore, *, at: dt.datetime, max_signatures: 
         return Verdict(SignatureStatus.UNSIGNED)
     embedded = reader.embedded_signatures
     context_args, revocation_known = _context_args(reader, trust, at)
-    checks = [_check(sig, context_args) for sig in embedded]
-    checks = [c for c in checks if c is not None]
+    checks = [c for c in (_check(sig, context_args) for sig in embedded) if c is not None]
     if not checks:
         return Verdict(SignatureStatus.UNSIGNED)
     worst = max((c.status for c in checks), key=_SEVERITY.__getitem__)
@@ -201,7 +201,8 @@ def _context_args(reader: Any, trust: TrustStore, at: dt.datetime) -> tuple[dict
     """What every validation context here is built from: the trust store and nothing else
     (not the system's TLS roots), no fetching, the moment of receipt; plus the certificates
     and revocation data the PDF's own DSS carries, when it has one."""
-    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
 
     args: dict[str, Any] = {
         "trust_roots": list(trust.certificates),
@@ -238,15 +239,15 @@ def _check(sig: Any, context_args: Mapping[str, Any]) -> SignatureCheck | None:
     try:
         cert = sig.signer_cert
         signer, organisation = subject_names(cert)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return SignatureCheck(
             SignatureStatus.INVALID, reason=f"không đọc được chứng thư số ({_short(error)})"
         )
     base = SignatureCheck(SignatureStatus.INVALID, signer=signer, organisation=organisation)
     try:
         if sig.sig_object_type == "/DocTimeStamp":
-            status = validate_pdf_timestamp(sig, validation_context=_context(context_args))
-            if status.intact and status.valid:
+            stamp = validate_pdf_timestamp(sig, validation_context=_context(context_args))
+            if stamp.intact and stamp.valid:
                 return None
             return replace(base, reason="dấu thời gian của văn bản không khớp với nội dung")
         status = validate_pdf_signature(
@@ -254,7 +255,7 @@ def _check(sig: Any, context_args: Mapping[str, Any]) -> SignatureCheck | None:
             signer_validation_context=_context(context_args),
             key_usage_settings=KeyUsageConstraints(key_usage=set(KEY_USAGES)),
         )
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return replace(base, reason=f"không kiểm tra được chữ ký ({_short(error)})")
     return _finding(base, status)
 
@@ -336,11 +337,11 @@ def _text(value: Any) -> str:
     chosen = getattr(value, "chosen", value)
     if type(chosen).__name__ == "TeletexString":
         try:
-            return " ".join(bytes(chosen.contents).decode("utf-8").split())
+            return " ".join(bytes(chosen.contents).decode("utf-8").split())[:NAME_LIMIT]
         except UnicodeDecodeError:
             pass
     native = value.native
-    return " ".join(str(native).split())
+    return " ".join(str(native).split())[:NAME_LIMIT]
 
 
 def describe(check: SignatureCheck) -> str:

@@ -1,4 +1,5 @@
-"""The certificate authorities a signed PDF must chain to: a folder the ops fill (docs/signatures.md).
+"""The certificate authorities a signed PDF must chain to: a folder the ops fill (see
+docs/signatures.md).
 
 Nothing is shipped and nothing is fetched: the folder (env TDKT_TRUST_STORE, or the path the CLI
 is given) holds the root and intermediate CA certificates the office trusts (the national root

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-call"
 """A test certificate authority and PDFs signed with pyHanko: the fixtures the signature checks
 run against (tests/test_pdf_signatures.py).
 

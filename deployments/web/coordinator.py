@@ -50,7 +50,7 @@ from models.services.obligation_list import (
 )
 from models.services.obligations import plan_of
 from models.services.subjects import subject
-from models.services.submissions import document_path, documents_of
+from models.services.submissions import document_path, documents_of, signature_lines
 from models.spreadsheet import xlsx_bytes
 from models.vocabulary import ObligationStatus
 
@@ -254,6 +254,7 @@ def obligation(request: Request, obligation_id: DbId, da: str | None = None) -> 
             .where(AuditEntry.entity == "obligation", AuditEntry.entity_id == found.id)
             .order_by(AuditEntry.id)
         ).all()
+        documents = documents_of(session, found)
         return page(
             request,
             "obligation.html",
@@ -262,7 +263,8 @@ def obligation(request: Request, obligation_id: DbId, da: str | None = None) -> 
             body=body_in_full(found.campaign.standing_body),
             o=found,
             named=subject(session, found, plan_of(found.campaign)),
-            documents=documents_of(session, found),
+            documents=documents,
+            signatures={d.id: signature_lines(d) for d in documents},
             links=links_of(session, found),
             history=history,
             now=_now(request),
