@@ -29,9 +29,9 @@ from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 UTC = dt.UTC
-VALID_FROM = dt.datetime(2025, 1, 1, tzinfo=UTC)
+VALID_FROM = dt.datetime(2020, 1, 1, tzinfo=UTC)
 VALID_UNTIL = dt.datetime(2030, 1, 1, tzinfo=UTC)
-SIGNED_AT = dt.datetime(2026, 3, 2, 2, 15, tzinfo=UTC)  # 09:15 in Hà Nội
+SIGNED_AT = dt.datetime(2023, 2, 23, 2, 15, tzinfo=UTC)  # 09:15 in Hà Nội
 SIGNER_NAME = "Nguyễn Văn An"
 SIGNER_ORG = "Sở Y tế tỉnh Quảng Bình"
 
@@ -111,9 +111,9 @@ def issue(
 
 
 @dataclass(frozen=True)
-class TestPKI:
+class Authorities:
     """Root → intermediate → signer; `stranger` is a signer under a root nobody trusts;
-    `expired` a signer of the trusted chain whose certificate ended in 2025."""
+    `expired` a signer of the trusted chain whose certificate ended on 31/12/2022."""
 
     root: Issued
     intermediate: Issued
@@ -128,7 +128,7 @@ class TestPKI:
         return folder
 
 
-def make_pki() -> TestPKI:
+def make_pki() -> Authorities:
     root = issue(_name("Test Root CA Quốc gia", "Bộ Thử nghiệm"), issuer=None, ca=True, seed=1)
     intermediate = issue(
         _name("Test CA cấp dưới", "Công ty Chứng thực Thử"), issuer=root, ca=True, seed=2
@@ -141,9 +141,9 @@ def make_pki() -> TestPKI:
         issuer=intermediate,
         ca=False,
         seed=6,
-        valid_until=dt.datetime(2025, 6, 30, tzinfo=UTC),
+        valid_until=dt.datetime(2022, 12, 31, tzinfo=UTC),
     )
-    return TestPKI(root, intermediate, signer, stranger, expired)
+    return Authorities(root, intermediate, signer, stranger, expired)
 
 
 def plain_pdf(text: str = "Bao cao thanh tich") -> bytes:
