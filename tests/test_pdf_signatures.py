@@ -285,8 +285,9 @@ def _obligation() -> tuple[ObligationStatus, str | None, list[str | None]]:
 
 def test_an_upload_keeps_its_verdict_and_the_coordinator_reads_it(link: str, signed: bytes) -> None:
     client = _client()
+    assert 'id="signature-required"' not in client.get(link).text
     page = _upload(client, link, "bao-cao.pdf", signed)
-    assert "hệ thống sẽ không nhắc nữa" in page
+    assert "hệ thống sẽ không nhắc nữa" in page and "chữ ký số: hợp lệ" in page
     status, _, stored = _obligation()
     assert (status, stored) == (ObligationStatus.SUBMITTED, ["valid"])
 
@@ -329,7 +330,9 @@ def test_a_plan_that_requires_signatures_returns_what_is_not_validly_signed(
         "stranger": sign_pdf(plain_pdf(), pki.stranger, []) if kind == "stranger" else b"",
         "docx": docx_bytes(),
     }[kind]
-    page = _upload(_client(), link, name, data)
+    client = _client()
+    assert 'id="signature-required"' in client.get(link).text
+    page = _upload(client, link, name, data)
     assert "chưa đáp ứng yêu cầu ký số" in page
     status, note, _ = _obligation()
     assert status == ObligationStatus.RETURNED

@@ -23,7 +23,7 @@ from models.lengths import TooLong
 from models.letterhead import answering
 from models.lifecycle import IllegalStageTransition
 from models.orm import AccessLink
-from models.pdf_signatures import Verdict
+from models.pdf_signatures import SignatureStatus, Verdict
 from models.policy import IllegalTransition
 from models.recognition import RecognitionError
 from models.services import intake
@@ -109,6 +109,8 @@ def _context(
         "year": at.year,
         "today": at.date().isoformat(),
         "max_size": size_text(settings.max_upload_bytes),
+        "signature_required": plan.requires_signature(obligation.milestone.code),
+        "signature_labels": {status.value: status.label for status in SignatureStatus},
     }
 
 
