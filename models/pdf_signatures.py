@@ -28,6 +28,7 @@ from enum import StrEnum
 from io import BytesIO
 from typing import Any
 
+from asn1crypto import core
 from asn1crypto import x509 as asn1_x509
 
 from models.clock import TIMEZONE
@@ -335,7 +336,7 @@ def subject_names(cert: asn1_x509.Certificate) -> tuple[str | None, str | None]:
 
 def _text(value: Any) -> str:
     chosen = getattr(value, "chosen", value)
-    if type(chosen).__name__ == "TeletexString":
+    if isinstance(chosen, core.TeletexString):  # asn1crypto reads it as Latin-1
         try:
             return " ".join(bytes(chosen.contents).decode("utf-8").split())[:NAME_LIMIT]
         except UnicodeDecodeError:

@@ -26,6 +26,7 @@ from models.pdf_signatures import (
     Verdict,
     describe,
     describe_verdict,
+    subject_names,
     verify_pdf,
 )
 from models.plan import Plan
@@ -40,6 +41,7 @@ from tests.pdf_signing_support import (
     Authorities,
     change_page_after_signing,
     flip_signed_byte,
+    issue,
     make_pki,
     plain_pdf,
     sign_pdf,
@@ -203,6 +205,28 @@ def test_the_trust_store_reads_pem_and_der_and_skips_what_is_not_a_certificate(
     assert [s.split(":")[0] for s in store.skipped] == ["hong.crt"]
     bare = sign_pdf(plain_pdf(), pki.signer, [])  # no chain embedded
     assert verify_pdf(bare, store, at=RECEIVED).status == SignatureStatus.VALID
+
+
+@pytest.mark.parametrize("string_type", ["UTF8String", "BMPString", "T61String"])
+def test_vietnamese_names_are_read_whatever_string_type_the_ca_used(
+    pki: Authorities, string_type: str
+) -> None:
+    """Some CAs write UTF-8 bytes into a TeletexString, which asn1crypto reads as Latin-1
+    ("Nguyá»…n"); the names still read right."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.x509.name import _ASN1Type
+    from cryptography.x509.oid import NameOID
+
+    kind = _ASN1Type[string_type]
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, SIGNER_ORG, _type=kind),
+            x509.NameAttribute(NameOID.COMMON_NAME, SIGNER_NAME, _type=kind),
+        ]
+    )
+    cert = issue(name, issuer=pki.intermediate, ca=False, seed=9)
+    assert subject_names(asn1_x509.Certificate.load(cert.der)) == (SIGNER_NAME, SIGNER_ORG)
 
 
 # --- the plan's requirement ---------------------------------------------------------------------
