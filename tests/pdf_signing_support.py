@@ -146,8 +146,9 @@ def make_pki() -> Authorities:
     return Authorities(root, intermediate, signer, stranger, expired)
 
 
-def plain_pdf(text: str = "Bao cao thanh tich") -> bytes:
-    """A one-page PDF with a line of text in its content stream (unsigned)."""
+def plain_pdf(text: str = "Bao cao thanh tich", *, padding: int = 0) -> bytes:
+    """A one-page PDF with a line of text in its content stream (unsigned); `padding` bytes
+    of comment in that stream make it as large as a test needs."""
     writer = PdfFileWriter()
     font = writer.add_object(
         generic.DictionaryObject(
@@ -162,7 +163,10 @@ def plain_pdf(text: str = "Bao cao thanh tich") -> bytes:
         {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): font})}
     )
     safe = text.encode("ascii", "replace").decode()
-    stream = generic.StreamObject(stream_data=f"BT /F1 14 Tf 72 720 Td ({safe}) Tj ET".encode())
+    content = f"BT /F1 14 Tf 72 720 Td ({safe}) Tj ET".encode()
+    if padding:
+        content += b"\n%" + b"x" * padding + b"\n"
+    stream = generic.StreamObject(stream_data=content)
     page = generic.DictionaryObject(
         {
             generic.pdf_name("/Type"): generic.pdf_name("/Page"),
