@@ -281,6 +281,11 @@ class Milestone(_Strict):
         description="How often a continuing duty is reported, where the plan says; absent: "
         "DEFAULT_CONTINUING_REPORT (the coordinator's setting)",
     )
+    require_signature: bool | None = Field(
+        None,
+        description="Documents sent for it must be PDFs with a valid digital signature; "
+        "absent: the plan's submissions.require_signature",
+    )
 
     @field_validator("phrase", "coordinator_phrase")
     @classmethod
@@ -494,6 +499,16 @@ class Correspondence(_Strict):
         return _mail_address(value)
 
 
+class Submissions(_Strict):
+    """What the documents units send must be (docs/signatures.md)."""
+
+    require_signature: bool = Field(
+        False,
+        description="A PDF with a valid digital signature, chained to the trust store; any "
+        "other upload is returned to the unit with the reason",
+    )
+
+
 class Plan(_Strict):
     """One plan document, as data."""
 
@@ -536,6 +551,15 @@ class Plan(_Strict):
     instantiated_from: str | None = Field(
         None, description="Set by `tdkt plan instantiate`: the plan and period it was made from"
     )
+    submissions: Submissions = Field(default_factory=Submissions)
+
+    def requires_signature(self, milestone_code: str) -> bool:
+        """Whether documents for the milestone must be signed: its own setting, else the
+        plan's (a milestone the system adds follows the plan's)."""
+        for milestone in self.milestones:
+            if milestone.id == milestone_code and milestone.require_signature is not None:
+                return milestone.require_signature
+        return self.submissions.require_signature
 
     @field_validator("quota_deadline")
     @classmethod

@@ -25,6 +25,7 @@ from deployments.cli import (
     recognition,
     replay,
     report,
+    signatures,
     web,
 )
 from deployments.cli import calendar as calendar_cmd
@@ -178,6 +179,13 @@ registry = typer.Typer(help="Sổ ghi danh.", no_args_is_help=True)
 registry.command("export")(recognition.registry_export)
 app.add_typer(registry, name="registry")
 app.command("promote")(recognition.promote)
+# Issue 23: the docs helper's `tdkt document` sub-app (deployments/cli/documents.py) takes
+# these three commands at merge; until then they have a group of their own here.
+document = typer.Typer(help="Văn bản: văn bản đã nộp và chữ ký số.", no_args_is_help=True)
+document.command("list")(signatures.document_list)
+document.command("verify")(signatures.document_verify)
+document.command("trust")(signatures.document_trust)
+app.add_typer(document, name="document")
 app.command("web")(web.web)
 app.add_typer(web.coordinator, name="coordinator")
 

@@ -23,6 +23,7 @@ from models.lengths import TooLong
 from models.letterhead import answering
 from models.lifecycle import IllegalStageTransition
 from models.orm import AccessLink
+from models.pdf_signatures import SignatureStatus, Verdict
 from models.policy import IllegalTransition
 from models.recognition import RecognitionError
 from models.services import intake
@@ -38,7 +39,9 @@ from models.services.ballots import BallotError
 from models.services.candidates import RegistrationError
 from models.services.obligations import plan_of
 from models.services.subjects import subject
-from models.vocabulary import SubjectKind
+from models.services.submissions import check_signatures
+from models.trust_store import load_trust_store
+from models.vocabulary import ObligationStatus, SubjectKind
 from models.voting import VoteChoice
 
 router = APIRouter(prefix="/l")
@@ -55,6 +58,8 @@ REFUSED_ACTS = (
 )
 DONE = {
     "nop": "Đã nhận văn bản. Việc này được ghi là đã nộp; hệ thống sẽ không nhắc nữa.",
+    "nop-tra-lai": "Đã nhận văn bản, nhưng văn bản chưa đáp ứng yêu cầu ký số của kế hoạch "
+    "nên việc này được trả lại; lý do ghi dưới đây. Đề nghị đơn vị gửi lại văn bản đã ký số.",
     "dang-ky": "Đã ghi nhận đăng ký điển hình.",
     "hoan-tat": "Đã gửi đăng ký. Việc này được ghi là đã nộp.",
     "danh-gia": "Đã ghi kết quả đánh giá.",
@@ -104,13 +109,15 @@ def _context(
         "year": at.year,
         "today": at.date().isoformat(),
         "max_size": size_text(settings.max_upload_bytes),
+        "signature_required": plan.requires_signature(obligation.milestone.code),
+        "signature_labels": {status.value: status.label for status in SignatureStatus},
     }
 
 
 async def _act(
     request: Request,
     token: str,
-    done: str,
+    done: str | Callable[[], str],
     do: Callable[[Session, AccessLink, FormData, dt.datetime], object],
     *,
     spent_if_refused: tuple[type[Exception], ...] = (),
@@ -148,7 +155,8 @@ async def _act(
         return error_page(request, "Chưa thực hiện được", message, 400)
     finally:
         await form.close()
-    return RedirectResponse(f"/l/{token}?da={done}", status_code=303)
+    outcome = done if isinstance(done, str) else done()
+    return RedirectResponse(f"/l/{token}?da={outcome}", status_code=303)
 
 
 def _sentence(text: str) -> str:
@@ -167,25 +175,27 @@ async def upload(request: Request, token: str) -> Response:
     its bounds (models/containers.py), and inside the transaction it would hold SQLite's one
     write lock, and so every other writer, for that long. It is checked only for a request
     carrying a link and a fresh form this server signed (no database needed to tell)."""
-    settings = _settings(request)
+    settings, received = _settings(request), _now(request)
     form = await request.form(max_files=1, max_fields=200)
-    check_signed_form(settings.signer, token, _text(form, "form_token"), at=_now(request))
+    check_signed_form(settings.signer, token, _text(form, "form_token"), at=received)
     document = form.get("document")
+    verdict: Verdict | None = None
     if not isinstance(document, UploadFile) or not document.filename:
         checked: Accepted | DocumentRefused | None = None
         data = b""
     else:
         data = document.file.read(settings.max_upload_bytes + 1)
-        checked = await run_in_threadpool(
-            _checked, document.filename, data, settings.max_upload_bytes
+        checked, verdict = await run_in_threadpool(
+            _checked, document.filename, data, settings, received
         )
+    returned: list[bool] = []
 
     def do(session: Session, link: AccessLink, form: FormData, at: dt.datetime) -> None:
         if checked is None:
             raise intake.IntakeError("chưa chọn tệp văn bản")
         if isinstance(checked, DocumentRefused):
             raise checked  # the form's token is spent all the same (see _act)
-        intake.upload(
+        stored = intake.upload(
             session,
             link,
             settings.documents,
@@ -193,16 +203,28 @@ async def upload(request: Request, token: str) -> Response:
             data=data,
             note=_text(form, "note"),
             at=at,
+            verdict=verdict,
         )
+        returned.append(stored.obligation.status == ObligationStatus.RETURNED)
 
-    return await _act(request, token, "nop", do, spent_if_refused=(DocumentRefused,))
+    def done() -> str:
+        return "nop-tra-lai" if any(returned) else "nop"
+
+    return await _act(request, token, done, do, spent_if_refused=(DocumentRefused,))
 
 
-def _checked(filename: str, data: bytes, max_bytes: int) -> Accepted | DocumentRefused:
+def _checked(
+    filename: str, data: bytes, settings: IntakeSettings, at: dt.datetime
+) -> tuple[Accepted | DocumentRefused, Verdict | None]:
+    """The upload's type, then its signatures' verdict as of its receipt (a PDF only)."""
     try:
-        return check_upload(filename, data, max_bytes=max_bytes)
+        accepted = check_upload(filename, data, max_bytes=settings.max_upload_bytes)
     except DocumentRefused as refusal:
-        return refusal
+        return refusal, None
+    trust = load_trust_store(settings.trust_store)
+    return accepted, check_signatures(
+        accepted, data, trust, at=at, max_bytes=settings.max_upload_bytes
+    )
 
 
 @router.post("/{token}/dang-ky")

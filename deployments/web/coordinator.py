@@ -51,7 +51,7 @@ from models.services.obligation_list import (
 from models.services.obligations import plan_of
 from models.services.statistics import statistics_file_name, statistics_workbook
 from models.services.subjects import subject
-from models.services.submissions import document_path, documents_of
+from models.services.submissions import document_path, documents_of, signature_lines
 from models.spreadsheet import xlsx_bytes
 from models.statistics import latest_reported_year
 from models.vocabulary import ObligationStatus
@@ -296,6 +296,7 @@ def obligation(request: Request, obligation_id: DbId, da: str | None = None) -> 
             .where(AuditEntry.entity == "obligation", AuditEntry.entity_id == found.id)
             .order_by(AuditEntry.id)
         ).all()
+        documents = documents_of(session, found)
         return page(
             request,
             "obligation.html",
@@ -304,7 +305,8 @@ def obligation(request: Request, obligation_id: DbId, da: str | None = None) -> 
             body=body_in_full(found.campaign.standing_body),
             o=found,
             named=subject(session, found, plan_of(found.campaign)),
-            documents=documents_of(session, found),
+            documents=documents,
+            signatures={d.id: signature_lines(d) for d in documents},
             links=links_of(session, found),
             history=history,
             now=_now(request),

@@ -10,8 +10,9 @@ failed sign-ins are counted here, so that throttling holds across processes and 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.orm.base import AwareDateTime, Base
@@ -65,6 +66,17 @@ class SubmittedDocument(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     uploaded_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
     uploaded_by: Mapped[str] = mapped_column(String(320))
+    signature_status: Mapped[str | None] = mapped_column(
+        String(16),
+        doc="models.pdf_signatures.SignatureStatus of a PDF (valid, invalid, untrusted, "
+        "unsigned); None: not a PDF, or received before signatures were checked",
+    )
+    signature: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, doc="The verdict in full (models.pdf_signatures.Verdict.to_json): each signer"
+    )
+    signature_checked_at: Mapped[dt.datetime | None] = mapped_column(
+        AwareDateTime(), doc="When the verdict was reached (upload, or `tdkt document verify`)"
+    )
 
     obligation: Mapped[Obligation] = relationship()
 

@@ -28,6 +28,7 @@ from models.sealing import PaperSeal
 from models.services.audit import record
 from models.services.rows import chunks, inserted
 from models.signing import BadToken, Signer, StaleToken, load_secret_key
+from models.trust_store import configured_folder
 
 DEFAULT_WEB_URL = "http://127.0.0.1:8765"
 
@@ -49,6 +50,7 @@ class IntakeSettings:
     documents: Path
     max_upload_bytes: int
     ballot_seal: PaperSeal
+    trust_store: Path | None = None  # TDKT_TRUST_STORE: the CAs signed PDFs must chain to
 
     @classmethod
     def from_env(cls, settings: Settings | None = None) -> IntakeSettings:
@@ -61,6 +63,7 @@ class IntakeSettings:
             documents=settings.data_dir / "documents",
             max_upload_bytes=int(float(max_mb) * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
             ballot_seal=PaperSeal(secret_key),
+            trust_store=configured_folder(),
         )
 
     def link_url(self, token: str) -> str:

@@ -30,6 +30,7 @@ from models.orm import (
     Publication,
     SubmittedDocument,
 )
+from models.pdf_signatures import Verdict
 from models.policy import CHASED
 from models.process import ballot_and_member, subject_id
 from models.sealing import PaperSeal
@@ -128,9 +129,11 @@ def upload(
     data: bytes,
     note: str | None,
     at: dt.datetime,
+    verdict: Verdict | None,
 ) -> SubmittedDocument:
     """Store the document the link's unit sent; `accepted` is models.documents.check_upload's
-    verdict on `data`, reached before the transaction (the check is the slow part)."""
+    verdict on `data` and `verdict` its signatures' (submissions.check_signatures), both
+    reached before the transaction (the checks are the slow part)."""
     obligation = _require(link, IntakeAction.UPLOAD)
     return submit_document(
         session,
@@ -141,6 +144,7 @@ def upload(
         note=note,
         at=at,
         actor=actor_of(link),
+        verdict=verdict,
     )
 
 

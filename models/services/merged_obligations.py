@@ -171,6 +171,9 @@ def _settle_duplicate(
                     size=doc.size,
                     uploaded_at=doc.uploaded_at,
                     uploaded_by=doc.uploaded_by,
+                    signature_status=doc.signature_status,
+                    signature=doc.signature,
+                    signature_checked_at=doc.signature_checked_at,
                 )
             )
         return (
