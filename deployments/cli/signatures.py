@@ -121,7 +121,8 @@ def _report_store(trust: TrustStore, *, brief: bool) -> None:
             "Xem docs/signatures.md."
         )
     elif not trust.folder.is_dir():
-        console.print(f"[yellow]Không có thư mục kho tin cậy[/] {shown(str(trust.folder))}.")
+        console.print(f"[red]Lỗi:[/] không có thư mục kho tin cậy {shown(str(trust.folder))}.")
+        raise typer.Exit(1)  # checking against a store that is not there is an ops' slip
     else:
         console.print(
             f"Kho tin cậy {shown(str(trust.folder))}: {len(trust.certificates)} chứng thư số."
