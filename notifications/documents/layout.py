@@ -136,7 +136,9 @@ def header(document: DocxDocument) -> None:
     the left, quốc hiệu, tiêu ngữ and rule, then the place and date in italics at the right."""
     table = borderless_table(document, (LEFT_COLUMN_MM, RIGHT_COLUMN_MM), rows=2)
     body, motto = table.rows[0].cells
-    line(body, "{{ parent }}", size=HEADER_PT, first=True)
+    line(body, "{%p if parent %}", first=True)
+    line(body, "{{ parent }}", size=HEADER_PT)
+    line(body, "{%p endif %}")
     line(body, "{{ body }}", size=HEADER_PT, bold=True)
     rule_under(line(body), 20)
     line(motto, "{{ national_name }}", size=SMALL_PT + 0.5, bold=True, first=True)
