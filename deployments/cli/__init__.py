@@ -17,6 +17,7 @@ from deployments.cli import (
     database,
     demo,
     directory,
+    documents,
     eligibility,
     export,
     messages,
@@ -180,6 +181,7 @@ app.add_typer(registry, name="registry")
 app.command("promote")(recognition.promote)
 app.command("web")(web.web)
 app.add_typer(web.coordinator, name="coordinator")
+app.add_typer(documents.app, name="document")
 
 
 def main() -> None:

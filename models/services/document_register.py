@@ -105,3 +105,10 @@ def register_entries(
         query = query.where(IssuedDocument.year == year)
     order = (IssuedDocument.issuer, IssuedDocument.year, IssuedDocument.number)
     return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def issuers(session: Session) -> list[str]:
+    """Every issuer that has numbered a document, in order."""
+    return list(
+        session.scalars(select(IssuedDocument.issuer).distinct().order_by(IssuedDocument.issuer))
+    )
