@@ -7,6 +7,7 @@ skip where the program is missing, unless TDKT_REQUIRE_OFFICE=1 (CI), where they
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -20,7 +21,12 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.table import Table
 from pypdf import PdfReader
+from sqlalchemy.orm import Session
 
+from models.administrative import DocumentKind
+from models.clock import TIMEZONE
+from models.orm import IssuedDocument
+from models.services.document_register import register_document
 from notifications.documents import office_available
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +50,25 @@ def need_pdftoppm() -> None:
     """Skip (or, with TDKT_REQUIRE_OFFICE=1, fail) where poppler's pdftoppm is missing."""
     if shutil.which("pdftoppm") is None:
         _missing("pdftoppm (poppler-utils)")
+
+
+def register_letter(
+    session: Session, key: str, *, on: dt.date, issuer: str = "SNV"
+) -> IssuedDocument:
+    """A công văn numbered in `issuer`'s register under `key` (at 09:00 on `on`)."""
+    return register_document(
+        session,
+        issuer=issuer,
+        kind=DocumentKind.CONG_VAN,
+        issued_on=on,
+        subject=f"V/v đôn đốc {key}",
+        key=key,
+        entity=None,
+        entity_id=None,
+        at=dt.datetime.combine(on, dt.time(9), TIMEZONE),
+        actor="test",
+        symbol=f"{issuer}-TĐKT",
+    )
 
 
 def open_docx(data: bytes) -> DocxDocument:

@@ -9,14 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from deployments.cli import app
-from models.administrative import DocumentKind
 from models.clock import TIMEZONE
 from models.db import unit_of_work
-from models.services.document_register import register_document
 from tasks.chasing import prepare_day
 from tests.chase_helpers import morning
 from tests.document_fixtures import QB, TO_TRINH, proposed_exemplars
-from tests.documents_support import docx_parts, need_office, pdf_pages
+from tests.documents_support import docx_parts, need_office, pdf_pages, register_letter
 
 
 def _run(*args: str) -> str:
@@ -82,19 +80,7 @@ def test_register_lists_an_issuers_numbers(year: str | None) -> None:
     at = dt.datetime(2024, 2, 5, 9, tzinfo=TIMEZONE)
     with unit_of_work() as session:
         for key in ("a", "b"):
-            register_document(
-                session,
-                issuer="SNV",
-                kind=DocumentKind.CONG_VAN,
-                issued_on=at.date(),
-                subject=f"V/v đôn đốc {key}",
-                key=key,
-                entity=None,
-                entity_id=None,
-                at=at,
-                actor="test",
-                symbol="SNV-TĐKT",
-            )
+            register_letter(session, key, on=at.date())
     said = _run("register", "SNV", *(["--year", year] if year else []))
     assert "01/SNV-TĐKT" in said and "02/SNV-TĐKT" in said and "05/02/2024" in said
     assert "2 văn bản." in said

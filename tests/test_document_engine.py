@@ -24,7 +24,7 @@ from models.administrative import (
 from models.clock import TIMEZONE
 from models.db import unit_of_work
 from models.orm import IssuedDocument
-from models.services.document_register import register_document, register_entries
+from models.services.document_register import register_entries
 from notifications.documents import (
     TEMPLATES_ENV,
     TemplateError,
@@ -39,6 +39,7 @@ from tests.documents_support import (
     need_office,
     pdf_pages,
     pdf_text,
+    register_letter,
     render_png,
 )
 
@@ -96,19 +97,7 @@ def test_the_header_context_names_every_part() -> None:
 def _register(
     session: Session, key: str, on: dt.date = dt.date(2024, 2, 5), issuer: str = "SNV"
 ) -> IssuedDocument:
-    return register_document(
-        session,
-        issuer=issuer,
-        kind=DocumentKind.CONG_VAN,
-        issued_on=on,
-        subject="đôn đốc",
-        key=key,
-        entity=None,
-        entity_id=None,
-        at=AT,
-        actor="test",
-        symbol="SNV-TĐKT",
-    )
+    return register_letter(session, key, on=on, issuer=issuer)
 
 
 def test_the_register_numbers_per_issuer_and_year_and_never_twice_per_key(
