@@ -48,8 +48,10 @@ RESPOND_WORKING_DAYS = 5
 LETTERS_ENV = "TDKT_ESCALATION_LETTERS"
 """How escalations carry their letter: "pdf" (the default), "docx" (no LibreOffice run: a
 sweep of thousands of letters saves about 0.06 s a page) or "off" (no letter, no number)."""
-PDF_TIMEOUT = 300.0
-"""Seconds one sweep's LibreOffice run may take (about 1 s to start, 0.1 s a letter)."""
+PDF_TIMEOUT_BASE, PDF_SECONDS_PER_LETTER = 60.0, 1.0
+"""Seconds one sweep's LibreOffice run may take: measured 1.7 s to start and 0.24 s a letter
+on a loaded 2-core machine (bench/documents.py), so 60 s and 1 s a letter is a generous bound
+that still stops a hung run."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ def _printed(letters: list[GeneratedDocument], *, pdf: bool) -> list[Attachment]
         )
         return as_docx
     try:
-        pdfs = to_pdf([doc.docx for doc in letters], timeout=PDF_TIMEOUT)
+        timeout = PDF_TIMEOUT_BASE + PDF_SECONDS_PER_LETTER * len(letters)
+        pdfs = to_pdf([doc.docx for doc in letters], timeout=timeout)
     except OfficeError as error:
         log.warning("Không in được công văn ra PDF (%s): gửi kèm dưới dạng .docx", error)
         return as_docx
