@@ -43,11 +43,11 @@ def _initial(word: str) -> str:
 
 
 def _without_locality(name: str) -> str:
-    """ "Sở Nội vụ tỉnh Quảng Bình" → "Sở Nội vụ": the part a ký hiệu abbreviates."""
-    lowered = name.lower()
+    """ "Sở Nội vụ tỉnh Quảng Bình" → "Sở Nội vụ": the part a ký hiệu abbreviates. A locality
+    is written in lower case ("tỉnh", "xã"); "Xã hội" in a name is no commune."""
     cut = len(name)
     for word in _LOCALITY_WORDS:
-        at = lowered.find(f" {word} ")
+        at = name.find(f" {word} ")
         if at > 0:
             cut = min(cut, at)
     return name[:cut]
