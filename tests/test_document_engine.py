@@ -156,17 +156,17 @@ def _letter_context() -> dict[str, object]:
         DocumentKind.CONG_VAN,
         7,
         dt.date(2024, 2, 5),
-        "đôn đốc nộp hồ sơ <thi đua> & khen thưởng",
+        "đôn đốc nộp hồ sơ <thi đua> & khen thưởng\x01\ud800",
         SIGNER,
         ["Như trên"],
         unit_symbol="TĐKT",
         addressees=["Sở Y tế", "Sở Giáo dục và Đào tạo"],
     )
-    context["paragraphs"] = [
+    context["paragraphs"] = [  # text and tables with what XML cannot hold print as spaces
         {"style": "body", "lead": "", "text": "Sở Nội vụ đề nghị quý cơ quan gửi:"},
         {
             "style": "table",
-            "table": TableSpec(("TT", "Nội dung"), (("1", "Báo cáo"),), (15, 150)),
+            "table": TableSpec(("TT", "Nội dung"), (("1", "Báo cáo\x0b"),), (15, 150)),
         },
         {"style": "body", "lead": "Điều 1.", "text": "Hết./."},
     ]

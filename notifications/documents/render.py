@@ -20,6 +20,7 @@ import io
 import os
 import re
 import secrets
+from dataclasses import replace
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,9 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 """An office's template is read whole: a file larger than any letter's template is refused."""
 
 _NAME = re.compile(r"[a-z0-9_]{1,60}")
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold (controls, half surrogate pairs): a name stored with one
+would stop the whole document, so each becomes a space."""
 
 
 class TemplateError(ValueError):
@@ -96,10 +100,17 @@ def render_docx(template: str, context: Mapping[str, Any], *, folder: Path | Non
 
 def _with_markers(value: Any, tables: dict[str, TableSpec], token: str) -> Any:
     """value with every TableSpec in it (in dicts and lists, at any depth) replaced by a
-    marker naming it; the marker carries a random token, so no text can pass for one."""
+    marker naming it (the marker carries a random token, so no text can pass for one), and
+    every text without characters XML cannot hold."""
+    if isinstance(value, str):
+        return _UNWRITABLE.sub(" ", value)
     if isinstance(value, TableSpec):
         marker = f"TDKT-TABLE-{token}-{len(tables)}"
-        tables[marker] = value
+        tables[marker] = replace(
+            value,
+            headers=tuple(_UNWRITABLE.sub(" ", h) for h in value.headers),
+            rows=tuple(tuple(_UNWRITABLE.sub(" ", c) for c in row) for row in value.rows),
+        )
         return marker
     if isinstance(value, Mapping):
         return {key: _with_markers(item, tables, token) for key, item in value.items()}
