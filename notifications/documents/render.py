@@ -20,8 +20,8 @@ import io
 import os
 import re
 import secrets
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
