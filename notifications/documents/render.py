@@ -25,7 +25,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -91,11 +90,11 @@ def render_docx(template: str, context: Mapping[str, Any], *, folder: Path | Non
         document.render(filled, autoescape=True)
     except JinjaTemplateError as error:
         raise TemplateError(f"mẫu văn bản {path} có thẻ sai: {error}") from None
+    if tables:
+        _insert_tables(document.docx, tables)  # the rendered document, before it is saved
     out = io.BytesIO()
     document.save(out)
-    if not tables:
-        return out.getvalue()
-    return _insert_tables(out.getvalue(), tables)
+    return out.getvalue()
 
 
 def _with_markers(value: Any, tables: dict[str, TableSpec], token: str) -> Any:
@@ -119,9 +118,8 @@ def _with_markers(value: Any, tables: dict[str, TableSpec], token: str) -> Any:
     return value
 
 
-def _insert_tables(data: bytes, tables: Mapping[str, TableSpec]) -> bytes:
-    """The rendered document with each marker's paragraph replaced by its table."""
-    document = Document(io.BytesIO(data))
+def _insert_tables(document: DocxDocument, tables: Mapping[str, TableSpec]) -> None:
+    """Each marker's paragraph of the rendered document replaced by its table."""
     for paragraph in list(document.paragraphs):
         spec = tables.get(paragraph.text.strip())
         if spec is None:
@@ -129,9 +127,6 @@ def _insert_tables(data: bytes, tables: Mapping[str, TableSpec]) -> bytes:
         table = build_table(document, spec)
         paragraph._p.addprevious(table._tbl)
         paragraph._p.getparent().remove(paragraph._p)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def build_table(document: DocxDocument, spec: TableSpec) -> Table:
