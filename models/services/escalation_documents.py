@@ -49,9 +49,9 @@ LETTERS_ENV = "TDKT_ESCALATION_LETTERS"
 """How escalations carry their letter: "pdf" (the default), "docx" (no LibreOffice run: a
 sweep of thousands of letters saves about 0.06 s a page) or "off" (no letter, no number)."""
 PDF_TIMEOUT_BASE, PDF_SECONDS_PER_LETTER = 60.0, 1.0
-"""Seconds one sweep's LibreOffice run may take: measured 1.7 s to start and 0.24 s a letter
-on a loaded 2-core machine (bench/documents.py), so 60 s and 1 s a letter is a generous bound
-that still stops a hung run."""
+"""Seconds one sweep's LibreOffice run may take: measured 1.5 s to start and 0.06-0.24 s a
+letter on a shared 2-core machine (bench/documents.py), so 60 s and 1 s a letter is a generous
+bound that still stops a hung run."""
 
 
 @dataclass(frozen=True)
