@@ -126,6 +126,16 @@ def place_date_line(place: str, date: dt.date) -> str:
     return f"{' '.join(place.split())}, {date_text(date)}"
 
 
+def about(title: str) -> str:
+    """ "về xây dựng ..." from a document's title "Kế hoạch xây dựng ...", for "Căn cứ Kế hoạch
+    số ... về ...": the kind is said once, before the number."""
+    words = " ".join(title.split())
+    for kind in DocumentKind:
+        if words.startswith(kind.title + " "):
+            return "về " + words[len(kind.title) + 1 :]
+    return "về " + words
+
+
 def recipients_list(recipients: Sequence[str], *, keep: str = "Lưu: VT") -> list[str]:
     """The "Nơi nhận:" lines as printed: each "- name;", the last "- Lưu: VT." (the copy the
     văn thư keeps), each said once."""

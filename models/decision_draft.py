@@ -22,6 +22,7 @@ from models.administrative import (
     IssuingBody,
     Signer,
     TableSpec,
+    about,
     header_context,
     paragraph,
     reference,
@@ -79,12 +80,6 @@ def _whom(awardees: Sequence[Awardee]) -> str:
     people = len(awardees) - collectives
     said = [f"{collectives} tập thể"] * bool(collectives) + [f"{people} cá nhân"] * bool(people)
     return " và ".join(said)
-
-
-def _about(title: str) -> str:
-    """ "về xây dựng ..." from the plan's title "Kế hoạch xây dựng ..." (its kind said once)."""
-    words = " ".join(title.split())
-    return "về " + (words[len("Kế hoạch ") :] if words.startswith("Kế hoạch ") else words)
 
 
 def _forms(awardees: Sequence[Awardee]) -> list[str]:
@@ -152,7 +147,7 @@ def decision_context(facts: DecisionFacts) -> dict[str, Any]:
     if dt.date(facts.year, 12, 31) >= DECREE_IN_FORCE:
         body.append(paragraph(DECREE, style="italic"))
     body += [
-        paragraph(f"Căn cứ {facts.plan} {_about(facts.plan_title)};", style="italic"),
+        paragraph(f"Căn cứ {facts.plan} {about(facts.plan_title)};", style="italic"),
         paragraph(f"Theo đề nghị của {facts.proposer} tại {proposals}.", style="italic"),
         paragraph("QUYẾT ĐỊNH:", style="center"),
     ]

@@ -34,6 +34,7 @@ def test_a_tờ_trình_makes_one_draft_with_its_danh_sách() -> None:
     assert law == "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
     assert decree.startswith("Căn cứ Nghị định số 98/2023/NĐ-CP")
     assert plan.startswith("Căn cứ Kế hoạch số 1837/KH-UBND ngày 04/10/2022")
+    assert " về xây dựng và nhân rộng điển hình tiên tiến" in plan  # "Kế hoạch" said once
     assert proposer == (
         f"Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số {TO_TRINH} ngày 03/04/2024."
     )

@@ -21,6 +21,7 @@ from models.administrative import (
     IssuingBody,
     Signer,
     TableSpec,
+    about,
     header_context,
     paragraph,
     table_paragraph,
@@ -105,7 +106,7 @@ def letter_context(content: EmailContent, facts: LetterFacts) -> dict[str, Any]:
         keep=f"Lưu: VT, {UNIT_SYMBOL}",
     )
     first = views[0] if views else None
-    plan = f"{first.plan} về {first.plan_title}" if first else "kế hoạch thi đua, khen thưởng"
+    plan = f"{first.plan} {about(first.plan_title)}" if first else "kế hoạch thi đua, khen thưởng"
     writer = one_line(facts.writer_name)
     asked = "quý cơ quan" if len(units) == 1 else "các cơ quan, đơn vị"
     owed = sorted({v.owed_to for v in views if v.owed_to})
