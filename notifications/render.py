@@ -424,6 +424,7 @@ def layout(content: EmailContent) -> dict[str, Any]:
         "all_items_link": one_line(content.all_items_link or ""),
         "signed_by": one_line(content.signed_by or content.sender_name),
         "officer": one_line(content.officer),
+        "enclosure": one_line(content.enclosure),
         "footer": footer(content, personal),
     }
 

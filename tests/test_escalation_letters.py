@@ -48,6 +48,14 @@ def _attachments(email: Email) -> list[EmailMessage]:
     return [part for part in message.iter_attachments() if isinstance(part, EmailMessage)]
 
 
+def _text(email: Email) -> str:
+    message = message_from_bytes(email.mime, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
 def _payload(part: EmailMessage) -> bytes:
     data = part.get_content()
     assert isinstance(data, bytes)
@@ -98,7 +106,11 @@ def test_an_escalation_to_a_unit_carries_a_numbered_letter(mailbox: LocalMailbox
         assert "GIÁM ĐỐC" in signer
     assert sorted(numbers) == ["Số: 01/SNV-TĐKT", "Số: 02/SNV-TĐKT"]
     with unit_of_work() as session:
-        assert all(len(e.mime) <= MAX_EMAIL_BYTES for e in session.scalars(select(Email)))
+        emails = session.scalars(select(Email).where(Email.day == ESCALATION_DAY)).all()
+        assert all(len(e.mime) <= MAX_EMAIL_BYTES for e in emails)
+        texts = [_text(e) for e in emails]
+    assert all("Kèm theo thư này: Công văn số 0" in t for t in texts)
+    assert all("/SNV-TĐKT của Sở Nội vụ tỉnh Thử (tệp Word)." in t for t in texts)
 
 
 def test_no_letter_to_the_standing_body_itself(mailbox: LocalMailbox) -> None:

@@ -39,7 +39,7 @@ from notifications.documents.escalation_letter import (
     overdue_items,
 )
 from notifications.documents.escalation_letter import subject as letter_subject
-from notifications.render import MAX_EMAIL_BYTES, Attachment, Rendered, render, weight
+from notifications.render import Attachment, Rendered, render, weight
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +159,16 @@ def attach_letters(
     }
     files = _printed([letters[i] for i in wanted], pdf=chosen == "pdf")
     for i, attachment in zip(wanted, files, strict=True):
-        out[i] = _with_attachment(drafts[i].content, out[i], attachment)
+        content = replace(drafts[i].content, enclosure=_enclosure(letters[i], attachment, writer))
+        out[i] = _with_attachment(content, attachment)
     return out
+
+
+def _enclosure(letter: GeneratedDocument, file: Attachment, writer: Unit) -> str:
+    """What the email says of its letter: "Công văn số 01/SNV-TĐKT của Sở Nội vụ tỉnh ...
+    (tệp PDF)"."""
+    kind = "PDF" if file.content_type == "application/pdf" else "Word"
+    return f"Công văn số {letter.number} của {body_in_full(writer)} (tệp {kind})"
 
 
 def letters_setting() -> str:
@@ -191,13 +199,12 @@ def _printed(letters: list[GeneratedDocument], *, pdf: bool) -> list[Attachment]
     ]
 
 
-def _with_attachment(content: EmailContent, rendered: Rendered, letter: Attachment) -> Rendered:
-    """The email with the letter attached, its own lines trimmed if it would be too heavy."""
-    heavier = replace(rendered, attachments=(*rendered.attachments, letter))
-    if weight(heavier) <= MAX_EMAIL_BYTES:
-        return heavier
-    lighter = render(content, reserve=weight(heavier) - weight(rendered))
-    return replace(lighter, attachments=(*lighter.attachments, letter))
+def _with_attachment(content: EmailContent, letter: Attachment) -> Rendered:
+    """The email (saying what it encloses) with the letter attached, its own lines trimmed
+    if it would be too heavy."""
+    reserve = weight(Rendered("", "", "", (letter,))) - weight(Rendered("", "", "", ()))
+    rendered = render(content, reserve=reserve)
+    return replace(rendered, attachments=(*rendered.attachments, letter))
 
 
 def preview_content(
