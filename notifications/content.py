@@ -87,6 +87,9 @@ class EmailContent:
     signed_by: str = ""
     officer: str = ""
     reply_to: str = ""
+    # The document attached, said above the signature ("Công văn số 01/SNV-TĐKT ngày ... (tệp
+    # PDF)"): an escalation to a unit carries the công văn đôn đốc; "" for none.
+    enclosure: str = ""
 
     @property
     def kind(self) -> Step:

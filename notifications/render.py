@@ -433,14 +433,16 @@ def layout(content: EmailContent) -> dict[str, Any]:
         "all_items_link": one_line(content.all_items_link or ""),
         "signed_by": one_line(content.signed_by or content.sender_name),
         "officer": one_line(content.officer),
+        "enclosure": one_line(content.enclosure),
         "footer": footer(content, personal),
     }
 
 
-def render(content: EmailContent) -> Rendered:
+def render(content: EmailContent, reserve: int = 0) -> Rendered:
     """The email's subject, text, HTML and calendar file, within MAX_EMAIL_BYTES: while it
     would weigh more, a fifth of its least urgent lines of each kind are left out (and
-    counted, like the lines the digest caps leave out)."""
+    counted, like the lines the digest caps leave out). `reserve` bytes are kept free for an
+    attachment added afterwards (the công văn đôn đốc, models.services.escalation_documents)."""
     while True:
         context = layout(content)
         env = environment()
@@ -450,7 +452,7 @@ def render(content: EmailContent) -> Rendered:
             html=env.get_template("email.html").render(context),
             attachments=attachments(content),
         )
-        if weight(rendered) <= MAX_EMAIL_BYTES or len(content.items) <= 1:
+        if weight(rendered) + reserve <= MAX_EMAIL_BYTES or len(content.items) <= 1:
             return rendered
         content = _lighter(content)
 

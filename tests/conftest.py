@@ -34,6 +34,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 quiet_logging()  # runs' INFO logs still reach the test server (tests read them back)
 os.environ.pop("PREFECT_API_URL", None)
+# Sweeps attach their công văn đôn đốc as .docx: a LibreOffice run per sweep would double the
+# suite's time; tests/test_escalation_letters.py asks for PDF itself.
+os.environ.setdefault("TDKT_ESCALATION_LETTERS", "docx")
 
 # Property tests are deterministic wherever the suite runs (CI, ./dev test, a reviewer's
 # machine): hypothesis draws its examples from a seed derived from each test, keeps no example

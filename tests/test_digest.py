@@ -159,6 +159,8 @@ KINDS: dict[str, EmailContent] = {
         recipient_email="giamdoc@syt.quangbinh.gov.vn",
         salutation="Đồng chí Nguyễn Văn Hùng, Giám đốc Sở Y tế",
         addressee="Đồng chí Nguyễn Văn Hùng",
+        # the công văn đôn đốc it carries (models.services.escalation_documents)
+        enclosure="Công văn số 07/SNV-TĐKT của Sở Nội vụ tỉnh Quảng Bình (tệp PDF)",
     ),
     "overdue-standing-body": email(
         *map(coordinator, OVERSIGHT),

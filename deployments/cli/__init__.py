@@ -17,6 +17,7 @@ from deployments.cli import (
     database,
     demo,
     directory,
+    documents,
     eligibility,
     export,
     messages,
@@ -188,6 +189,7 @@ document.command("trust")(signatures.document_trust)
 app.add_typer(document, name="document")
 app.command("web")(web.web)
 app.add_typer(web.coordinator, name="coordinator")
+app.add_typer(documents.app, name="document")
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ from models.policy import ChainStep, Recipient, escalation_recipient
 from models.services.access import IntakeSettings, issue_links
 from models.services.addressing import readers
 from models.services.due_steps import chain_of, move_on, steps_due_today
+from models.services.escalation_documents import Draft, attach_letters, wants_letter
 from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.services.outbox import email_row
@@ -291,6 +292,7 @@ def compose_emails(
     overdue_list: tuple[list[DeadlineItem], int, int] | None = None
     emails: list[dict[str, Any]] = []
     members: list[list[Notification]] = []
+    drafts: list[Draft] = []
     for address, notes in sorted(by_recipient.items()):
         shown, more_overdue, more_items = listed[address]
         more_newly = 0
@@ -302,7 +304,8 @@ def compose_emails(
             else _item(n, named, plan_ref, plan, calendar, today, None)
             for n in shown
         )
-        if any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes):
+        oversight = any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes)
+        if oversight:
             # The standing body and the chair see today's escalations of every unit, not only
             # theirs: listed, the rest of the overdue counted, with a link to the page that has
             # them all.
@@ -341,19 +344,24 @@ def compose_emails(
             officer=signed.officer,
             reply_to="" if signed.reply_to == address else signed.reply_to,
         )
-        rendered = render(content)
-        email = email_row(
-            content,
-            rendered,
-            kind=content.kind,
-            campaign_id=campaign.id,
-            earliest_due=min(n.obligation.chase_due for n in notes),
-            head=head,
-            smtp=smtp,
-            at=at,
-        )
-        emails.append(email)
+        drafts.append(Draft(content, render(content), wants_letter(content, writer, oversight)))
         members.append(notes)
+    # Escalations to units carry the numbered công văn đôn đốc, printed in one batch.
+    letters = attach_letters(session, writer, drafts, calendar, at=at)
+    for draft, rendered, notes in zip(drafts, letters, members, strict=True):
+        due = min(n.obligation.chase_due for n in notes)
+        emails.append(
+            email_row(
+                draft.content,
+                rendered,
+                kind=draft.content.kind,
+                campaign_id=campaign.id,
+                earliest_due=due,
+                head=head,
+                smtp=smtp,
+                at=at,
+            )
+        )
     _write_emails(session, emails, members)
     return len(emails)
 
