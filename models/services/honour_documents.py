@@ -130,3 +130,63 @@ def extract_context(
             f"của đơn vị{when}."
         ),
     }
+
+
+EXTRACT_HEADERS = (
+    "Số thứ tự",
+    "Năm",
+    "Ngày ghi danh",
+    "Tập thể, cá nhân",
+    "Đơn vị",
+    "Hình thức khen thưởng",
+    "Quyết định",
+)
+
+
+def invitation_paragraphs(body: dict[str, Any]) -> list[dict[str, str]]:
+    """The giấy mời's body: the invitation, then time, place and what to bring."""
+    return [
+        {"style": "body", "lead": "", "text": body["invitation"]},
+        {"style": "body", "lead": "Thời gian:", "text": body["time"]},
+        {"style": "body", "lead": "Địa điểm:", "text": body["place"]},
+        {"style": "body", "lead": "Đề nghị mang theo:", "text": body["bring"]},
+        {
+            "style": "body",
+            "lead": "",
+            "text": f"Chi tiết xin liên hệ {body['standing_body']}. Rất mong đồng chí tham dự "
+            "đúng thành phần, đúng giờ./.",
+        },
+    ]
+
+
+def extract_rows(body: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The trích lục's table: the book's lines as the book prints them."""
+    return tuple(
+        (
+            str(r["entry_no"]),
+            str(r["year"]),
+            r["entered_on"],
+            f"{r['name']} ({r['subject']})",
+            r["unit"],
+            r["form"],
+            f"Số {r['decision_number']} ngày {r['decided_on']}"
+            if r["decision_number"]
+            else f"Ngày {r['decided_on']}",
+        )
+        for r in body["rows"]
+    )
+
+
+def extract_paragraphs(body: dict[str, Any], table: Any) -> list[dict[str, Any]]:
+    """The trích lục's body: what it copies, the lines (`table`, a TableSpec), the
+    certification by the unit holding the book."""
+    return [
+        {
+            "style": "body",
+            "lead": "",
+            "text": f"Trích lục sổ ghi danh của {body['holder']}: {body['scope']} "
+            f"({body['count']} dòng), như sau:",
+        },
+        {"style": "table", "table": table, "text": "", "lead": ""},
+        {"style": "italic", "lead": "", "text": body["certify"]},
+    ]

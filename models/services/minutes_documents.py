@@ -188,3 +188,163 @@ def count_context(
         "tellers": names or [base["secretary"] or ""],
     }
     return base
+
+
+# --------------------------------------------------------------------------- laid out
+
+
+Paragraph = dict[str, Any]
+"""One paragraph of a document's body, as the shared template lays it out
+(notifications.documents.layout.body): style and text, a bold lead, or a table."""
+
+
+def _p(text: str, style: str = "body", lead: str = "") -> Paragraph:
+    return {"style": style, "text": text, "lead": lead}
+
+
+def _members(members: Sequence[dict[str, str]]) -> list[Paragraph]:
+    return [_p(f"- {m['name']}, {m['position']}", "plain") for m in members]
+
+
+def meeting_paragraphs(body: dict[str, Any], table: Any) -> list[Paragraph]:
+    """The biên bản họp's body, part by part; `table` is the candidates' result table (a
+    models.administrative.TableSpec built by the caller)."""
+    present, written, absent = (
+        body["present_members"],
+        body["written_members"],
+        body["absent_members"],
+    )
+    out = [
+        _p(
+            f"Từ {body['opened_at']} đến {body['closes_at']}; kiểm phiếu lúc {body['closed_at']}.",
+            lead="Thời gian:",
+        ),
+        _p(body["place"], lead="Địa điểm:"),
+        _p(body["chair"] or "(chưa ghi trong danh bạ)", lead="Chủ tọa:"),
+        _p(body["secretary"] or "(ghi tên khi ký)", lead="Thư ký:"),
+        _p("I. THÀNH PHẦN", "heading"),
+        _p(
+            f"Tổng số thành viên Hội đồng: {body['members']}; có mặt: {len(present)}; vắng mặt "
+            f"có ý kiến bằng văn bản: {len(written)}; vắng mặt không có ý kiến: {len(absent)}."
+        ),
+        _p("Thành viên có mặt:", "plain"),
+        *_members(present),
+    ]
+    if written:
+        out.append(_p("Thành viên vắng mặt, có ý kiến bằng văn bản:", "plain"))
+        out += [
+            _p(
+                f"- {m['name']}, {m['position']}"
+                + (f" (văn bản số {m['document']})" if m["document"] else ""),
+                "plain",
+            )
+            for m in written
+        ]
+    if absent:
+        out.append(_p("Thành viên vắng mặt:", "plain"))
+        out += _members(absent)
+    out += [
+        _p("II. NỘI DUNG", "heading"),
+        *(_p(item, lead=f"{n}.") for n, item in enumerate(body["agenda"], start=1)),
+        _p(f"Căn cứ: {body['basis']}." if body["basis"] else "Căn cứ: quy chế của Hội đồng."),
+        _p(
+            f"Nguyên tắc: phiên họp hợp lệ khi {body['quorum_rule']}; ứng viên được đề nghị khi "
+            f"số phiếu đồng ý {body['approval_rule']}."
+        ),
+        _p("III. KẾT QUẢ BIỂU QUYẾT", "heading"),
+        {"style": "table", "table": table, "text": "", "lead": ""},
+        _p("IV. KẾT LUẬN", "heading"),
+        _p(body["conclusion"]),
+        _p(
+            f"Biên bản kết thúc lúc {body['closed_at']}, đã được thông qua trước Hội đồng.",
+            "italic",
+        ),
+    ]
+    return out
+
+
+def count_paragraphs(body: dict[str, Any], table: Any) -> list[Paragraph]:
+    """The biên bản kiểm phiếu's body: the committee, the papers, the count, who passed."""
+    passed = body["passed"]
+    names = "; ".join(f"{c['name']} ({c['unit']})" for c in passed) or "không có ứng viên nào"
+    tellers = ", ".join(n for n in body["tellers"] if n) or "(ghi tên khi ký)"
+    return [
+        _p(
+            f"Kiểm phiếu lúc {body['closed_at']}, khi kết thúc thời hạn bỏ phiếu "
+            f"({body['closes_at']}).",
+            lead="Thời gian:",
+        ),
+        _p(tellers, lead="Ban kiểm phiếu:"),
+        _p("I. SỐ PHIẾU", "heading"),
+        _p(f"Số phiếu phát ra: {body['issued']} (bằng tổng số thành viên Hội đồng)."),
+        _p(
+            f"Số phiếu thu vào: {body['returned']} (trong đó {len(body['written'])} ý kiến bằng "
+            f"văn bản của thành viên vắng mặt); không thu về: {body['not_returned']}."
+        ),
+        _p(f"Số phiếu hợp lệ: {body['valid']}; số phiếu không hợp lệ: {body['invalid']}."),
+        _p("II. KẾT QUẢ KIỂM PHIẾU", "heading"),
+        _p(
+            f"Tỷ lệ tính trên tổng số {body['members']} thành viên Hội đồng; ứng viên đạt khi số "
+            f"phiếu đồng ý {body['approval_rule']}.",
+            "italic",
+        ),
+        {"style": "table", "table": table, "text": "", "lead": ""},
+        _p(f"Các ứng viên đạt tỷ lệ quy định ({len(passed)}/{len(body['candidates'])}): {names}."),
+        _p("Phiếu kín: kết quả chỉ ghi số phiếu, không ghi phiếu của từng thành viên.", "italic"),
+    ]
+
+
+RESULT_HEADERS = (
+    "STT",
+    "Tập thể, cá nhân",
+    "Đơn vị",
+    "Đồng ý",
+    "Không đồng ý",
+    "Không biểu quyết",
+    "Tỷ lệ đồng ý/tổng số thành viên",
+    "Kết quả",
+)
+COUNT_HEADERS = (
+    "STT",
+    "Tập thể, cá nhân",
+    "Đồng ý",
+    "Tỷ lệ",
+    "Không đồng ý",
+    "Tỷ lệ",
+    "Không biểu quyết",
+    "Kết quả",
+)
+
+
+def result_rows(body: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The meeting's result table: one row per candidate, counts and the verdict."""
+    return tuple(
+        (
+            str(c["number"]),
+            c["name"],
+            c["unit"],
+            str(c["approve"]),
+            str(c["reject"]),
+            str(c["abstain"]),
+            c["ratio"],
+            c["result"],
+        )
+        for c in body["candidates"]
+    )
+
+
+def count_rows(body: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The count's table: votes for and against, each as a share of all members."""
+    return tuple(
+        (
+            str(c["number"]),
+            f"{c['name']} ({c['unit']})",
+            str(c["approve"]),
+            c["ratio"],
+            str(c["reject"]),
+            c["reject_ratio"],
+            str(c["abstain"]),
+            c["result"],
+        )
+        for c in body["candidates"]
+    )
