@@ -20,13 +20,25 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from models.administrative import (
+    DocumentKind,
+    GeneratedDocument,
+    TableSpec,
+    header_context,
+    paragraph,
+    reference,
+    table_paragraph,
+)
+from models.issuers import issuing_body, signer_of
 from models.orm import Candidate, Unit
 from models.orm.recognition import Ceremony
 from models.recognition import REGISTRY, RecognitionError
+from models.services.document_register import register_document
 from models.services.honour_roll import registry_rows
 from models.services.recognition_common import exemplar_view, one_line
 from models.text import vn_date, vn_weekday
 from models.vocabulary import SubjectKind
+from notifications.documents import render_docx
 
 DEFAULT_START = dt.time(8, 0)
 DEFAULT_BRING = "Giấy mời này và giấy tờ tùy thân; đại biểu mặc trang phục lịch sự"
@@ -143,19 +155,17 @@ EXTRACT_HEADERS = (
 )
 
 
-def invitation_paragraphs(body: dict[str, Any]) -> list[dict[str, str]]:
+def invitation_paragraphs(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The giấy mời's body: the invitation, then time, place and what to bring."""
     return [
-        {"style": "body", "lead": "", "text": body["invitation"]},
-        {"style": "body", "lead": "Thời gian:", "text": body["time"]},
-        {"style": "body", "lead": "Địa điểm:", "text": body["place"]},
-        {"style": "body", "lead": "Đề nghị mang theo:", "text": body["bring"]},
-        {
-            "style": "body",
-            "lead": "",
-            "text": f"Chi tiết xin liên hệ {body['standing_body']}. Rất mong đồng chí tham dự "
-            "đúng thành phần, đúng giờ./.",
-        },
+        paragraph(body["invitation"]),
+        paragraph(body["time"], lead="Thời gian:"),
+        paragraph(body["place"], lead="Địa điểm:"),
+        paragraph(body["bring"], lead="Đề nghị mang theo:"),
+        paragraph(
+            f"Chi tiết xin liên hệ {body['standing_body']}. Rất mong đồng chí tham dự đúng "
+            "thành phần, đúng giờ./."
+        ),
     ]
 
 
@@ -177,16 +187,134 @@ def extract_rows(body: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
     )
 
 
-def extract_paragraphs(body: dict[str, Any], table: Any) -> list[dict[str, Any]]:
-    """The trích lục's body: what it copies, the lines (`table`, a TableSpec), the
-    certification by the unit holding the book."""
+def extract_paragraphs(body: dict[str, Any], table: TableSpec) -> list[dict[str, Any]]:
+    """The trích lục's body: what it copies, the lines, the certification by the unit
+    holding the book."""
     return [
-        {
-            "style": "body",
-            "lead": "",
-            "text": f"Trích lục sổ ghi danh của {body['holder']}: {body['scope']} "
-            f"({body['count']} dòng), như sau:",
-        },
-        {"style": "table", "table": table, "text": "", "lead": ""},
-        {"style": "italic", "lead": "", "text": body["certify"]},
+        paragraph(
+            f"Trích lục sổ ghi danh của {body['holder']}: {body['scope']} "
+            f"({body['count']} dòng), như sau:"
+        ),
+        table_paragraph(table),
+        paragraph(body["certify"], style="italic"),
     ]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def ceremony_invitation(
+    session: Session,
+    ceremony: Ceremony,
+    candidate: Candidate,
+    *,
+    at: dt.datetime,
+    actor: str,
+    starts: dt.time = DEFAULT_START,
+    place: str = "",
+    bring: str = DEFAULT_BRING,
+) -> GeneratedDocument:
+    """The giấy mời of one exemplar, numbered in the organiser's register under the key of its
+    email, signed by the organiser's head."""
+    body = invitation_context(ceremony, candidate, starts=starts, place=place, bring=bring)
+    unit = organiser(ceremony)
+    issuer = issuing_body(unit)
+    subject = f"Mời dự {body['occasion_lower']}"
+    issued_on = min(at.date(), ceremony.held_on)
+    entry = register_document(
+        session,
+        issuer=issuer.symbol,
+        kind=DocumentKind.GIAY_MOI,
+        issued_on=issued_on,
+        subject=subject,
+        key=invitation_document_key(ceremony, candidate),
+        entity="ceremony",
+        entity_id=ceremony.id,
+        at=at,
+        actor=actor,
+        symbol=reference(DocumentKind.GIAY_MOI, issuer),
+    )
+    context = header_context(
+        issuer,
+        DocumentKind.GIAY_MOI,
+        entry.number,
+        entry.issued_on,
+        subject,
+        signer_of(unit),
+        ["Như trên", body["standing_body"]],
+        addressees=[body["addressee"]],
+    )
+    context["paragraphs"] = invitation_paragraphs(body)
+    docx = render_docx("giay_moi", context)
+    name = f"giay-moi-le-{ceremony.id}-dien-hinh-{candidate.id}-so-{entry.number:02d}.docx"
+    return GeneratedDocument(name, docx, context["number_line"], DocumentKind.GIAY_MOI)
+
+
+def ceremony_invitations(
+    session: Session,
+    ceremony: Ceremony,
+    *,
+    at: dt.datetime,
+    actor: str,
+    only: Candidate | int | None = None,
+    starts: dt.time = DEFAULT_START,
+    place: str = "",
+    bring: str = DEFAULT_BRING,
+) -> list[GeneratedDocument]:
+    """The giấy mời of every exemplar on the ceremony's list (or of `only` one), in list order."""
+    wanted = only.id if isinstance(only, Candidate) else only
+    chosen = [e.candidate for e in ceremony.entries if wanted in (None, e.candidate_id)]
+    if not chosen:
+        raise RecognitionError(f"không có điển hình số {wanted} trong danh sách {ceremony.title}")
+    return [
+        ceremony_invitation(
+            session, ceremony, c, at=at, actor=actor, starts=starts, place=place, bring=bring
+        )
+        for c in chosen
+    ]
+
+
+def registry_extract(
+    session: Session,
+    unit: Unit,
+    *,
+    at: dt.datetime,
+    actor: str,
+    year: int | None = None,
+    candidate: Candidate | None = None,
+    book: str = REGISTRY,
+) -> GeneratedDocument:
+    """The trích lục sổ ghi danh of a unit (a year, or one exemplar's lines), numbered in the
+    unit's register and certified by its head. The same extract asked again the same day
+    keeps its number; another day it is a new copy with a new number."""
+    body = extract_context(session, unit, year=year, candidate=candidate, book=book)
+    issuer = issuing_body(unit)
+    subject = f"Trích lục sổ ghi danh: {body['scope']}"
+    whose = f"candidate-{candidate.id}" if candidate is not None else f"year-{year}"
+    entry = register_document(
+        session,
+        issuer=issuer.symbol,
+        kind=DocumentKind.TRICH_LUC,
+        issued_on=at.date(),
+        subject=subject,
+        key=f"registry/{unit.code}/{book}/{whose}/{at.date().isoformat()}",
+        entity="unit",
+        entity_id=unit.id,
+        at=at,
+        actor=actor,
+        symbol=reference(DocumentKind.TRICH_LUC, issuer),
+    )
+    table = TableSpec(EXTRACT_HEADERS, extract_rows(body), font_pt=11)
+    context = header_context(
+        issuer,
+        DocumentKind.TRICH_LUC,
+        entry.number,
+        entry.issued_on,
+        subject,
+        signer_of(unit),
+        ["Người đề nghị trích lục"],
+    )
+    context["paragraphs"] = extract_paragraphs(body, table)
+    docx = render_docx("trich_luc_so_ghi_danh", context)
+    name = f"trich-luc-so-ghi-danh-{unit.code}-so-{entry.number:02d}.docx"
+    return GeneratedDocument(name, docx, context["number_line"], DocumentKind.TRICH_LUC)

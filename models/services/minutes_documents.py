@@ -24,12 +24,26 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from models.administrative import (
+    DocumentKind,
+    GeneratedDocument,
+    IssuingBody,
+    Signer,
+    TableSpec,
+    header_context,
+    paragraph,
+    reference,
+    table_paragraph,
+)
+from models.issuers import issuing_body, place_of
 from models.orm.ballots import Ballot, BallotParticipation, Council
 from models.services import ballot_minutes
 from models.services.ballots import BallotError, ballot_result
+from models.services.document_register import register_document
 from models.text import vn_date
 from models.vocabulary import ContactRole
 from models.voting import BallotStatus, TallyResult, percent
+from notifications.documents import render_docx
 
 SECRETARY_WORDS = ("thư ký", "thư kí")
 """How a member's position in the directory says they are the council's secretary."""
@@ -199,14 +213,14 @@ Paragraph = dict[str, Any]
 
 
 def _p(text: str, style: str = "body", lead: str = "") -> Paragraph:
-    return {"style": style, "text": text, "lead": lead}
+    return paragraph(text, style=style, lead=lead)
 
 
 def _members(members: Sequence[dict[str, str]]) -> list[Paragraph]:
     return [_p(f"- {m['name']}, {m['position']}", "plain") for m in members]
 
 
-def meeting_paragraphs(body: dict[str, Any], table: Any) -> list[Paragraph]:
+def meeting_paragraphs(body: dict[str, Any], table: TableSpec) -> list[Paragraph]:
     """The biên bản họp's body, part by part; `table` is the candidates' result table (a
     models.administrative.TableSpec built by the caller)."""
     present, written, absent = (
@@ -252,7 +266,7 @@ def meeting_paragraphs(body: dict[str, Any], table: Any) -> list[Paragraph]:
             f"số phiếu đồng ý {body['approval_rule']}."
         ),
         _p("III. KẾT QUẢ BIỂU QUYẾT", "heading"),
-        {"style": "table", "table": table, "text": "", "lead": ""},
+        table_paragraph(table),
         _p("IV. KẾT LUẬN", "heading"),
         _p(body["conclusion"]),
         _p(
@@ -263,7 +277,7 @@ def meeting_paragraphs(body: dict[str, Any], table: Any) -> list[Paragraph]:
     return out
 
 
-def count_paragraphs(body: dict[str, Any], table: Any) -> list[Paragraph]:
+def count_paragraphs(body: dict[str, Any], table: TableSpec) -> list[Paragraph]:
     """The biên bản kiểm phiếu's body: the committee, the papers, the count, who passed."""
     passed = body["passed"]
     names = "; ".join(f"{c['name']} ({c['unit']})" for c in passed) or "không có ứng viên nào"
@@ -288,7 +302,7 @@ def count_paragraphs(body: dict[str, Any], table: Any) -> list[Paragraph]:
             f"phiếu đồng ý {body['approval_rule']}.",
             "italic",
         ),
-        {"style": "table", "table": table, "text": "", "lead": ""},
+        table_paragraph(table),
         _p(f"Các ứng viên đạt tỷ lệ quy định ({len(passed)}/{len(body['candidates'])}): {names}."),
         _p("Phiếu kín: kết quả chỉ ghi số phiếu, không ghi phiếu của từng thành viên.", "italic"),
     ]
@@ -314,6 +328,10 @@ COUNT_HEADERS = (
     "Không biểu quyết",
     "Kết quả",
 )
+
+RESULT_WIDTHS = (11.0, 40.0, 30.0, 14.0, 15.0, 17.0, 18.0, 20.0)
+COUNT_WIDTHS = (11.0, 52.0, 15.0, 16.0, 17.0, 16.0, 18.0, 20.0)
+"""Column widths in millimetres: the 165 mm between the margins, the names widest."""
 
 
 def result_rows(body: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
@@ -347,4 +365,132 @@ def count_rows(body: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
             c["result"],
         )
         for c in body["candidates"]
+    )
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def council_body(council: Council) -> IssuingBody:
+    """The council as the issuer of its minutes: under its unit, with its own ký hiệu."""
+    unit = council.unit.acting()
+    return IssuingBody(
+        parent=issuing_body(unit).name.replace("ỦY BAN NHÂN DÂN", "UBND", 1),
+        name=" ".join(council.name.split()).upper(),
+        symbol=council_symbol(council),
+        place=place_of(unit),
+    )
+
+
+def _register(
+    session: Session, ballot: Ballot, what: str, subject: str, *, at: dt.datetime, actor: str
+) -> int:
+    """The document's number in the council's register, the same every time it is printed."""
+    council = ballot.council
+    issued_on = (ballot.closed_at or ballot.closes_at).date()
+    entry = register_document(
+        session,
+        issuer=council_issuer(council),
+        kind=DocumentKind.BIEN_BAN,
+        issued_on=issued_on,
+        subject=subject,
+        key=document_key(ballot, what),
+        entity="ballot",
+        entity_id=ballot.id,
+        at=at,
+        actor=actor,
+        symbol=reference(DocumentKind.BIEN_BAN, council_body(council)),
+    )
+    return entry.number
+
+
+def _document(
+    session: Session,
+    ballot: Ballot,
+    *,
+    what: str,
+    subject: str,
+    paragraphs: list[Paragraph],
+    signers: tuple[tuple[str, str], tuple[str, str]],
+    at: dt.datetime,
+    actor: str,
+) -> GeneratedDocument:
+    """One of the ballot's biên bản, numbered and rendered: `signers` are (position, name)
+    at the left and at the right of the signatures."""
+    number = _register(session, ballot, what, subject, at=at, actor=actor)
+    body = council_body(ballot.council)
+    (left_position, left_name), (right_position, right_name) = signers
+    context = header_context(
+        body,
+        DocumentKind.BIEN_BAN,
+        number,
+        (ballot.closed_at or ballot.closes_at).date(),
+        subject,
+        Signer("", right_position, right_name),
+        (),
+    )
+    context |= {
+        "paragraphs": paragraphs,
+        "left_signer_position": left_position.upper(),
+        "left_signer_name": left_name,
+    }
+    docx = render_docx(MINUTES_TEMPLATES[what], context)
+    filename = f"{what}-phieu-{ballot.id}-so-{number:02d}.docx"
+    return GeneratedDocument(filename, docx, context["number_line"], DocumentKind.BIEN_BAN)
+
+
+MINUTES_TEMPLATES = {
+    "bien-ban-hop": "bien_ban_hop_hoi_dong",
+    "bien-ban-kiem-phieu": "bien_ban_kiem_phieu",
+}
+
+
+def council_minutes(
+    session: Session,
+    ballot: Ballot,
+    *,
+    place: str = "",
+    at: dt.datetime | None = None,
+    actor: str = "tdkt-flow",
+) -> GeneratedDocument:
+    """The biên bản họp Hội đồng Thi đua - Khen thưởng of a closed (or postponed) ballot,
+    numbered in the council's register, signed by the secretary and the chair."""
+    body = meeting_context(session, ballot, place=place)
+    table = TableSpec(RESULT_HEADERS, result_rows(body), RESULT_WIDTHS, font_pt=11)
+    subject = f"Họp {body['council_name']} xét {body['award'].lower()}: {body['title']}"
+    return _document(
+        session,
+        ballot,
+        what="bien-ban-hop",
+        subject=subject,
+        paragraphs=meeting_paragraphs(body, table),
+        signers=(("Thư ký", body["secretary"]), ("Chủ tọa", body["chair"])),
+        at=at or (ballot.closed_at or ballot.closes_at),
+        actor=actor,
+    )
+
+
+def ballot_count(
+    session: Session,
+    ballot: Ballot,
+    *,
+    tellers: Sequence[str] = (),
+    at: dt.datetime | None = None,
+    actor: str = "tdkt-flow",
+) -> GeneratedDocument:
+    """The biên bản kiểm phiếu of a closed ballot, numbered in the council's register, signed
+    by the tellers (the first as head of the committee) and the chair."""
+    body = count_context(session, ballot, tellers=tellers)
+    table = TableSpec(COUNT_HEADERS, count_rows(body), COUNT_WIDTHS, font_pt=11)
+    subject = f"Kiểm phiếu bỏ phiếu kín: {body['title']}"
+    head = body["tellers"][0]
+    return _document(
+        session,
+        ballot,
+        what="bien-ban-kiem-phieu",
+        subject=subject,
+        paragraphs=count_paragraphs(body, table),
+        signers=(("Trưởng ban kiểm phiếu", head), ("Chủ tọa", body["chair"])),
+        at=at or (ballot.closed_at or ballot.closes_at),
+        actor=actor,
     )
