@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from typer.testing import CliRunner
 
-from models.clock import TIMEZONE
+from models.clock import TIMEZONE, today
 from models.db import unit_of_work
 from models.orm import Candidate, Contact, Email
 from models.orm.ballots import Ballot
+from models.orm.base import Base
 from models.orm.recognition import Ceremony, HonourListEntry
 from models.services import ceremony_invitations
 from models.services import honour_documents as honour
@@ -36,7 +38,8 @@ from tests.test_honour_documents import honoured
 from tests.test_honour_roll import _unit
 from tests.test_minutes_documents import closed
 from tests.test_minutes_documents import world as world  # the fixture
-from tests.test_voting import World
+from tests.test_voting import CHAIR, MEMBERS, World
+from tests.test_voting import cli_world as cli_world  # the fixture
 
 AT = dt.datetime(2024, 5, 20, 9, 0, tzinfo=TIMEZONE)
 NAMES = ["Chủ tịch", *(f"Thành viên {i:02d}" for i in range(1, 10))]
@@ -135,7 +138,11 @@ def test_the_invitation_in_form_and_its_email(
         for entry in s.scalars(select(HonourListEntry)):
             entry.invited_at = None  # the ceremony was held in the fixture; invite again
         documents = honour.ceremony_invitations(
-            s, ceremony, at=AT, actor="t", place="Hội trường tầng 3"
+            s,
+            ceremony,
+            at=AT,
+            actor="t",
+            arrangements=honour.Arrangements(place="Hội trường tầng 3"),
         )
         an = s.scalars(select(Candidate).where(Candidate.name == "Nguyễn Văn An")).one()
         key = honour.invitation_document_key(ceremony, an)
@@ -227,3 +234,71 @@ def test_each_document_prints_to_pdf_and_png(world: World, engine: Engine) -> No
     for name, document, pdf in zip(names, documents, pdfs, strict=True):
         assert document.number is not None and document.number in pdf_text(pdf)
         assert render_png(pdf, Path(f"council-{name}.png")).stat().st_size > 1000
+
+
+def test_the_commands_write_docx_and_refuse_in_vietnamese(
+    cli_world: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tdkt document minutes|count` write the .docx into --out; an open ballot is refused
+    with a line and exit code 2 (no count before the close)."""
+    from deployments.cli import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, (result.output, result.exception)
+        return result.output
+
+    run("council", "create", "HD-T", "Hội đồng TĐKT tỉnh Thử", "T")
+    closes = (today() + dt.timedelta(days=5)).isoformat()
+    run("ballot", "open", "small-2023-2024", "HD-T", "--title", "Bình xét 2024",
+        "--award", "giay-khen", "--closes", closes)  # fmt: skip
+    refused = run("document", "minutes", "1", "--out", str(tmp_path / "out"), code=2)
+    assert "chưa kết thúc" in refused
+    for member in [CHAIR, *MEMBERS]:
+        run("ballot", "vote", "1", member, "--approve", "1", "--approve", "2", "--reject", "3")
+    run("ballot", "close", "1")
+    out = run(
+        "document", "minutes", "1", "--out", str(tmp_path / "out"), "--place", "Phòng họp số 1"
+    )
+    assert "Số: 01/BB-HĐTĐKT" in out
+    out = run("document", "count", "1", "--out", str(tmp_path / "out"), "--teller", "Thành viên 03")
+    assert "Số: 02/BB-HĐTĐKT" in out
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == [
+        "bien-ban-hop-phieu-1-so-01.docx",
+        "bien-ban-kiem-phieu-phieu-1-so-02.docx",
+    ]
+    text = docx_text((tmp_path / "out" / written[0]).read_bytes())
+    assert "Phòng họp số 1" in text
+    assert "không có phiếu bình xét số 9" in run("document", "count", "9", code=2)
+
+
+def test_the_honour_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tdkt document invitation` writes one giấy mời per exemplar (or writes the emails with
+    --send); `tdkt document extract` one trích lục; an empty extract is refused."""
+    from deployments.cli import app
+    from models.db import engine_for
+
+    engine = engine_for()
+    Base.metadata.create_all(engine, checkfirst=True)
+    honoured(engine)
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+    out = tmp_path / "out"
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, (result.output, result.exception)
+        return result.output
+
+    printed = run("document", "invitation", "1", "--out", str(out), "--time", "14:30")
+    assert printed.count("Đã ghi") == 3 and "Số: 03/GM-ĐUSCT" in printed
+    assert "14 giờ 30" in docx_text(next(out.glob("giay-moi-*.docx")).read_bytes())
+    assert "Đã ghi 0 thư mời" in run("document", "invitation", "1", "--send")  # no unit head
+    assert "Số: 01/TL-CBVP" in run(
+        "document", "extract", "XX.SCT.CB1", "--year", "2024", "--out", str(out)
+    )
+    assert "không có dòng nào" in run("document", "extract", "XX.SCT.CB1", "--year", "2020", code=2)

@@ -39,7 +39,9 @@ def test_the_invitation_names_the_exemplar_the_occasion_time_place_and_what_to_b
     with unit_of_work(engine) as s:
         ceremony = s.query(Ceremony).one()
         an = s.query(Candidate).filter_by(name="Nguyễn Văn An").one()
-        body = honour.invitation_context(ceremony, an, place="Hội trường tầng 3")
+        body = honour.invitation_context(
+            ceremony, an, honour.Arrangements(place="Hội trường tầng 3")
+        )
         assert body["addressee"] == "Đồng chí Nguyễn Văn An, Chi bộ Văn phòng"
         assert body["occasion"].startswith("Lễ biểu dương điển hình tiên tiến nhân kỷ niệm 134")
         assert body["time"] == "08 giờ 00, Thứ Sáu ngày 17/05/2024"

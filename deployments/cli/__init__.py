@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from deployments.cli import (
     ballots,
     candidates,
+    council_documents,
     database,
     demo,
     directory,
@@ -178,6 +179,11 @@ registry = typer.Typer(help="Sổ ghi danh.", no_args_is_help=True)
 registry.command("export")(recognition.registry_export)
 app.add_typer(registry, name="registry")
 app.command("promote")(recognition.promote)
+# Stub of the `tdkt document` sub-app (deployments/cli/documents.py on i23-docs owns it): at
+# the merge, keep its sub-app and the one line council_documents.register(...) on it.
+document = typer.Typer(help="Văn bản hành chính.", no_args_is_help=True)
+council_documents.register(document)
+app.add_typer(document, name="document")
 app.command("web")(web.web)
 app.add_typer(web.coordinator, name="coordinator")
 

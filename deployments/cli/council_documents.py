@@ -136,21 +136,35 @@ def invitation(
     ] = dt.datetime(2000, 1, 1, 8, 0),
     place: Annotated[str, typer.Option("--place", help="Địa điểm tổ chức")] = "",
     bring: Annotated[str, typer.Option("--bring", help="Đề nghị mang theo")] = "",
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Ghi thư mời (kèm giấy mời) vào hộp thư đi thay vì ghi tệp"),
+    ] = False,
 ) -> None:
     """Giấy mời dự buổi biểu dương, tôn vinh: một giấy cho mỗi điển hình trong danh sách."""
-    from models.services.honour_documents import DEFAULT_BRING, ceremony_invitations
+    from models.services.ceremony_invitations import invite_to_ceremony
+    from models.services.honour_documents import Arrangements, ceremony_invitations
 
+    details = Arrangements(starts.time(), place, bring)
+    if send:
+        written = _transaction(
+            lambda s: invite_to_ceremony(
+                s, _ceremony(s, ceremony), at=now(), actor=actor(), arrangements=details
+            )
+        )
+        console.print(
+            f"[green]Đã ghi[/] {written} thư mời vào hộp thư đi (gửi ở lượt quét kế tiếp)."
+        )
+        return
     _write(
         _transaction(
             lambda s: ceremony_invitations(
                 s,
                 _ceremony(s, ceremony),
                 only=candidate,
-                starts=starts.time(),
-                place=place,
-                bring=bring or DEFAULT_BRING,
                 at=now(),
                 actor=actor(),
+                arrangements=details,
             )
         ),
         out,

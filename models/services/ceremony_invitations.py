@@ -24,8 +24,7 @@ from models.orm import Email
 from models.orm.recognition import Ceremony
 from models.services.ceremonies import Invitation, invitations, mark_invited
 from models.services.honour_documents import (
-    DEFAULT_BRING,
-    DEFAULT_START,
+    Arrangements,
     ceremony_invitation,
     invitation_key,
 )
@@ -63,9 +62,7 @@ def invite_to_ceremony(
     actor: str,
     smtp: SmtpSettings | None = None,
     pdf: bool | None = None,
-    starts: dt.time = DEFAULT_START,
-    place: str = "",
-    bring: str = DEFAULT_BRING,
+    arrangements: Arrangements = Arrangements(),  # noqa: B008 (frozen: shared safely)
 ) -> int:
     """Write the invitation emails the ceremony's list still lacks, each with its giấy mời;
     how many. An exemplar whose unit has no head in the directory gets none (the CLI's
@@ -80,9 +77,7 @@ def invite_to_ceremony(
             i.candidate,
             at=at,
             actor=actor,
-            starts=starts,
-            place=place,
-            bring=bring,
+            arrangements=arrangements,
         )
         for i in waiting
     ]

@@ -15,7 +15,7 @@ year, or one person's or collective's lines, and is certified by the unit holdin
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -42,6 +42,16 @@ from notifications.documents import render_docx
 
 DEFAULT_START = dt.time(8, 0)
 DEFAULT_BRING = "Giấy mời này và giấy tờ tùy thân; đại biểu mặc trang phục lịch sự"
+
+
+@dataclass(frozen=True)
+class Arrangements:
+    """What a giấy mời says of the ceremony beside its date, which the ceremony does not
+    store: the time it begins, where (by default the organiser's hall), what to bring."""
+
+    starts: dt.time = DEFAULT_START
+    place: str = ""
+    bring: str = DEFAULT_BRING
 
 
 def invitation_key(ceremony: Ceremony, candidate: Candidate) -> str:
@@ -77,18 +87,13 @@ def _lower_first(value: str) -> str:
 def invitation_context(
     ceremony: Ceremony,
     candidate: Candidate,
-    *,
-    starts: dt.time = DEFAULT_START,
-    place: str = "",
-    bring: str = DEFAULT_BRING,
+    arrangements: Arrangements = Arrangements(),
 ) -> dict[str, Any]:
-    """The giấy mời's body for one exemplar on the ceremony's list.
-
-    `place` defaults to the organiser's seat; `starts` is the time of day it begins.
-    """
+    """The giấy mời's body for one exemplar on the ceremony's list."""
     if candidate.id not in {e.candidate_id for e in ceremony.entries}:
         raise RecognitionError(f"'{candidate.name}' không có trong danh sách {ceremony.title}")
     view = exemplar_view(candidate)
+    starts = arrangements.starts
     inviting = one_line(organiser(ceremony).name)
     title = one_line(ceremony.title)
     field = f" trong lĩnh vực {view.field}" if view.field else ""
@@ -105,8 +110,8 @@ def invitation_context(
         ),
         "time": f"{starts:%H} giờ {starts:%M}, {vn_weekday(ceremony.held_on)} ngày "
         f"{vn_date(ceremony.held_on)}",
-        "place": one_line(place) or f"Hội trường {inviting}",
-        "bring": one_line(bring),
+        "place": one_line(arrangements.place) or f"Hội trường {inviting}",
+        "bring": one_line(arrangements.bring) or DEFAULT_BRING,
         "standing_body": one_line(ceremony.campaign.standing_body.name),
     }
 
@@ -134,7 +139,7 @@ def extract_context(
         raise RecognitionError(f"sổ ghi danh của {holder} không có dòng nào{whose}{when}")
     return {
         "holder": holder,
-        "scope": f"{whose.strip() or 'các dòng'}{when}".strip(),
+        "scope": f"các dòng{whose}{when}",
         "rows": [asdict(r) for r in rows],
         "count": len(rows),
         "certify": (
@@ -153,6 +158,9 @@ EXTRACT_HEADERS = (
     "Hình thức khen thưởng",
     "Quyết định",
 )
+
+EXTRACT_WIDTHS = (13.0, 12.0, 21.0, 35.0, 25.0, 39.0, 20.0)
+"""Column widths in millimetres: the 165 mm between the margins."""
 
 
 def invitation_paragraphs(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -210,13 +218,11 @@ def ceremony_invitation(
     *,
     at: dt.datetime,
     actor: str,
-    starts: dt.time = DEFAULT_START,
-    place: str = "",
-    bring: str = DEFAULT_BRING,
+    arrangements: Arrangements = Arrangements(),
 ) -> GeneratedDocument:
     """The giấy mời of one exemplar, numbered in the organiser's register under the key of its
     email, signed by the organiser's head."""
-    body = invitation_context(ceremony, candidate, starts=starts, place=place, bring=bring)
+    body = invitation_context(ceremony, candidate, arrangements)
     unit = organiser(ceremony)
     issuer = issuing_body(unit)
     subject = f"Mời dự {body['occasion_lower']}"
@@ -257,9 +263,7 @@ def ceremony_invitations(
     at: dt.datetime,
     actor: str,
     only: Candidate | int | None = None,
-    starts: dt.time = DEFAULT_START,
-    place: str = "",
-    bring: str = DEFAULT_BRING,
+    arrangements: Arrangements = Arrangements(),
 ) -> list[GeneratedDocument]:
     """The giấy mời of every exemplar on the ceremony's list (or of `only` one), in list order."""
     wanted = only.id if isinstance(only, Candidate) else only
@@ -267,9 +271,7 @@ def ceremony_invitations(
     if not chosen:
         raise RecognitionError(f"không có điển hình số {wanted} trong danh sách {ceremony.title}")
     return [
-        ceremony_invitation(
-            session, ceremony, c, at=at, actor=actor, starts=starts, place=place, bring=bring
-        )
+        ceremony_invitation(session, ceremony, c, at=at, actor=actor, arrangements=arrangements)
         for c in chosen
     ]
 
@@ -289,7 +291,7 @@ def registry_extract(
     keeps its number; another day it is a new copy with a new number."""
     body = extract_context(session, unit, year=year, candidate=candidate, book=book)
     issuer = issuing_body(unit)
-    subject = f"Trích lục sổ ghi danh: {body['scope']}"
+    subject = f"Sổ ghi danh của {body['holder']}: {body['scope']}"
     whose = f"candidate-{candidate.id}" if candidate is not None else f"year-{year}"
     entry = register_document(
         session,
@@ -304,7 +306,7 @@ def registry_extract(
         actor=actor,
         symbol=reference(DocumentKind.TRICH_LUC, issuer),
     )
-    table = TableSpec(EXTRACT_HEADERS, extract_rows(body), font_pt=11)
+    table = TableSpec(EXTRACT_HEADERS, extract_rows(body), EXTRACT_WIDTHS, font_pt=11)
     context = header_context(
         issuer,
         DocumentKind.TRICH_LUC,
