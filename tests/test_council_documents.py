@@ -20,6 +20,7 @@ from models.orm import Candidate, Contact, Email
 from models.orm.ballots import Ballot
 from models.orm.base import Base
 from models.orm.recognition import Ceremony, HonourListEntry
+from models.services import ballots as service
 from models.services import ceremony_invitations
 from models.services import honour_documents as honour
 from models.services import minutes_documents as minutes
@@ -38,7 +39,7 @@ from tests.test_honour_documents import honoured
 from tests.test_honour_roll import _unit
 from tests.test_minutes_documents import closed
 from tests.test_minutes_documents import world as world  # the fixture
-from tests.test_voting import CHAIR, MEMBERS, World
+from tests.test_voting import AFTER, CHAIR, MEMBERS, SEAL, World, _open
 from tests.test_voting import cli_world as cli_world  # the fixture
 
 AT = dt.datetime(2024, 5, 20, 9, 0, tzinfo=TIMEZONE)
@@ -302,3 +303,18 @@ def test_the_honour_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         "document", "extract", "XX.SCT.CB1", "--year", "2024", "--out", str(out)
     )
     assert "không có dòng nào" in run("document", "extract", "XX.SCT.CB1", "--year", "2020", code=2)
+
+
+def test_a_postponed_session_has_minutes_without_a_count(world: World) -> None:
+    """Nobody voted: the minutes say the session was postponed, print no count table (its
+    papers were erased unread), and no biên bản kiểm phiếu exists."""
+    ballot_id = _open(world)
+    with unit_of_work(world.engine) as s:
+        service.close_ballot(s, s.get_one(Ballot, ballot_id), at=AFTER, actor="t", seal=SEAL)
+    with unit_of_work(world.engine) as s:
+        document = minutes.council_minutes(s, s.get_one(Ballot, ballot_id), at=AT, actor="t")
+        with pytest.raises(service.BallotError, match="không có biên bản kiểm phiếu"):
+            minutes.ballot_count(s, s.get_one(Ballot, ballot_id), at=AT, actor="t")
+    paragraphs = body_paragraphs(document.docx)
+    assert any(p.startswith("Không kiểm phiếu: phiên họp bị hoãn") for p in paragraphs)
+    assert len(cells(document.docx)) == 2  # the header and the signatures: no count table

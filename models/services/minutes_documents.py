@@ -266,7 +266,13 @@ def meeting_paragraphs(body: dict[str, Any], table: TableSpec) -> list[Paragraph
             f"số phiếu đồng ý {body['approval_rule']}."
         ),
         _p("III. KẾT QUẢ BIỂU QUYẾT", "heading"),
-        table_paragraph(table),
+        _p(
+            "Không kiểm phiếu: phiên họp bị hoãn, các phiếu đã được hủy mà không mở "
+            f"({body['present']}/{body['members']} thành viên có mặt, cần tối thiểu "
+            f"{body['quorum_required']})."
+        )
+        if body["postponed"]
+        else table_paragraph(table),
         _p("IV. KẾT LUẬN", "heading"),
         _p(body["conclusion"]),
         _p(
