@@ -13,6 +13,7 @@ from models.services import ballots as service
 from models.services import minutes_documents as minutes
 from tests.test_voting import (
     AFTER,
+    DURING,
     MEMBERS,
     SEAL,
     World,
@@ -100,3 +101,29 @@ def test_no_document_before_the_close_and_no_count_of_a_postponed_session(
         assert len(body["absent_members"]) == 10
         with pytest.raises(service.BallotError, match="không có biên bản kiểm phiếu"):
             minutes.count_context(session, ballot)
+
+
+def test_a_written_opinion_is_listed_with_its_document_not_its_choice(world: World) -> None:
+    """Member 09, absent, sends a paper opinion the secretary enters: the minutes list them
+    apart with the document's number; the count counts their paper like any other."""
+    ballot_id = _open(world)
+    _vote_the_usual_way(world, ballot_id)
+    with unit_of_work(world.engine) as session:
+        ballot = session.get_one(Ballot, ballot_id)
+        member = session.scalars(select(Contact).where(Contact.email == MEMBERS[8])).one()
+        a = world.candidate_ids[0]
+        service.enter_written_opinion(
+            session, ballot, member, {a: "approve"}, set(), document="05/YK-HĐTĐKT",
+            at=DURING, actor="thuky@t.example", seal=SEAL,
+        )  # fmt: skip
+        service.close_ballot(session, ballot, at=AFTER, actor="chair", seal=SEAL)
+    with unit_of_work(world.engine) as session:
+        ballot = session.get_one(Ballot, ballot_id)
+        meeting = minutes.meeting_context(session, ballot)
+        count = minutes.count_context(session, ballot)
+    assert meeting["written_members"] == [
+        {"name": "Thành viên 09", "position": "Ủy viên Hội đồng", "document": "05/YK-HĐTĐKT"}
+    ]
+    assert meeting["absent_members"] == []
+    assert (count["returned"], count["not_returned"]) == (10, 0)
+    assert count["candidates"][0]["approve"] == 8
