@@ -82,7 +82,7 @@ def test_the_meeting_minutes_in_form(world: World) -> None:
     )
     paragraphs = body_paragraphs(data)
     kind = paragraphs.index("BIÊN BẢN")
-    assert paragraphs[kind + 1].startswith("Họp Hội đồng TĐKT tỉnh Thử xét giấy khen")
+    assert paragraphs[kind + 1].startswith("Họp Hội đồng TĐKT tỉnh Thử xét đề nghị Giấy khen")
     order = [
         "Thời gian:",
         "Địa điểm:",
@@ -234,7 +234,9 @@ def test_each_document_prints_to_pdf_and_png(world: World, engine: Engine) -> No
     names = ("bien-ban-hop", "bien-ban-kiem-phieu", "giay-moi", "trich-luc-so-ghi-danh")
     for name, document, pdf in zip(names, documents, pdfs, strict=True):
         assert document.number is not None and document.number in pdf_text(pdf)
-        assert render_png(pdf, Path(f"council-{name}.png")).stat().st_size > 1000
+        png = render_png(pdf, Path(f"council-{name}.png"))
+        assert png.stat().st_size > 1000
+        png.with_suffix(".pdf").write_bytes(pdf)  # every page, for a person to read
 
 
 def test_the_commands_write_docx_and_refuse_in_vietnamese(

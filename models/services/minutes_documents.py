@@ -143,7 +143,7 @@ def meeting_context(session: Session, ballot: Ballot, *, place: str = "") -> dic
 def agenda(award: str, title: str) -> list[str]:
     """What the council met for, item by item."""
     return [
-        f"Xem xét danh sách ứng viên đề nghị {award.lower()}: {title}.",
+        f"Xem xét danh sách ứng viên đề nghị {award}: {title}.",
         "Thành viên Hội đồng biểu quyết bằng phiếu kín đối với từng ứng viên; thành viên vắng "
         "mặt cho ý kiến bằng văn bản.",
         "Kiểm phiếu, công bố kết quả và kết luận của Hội đồng.",
@@ -335,8 +335,8 @@ COUNT_HEADERS = (
     "Kết quả",
 )
 
-RESULT_WIDTHS = (11.0, 40.0, 30.0, 14.0, 15.0, 17.0, 18.0, 20.0)
-COUNT_WIDTHS = (11.0, 52.0, 15.0, 16.0, 17.0, 16.0, 18.0, 20.0)
+RESULT_WIDTHS = (12.0, 36.0, 26.0, 15.0, 17.0, 17.0, 22.0, 20.0)
+COUNT_WIDTHS = (12.0, 48.0, 15.0, 16.0, 18.0, 16.0, 20.0, 20.0)
 """Column widths in millimetres: the 165 mm between the margins, the names widest."""
 
 
@@ -463,7 +463,7 @@ def council_minutes(
     numbered in the council's register, signed by the secretary and the chair."""
     body = meeting_context(session, ballot, place=place)
     table = TableSpec(RESULT_HEADERS, result_rows(body), RESULT_WIDTHS, font_pt=11)
-    subject = f"Họp {body['council_name']} xét {body['award'].lower()}: {body['title']}"
+    subject = f"Họp {body['council_name']} xét đề nghị {body['award']}: {body['title']}"
     return _document(
         session,
         ballot,
