@@ -173,11 +173,9 @@ def test_the_extract_in_form(engine: Engine) -> None:
     assert any("xác nhận" in p for p in parts.paragraphs)
 
 
-def test_the_invitation_email_carries_its_numbered_giay_moi(engine: Engine) -> None:
-    """Written once per exemplar whatever the number of writes; the attachment's number is
-    the one the giấy mời printed alone gets (its key derives from the email's)."""
+def with_heads(engine: Engine) -> None:
+    """The 19/5 ceremony held, and a head (who receives the invitation) in each cell."""
     honoured(engine)
-    smtp = SmtpSettings.from_env()
     with unit_of_work(engine) as s:
         for code, name in (("XX.SCT.CB1", "Hồ Thị Lan"), ("XX.SCT.CB2", "Phan Văn Hải")):
             head = Contact(
@@ -188,6 +186,13 @@ def test_the_invitation_email_carries_its_numbered_giay_moi(engine: Engine) -> N
                 unit=_unit(s, code),
             )
             s.add(head)
+
+
+def test_the_invitation_email_carries_its_numbered_giay_moi(engine: Engine) -> None:
+    """Written once per exemplar whatever the number of writes; the attachment's number is
+    the one the giấy mời printed alone gets (its key derives from the email's)."""
+    with_heads(engine)
+    smtp = SmtpSettings.from_env()
     with unit_of_work(engine) as s:
         ceremony = s.scalars(select(Ceremony)).one()
         first = ceremony_invitations.invite_to_ceremony(
@@ -320,3 +325,19 @@ def test_a_postponed_session_has_minutes_without_a_count(world: World) -> None:
     paragraphs = body_paragraphs(document.docx)
     assert any(p.startswith("Không kiểm phiếu: phiên họp bị hoãn") for p in paragraphs)
     assert len(cells(document.docx)) == 2  # the header and the signatures: no count table
+
+
+def test_the_invitation_email_carries_a_pdf_where_libreoffice_is(engine: Engine) -> None:
+    need_office()
+    with_heads(engine)
+    with unit_of_work(engine) as s:
+        ceremony = s.scalars(select(Ceremony)).one()
+        ceremony_invitations.invite_to_ceremony(
+            s, ceremony, at=AT, actor="t", smtp=SmtpSettings.from_env()
+        )
+        mime = s.scalars(select(Email.mime).order_by(Email.key)).first()
+    assert mime is not None
+    attached = [p for p in email.message_from_bytes(mime).walk() if p.get_filename()]
+    assert [p.get_content_type() for p in attached] == ["application/pdf"]
+    payload = attached[0].get_payload(decode=True)
+    assert isinstance(payload, bytes) and "GIẤY MỜI" in pdf_text(payload)
