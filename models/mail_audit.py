@@ -76,6 +76,7 @@ KIND_LABELS = {
     "due": "Đến hạn",
     "escalation": "Quá hạn",
     "invitation": "Mời bỏ phiếu",
+    "ceremony_invitation": "Mời dự lễ tôn vinh",
 }
 """How the report names each kind of email; an unknown kind is shown as it is stored."""
 

@@ -49,6 +49,7 @@ EMAIL_KINDS = {
     "due": "Đến hạn",
     "escalation": "Quá hạn, báo cấp trên",
     "invitation": "Mời bỏ phiếu",
+    "ceremony_invitation": "Mời dự lễ tôn vinh",
 }
 
 

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from deployments.cli import (
     ballots,
     candidates,
+    council_documents,
     database,
     demo,
     directory,
@@ -180,15 +181,14 @@ registry = typer.Typer(help="Sổ ghi danh.", no_args_is_help=True)
 registry.command("export")(recognition.registry_export)
 app.add_typer(registry, name="registry")
 app.command("promote")(recognition.promote)
-# Issue 23: the docs helper's `tdkt document` sub-app (deployments/cli/documents.py) takes
-# these three commands at merge; until then they have a group of their own here.
-document = typer.Typer(help="Văn bản: văn bản đã nộp và chữ ký số.", no_args_is_help=True)
-document.command("list")(signatures.document_list)
-document.command("verify")(signatures.document_verify)
-document.command("trust")(signatures.document_trust)
-app.add_typer(document, name="document")
 app.command("web")(web.web)
 app.add_typer(web.coordinator, name="coordinator")
+# `tdkt document`: the administrative documents (documents), the council's and the honours'
+# (council_documents) and the signed submissions (signatures), one sub-app.
+documents.app.command("list")(signatures.document_list)
+documents.app.command("verify")(signatures.document_verify)
+documents.app.command("trust")(signatures.document_trust)
+council_documents.register(documents.app)
 app.add_typer(documents.app, name="document")
 
 

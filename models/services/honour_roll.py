@@ -173,9 +173,15 @@ REGISTRY_COLUMNS = (
 
 
 def registry_rows(
-    session: Session, unit: Unit, *, year: int | None = None, book: str = REGISTRY
+    session: Session,
+    unit: Unit,
+    *,
+    year: int | None = None,
+    book: str = REGISTRY,
+    subject_ref: str | None = None,
 ) -> list[RegistryRow]:
-    """A unit's honour roll in order: by year, then entry number (one year if `year`).
+    """A unit's honour roll in order: by year, then entry number (one year if `year`; one
+    person's or collective's lines if `subject_ref`, whatever campaign wrote them).
 
     `book` names another book of the unit: lines written before migration 0017 sit in one
     per campaign (models.recognition.legacy_book).
@@ -185,6 +191,8 @@ def registry_rows(
     )
     if year is not None:
         query = query.where(RegistryEntry.year == year)
+    if subject_ref is not None:
+        query = query.join(RegistryEntry.candidate).where(Candidate.subject_ref == subject_ref)
     entries = session.scalars(query.order_by(RegistryEntry.year, RegistryEntry.entry_no))
     return [_registry_row(e) for e in entries]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from notifications.documents import layout
+from notifications.documents import layout, minutes_layout
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 GENERIC = "van_ban"
@@ -44,6 +44,10 @@ TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
     GENERIC: standard,
     "cong_van_don_doc": standard,  # the công văn đôn đốc attached to escalations
     "quyet_dinh_khen_thuong": standard,  # the draft quyết định khen thưởng
+    "bien_ban_hop_hoi_dong": minutes_layout.minutes,  # the council's meeting (two signers)
+    "bien_ban_kiem_phieu": minutes_layout.minutes,  # the ballot count (two signers)
+    "giay_moi": standard,  # the invitation to the honouring ceremony
+    "trich_luc_so_ghi_danh": standard,  # the extract of a unit's honour roll
 }
 """Template name → its builder. Other documents add their line here."""
 
