@@ -111,7 +111,7 @@ PIECES: dict[str, Piece] = {
 }
 """Every piece a dossier may need, by code (the dossier JSON and a plan's list use the code)."""
 
-_BASE = (TO_TRINH, DANH_SACH, BAO_CAO, BIEN_BAN)
+_BASE = (TO_TRINH, BIEN_BAN, BAO_CAO, DANH_SACH)
 _VOTED = (*_BASE, KET_QUA_PHIEU)
 _EMULATION_SOLDIER = (*_VOTED, SANG_KIEN)
 

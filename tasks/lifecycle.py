@@ -19,7 +19,7 @@ from models.db import unit_of_work
 from models.lifecycle import CandidateStage
 from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
 from models.recognition import CeremonyKind
-from models.services import ballots, dossier, recognition, rewards
+from models.services import ballots, recognition, rewards
 from models.services.ballot_invitations import invite_members
 from models.services.eligibility import check_candidates
 from models.services.locking import lock_campaign
@@ -199,7 +199,7 @@ def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
             )
             .order_by(Candidate.id)
         ).all()
-        proposals = recognition.propose_rewards(
+        recognition.propose_rewards(
             session,
             honoured,
             authority=row.issuer,
@@ -210,8 +210,6 @@ def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
             actor=ACTOR,
             number=rewards.next_proposal_number(session, row, row.standing_body),
         )
-        # The tờ trình (and the council's minutes) are written here: present in the dossier.
-        dossier.join_generated(session, proposals, at=as_of, actor=ACTOR)
         late = recognition.overdue_proposals(
             session, today=as_of.date(), calendar=calendar, at=as_of, actor=ACTOR
         )

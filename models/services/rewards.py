@@ -31,6 +31,7 @@ from models.recognition import (
 )
 from models.services.audit import record, record_created
 from models.services.candidates import ever_moved_to, move, register
+from models.services.dossier import join_generated
 from models.services.honour_roll import RegistryBook
 from models.services.recognition_common import (
     S,
@@ -160,6 +161,9 @@ def propose_rewards(
             "đang hoàn thiện hồ sơ"
         ),
     )
+    # The tờ trình with its danh sách is written from the proposal itself (and the council's
+    # minutes from its closed ballot): generated pieces are present from the start.
+    join_generated(session, proposals, at=at, actor=actor)
     return proposals
 
 
