@@ -57,7 +57,7 @@ class IntakeSettings:
         return cls(
             base_url=os.environ.get("TDKT_WEB_URL", DEFAULT_WEB_URL).rstrip("/"),
             signer=Signer(secret_key),
-            documents=settings.data_dir / "documents",
+            documents=documents_store(settings),
             max_upload_bytes=max_upload_bytes(),
             ballot_seal=PaperSeal(secret_key),
         )
@@ -70,6 +70,11 @@ class IntakeSettings:
 
     def campaign_url(self, slug: str) -> str:
         return f"{self.base_url}/dieu-phoi/ke-hoach/{slug}"
+
+
+def documents_store(settings: Settings | None = None) -> Path:
+    """Where uploaded files are kept, by content hash: TDKT_DATA_DIR/documents."""
+    return (settings or Settings.from_env()).data_dir / "documents"
 
 
 def max_upload_bytes() -> int:

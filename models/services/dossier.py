@@ -282,3 +282,11 @@ def preparing_proposals(session: Session, campaign_id: int | None = None) -> lis
 def piece_codes() -> list[str]:
     """The codes a coordinator may name for `tdkt reward attach` (besides a plan's own)."""
     return list(PIECES)
+
+
+def require_submitted(session: Session, document_id: int) -> SubmittedDocument:
+    """A file a unit sent through the web intake, or RecognitionError in Vietnamese."""
+    found = session.get(SubmittedDocument, document_id)
+    if found is None:
+        raise RecognitionError(f"không tìm thấy tệp đã nộp số {document_id}")
+    return found

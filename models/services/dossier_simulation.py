@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
 from models.clock import TIMEZONE
-from models.db import Settings
 from models.documents import check_upload
 from models.dossier import Source, missing, source_of
 from models.orm import Campaign
 from models.orm.recognition import RewardProposal
+from models.services.access import documents_store
 from models.services.dossier import (
     attach_upload,
     forward_complete,
@@ -29,11 +29,6 @@ from models.services.dossier import (
 )
 
 SIM = "mô phỏng"
-
-
-def documents_store() -> Path:
-    """Where uploads are kept (the web intake's store: TDKT_DATA_DIR/documents)."""
-    return Settings.from_env().data_dir / "documents"
 
 
 def report_pdf(title: str) -> bytes:

@@ -4,7 +4,7 @@ coordinator's page, so neither queries the ORM itself."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,7 @@ class ProposalView:
         return self.status == ProposalStatus.PREPARING and bool(self.missing)
 
 
-def piece_views(items: list[Mapping[str, Any]]) -> tuple[PieceView, ...]:
+def piece_views(items: Sequence[Mapping[str, Any]]) -> tuple[PieceView, ...]:
     """The checklist's lines in its order."""
     return tuple(
         PieceView(
