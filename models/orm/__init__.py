@@ -26,6 +26,7 @@ from models.orm.campaign import (
     Quota,
 )
 from models.orm.directory import Cluster, ClusterMember, Contact, Unit
+from models.orm.documents import IssuedDocument
 from models.orm.lifecycle import Assessment, Candidate
 from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation
 from models.orm.outbox import Email, EmailStatus, Notification
@@ -67,6 +68,7 @@ __all__ = [
     "EmailStatus",
     "FieldLeadAgency",
     "HonourListEntry",
+    "IssuedDocument",
     "Milestone",
     "Notification",
     "Obligation",

@@ -13,6 +13,8 @@ dies, and touches no table row, so the web intake and the sender are never held 
 
 from __future__ import annotations
 
+import zlib
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,3 +33,16 @@ def lock_campaigns(session: Session, campaign_ids: list[int]) -> None:
     """Hold several campaigns, always in id order, so two holders never deadlock."""
     for campaign_id in sorted(set(campaign_ids)):
         lock_campaign(session, campaign_id)
+
+
+REGISTER_LOCKS = 0x7D48
+"""The first key of the advisory lock on one issuer's register for one year (documents)."""
+
+
+def lock_register(session: Session, issuer: str, year: int) -> None:
+    """Hold an issuer's register for a year until the transaction ends, so that two callers
+    numbering documents at once take consecutive numbers, never the same one or a gap."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = zlib.crc32(f"{issuer}\x1f{year}".encode())
+        signed = digest - (1 << 32) if digest >= 1 << 31 else digest
+        session.execute(select(func.pg_advisory_xact_lock(REGISTER_LOCKS, signed)))
