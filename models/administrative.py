@@ -191,3 +191,34 @@ def header_context(
         "addressees": [" ".join(a.split()) for a in addressees],
         "draft": number is None and kind.numbered,
     }
+
+
+BODY_STYLES = frozenset({"body", "plain", "italic", "center", "heading", "table"})
+"""How a body paragraph is set (notifications.documents.layout.body): `body` justified with the
+first line indented (a bold `lead` such as "Điều 1." may start it), `plain` justified, `italic`
+(the căn cứ lines), `center` bold and centred ("QUYẾT ĐỊNH:"), `heading` bold ("I. KẾT QUẢ"),
+`table` a TableSpec in `table`."""
+
+
+def paragraph(text: str, *, style: str = "body", lead: str = "") -> dict[str, Any]:
+    """One item of a template's `paragraphs` list."""
+    if style not in BODY_STYLES:
+        raise ValueError(f"unknown paragraph style {style!r}")
+    return {"style": style, "lead": lead, "text": " ".join(text.split()), "table": None}
+
+
+def table_paragraph(table: TableSpec) -> dict[str, Any]:
+    """A table as an item of a template's `paragraphs` list."""
+    return {"style": "table", "lead": "", "text": "", "table": table}
+
+
+@dataclass(frozen=True)
+class GeneratedDocument:
+    """A document a service made: its file name, the .docx, the number it was given (None for a
+    draft or an unnumbered annex) and its kind. PDF copies are made from `docx` by the caller
+    (notifications.documents.to_pdf), in one batch for many documents."""
+
+    filename: str
+    docx: bytes
+    number: str | None  # "12/SNV-TĐKT" as printed after "Số:"
+    kind: DocumentKind
