@@ -2,9 +2,9 @@
 báo cáo thành tích prefilled for a nominee, and the mục lục hồ sơ. Pure: no database, no I/O;
 models.services.dossier_documents gathers the facts and renders these with the engine.
 
-A document's body here is a list of blocks, each `{"heading": str | None, "paragraphs":
-[str], "table": {"columns": [str], "rows": [[str]]} | None}`, which the templates lay out
-under the header every administrative document shares (models.administrative.header_context).
+A document's body is the engine's list of paragraph items (models.administrative.paragraph
+and table_paragraph), which the templates lay out under the header every administrative
+document shares (models.administrative.header_context).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from models.administrative import TableSpec, paragraph, table_paragraph
 
 TO_FILL = "……………………………………………………"
 """A blank the unit fills in (dotted, as printed forms leave it)."""
@@ -47,21 +49,6 @@ class Nominee:
     records: tuple[RecordLine, ...] = ()
 
 
-def block(
-    heading: str | None,
-    paragraphs: Sequence[str] = (),
-    table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
-) -> dict[str, Any]:
-    """One block of a body: a heading, its paragraphs, and an optional table."""
-    return {
-        "heading": heading,
-        "paragraphs": list(paragraphs),
-        "table": None
-        if table is None
-        else {"columns": list(table[0]), "rows": [list(r) for r in table[1]]},
-    }
-
-
 def _kinds(nominees: Sequence[Nominee]) -> str:
     collectives = sum(n.collective for n in nominees)
     people = len(nominees) - collectives
@@ -86,58 +73,67 @@ def proposal_body(
     nominees: Sequence[Nominee],
     council_meeting: str | None,
 ) -> list[dict[str, Any]]:
-    """The tờ trình's body: its grounds, what the council found, what it asks, and the danh
-    sách (kèm theo) naming every nominee with its unit and achievements.
+    """The tờ trình's body: its grounds (italic căn cứ lines), what the council found, and
+    what it asks of the authority; the danh sách goes with it as its annex (`nominee_table`).
 
-    `council_meeting` cites the council's meeting and its vote ("Biên bản họp ... ngày ...")
+    `council_meeting` cites the council's meeting and its vote ("biên bản họp ... ngày ...")
     where there was one.
     """
-    grounds = [
-        f"Căn cứ {LAW};",
-        f"Căn cứ {DECREE};",
-        f"Căn cứ kết quả thực hiện {campaign};",
-    ]
+    grounds = [f"Căn cứ {LAW};", f"Căn cứ {DECREE};", f"Căn cứ {campaign};"]
     if council_meeting:
         grounds.append(f"Căn cứ {council_meeting},")
+    found = (
+        f"Qua xét chọn, {proposer} nhận thấy {_kinds(nominees)} có tên trong danh sách kèm "
+        f"theo đã đạt thành tích, đủ tiêu chuẩn đề nghị tặng {form}."
+    )
     ask = (
         f"{proposer} kính trình {authority} xem xét, quyết định tặng {form} cho "
-        f"{_kinds(nominees)} (có danh sách kèm theo), đã có thành tích xuất sắc trong {campaign}."
+        f"{_kinds(nominees)} (có danh sách và hồ sơ kèm theo)."
     )
     return [
-        block(None, grounds),
-        block(None, [ask, f"Kính trình {authority} xem xét, quyết định./."]),
+        *(paragraph(g, style="italic") for g in grounds),
+        paragraph(found),
+        paragraph(ask),
+        paragraph(f"Kính trình {authority} xem xét, quyết định./."),
     ]
 
 
-def nominee_rows(nominees: Sequence[Nominee]) -> tuple[list[str], list[list[str]]]:
-    """The danh sách's columns and rows (STT, tên, chức vụ, đơn vị, lĩnh vực, thành tích)."""
-    columns = ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Lĩnh vực", "Thành tích"]
-    rows = [
-        [
+def nominee_table(nominees: Sequence[Nominee]) -> TableSpec:
+    """The danh sách: STT, name, position, unit, field and the titles on record."""
+    rows = tuple(
+        (
             str(n),
             nominee.name,
             nominee.position or "",
             nominee.unit,
             nominee.field or "",
             "; ".join(f"{r.year}: {r.value}" for r in nominee.records if r.kind == "title"),
-        ]
+        )
         for n, nominee in enumerate(nominees, start=1)
-    ]
-    return columns, rows
+    )
+    headers = ("STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Lĩnh vực", "Thành tích")
+    return TableSpec(headers, rows, widths_mm=(10, 38, 25, 35, 22, 35), font_pt=11)
 
 
-def list_title(form: str, proposal_number: str | None) -> str:
-    """The danh sách's heading: which tờ trình it goes with."""
-    attached = f"Kèm theo Tờ trình số {proposal_number}" if proposal_number else "Kèm theo Tờ trình"
-    return f"DANH SÁCH ĐỀ NGHỊ TẶNG {form.upper()} ({attached})"
+def nominee_annex(
+    form: str, letter_number: str | None, nominees: Sequence[Nominee]
+) -> dict[str, Any]:
+    """The danh sách kèm theo the tờ trình: title, the line saying which tờ trình, the table."""
+    attached = f"số {letter_number}" if letter_number else "ngày …"
+    return {
+        "title": f"DANH SÁCH ĐỀ NGHỊ TẶNG {form.upper()}",
+        "subtitle": f"(Kèm theo Tờ trình {attached})",
+        "table": nominee_table(nominees),
+    }
 
 
-def _titles(records: Sequence[RecordLine]) -> list[list[str]]:
-    return [
-        [str(r.year), r.value, r.note or TO_FILL]
+def _titles(records: Sequence[RecordLine]) -> tuple[tuple[str, ...], ...]:
+    rows = tuple(
+        (str(r.year), r.value, r.note or TO_FILL)
         for r in sorted(records, key=lambda r: (r.year, r.value))
         if r.kind in ("title", "rating")
-    ]
+    )
+    return rows or ((TO_FILL, "", ""),)
 
 
 def report_body(nominee: Nominee) -> list[dict[str, Any]]:
@@ -146,74 +142,67 @@ def report_body(nominee: Nominee) -> list[dict[str, Any]]:
     the unit can write left with their headings and blanks (the outline of the model reports
     annexed to Nghị định 98/2023: profile, achievements, forms of commendation received)."""
     if nominee.collective:
-        profile = block(
+        heading, profile = (
             "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH",
             [
                 f"Tên tập thể: {nominee.name}",
                 f"Trực thuộc: {nominee.unit}",
                 f"Lĩnh vực: {nominee.field or TO_FILL}",
                 f"Địa chỉ trụ sở, điện thoại: {TO_FILL}",
-                f"Đặc điểm, tình hình, chức năng, nhiệm vụ được giao: {TO_FILL}",
+                f"Chức năng, nhiệm vụ được giao: {TO_FILL}",
             ],
         )
-        achievements = [
-            "1. Kết quả thực hiện nhiệm vụ chính trị được giao (các chỉ tiêu, nhiệm vụ cụ thể).",
-            "2. Các biện pháp, giải pháp công tác đã thực hiện; đổi mới, sáng tạo.",
+        sections = [
+            "1. Kết quả thực hiện nhiệm vụ chính trị được giao (các chỉ tiêu, nhiệm vụ cụ thể):",
+            "2. Các giải pháp, biện pháp công tác; đổi mới, sáng tạo đã áp dụng:",
             "3. Việc thực hiện chủ trương, chính sách của Đảng, pháp luật của Nhà nước; "
-            "công tác xây dựng Đảng và đoàn thể.",
+            "công tác xây dựng Đảng và đoàn thể:",
         ]
     else:
-        profile = block(
+        heading, profile = (
             "I. SƠ LƯỢC LÝ LỊCH",
             [
                 f"Họ và tên: {nominee.name}",
                 f"Chức vụ: {nominee.position or TO_FILL}",
                 f"Đơn vị công tác: {nominee.unit}",
                 f"Lĩnh vực: {nominee.field or TO_FILL}",
-                f"Sinh ngày, tháng, năm: {TO_FILL}   Giới tính: {TO_FILL}",
+                f"Sinh ngày, tháng, năm: {TO_FILL}; giới tính: {TO_FILL}",
                 f"Quê quán: {TO_FILL}",
                 f"Trình độ chuyên môn, nghiệp vụ: {TO_FILL}",
             ],
         )
-        achievements = [
-            "1. Quyền hạn, nhiệm vụ được giao.",
+        sections = [
+            "1. Quyền hạn, nhiệm vụ được giao:",
             "2. Thành tích đạt được (kết quả thực hiện nhiệm vụ; giải pháp, sáng kiến, đề tài "
-            "đã được công nhận và phạm vi áp dụng).",
+            "đã được công nhận và phạm vi áp dụng):",
         ]
     initiatives = [f"{r.year}: {r.value}" for r in nominee.records if r.kind == "initiative"]
-    described = [nominee.description] if nominee.description else []
+    achievements = [paragraph(nominee.description)] if nominee.description else []
+    for section in sections:
+        achievements += [paragraph(section, style="plain"), paragraph(TO_FILL, style="plain")]
+    if initiatives:
+        achievements.append(
+            paragraph("Sáng kiến, đề tài đã ghi nhận: " + "; ".join(initiatives) + ".")
+        )
+    decision = ("Năm", "Danh hiệu thi đua", "Số, ngày, tháng, năm của quyết định công nhận")
+    award = ("Năm", "Hình thức khen thưởng", "Số, ngày, tháng, năm của quyết định khen thưởng")
     return [
-        profile,
-        block(
-            "II. THÀNH TÍCH ĐẠT ĐƯỢC",
-            [*described, *(f"{line} {TO_FILL}" for line in achievements)]
-            + (
-                [f"Sáng kiến, đề tài đã ghi nhận: {'; '.join(initiatives)}."] if initiatives else []
-            ),
-        ),
-        block(
-            "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG",
-            ["1. Danh hiệu thi đua:"],
-            (
-                ["Năm", "Danh hiệu thi đua", "Số, ngày tháng năm của quyết định"],
-                _titles(nominee.records),
-            ),
-        ),
-        block(
-            None,
-            ["2. Hình thức khen thưởng:"],
-            (
-                ["Năm", "Hình thức khen thưởng", "Số, ngày tháng năm của quyết định"],
-                [[TO_FILL, "", ""]],
-            ),
-        ),
+        paragraph(heading, style="heading"),
+        *(paragraph(line, style="plain") for line in profile),
+        paragraph("II. THÀNH TÍCH ĐẠT ĐƯỢC", style="heading"),
+        *achievements,
+        paragraph("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", style="heading"),
+        paragraph("1. Danh hiệu thi đua:", style="plain"),
+        table_paragraph(TableSpec(decision, _titles(nominee.records), widths_mm=(20, 70, 75))),
+        paragraph("2. Hình thức khen thưởng:", style="plain"),
+        table_paragraph(TableSpec(award, ((TO_FILL, "", ""),), widths_mm=(20, 70, 75))),
     ]
 
 
-def report_title(nominee: Nominee) -> str:
-    """The report's heading: whose achievements, towards which form."""
-    whose = "TẬP THỂ" if nominee.collective else "CÁ NHÂN"
-    return f"BÁO CÁO THÀNH TÍCH CỦA {whose} ĐỀ NGHỊ TẶNG {nominee.form.upper()}"
+def report_subject(nominee: Nominee) -> str:
+    """The report's trích yếu: whose achievements, towards which form."""
+    whose = "tập thể" if nominee.collective else "cá nhân"
+    return f"Thành tích của {whose} đề nghị tặng {nominee.form}"
 
 
 def report_signatures(nominee: Nominee) -> tuple[str, str]:
@@ -224,21 +213,18 @@ def report_signatures(nominee: Nominee) -> tuple[str, str]:
 
 
 def index_body(
-    lines: Sequence[tuple[int, str, str, bool, str, Sequence[str]]],
+    lines: Sequence[tuple[int, str, bool, str, Sequence[str]]],
 ) -> list[dict[str, Any]]:
-    """The mục lục hồ sơ: every piece, whether it is present, and the files holding it."""
-    present = sum(1 for line in lines if line[3])
-    rows = [
-        [str(number), document, "Có" if ok else "Còn thiếu", state, ", ".join(files) or "—"]
-        for number, _code, document, ok, state, files in lines
-    ]
-    summary = (
-        f"Hồ sơ gồm {len(lines)} thành phần; đã có {present}, còn thiếu {len(lines) - present}."
+    """The mục lục hồ sơ: every piece (number, name, present, state, files holding it)."""
+    present = sum(1 for line in lines if line[2])
+    rows = tuple(
+        (str(number), document, "Có" if ok else "Còn thiếu", state, ", ".join(files) or "—")
+        for number, document, ok, state, files in lines
     )
+    headers = ("STT", "Thành phần hồ sơ", "Có/Thiếu", "Tình trạng", "Tệp trong hồ sơ")
     return [
-        block(
-            None,
-            [summary],
-            (["STT", "Thành phần hồ sơ", "Có/Thiếu", "Tình trạng", "Tệp trong hồ sơ"], rows),
-        )
+        paragraph(
+            f"Hồ sơ gồm {len(lines)} thành phần; đã có {present}, còn thiếu {len(lines) - present}."
+        ),
+        table_paragraph(TableSpec(headers, rows, widths_mm=(10, 60, 20, 35, 40), font_pt=11)),
     ]

@@ -175,9 +175,8 @@ def reward_dossier(
     ] = True,
 ) -> None:
     """Đóng gói hồ sơ một tờ trình (.zip): mọi thành phần đã có và mục lục hồ sơ."""
-    from models.services.dossier_documents import dossier_archive
-
     from models.services.access import documents_store
+    from models.services.dossier_documents import dossier_archive
     from models.services.dossier_view import require_proposal
 
     def work(session: Session) -> bytes:
@@ -191,3 +190,21 @@ def reward_dossier(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     console.print(f"[green]Đã ghi[/] hồ sơ tờ trình số {proposal} ra {escape(str(out))}.")
+
+
+def reward_report_template(
+    proposal: Proposal,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp .docx cần ghi")],
+) -> None:
+    """Mẫu báo cáo thành tích đã điền sẵn cho điển hình của tờ trình, để đơn vị hoàn thiện."""
+    from models.services.dossier_documents import achievement_report
+    from models.services.dossier_view import require_proposal
+
+    def work(session: Session) -> bytes:
+        found = require_proposal(session, proposal)
+        return achievement_report(session, found.candidate, found.form, on=today()).docx
+
+    data = _transaction(work)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    console.print(f"[green]Đã ghi[/] mẫu báo cáo thành tích ra {escape(str(out))}.")

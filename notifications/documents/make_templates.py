@@ -21,7 +21,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from notifications.documents import layout
+from notifications.documents import dossier_layout, layout
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 GENERIC = "van_ban"
@@ -44,6 +44,9 @@ TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
     GENERIC: standard,
     "cong_van_don_doc": standard,  # the công văn đôn đốc attached to escalations
     "quyet_dinh_khen_thuong": standard,  # the draft quyết định khen thưởng
+    "to_trinh_khen_thuong": standard,  # the tờ trình with its danh sách (dossier)
+    "muc_luc_ho_so": standard,  # the dossier's checklist (mục lục hồ sơ)
+    "bao_cao_thanh_tich": dossier_layout.achievement_report,  # prefilled for a nominee
 }
 """Template name → its builder. Other documents add their line here."""
 
