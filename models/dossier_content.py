@@ -17,6 +17,8 @@ from models.administrative import TableSpec, paragraph, table_paragraph
 
 TO_FILL = "……………………………………………………"
 """A blank the unit fills in (dotted, as printed forms leave it)."""
+BLANK = "……………………"
+"""A short blank: a field on a line of its own, or a table's cell."""
 
 LAW = "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
 DECREE = (
@@ -129,11 +131,11 @@ def nominee_annex(
 
 def _titles(records: Sequence[RecordLine]) -> tuple[tuple[str, ...], ...]:
     rows = tuple(
-        (str(r.year), r.value, r.note or TO_FILL)
+        (str(r.year), r.value, r.note or BLANK)
         for r in sorted(records, key=lambda r: (r.year, r.value))
         if r.kind in ("title", "rating")
     )
-    return rows or ((TO_FILL, "", ""),)
+    return rows or (("", BLANK, ""),)
 
 
 def report_body(nominee: Nominee) -> list[dict[str, Any]]:
@@ -147,9 +149,9 @@ def report_body(nominee: Nominee) -> list[dict[str, Any]]:
             [
                 f"Tên tập thể: {nominee.name}",
                 f"Trực thuộc: {nominee.unit}",
-                f"Lĩnh vực: {nominee.field or TO_FILL}",
-                f"Địa chỉ trụ sở, điện thoại: {TO_FILL}",
-                f"Chức năng, nhiệm vụ được giao: {TO_FILL}",
+                f"Lĩnh vực: {nominee.field or BLANK}",
+                f"Địa chỉ trụ sở, điện thoại: {BLANK}",
+                f"Chức năng, nhiệm vụ được giao: {BLANK}",
             ],
         )
         sections = [
@@ -163,12 +165,13 @@ def report_body(nominee: Nominee) -> list[dict[str, Any]]:
             "I. SƠ LƯỢC LÝ LỊCH",
             [
                 f"Họ và tên: {nominee.name}",
-                f"Chức vụ: {nominee.position or TO_FILL}",
+                f"Chức vụ: {nominee.position or BLANK}",
                 f"Đơn vị công tác: {nominee.unit}",
-                f"Lĩnh vực: {nominee.field or TO_FILL}",
-                f"Sinh ngày, tháng, năm: {TO_FILL}; giới tính: {TO_FILL}",
-                f"Quê quán: {TO_FILL}",
-                f"Trình độ chuyên môn, nghiệp vụ: {TO_FILL}",
+                f"Lĩnh vực: {nominee.field or BLANK}",
+                f"Sinh ngày, tháng, năm: {BLANK}",
+                f"Giới tính: {BLANK}",
+                f"Quê quán: {BLANK}",
+                f"Trình độ chuyên môn, nghiệp vụ: {BLANK}",
             ],
         )
         sections = [
@@ -195,7 +198,7 @@ def report_body(nominee: Nominee) -> list[dict[str, Any]]:
         paragraph("1. Danh hiệu thi đua:", style="plain"),
         table_paragraph(TableSpec(decision, _titles(nominee.records), widths_mm=(20, 70, 75))),
         paragraph("2. Hình thức khen thưởng:", style="plain"),
-        table_paragraph(TableSpec(award, ((TO_FILL, "", ""),), widths_mm=(20, 70, 75))),
+        table_paragraph(TableSpec(award, (("", BLANK, ""),), widths_mm=(20, 70, 75))),
     ]
 
 
@@ -226,5 +229,5 @@ def index_body(
         paragraph(
             f"Hồ sơ gồm {len(lines)} thành phần; đã có {present}, còn thiếu {len(lines) - present}."
         ),
-        table_paragraph(TableSpec(headers, rows, widths_mm=(10, 60, 20, 35, 40), font_pt=11)),
+        table_paragraph(TableSpec(headers, rows, widths_mm=(12, 58, 20, 35, 40), font_pt=11)),
     ]

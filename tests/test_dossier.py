@@ -304,7 +304,7 @@ def test_the_proposal_letter_has_its_parts_and_its_list(db: Engine) -> None:
             for p in parts.paragraphs
         )
         assert any(p.startswith("Căn cứ Luật Thi đua, khen thưởng") for p in parts.paragraphs)
-        assert "Kính gửi: Sở Nội vụ" in parts.paragraphs
+        assert "Kính gửi: Thủ trưởng Sở Nội vụ" in parts.paragraphs  # not to itself
         assert parts.signature[0].startswith("Nơi nhận:")
         assert "DANH SÁCH ĐỀ NGHỊ TẶNG DANH HIỆU CHIẾN SĨ THI ĐUA CƠ SỞ" in parts.annex
         listed = open_docx(letter.docx).tables[-1]

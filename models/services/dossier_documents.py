@@ -157,23 +157,19 @@ def proposal_letter(
             symbol=f"TTr-{body.symbol}",
         )
         number = f"{entry.number:02d}/TTr-{body.symbol}"
+    signer = head_signer(proposer)
+    addressee = _addressee(proposal.authority, proposer)
     context = frame(
-        body,
-        DocumentKind.TO_TRINH,
-        None,
-        proposal.submitted_on,
-        subject,
-        head_signer(proposer),
-        [proposal.authority.name],
+        body, DocumentKind.TO_TRINH, None, proposal.submitted_on, subject, signer, [addressee]
     )
     ballots = council_ballots(session, [p.candidate_id for p in listed])
     meeting = _meeting(ballots.get(proposal.candidate_id))
     context |= {
         "number_line": f"Số: {number}",
-        "addressees": [proposal.authority.name],
+        "addressees": [addressee],
         "paragraphs": proposal_body(
             proposer=proposer.name,
-            authority=proposal.authority.name,
+            authority=addressee,
             form=proposal.form.label,
             campaign=campaign.title,
             nominees=nominees,
@@ -187,6 +183,15 @@ def proposal_letter(
         number=number,
         kind=DocumentKind.TO_TRINH,
     )
+
+
+def _addressee(authority: Unit, proposer: Unit) -> str:
+    """Whom the tờ trình asks: the authority; where the proposing body is the authority itself
+    (a Sở's Giấy khen), its head by position, since no body proposes to itself."""
+    if authority.id != proposer.id:
+        return authority.name
+    head = head_signer(authority)
+    return f"{head.position} {authority.name}" if head.name else f"Thủ trưởng {authority.name}"
 
 
 def _meeting(ballot: Ballot | None) -> str | None:
