@@ -19,6 +19,7 @@ from deployments.web.pages import error_page, page
 from models.correspondence import body_in_full
 from models.db import unit_of_work
 from models.documents import Accepted, DocumentRefused, check_upload, size_text
+from models.intake import IntakeAction
 from models.lengths import TooLong
 from models.letterhead import answering
 from models.lifecycle import IllegalStageTransition
@@ -36,6 +37,7 @@ from models.services.access import (
 )
 from models.services.ballots import BallotError
 from models.services.candidates import RegistrationError
+from models.services.dossier import join_sent_document, open_pieces
 from models.services.obligations import plan_of
 from models.services.subjects import subject
 from models.vocabulary import SubjectKind
@@ -104,6 +106,10 @@ def _context(
         "year": at.year,
         "today": at.date().isoformat(),
         "max_size": size_text(settings.max_upload_bytes),
+        # a dossier's pieces the unit may send with this upload (models/services/dossier.py)
+        "pieces": open_pieces(session, obligation.unit_id, obligation.campaign_id)
+        if v.action == IntakeAction.UPLOAD
+        else [],
     }
 
 
@@ -185,7 +191,7 @@ async def upload(request: Request, token: str) -> Response:
             raise intake.IntakeError("chưa chọn tệp văn bản")
         if isinstance(checked, DocumentRefused):
             raise checked  # the form's token is spent all the same (see _act)
-        intake.upload(
+        sent = intake.upload(
             session,
             link,
             settings.documents,
@@ -194,6 +200,15 @@ async def upload(request: Request, token: str) -> Response:
             note=_text(form, "note"),
             at=at,
         )
+        if _text(form, "piece"):  # the file is also a piece of a proposal's dossier
+            join_sent_document(
+                session,
+                settings.documents,
+                sent,
+                _text(form, "piece"),
+                at=at,
+                actor=sent.uploaded_by,
+            )
 
     return await _act(request, token, "nop", do, spent_if_refused=(DocumentRefused,))
 

@@ -290,3 +290,40 @@ def require_submitted(session: Session, document_id: int) -> SubmittedDocument:
     if found is None:
         raise RecognitionError(f"không tìm thấy tệp đã nộp số {document_id}")
     return found
+
+
+def open_pieces(session: Session, unit_id: int, campaign_id: int) -> list[tuple[str, str]]:
+    """The pieces a unit may send through its upload link: of the campaign's proposals still
+    preparing for candidates it registered, each uploaded piece not yet present, as
+    (value "proposal:code", label) for the intake page's choice."""
+    choices = []
+    for proposal in preparing_proposals(session, campaign_id):
+        if proposal.candidate.registered_by_id != unit_id:
+            continue
+        for item in proposal.dossier:
+            if not item.get("received") and generator_of(item) is None:
+                label = (
+                    f"{item['document']} — {proposal.candidate.name} (tờ trình số {proposal.id})"
+                )
+                choices.append((f"{proposal.id}:{item['code']}", label))
+    return choices
+
+
+def join_sent_document(
+    session: Session,
+    store: Path,
+    document: SubmittedDocument,
+    choice: str,
+    *,
+    at: dt.datetime,
+    actor: str,
+) -> dict[str, Any]:
+    """Join a file just sent through a unit's upload link to the piece it chose on the page
+    (`choice` from open_pieces); the choice is checked again against the sending unit."""
+    obligation = document.obligation
+    allowed = dict(open_pieces(session, obligation.unit_id, obligation.campaign_id))
+    if choice not in allowed:
+        raise RecognitionError("thành phần hồ sơ đã chọn không còn chờ đơn vị gửi")
+    proposal_id, code = choice.split(":", 1)
+    proposal = session.get_one(RewardProposal, int(proposal_id))
+    return attach_submitted(session, store, proposal, code, document, at=at, actor=actor)
