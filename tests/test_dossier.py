@@ -404,7 +404,7 @@ def test_commands_show_why_and_forward(tmp_path: Path, monkeypatch: pytest.Monke
     run = runner.invoke(app, ["reward", "forward", str(proposal_id), "--on", "04/03/2024"])
     assert run.exit_code == 0, run.output
     assert "hạn quyết định 01/04/2024" in run.output
-    listed = runner.invoke(app, ["reward", "list", "--status", "submitted"])
+    listed = runner.invoke(app, ["reward", "list", SMALL, "--status", "submitted"])
     assert "Lý Dòng Lệnh" in listed.output and "đủ" in listed.output
     out = tmp_path / "hs.zip"
     run = runner.invoke(

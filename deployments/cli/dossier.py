@@ -35,12 +35,12 @@ def _status(view: ProposalView) -> str:
 
 
 def reward_list(
-    campaign: Annotated[str | None, typer.Option(help="Chỉ một kế hoạch (id)")] = None,
+    campaign: Annotated[str, typer.Argument(help="Id của kế hoạch, ví dụ quang-binh-2021-2025")],
     status: Annotated[
         str | None, typer.Option(help="preparing, submitted, decided hoặc overdue")
     ] = None,
 ) -> None:
-    """Danh sách tờ trình đề nghị khen thưởng và hồ sơ còn thiếu."""
+    """Danh sách tờ trình đề nghị khen thưởng của một kế hoạch và hồ sơ còn thiếu."""
     from models.recognition import ProposalStatus
     from models.services.dossier_view import proposal_views
     from models.services.lookup import require_campaign
@@ -48,7 +48,7 @@ def reward_list(
 
     def work(session: Session) -> Table:
         wanted = parse(ProposalStatus, status, "trạng thái") if status else None
-        found = require_campaign(session, campaign) if campaign else None
+        found = require_campaign(session, campaign)
         table = Table(title="Tờ trình đề nghị khen thưởng", title_justify="left")
         for column in ("Số", "Điển hình", "Hình thức", "Trạng thái", "Hồ sơ còn thiếu"):
             table.add_column(column)
