@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -217,12 +218,18 @@ def test_the_simulated_unit_sends_its_report_and_the_dossier_goes_up(
 # --- the zip ----------------------------------------------------------------------------------
 
 
-def test_the_dossier_zip_lists_every_piece_and_is_deterministic(db: Engine, tmp_path: Path) -> None:
+def test_the_dossier_zip_lists_every_piece_and_is_deterministic(
+    db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with unit_of_work(db) as s:
         proposal = _propose(s, "Vũ Hồ Sơ")
         _attach(s, tmp_path, proposal, BAO_CAO)
+        # python-docx stamps a saved file's members with the clock: two exports hours apart
+        monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)
         first = dossier_archive(s, proposal, tmp_path, pdf=False, at=AT, actor="t")
+        monkeypatch.setattr(time, "time", lambda: 1_700_010_000.0)
         again = dossier_archive(s, proposal, tmp_path, pdf=False, at=AT, actor="t")
+        monkeypatch.undo()
         assert first == again
         archive = zipfile.ZipFile(io.BytesIO(first))
         names = archive.namelist()

@@ -39,7 +39,7 @@ from models.orm.recognition import RewardProposal
 from models.recognition import RewardForm
 from models.services.document_register import register_document
 from models.services.dossier import council_ballots
-from models.services.dossier_zip import Entry, IndexLine, dossier_zip
+from models.services.dossier_zip import Entry, IndexLine, dossier_zip, stable_docx
 from models.text import vn_date
 from models.vocabulary import ContactRole, SubjectKind
 from notifications.documents import office_available, render_docx, to_pdf
@@ -289,7 +289,7 @@ def _with_pdfs(documents: dict[str, list[GeneratedDocument]], pdf: bool) -> dict
     pdfs = to_pdf([d.docx for _, d in order], timeout=PDF_TIMEOUT) if pdf and order else []
     files: dict[str, list[Entry]] = {key: [] for key in documents}
     for n, (key, document) in enumerate(order):
-        files[key].append(Entry(document.filename, document.docx))
+        files[key].append(Entry(document.filename, stable_docx(document.docx)))
         if pdfs:
             files[key].append(Entry(str(Path(document.filename).with_suffix(".pdf")), pdfs[n]))
     return files
@@ -318,7 +318,7 @@ def dossier_archive(
 
     def write_index(lines: Sequence[IndexLine]) -> list[Entry]:
         index = dossier_index(proposal, lines, on=proposal.submitted_on)
-        entries = [Entry(index.filename, index.docx)]
+        entries = [Entry(index.filename, stable_docx(index.docx))]
         if pdf:
             (printed,) = to_pdf([index.docx], timeout=PDF_TIMEOUT)
             entries.append(Entry(str(Path(index.filename).with_suffix(".pdf")), printed))

@@ -51,6 +51,20 @@ class IndexLine:
     files: tuple[str, ...]
 
 
+def stable_docx(data: bytes) -> bytes:
+    """A .docx tdkt-flow rendered, with its members' timestamps fixed: python-docx stamps each
+    member with the clock's time when it saves, so two renders a second apart would differ.
+    Only our own renderer's output comes here (never an upload), so it is read whole."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            fixed = zipfile.ZipInfo(member.filename, date_time=ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(member.filename))
+    return out.getvalue()
+
+
 def _stem(number: int, code: str) -> str:
     return f"{number:02d}-{code.replace('/', '-')[:60]}"
 
