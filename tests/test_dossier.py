@@ -141,7 +141,7 @@ def test_forwarding_is_refused_naming_each_missing_piece(db: Engine, tmp_path: P
         assert mark_generated(s, [proposal], GEN_MINUTES, number=None, at=AT, actor="t") == 2
         forwarded_on = dt.date(2024, 3, 15)
         forward_proposal(s, proposal, forwarded_on=forwarded_on, calendar=CAL, at=AT, actor="t")
-        assert proposal.status == ProposalStatus.SUBMITTED
+        assert view(proposal).status == ProposalStatus.SUBMITTED  # (mypy narrowed the row's)
         assert proposal.submitted_on == forwarded_on
         assert proposal.decision_due_on == CAL.add_working_days(forwarded_on, 20)  # clock restarts
         with pytest.raises(RecognitionError, match="đã trình ngày 15/03/2024"):
