@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from models.calendar import WorkingCalendar
 
@@ -99,15 +99,26 @@ _FORM_LABELS = {
 
 
 class ProposalStatus(StrEnum):
+    """preparing: the dossier is being completed, nothing is owed upward yet; submitted: the
+    dossier was forwarded (the decision clock runs from that day); decided; overdue."""
+
+    PREPARING = "preparing"
     SUBMITTED = "submitted"
     DECIDED = "decided"
     OVERDUE = "overdue"
 
     @property
     def label(self) -> str:
-        return {"submitted": "Chờ quyết định", "decided": "Đã có quyết định", "overdue": "Quá hạn"}[
-            self.value
-        ]
+        return {
+            "preparing": "Đang hoàn thiện hồ sơ",
+            "submitted": "Đã trình, chờ quyết định",
+            "decided": "Đã có quyết định",
+            "overdue": "Quá hạn",
+        }[self.value]
+
+
+AWAITING_DECISION = (ProposalStatus.SUBMITTED, ProposalStatus.OVERDUE)
+"""The states in which the authority owes a decision: forwarded, not yet decided."""
 
 
 REGISTRY = "so-ghi-danh"
@@ -119,40 +130,6 @@ def legacy_book(campaign_id: int) -> str:
     return f"{REGISTRY}-kh-{campaign_id}"
 
 
-DOCUMENTS: dict[str, str] = {
-    "to_trinh": "Tờ trình đề nghị khen thưởng",
-    "bien_ban_binh_xet": "Biên bản họp bình xét của Hội đồng Thi đua - Khen thưởng",
-    "bao_cao_thanh_tich": "Báo cáo thành tích có xác nhận của cấp trình khen",
-    "danh_sach_trich_ngang": "Danh sách trích ngang tập thể, cá nhân đề nghị khen thưởng",
-    "xac_nhan_sang_kien": "Văn bản công nhận sáng kiến, đề tài hoặc giải pháp được áp dụng",
-    "y_kien_hiep_y": "Ý kiến hiệp y của cơ quan có liên quan",
-    "ket_qua_lay_phieu": "Kết quả bỏ phiếu kín của Hội đồng Thi đua - Khen thưởng",
-}
-"""Every document a dossier may need, by code (the dossier JSON stores the code)."""
-
-_BASE = ("to_trinh", "bien_ban_binh_xet", "bao_cao_thanh_tich", "danh_sach_trich_ngang")
-
-DOSSIER: dict[RewardForm, tuple[str, ...]] = {
-    RewardForm.GIAY_KHEN: _BASE,
-    RewardForm.BANG_KHEN: _BASE,
-    RewardForm.BANG_KHEN_THU_TUONG: (*_BASE, "y_kien_hiep_y"),
-    RewardForm.CHIEN_SI_THI_DUA: (*_BASE, "xac_nhan_sang_kien", "ket_qua_lay_phieu"),
-    RewardForm.CO_THI_DUA: (*_BASE, "ket_qua_lay_phieu"),
-    RewardForm.HUAN_CHUONG_LAO_DONG: (*_BASE, "y_kien_hiep_y", "ket_qua_lay_phieu"),
-    RewardForm.BIEU_DUONG: ("to_trinh", "bao_cao_thanh_tich"),
-    RewardForm.CHIEN_SI_THI_DUA_CO_SO: (*_BASE, "xac_nhan_sang_kien", "ket_qua_lay_phieu"),
-    RewardForm.CHIEN_SI_THI_DUA_TINH: (*_BASE, "xac_nhan_sang_kien", "ket_qua_lay_phieu"),
-    RewardForm.TAP_THE_LAO_DONG_XUAT_SAC: (*_BASE, "ket_qua_lay_phieu"),
-}
-"""The documents a proposal's dossier needs, per form: *defaults*, not law.
-
-The usual composition of a commendation dossier (tờ trình, the council's minutes, the report
-of achievements, the summary list; an initiative's recognition for Chiến sĩ thi đua; a secret
-ballot where a title is voted; the concurring opinion of other agencies for State-level forms).
-Authorities publish their own lists and a plan may state another one: pass `documents` to
-`dossier()` (and `propose_reward`) to replace these.
-"""
-
 DECISION_TIME_LIMIT_WORKING_DAYS = 20
 """How long an authority has to decide on a proposal before it is chased: a *default*.
 
@@ -163,25 +140,16 @@ the standing body. An authority's own procedure or a plan may state another limi
 """
 
 
-def dossier(
-    form: RewardForm, documents: Sequence[str] | None = None
-) -> list[dict[str, str | bool]]:
-    """The dossier checklist stored on a proposal: the tờ trình is received with the proposal.
+def dossier(form: RewardForm, documents: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The dossier checklist stored on a new proposal (models.dossier.checklist: Luật Thi đua,
+    khen thưởng 2022, Điều 84); `documents` replaces the default composition."""
+    from models.dossier import checklist
 
-    `documents` (codes of DOCUMENTS or free text) replaces the default list when a plan or an
-    authority states its own.
-    """
-    codes = list(documents) if documents is not None else list(DOSSIER[form])
-    if "to_trinh" not in codes:
-        codes.insert(0, "to_trinh")
-    return [
-        {"code": code, "document": DOCUMENTS.get(code, code), "received": code == "to_trinh"}
-        for code in dict.fromkeys(codes)
-    ]
+    return checklist(form, documents)
 
 
 def missing_documents(items: Iterable[Mapping[str, object]]) -> list[str]:
-    """Names of the dossier's documents not yet received."""
+    """Names of the dossier's pieces not yet present (models.dossier.missing)."""
     return [str(item["document"]) for item in items if not item.get("received")]
 
 
@@ -208,7 +176,7 @@ def is_decision_overdue(proposal: ProposalLike, today: dt.date, calendar: Workin
     The last day is moved off a day off first (Civil Code art. 148), so a limit that ends on Tết
     is not overdue until the end of the next working day.
     """
-    if proposal.status == ProposalStatus.DECIDED:
+    if proposal.status not in AWAITING_DECISION:
         return False
     return today > calendar.effective_due(proposal.decision_due_on)
 

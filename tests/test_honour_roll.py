@@ -28,6 +28,7 @@ from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
 from models.vocabulary import ContactRole, SubjectKind, UnitKind
 from tests.conftest import PLANS, ROOT, SMALL_DIRECTORY, SMALL_PLAN
+from tests.dossier_helpers import forwarded
 
 PARTY_PLAN = ROOT / "plans" / "cong-thuong-party-2023-2025.yaml"
 PARTY = "cong-thuong-party-2023-2025"
@@ -78,7 +79,7 @@ def _exemplar(s: Session, slug: str, unit: str, name: str, field: str | None = N
 
 
 def _propose(s: Session, candidate: Candidate, authority: str, form: str) -> RewardProposal:
-    return service.propose_reward(
+    proposal = service.propose_reward(
         s,
         candidate,
         authority=_unit(s, authority),
@@ -88,6 +89,8 @@ def _propose(s: Session, candidate: Candidate, authority: str, form: str) -> Rew
         at=AT,
         actor="test",
     )
+    forwarded(s, proposal)
+    return proposal
 
 
 def _decide(s: Session, proposal: RewardProposal, form: str, signed_by: str) -> None:

@@ -19,6 +19,7 @@ from models.services.quota_tracking import quota_progress
 from models.vocabulary import SubjectKind
 from tests.chase_helpers import morning, notifications
 from tests.conftest import ROOT, SMALL_DIRECTORY
+from tests.dossier_helpers import forwarded
 
 D = dt.date
 PLAN = ROOT / "tests" / "data" / "lifecycle-plan.yaml"
@@ -193,6 +194,7 @@ def test_a_registry_entry_is_written_only_after_a_decision() -> None:
             at=now(),
             actor="test",
         )
+        forwarded(session, proposal)
         assert session.scalars(select(RegistryEntry)).all() == []
         recognition.record_decision(
             session,

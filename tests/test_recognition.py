@@ -40,6 +40,7 @@ from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
 from models.vocabulary import SubjectKind
 from tests.conftest import ROOT, SMALL_DIRECTORY, SMALL_PLAN
+from tests.dossier_helpers import forwarded
 
 PARENT_PLAN = ROOT / "tests" / "data" / "small-parent-plan.yaml"
 SMALL, PARENT = "small-2023-2024", "small-parent-2023-2025"
@@ -122,6 +123,7 @@ def decide(s: Session, candidate: Candidate, number: str, on: dt.date) -> Reward
         at=AT,
         actor="test",
     )
+    forwarded(s, proposal)
     service.record_decision(
         s,
         proposal,
@@ -145,11 +147,11 @@ def test_dossier_defaults_and_plan_override() -> None:
         "bien_ban_binh_xet",
         "bao_cao_thanh_tich",
     ]
-    assert [i["received"] for i in default] == [True] + [False] * (len(default) - 1)
+    assert not any(i["received"] for i in default)  # generated pieces join when generated
     override = dossier(RewardForm.GIAY_KHEN, ["bao_cao_thanh_tich", "Bản sao bằng tốt nghiệp"])
     assert [i["document"] for i in override] == [
         "Tờ trình đề nghị khen thưởng",
-        "Báo cáo thành tích có xác nhận của cấp trình khen",
+        "Báo cáo thành tích của tập thể, cá nhân có xác nhận của cấp trình khen thưởng",
         "Bản sao bằng tốt nghiệp",
     ]
 
@@ -295,6 +297,7 @@ def test_a_batch_of_decisions_numbers_the_book_and_honours_once(db: Engine) -> N
             )
             for c in (honoured, *others)
         ]
+        forwarded(s, proposals)
         days = (dt.date(2024, 2, 5), dt.date(2023, 12, 20), dt.date(2024, 2, 6))
         service.record_decisions(
             s,
@@ -413,10 +416,13 @@ def test_proposal_decision_registry_and_reward(db: Engine) -> None:
             actor="test",
         )
         assert proposal.decision_due_on == dt.date(2024, 2, 29)  # 20 working days, Tết skipped
-        assert proposal.dossier[0] == {
+        assert proposal.status == ProposalStatus.PREPARING
+        assert proposal.dossier[0] | {"generated": None} == {
             "code": "to_trinh",
             "document": "Tờ trình đề nghị khen thưởng",
-            "received": True,
+            "source": "generated",
+            "received": True,  # written from the proposal itself: present once generated
+            "generated": None,
         }
         with pytest.raises(RecognitionError, match="đã có tờ trình đang chờ quyết định"):
             service.propose_reward(
@@ -431,6 +437,7 @@ def test_proposal_decision_registry_and_reward(db: Engine) -> None:
             )
         service.receive_document(s, proposal, "bien_ban_binh_xet", at=AT, actor="test")
         assert proposal.dossier[1]["received"] is True
+        forwarded(s, proposal)
 
         decision = service.record_decision(
             s,
@@ -488,6 +495,7 @@ def test_proposals_without_a_decision_escalate_on_working_days(db: Engine) -> No
             at=AT,
             actor="test",
         )
+        forwarded(s, waiting)
         decide(s, exemplar(s, "Đã quyết"), "1/QĐ", dt.date(2024, 1, 25))
         assert service.overdue_proposals(s, today=dt.date(2024, 2, 29), calendar=cal) == []
         assert service.overdue_proposals(s, today=dt.date(2024, 3, 1), calendar=cal) == [waiting]
@@ -668,9 +676,10 @@ def test_commands_propose_decide_and_export(tmp_path: Path) -> None:
     ]
     run = runner.invoke(app, propose)
     assert run.exit_code == 0, run.output
-    assert "hạn quyết định 29/03/2024" in run.output and "Hồ sơ còn thiếu" in run.output
+    assert "Hồ sơ còn thiếu" in run.output
     with unit_of_work(engine) as s:
         proposal_id = s.scalars(select(RewardProposal.id)).one()
+        forwarded(s, s.get_one(RewardProposal, proposal_id))
     args = [str(proposal_id), "12/QĐ-UBND", "2024-03-20", "bang_khen", "Chủ tịch UBND tỉnh"]
     run = runner.invoke(app, ["reward-decide", *args])
     assert run.exit_code == 0, run.output

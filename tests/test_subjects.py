@@ -30,6 +30,7 @@ from notifications.content import EmailContent
 from notifications.render import Rendered, render
 from tasks.chasing import prepare_day
 from tests.chase_helpers import SMALL, days, load_small, morning
+from tests.dossier_helpers import forwarded
 from tests.test_web import SECRET_KEY, add_the_coordinator, sign_in
 from tests.web_helpers import during
 
@@ -188,7 +189,7 @@ def _demo_like() -> None:
             at=SUBMITTED,
             actor="test",
         )
-        propose_rewards(
+        proposals = propose_rewards(
             session,
             people,
             authority=units["T.B"],
@@ -199,6 +200,7 @@ def _demo_like() -> None:
             actor="test",
             number="5/TTr-SNV",
         )
+        forwarded(session, proposals)
 
 
 def test_no_digest_repeats_a_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from deployments.cli import (
     demo,
     directory,
     documents,
+    dossier,
     eligibility,
     export,
     messages,
@@ -176,6 +177,8 @@ app.command("honour-page")(recognition.honour_page)
 reward = typer.Typer(help="Đề nghị khen thưởng và quyết định.", no_args_is_help=True)
 reward.command("propose")(recognition.reward_propose)
 reward.command("decide")(recognition.reward_decide)
+for _name in ("list", "show", "attach", "forward", "dossier", "report-template"):
+    reward.command(_name)(getattr(dossier, f"reward_{_name.replace('-', '_')}"))
 app.add_typer(reward, name="reward")
 registry = typer.Typer(help="Sổ ghi danh.", no_args_is_help=True)
 registry.command("export")(recognition.registry_export)

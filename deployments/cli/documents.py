@@ -25,7 +25,8 @@ from models.administrative import GeneratedDocument
 from models.source import InputError, InputErrors
 
 app = typer.Typer(
-    help="Văn bản hành chính: công văn, quyết định, biên bản, giấy mời, trích lục, sổ đăng ký; văn bản đã nộp và chữ ký số.",
+    help="Văn bản hành chính: công văn, quyết định, biên bản, giấy mời, trích lục, sổ đăng ký; "
+    "văn bản đã nộp và chữ ký số.",
     no_args_is_help=True,
 )
 

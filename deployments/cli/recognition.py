@@ -134,7 +134,7 @@ def reward_propose(
         str | None, typer.Option("--so", help="Số tờ trình, ví dụ 12/TTr-SNV")
     ] = None,
 ) -> None:
-    """Lập tờ trình đề nghị khen thưởng kèm danh mục hồ sơ; tính hạn ra quyết định."""
+    """Lập tờ trình đề nghị khen thưởng kèm danh mục hồ sơ (trình lên khi đủ hồ sơ)."""
     from models.calendar import default_calendar
     from models.orm import Candidate
     from models.recognition import missing_documents
@@ -157,8 +157,9 @@ def reward_propose(
         )
         missing = "; ".join(missing_documents(proposal.dossier)) or "không"
         return (
-            f"tờ trình số {proposal.id}: {proposal.form.label} cho '{found.name}', hạn quyết "
-            f"định {vn_date(proposal.decision_due_on)}.\nHồ sơ còn thiếu: {missing}."
+            f"tờ trình số {proposal.id}: {proposal.form.label} cho '{found.name}' "
+            f"({proposal.status.label.lower()}).\nHồ sơ còn thiếu: {missing}.\n"
+            f"Khi đủ hồ sơ: tdkt reward forward {proposal.id} (hạn quyết định tính từ ngày trình)."
         )
 
     console.print(f"[green]Đã lập[/] {escape(_transaction(work))}")

@@ -19,6 +19,7 @@ from deployments.web.pages import error_page, page
 from models.correspondence import body_in_full
 from models.db import unit_of_work
 from models.documents import Accepted, DocumentRefused, check_upload, size_text
+from models.intake import IntakeAction
 from models.lengths import TooLong
 from models.letterhead import answering
 from models.lifecycle import IllegalStageTransition
@@ -37,6 +38,7 @@ from models.services.access import (
 )
 from models.services.ballots import BallotError
 from models.services.candidates import RegistrationError
+from models.services.dossier import join_sent_document, open_pieces
 from models.services.obligations import plan_of
 from models.services.subjects import subject
 from models.services.submissions import check_signatures
@@ -111,6 +113,10 @@ def _context(
         "max_size": size_text(settings.max_upload_bytes),
         "signature_required": plan.requires_signature(obligation.milestone.code),
         "signature_labels": {status.value: status.label for status in SignatureStatus},
+        # a dossier's pieces the unit may send with this upload (models/services/dossier.py)
+        "pieces": open_pieces(session, obligation.unit_id, obligation.campaign_id)
+        if v.action == IntakeAction.UPLOAD
+        else [],
     }
 
 
@@ -195,7 +201,7 @@ async def upload(request: Request, token: str) -> Response:
             raise intake.IntakeError("chưa chọn tệp văn bản")
         if isinstance(checked, DocumentRefused):
             raise checked  # the form's token is spent all the same (see _act)
-        stored = intake.upload(
+        sent = intake.upload(
             session,
             link,
             settings.documents,
@@ -205,7 +211,16 @@ async def upload(request: Request, token: str) -> Response:
             at=at,
             verdict=verdict,
         )
-        returned.append(stored.obligation.status == ObligationStatus.RETURNED)
+        returned.append(sent.obligation.status == ObligationStatus.RETURNED)
+        if _text(form, "piece"):  # the file is also a piece of a proposal's dossier
+            join_sent_document(
+                session,
+                settings.documents,
+                sent,
+                _text(form, "piece"),
+                at=at,
+                actor=sent.uploaded_by,
+            )
 
     def done() -> str:
         return "nop-tra-lai" if any(returned) else "nop"

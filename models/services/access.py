@@ -55,13 +55,12 @@ class IntakeSettings:
     @classmethod
     def from_env(cls, settings: Settings | None = None) -> IntakeSettings:
         settings = settings or Settings.from_env()
-        max_mb = os.environ.get("TDKT_UPLOAD_MAX_MB")
         secret_key = load_secret_key(settings.data_dir)
         return cls(
             base_url=os.environ.get("TDKT_WEB_URL", DEFAULT_WEB_URL).rstrip("/"),
             signer=Signer(secret_key),
-            documents=settings.data_dir / "documents",
-            max_upload_bytes=int(float(max_mb) * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES,
+            documents=documents_store(settings),
+            max_upload_bytes=max_upload_bytes(),
             ballot_seal=PaperSeal(secret_key),
             trust_store=configured_folder(),
         )
@@ -74,6 +73,17 @@ class IntakeSettings:
 
     def campaign_url(self, slug: str) -> str:
         return f"{self.base_url}/dieu-phoi/ke-hoach/{slug}"
+
+
+def documents_store(settings: Settings | None = None) -> Path:
+    """Where uploaded files are kept, by content hash: TDKT_DATA_DIR/documents."""
+    return (settings or Settings.from_env()).data_dir / "documents"
+
+
+def max_upload_bytes() -> int:
+    """The upload bound every intake shares (web and `tdkt reward attach`): TDKT_UPLOAD_MAX_MB."""
+    max_mb = os.environ.get("TDKT_UPLOAD_MAX_MB")
+    return int(float(max_mb) * 1024 * 1024) if max_mb else DEFAULT_MAX_BYTES
 
 
 class Refusal(StrEnum):

@@ -31,9 +31,11 @@ from models.orm import (
 from models.plan import Milestone as PlanMilestone
 from models.plan import Plan, Quota
 from models.quotas import quota_milestones
+from models.recognition import AWAITING_DECISION
 from models.schedule import schedule_milestone
 from models.services import ballots, recognition
 from models.services.candidates import assign_mentor, register
+from models.services.dossier_simulation import complete_dossiers
 from models.services.obligations import Directory, plan_of
 from models.services.rows import loaded
 from models.vocabulary import ContactRole, MilestoneKind, QuotaScope, SubjectKind
@@ -104,6 +106,7 @@ def simulate_people(
     _yearly_records(session, campaign, people, before, since)
     _vote(session, campaign, calendar, people, before)
     _publish(session, campaign, people, before)
+    complete_dossiers(session, campaign, calendar, before)
     _decide(session, campaign, calendar, people, before)
 
 
@@ -475,7 +478,7 @@ def _decide(
     awaited = session.execute(
         select(RewardProposal.id, RewardProposal.submitted_on)
         .join(RewardProposal.candidate)
-        .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
+        .where(Candidate.campaign_id == campaign.id, RewardProposal.status.in_(AWAITING_DECISION))
     )
     decided = {
         rid: day

@@ -32,6 +32,7 @@ from models.process import (
     subject_id,
     vote_occurrence,
 )
+from models.recognition import AWAITING_DECISION
 from models.services.obligations import StatusChange, change_statuses
 from models.services.rows import among, chunks, rows_in
 from models.vocabulary import ObligationStatus
@@ -70,7 +71,10 @@ def open_process_obligations(
     for proposal_id, unit_id, due in session.execute(
         select(RewardProposal.id, RewardProposal.authority_unit_id, RewardProposal.decision_due_on)
         .join(RewardProposal.candidate)
-        .where(Candidate.campaign_id == campaign.id, RewardProposal.status != "decided")
+        .where(
+            Candidate.campaign_id == campaign.id,
+            RewardProposal.status.in_(AWAITING_DECISION),  # a dossier still prepared owes none
+        )
     ):
         wanted.append((REWARD_DECISION, decision_occurrence(proposal_id), unit_id, None, due))
     # Only today's outstanding acts are looked up, not every vote, article and decision the

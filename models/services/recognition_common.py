@@ -18,6 +18,7 @@ from models.orm import Campaign, Candidate, Contact, Unit
 from models.recognition import (
     CeremonyKind,
     Channel,
+    ProposalStatus,
     RecognitionError,
     RewardForm,
 )
@@ -33,7 +34,7 @@ EXEMPLAR = (S.SELECTED, S.PUBLICISED, S.HONOURED, S.REWARDED)
 ON_HONOUR_PAGE = (*EXEMPLAR, S.PROMOTED)
 """Selected onward: a promoted exemplar was this campaign's exemplar too."""
 
-E = TypeVar("E", CeremonyKind, RewardForm, Channel)
+E = TypeVar("E", CeremonyKind, RewardForm, Channel, ProposalStatus)
 
 
 def parse(kind: type[E], value: str | E, what: str) -> E:

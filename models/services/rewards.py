@@ -20,6 +20,7 @@ from models.orm.recognition import (
     RewardProposal,
 )
 from models.recognition import (
+    AWAITING_DECISION,
     DECISION_TIME_LIMIT_WORKING_DAYS,
     ProposalStatus,
     RecognitionError,
@@ -30,6 +31,7 @@ from models.recognition import (
 )
 from models.services.audit import record, record_created
 from models.services.candidates import ever_moved_to, move, register
+from models.services.dossier import join_generated
 from models.services.honour_roll import RegistryBook
 from models.services.recognition_common import (
     S,
@@ -58,11 +60,14 @@ def propose_reward(
     documents: Sequence[str] | None = None,
     number: str | None = None,
 ) -> RewardProposal:
-    """A tờ trình to the authority (or the higher level), due for a decision in working days.
+    """A tờ trình to the authority (or the higher level), opened while its dossier is prepared.
 
-    One undecided proposal per exemplar at a time: a second would split the dossier and the
-    chase. `documents` replaces the default dossier (models.recognition.DOSSIER); `number`
-    is the tờ trình's (số 12/TTr-SNV), which the lines chasing the decision cite.
+    The proposal starts *preparing*: nothing is owed upward until the dossier is complete and
+    forwarded (models.services.dossier.forward_proposal, Luật Thi đua, khen thưởng 2022,
+    Điều 84); `decision_due_on` is provisional until then and is counted again from the day
+    forwarded. One undecided proposal per exemplar at a time: a second would split the dossier
+    and the chase. `documents` replaces the default dossier (models.dossier.COMPOSITION);
+    `number` is the tờ trình's (số 12/TTr-SNV), which the lines chasing the decision cite.
     """
     (proposal,) = propose_rewards(
         session,
@@ -136,7 +141,7 @@ def propose_rewards(
             number=number,
             submitted_on=submitted_on,
             decision_due_on=due_on,
-            status=ProposalStatus.SUBMITTED,
+            status=ProposalStatus.PREPARING,
             dossier=dossier(form, documents),
             created_at=at,
         )
@@ -148,14 +153,17 @@ def propose_rewards(
         proposals,
         at=at,
         actor=actor,
-        action="reward_proposal.submitted",
+        action="reward_proposal.prepared",
         entity="reward_proposal",
-        to_status=ProposalStatus.SUBMITTED.value,
+        to_status=ProposalStatus.PREPARING.value,
         reason=lambda p: (
-            f"đề nghị {authority.code} tặng {form.label} cho '{p.candidate.name}'; "
-            f"hạn quyết định {vn_date(p.decision_due_on)}"
+            f"lập tờ trình đề nghị {authority.code} tặng {form.label} cho '{p.candidate.name}'; "
+            "đang hoàn thiện hồ sơ"
         ),
     )
+    # The tờ trình with its danh sách is written from the proposal itself (and the council's
+    # minutes from its closed ballot): generated pieces are present from the start.
+    join_generated(session, proposals, at=at, actor=actor)
     return proposals
 
 
@@ -296,6 +304,10 @@ def record_decisions(
 def _check_decision(proposal: RewardProposal, number: str, decided_on: dt.date) -> None:
     if proposal.status == ProposalStatus.DECIDED:
         raise RecognitionError(f"tờ trình #{proposal.id} đã có quyết định")
+    if proposal.status == ProposalStatus.PREPARING:
+        raise RecognitionError(
+            f"tờ trình #{proposal.id} chưa được trình lên cấp có thẩm quyền (hồ sơ đang hoàn thiện)"
+        )
     if not number.strip():
         raise RecognitionError("cần ghi số quyết định")
     if decided_on < proposal.submitted_on:
@@ -323,7 +335,7 @@ def overdue_proposals(
     stamp = at or at_start_of(today)
     waiting = session.scalars(
         select(RewardProposal)
-        .where(RewardProposal.status != ProposalStatus.DECIDED)
+        .where(RewardProposal.status.in_(AWAITING_DECISION))
         .order_by(RewardProposal.decision_due_on, RewardProposal.id)
     )
     overdue = [p for p in waiting if is_decision_overdue(p, today, calendar)]

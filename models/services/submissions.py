@@ -62,7 +62,7 @@ def submit_document(
     if note and note.strip():
         text += f": {note.strip()}"
     submit(session, obligation, at=at, actor=actor, note=text)
-    _write_once(document_path(store, digest), data)
+    write_once(document_path(store, digest), data)
     document = SubmittedDocument(
         obligation=obligation,
         sha256=digest,
@@ -156,7 +156,8 @@ def signature_problem(filename: str, verdict: Verdict | None) -> str | None:
     )
 
 
-def _write_once(path: Path, data: bytes) -> None:
+def write_once(path: Path, data: bytes) -> None:
+    """Write a content-addressed file once, atomically, read-only (a second write is a no-op)."""
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)

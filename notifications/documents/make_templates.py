@@ -21,7 +21,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocxDocument
 
-from notifications.documents import layout, minutes_layout
+from notifications.documents import dossier_layout, layout, minutes_layout
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 GENERIC = "van_ban"
@@ -48,6 +48,9 @@ TEMPLATES: dict[str, Callable[[], DocxDocument]] = {
     "bien_ban_kiem_phieu": minutes_layout.minutes,  # the ballot count (two signers)
     "giay_moi": standard,  # the invitation to the honouring ceremony
     "trich_luc_so_ghi_danh": standard,  # the extract of a unit's honour roll
+    "to_trinh_khen_thuong": standard,  # the tờ trình with its danh sách (dossier)
+    "muc_luc_ho_so": standard,  # the dossier's checklist (mục lục hồ sơ)
+    "bao_cao_thanh_tich": dossier_layout.achievement_report,  # prefilled for a nominee
 }
 """Template name → its builder. Other documents add their line here."""
 

@@ -5,8 +5,8 @@ Issue 23, signed submissions verified: an uploaded PDF's signatures are checked 
 see who signed and whether it holds, and `tdkt document verify` can check them again after
 the trust store changes. Documents received before are left unchecked (NULL) until then.
 
-Revision ID: 0022
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 06:30:00
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import models.orm.base
 
-revision: str = "0022"
-down_revision: str | None = "0019"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
