@@ -292,4 +292,7 @@ def test_sigterm_stops_the_dashboard_and_its_prefect_server(tmp_path: Path) -> N
         if child.poll() is None:
             child.kill()
     with socket.socket() as probe:
+        # SO_REUSEADDR: a connection the server closed may linger in TIME_WAIT on its port
+        # (that is TCP, not a leak); only a socket still listening makes the bind fail.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))  # raises if the Prefect server still holds the port
