@@ -302,7 +302,7 @@ def test_the_proposal_letter_has_its_parts_and_its_list(db: Engine) -> None:
         letter = proposal_letter(s, proposal, at=AT, actor="t")
         assert letter.number == "5/TTr-SNV" and letter.filename.endswith(".docx")
         parts = docx_parts(letter.docx)
-        assert parts.header[0][0].splitlines()[:2] == ["ỦY BAN NHÂN DÂN TỈNH THỬ", "SỞ NỘI VỤ"]
+        assert parts.header[0][0].splitlines()[:2] == ["UBND TỈNH THỬ", "SỞ NỘI VỤ"]
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in parts.header[0][1]
         assert "Số: 5/TTr-SNV" in parts.header[1][0]
         assert parts.header[1][1].startswith("Thử, ngày 01 tháng 3 năm 2024")
@@ -312,7 +312,7 @@ def test_the_proposal_letter_has_its_parts_and_its_list(db: Engine) -> None:
             for p in parts.paragraphs
         )
         assert any(p.startswith("Căn cứ Luật Thi đua, khen thưởng") for p in parts.paragraphs)
-        assert "Kính gửi: Thủ trưởng Sở Nội vụ" in parts.paragraphs  # not to itself
+        assert "Kính gửi: Giám đốc Sở Nội vụ" in parts.paragraphs  # not to itself
         assert parts.signature[0].startswith("Nơi nhận:")
         assert "DANH SÁCH ĐỀ NGHỊ TẶNG DANH HIỆU CHIẾN SĨ THI ĐUA CƠ SỞ" in parts.annex
         listed = open_docx(letter.docx).tables[-1]

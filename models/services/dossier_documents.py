@@ -11,7 +11,6 @@ models.services.minutes_documents.council_minutes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.administrative import DocumentKind, GeneratedDocument, IssuingBody, Signer
+from models.administrative import DocumentKind, GeneratedDocument, Signer
 from models.administrative import header_context as frame
 from models.dossier import GEN_MINUTES, GEN_TO_TRINH
 from models.dossier_content import (
@@ -33,6 +32,7 @@ from models.dossier_content import (
     report_signatures,
     report_subject,
 )
+from models.issuers import head_title, issuing_body, signer_of
 from models.orm import Ballot, Candidate, Contact, Unit, YearRecord
 from models.orm.recognition import RewardProposal
 from models.recognition import RewardForm
@@ -41,36 +41,11 @@ from models.services.dossier import council_ballots
 from models.services.dossier_zip import Entry, IndexLine, dossier_zip, stable_docx
 from models.services.minutes_documents import council_minutes
 from models.text import vn_date
-from models.vocabulary import ContactRole, SubjectKind
+from models.vocabulary import SubjectKind
 from notifications.documents import office_available, render_docx, to_pdf
 
 PDF_TIMEOUT = 120.0
 """The longest one LibreOffice batch may take for a dossier's few documents."""
-
-
-def issuing_body(unit: Unit) -> IssuingBody:
-    """The unit as an issuing body: under its parent, its code's last part as the ký hiệu, and
-    the place named by its province (the top of its chain, 'UBND tỉnh Quảng Bình')."""
-    top = unit
-    while top.parent is not None:
-        top = top.parent
-    place = re.split(r"(?i)\b(?:tỉnh|thành phố)\s+", top.name)[-1].strip() or top.name
-    return IssuingBody(
-        parent=unit.parent.name if unit.parent is not None else None,
-        name=unit.name,
-        symbol=unit.code.rsplit(".", 1)[-1],
-        place=place,
-    )
-
-
-def head_signer(unit: Unit) -> Signer:
-    """Who signs for the unit: its head in the directory, by position and name (issue 10); a
-    unit without one leaves the name for the văn thư to fill."""
-    heads = [c for c in unit.contacts if c.role == ContactRole.HEAD]
-    if not heads:
-        return Signer(authority="", position="Thủ trưởng đơn vị", name="")
-    head = min(heads, key=lambda c: c.id)
-    return Signer(authority="", position=head.position or "Thủ trưởng đơn vị", name=head.name)
 
 
 def _position(session: Session, candidate: Candidate) -> str | None:
@@ -157,7 +132,7 @@ def proposal_letter(
             symbol=f"TTr-{body.symbol}",
         )
         number = f"{entry.number:02d}/TTr-{body.symbol}"
-    signer = head_signer(proposer)
+    signer = signer_of(proposer)
     addressee = _addressee(proposal.authority, proposer)
     context = frame(
         body, DocumentKind.TO_TRINH, None, proposal.submitted_on, subject, signer, [addressee]
@@ -190,8 +165,7 @@ def _addressee(authority: Unit, proposer: Unit) -> str:
     (a Sở's Giấy khen), its head by position, since no body proposes to itself."""
     if authority.id != proposer.id:
         return authority.name
-    head = head_signer(authority)
-    return f"{head.position} {authority.name}" if head.name else f"Thủ trưởng {authority.name}"
+    return f"{head_title(authority)} {authority.name}"
 
 
 def _meeting(ballot: Ballot | None) -> str | None:
@@ -253,7 +227,7 @@ def dossier_index(
         None,
         on,
         subject,
-        head_signer(proposer),
+        signer_of(proposer),
         [],
     )
     context |= {
