@@ -22,6 +22,12 @@ from typing import Any
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NATIONAL_MOTTO = (NATIONAL_NAME, MOTTO)
+PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
+"""What a Party body's document prints where a State body's prints the quốc hiệu and tiêu ngữ
+(Quy định 66-QĐ/TW, Hướng dẫn 36-HD/VPTW on the Party's documents): no motto, the number
+written "Số 185-KH/ĐU" (no colon, a hyphen before the kind)."""
+BLANK_PLACE = "………"
+"""The place before the date when the directory knows none: left for the văn thư to write."""
 """Quốc hiệu and tiêu ngữ, the two lines at the top right of every document (Phụ lục I, I.1)."""
 
 DRAFT_BLANK = " " * 5
@@ -37,7 +43,8 @@ class IssuingBody:
     parent: str | None  # "UBND TỈNH QUẢNG BÌNH"; None for a body directly under nobody
     name: str  # "SỞ NỘI VỤ"
     symbol: str  # "SNV"
-    place: str  # "Quảng Bình"
+    place: str  # "Quảng Bình"; "" when the directory knows none (the văn thư writes it)
+    party: bool = False  # a Party body: its documents take the Party's form, not the State's
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,9 @@ def number_line(
     if not kind.numbered:
         return ""
     shown = DRAFT_BLANK if number is None else number_text(number)
+    if body.party:
+        kind_symbol = kind.symbol or "CV"
+        return f"Số {shown}-{kind_symbol}/{body.symbol}"
     return f"Số: {shown}/{reference(kind, body, unit_symbol)}"
 
 
@@ -122,8 +132,9 @@ def date_text(date: dt.date) -> str:
 
 
 def place_date_line(place: str, date: dt.date) -> str:
-    """ "Quảng Bình, ngày 05 tháng 02 năm 2024", the line under the motto."""
-    return f"{' '.join(place.split())}, {date_text(date)}"
+    """ "Quảng Bình, ngày 05 tháng 02 năm 2024", the line under the motto; a place unknown is
+    left as dots for the văn thư."""
+    return f"{' '.join(place.split()) or BLANK_PLACE}, {date_text(date)}"
 
 
 def about(title: str) -> str:
@@ -186,9 +197,10 @@ def header_context(
     return {
         "parent": (body.parent or "").upper(),
         "body": body.name.upper(),
-        "national_motto": list(NATIONAL_MOTTO),
-        "national_name": NATIONAL_NAME,
-        "motto": MOTTO,
+        "national_motto": [PARTY_NAME] if body.party else list(NATIONAL_MOTTO),
+        "national_name": PARTY_NAME if body.party else NATIONAL_NAME,
+        "motto": "" if body.party else MOTTO,
+        "party": body.party,
         "number_line": number_line(kind, number, body, unit_symbol),
         "place_date": place_date_line(body.place, issued_on),
         "kind_name": kind.heading,

@@ -18,6 +18,7 @@ from models.orm import Contact, Unit
 from models.vocabulary import ContactRole, UnitKind
 
 _LOCALITIES = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE})
+_PARTY = frozenset({UnitKind.PARTY_COMMITTEE, UnitKind.PARTY_CELL})
 _PEOPLES_COMMITTEE = "Ủy ban nhân dân"
 _COUNCIL = "Hội đồng Thi đua - Khen thưởng"
 _LOCALITY_WORDS = ("tỉnh", "thành phố", "huyện", "thị xã", "quận", "xã", "phường", "thị trấn")
@@ -85,10 +86,11 @@ def locality_of(unit: Unit) -> Unit | None:
 
 def place_of(unit: Unit) -> str:
     """Where the body writes from: its locality's name without "Tỉnh"/"Ủy ban nhân dân tỉnh"
-    ("Quảng Bình"); the unit's own name when it is under no locality."""
+    ("Quảng Bình"); "" when it is under no locality the directory knows (its own name is no
+    place: the document leaves the place for the văn thư)."""
     where = locality_of(unit)
     if where is None:
-        return _words(unit.name)
+        return ""
     name = _words(where.name).removeprefix(_PEOPLES_COMMITTEE).strip()
     lowered = name.lower()
     for word in _LOCALITY_WORDS:
@@ -104,7 +106,8 @@ def issuing_body(unit: Unit) -> IssuingBody:
     parent = None
     if unit.parent is not None and unit.kind not in _LOCALITIES:
         parent = _short(body_name(unit.parent)).upper()
-    return IssuingBody(parent, name.upper(), abbreviation(name), place_of(unit))
+    party = unit.kind in _PARTY
+    return IssuingBody(parent, name.upper(), abbreviation(name), place_of(unit), party)
 
 
 def title_of(contact: Contact) -> str:

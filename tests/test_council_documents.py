@@ -147,7 +147,7 @@ def test_the_invitation_in_form_and_its_email(
         )
         an = s.scalars(select(Candidate).where(Candidate.name == "Nguyễn Văn An")).one()
         key = honour.invitation_document_key(ceremony, an)
-    assert [d.number for d in documents] == [f"Số: 0{n}/GM-ĐUSCT" for n in (1, 2, 3)]
+    assert [d.number for d in documents] == [f"Số 0{n}-GM/ĐUSCT" for n in (1, 2, 3)]
     first = next(d for d in documents if f"-dien-hinh-{an.id}-" in d.filename)
     parts = docx_parts(first.docx)
     assert "GIẤY MỜI" in parts.paragraphs
@@ -215,9 +215,9 @@ def test_the_invitation_email_carries_its_numbered_giay_moi(engine: Engine) -> N
     assert isinstance(payload, bytes)
     assert docx_parts(payload).paragraphs.count("GIẤY MỜI") == 1
     assert sorted(str(n) for n in numbers) == [
-        "Số: 01/GM-ĐUSCT",
-        "Số: 02/GM-ĐUSCT",
-        "Số: 03/GM-ĐUSCT",
+        "Số 01-GM/ĐUSCT",
+        "Số 02-GM/ĐUSCT",
+        "Số 03-GM/ĐUSCT",
     ]
 
 
@@ -303,10 +303,10 @@ def test_the_honour_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         return result.output
 
     printed = run("document", "invitation", "1", "--out", str(out), "--time", "14:30")
-    assert printed.count("Đã ghi") == 3 and "Số: 03/GM-ĐUSCT" in printed
+    assert printed.count("Đã ghi") == 3 and "Số 03-GM/ĐUSCT" in printed
     assert "14 giờ 30" in docx_text(next(out.glob("giay-moi-*.docx")).read_bytes())
     assert "Đã ghi 0 thư mời" in run("document", "invitation", "1", "--send")  # no unit head
-    assert "Số: 01/TL-CBVP" in run(
+    assert "Số 01-TL/CBVP" in run(
         "document", "extract", "XX.SCT.CB1", "--year", "2024", "--out", str(out)
     )
     assert "không có dòng nào" in run("document", "extract", "XX.SCT.CB1", "--year", "2020", code=2)

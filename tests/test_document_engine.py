@@ -230,3 +230,33 @@ def test_a_batch_converts_to_pdf_in_one_process() -> None:
     for part in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 07/SNV-TĐKT", "Nơi nhận:"):
         assert part in text
     assert render_png(pdfs[0], Path("engine-cong-van.png")).stat().st_size > 1000
+
+
+def test_a_party_body_writes_in_the_partys_form() -> None:
+    """Hướng dẫn 36-HD/VPTW: "ĐẢNG CỘNG SẢN VIỆT NAM" where the quốc hiệu stands, no motto,
+    "Số 185-KH/ĐU"; a place the directory does not know is left for the văn thư."""
+    from models.administrative import (
+        PARTY_NAME,
+        DocumentKind,
+        IssuingBody,
+        Signer,
+        header_context,
+    )
+
+    party = IssuingBody("ĐẢNG BỘ KHỐI", "ĐẢNG ỦY SỞ CÔNG THƯƠNG", "ĐU", "", party=True)
+    context = header_context(
+        party,
+        DocumentKind.GIAY_MOI,
+        7,
+        dt.date(2024, 5, 10),
+        "Mời dự lễ",
+        Signer("T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn A"),
+        [],
+    )
+    assert (context["national_name"], context["motto"], context["party"]) == (
+        PARTY_NAME,
+        "",
+        True,
+    )
+    assert context["number_line"] == "Số 07-GM/ĐU"
+    assert context["place_date"] == "………, ngày 10 tháng 5 năm 2024"

@@ -140,9 +140,17 @@ def header(document: DocxDocument) -> None:
     line(body, "{{ parent }}", size=HEADER_PT)
     line(body, "{%p endif %}")
     line(body, "{{ body }}", size=HEADER_PT, bold=True)
+    # A party body is marked with a star under its name (Hướng dẫn 36-HD/VPTW), a State body
+    # with a short rule; the party's own name stands where the quốc hiệu would, underlined.
+    line(body, "{%p if party %}")
+    line(body, "*", size=HEADER_PT)
+    line(body, "{%p else %}")
     rule_under(line(body), 20)
+    line(body, "{%p endif %}")
     line(motto, "{{ national_name }}", size=SMALL_PT + 0.5, bold=True, first=True)
+    line(motto, "{%p if motto %}")
     line(motto, "{{ motto }}", size=BODY_PT, bold=True)
+    line(motto, "{%p endif %}")
     rule_under(line(motto), 24)
     number, date = table.rows[1].cells
     line(number, "{{ number_line }}", size=HEADER_PT, first=True)
