@@ -28,7 +28,11 @@ _HEAD_TITLES = {
     UnitKind.DISTRICT: "Chủ tịch",
     UnitKind.COMMUNE: "Chủ tịch",
     UnitKind.DEPARTMENT: "Giám đốc",
+    UnitKind.PARTY_COMMITTEE: "Bí thư",
+    UnitKind.PARTY_CELL: "Bí thư",
 }
+_PARTY_COLLECTIVE = {UnitKind.PARTY_COMMITTEE: "T/M ĐẢNG ỦY", UnitKind.PARTY_CELL: "T/M CHI BỘ"}
+"""A Party committee's documents are signed on behalf of the committee (Hướng dẫn 36-HD/VPTW)."""
 
 
 def _words(text: str) -> str:
@@ -143,9 +147,9 @@ def signer_of(unit: Unit) -> Signer:
         title = title_of(head)
         if title.lower().startswith("phó "):
             return Signer(f"KT. {title[4:]}", title, _words(head.name))
-        return Signer("", title, _words(head.name))
+        return Signer(_PARTY_COLLECTIVE.get(unit.kind, ""), title, _words(head.name))
     officers = [c for c in unit.contacts if c.role == ContactRole.EMULATION_OFFICER]
     if officers:
         officer = officers[0]
         return Signer(f"TL. {head_title(unit)}", "Cán bộ phụ trách", _words(officer.name))
-    return Signer("", head_title(unit), "")
+    return Signer(_PARTY_COLLECTIVE.get(unit.kind, ""), head_title(unit), "")
