@@ -38,6 +38,9 @@ class Party:
     lead_agencies: bool = False
     cluster_leaders: bool = False
     at: int = 0
+    exclude: tuple[str, ...] = ()
+    end: int = 0
+    """Units left out of the kinds: the council under the issuer owes no plan or report."""
 
 
 _K = UnitKind
@@ -54,9 +57,12 @@ KIND_WORDS: tuple[tuple[str, tuple[UnitKind, ...] | str], ...] = (
     (r"khoi truong|truong cum,? khoi|cum truong", "cluster_leaders"),
     (r"cac co quan (?:duoc giao )?chu tri|co quan chu tri", "lead_agencies"),
     (r"cac co quan,? don vi,? dia phuong|cac co quan,? don vi va dia phuong", "under_issuer"),
+    (r"(?<!cac )(?<!, )co quan(?= to chuc\b)", "issuer"),
 )
 """Words naming a kind of body, read on the text with diacritics dropped (models.phrases
-.normalize); "under_issuer": every kind found under the issuer in the directory."""
+.normalize); "under_issuer": every kind found under the issuer in the directory, less its
+council (Hội đồng Thi đua - Khen thưởng: it judges, it owes no plan or report); "issuer": a
+lone "cơ quan tổ chức ..." in a plan of one body is that body itself."""
 
 _TO = re.compile(
     r"\b(?:gui|nop|bao cao|trinh)\b(?:(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|qua)\b)?\s+"
@@ -102,7 +108,11 @@ class Matcher:
                 elif what == "under_issuer":
                     kinds = self.kinds_under_issuer()
                     if kinds:
-                        found.append(Party(words, kinds=kinds, at=m.start()))
+                        out = self.councils_under_issuer()
+                        found.append(Party(words, kinds=kinds, at=m.start(), exclude=out))
+                elif what == "issuer":
+                    if self.issuer:
+                        found.append(Party(words, units=(self.issuer,), at=m.start()))
                 else:
                     assert isinstance(what, tuple)
                     found.append(Party(words, kinds=what, at=m.start()))
@@ -111,7 +121,7 @@ class Matcher:
                 if free(m.start(), m.end()):
                     taken.append((m.start(), m.end()))
                     words = _original(text, folded, m.start(), m.end())
-                    found.append(Party(words, units=(code,), at=m.start()))
+                    found.append(Party(words, units=(code,), at=m.start(), end=m.end()))
         return sorted(found, key=lambda p: p.at)
 
     def kinds_under_issuer(self) -> tuple[UnitKind, ...]:
@@ -119,6 +129,14 @@ class Matcher:
         of this plan covers in its directory."""
         kinds = {u.kind for u in self.units if u.parent == self.issuer and self.issuer}
         return tuple(sorted(kinds, key=list(UnitKind).index))
+
+    def councils_under_issuer(self) -> tuple[str, ...]:
+        """The issuer's council of emulation and commendation, if the directory has it."""
+        return tuple(
+            u.code
+            for u in self.units
+            if u.parent == self.issuer and fold(u.name).startswith("hoi dong thi dua")
+        )
 
     def unit(self, text: str) -> str | None:
         """The code of the unit this whole text names ("Sở Nội vụ tỉnh Nam Định")."""
@@ -131,8 +149,12 @@ class Matcher:
         if m is None:
             return None
         offset = m.start("rest")
-        for party in self.parties(sentence):
+        parties = self.parties(sentence)
+        for party in parties:
             if party.at >= offset and party.units:
+                via = _VIA.match(fold(sentence), party.end)
+                if via is not None:
+                    return next((p for p in parties if p.at == via.start(1) and p.units), party)
                 return party
         return None
 
@@ -150,6 +172,9 @@ class Matcher:
         return merge(chosen) if chosen else None
 
 
+_VIA = re.compile(r"[\s(,]*qua (.)")
+""""về UBND thành phố (qua phòng Nội vụ)": the report goes to the body named after "qua"."""
+
 _NOT_OWNER = r"\b(?:gui|ve|den|qua|(?<!doi )voi|cua|cho|tham muu|de xuat|tien tien|chu tich)\s*$"
 """Words before a body that make it an object, not the one charged ("phối hợp với X",
 "tham mưu X", "đề xuất Chủ tịch X", "Hội nghị điển hình tiên tiến X")."""
@@ -159,9 +184,11 @@ def merge(parties: Sequence[Party]) -> Party:
     """Several bodies charged together ("Thủ trưởng các cơ quan ..., Giám đốc các doanh nghiệp")."""
     units: list[str] = []
     kinds: list[UnitKind] = []
+    exclude: list[str] = []
     for party in parties:
         units += [u for u in party.units if u not in units]
         kinds += [k for k in party.kinds if k not in kinds]
+        exclude += [u for u in party.exclude if u not in exclude and u not in units]
     return Party(
         "; ".join(p.words for p in parties),
         tuple(units),
@@ -169,6 +196,7 @@ def merge(parties: Sequence[Party]) -> Party:
         any(p.lead_agencies for p in parties),
         any(p.cluster_leaders for p in parties),
         parties[0].at,
+        tuple(exclude),
     )
 
 
@@ -183,8 +211,11 @@ def _original(text: str, folded: str, start: int, end: int) -> str:
     """The original words for a match on folded text (by word count: folding keeps words)."""
     words_before = len(folded[:start].split())
     count = len(folded[start:end].split())
-    words = " ".join(text.replace("UBND", "UBND").split()).split()
-    return " ".join(words[words_before : words_before + count]).strip(" ,;:.()")
+    words: list[str] = []
+    for word in text.split():  # "UBND" is folded as the four words of "Ủy ban nhân dân"
+        words += [word, "", "", ""] if re.fullmatch(r"\W*UBND\W*", word) else [word]
+    picked = words[words_before : words_before + count]
+    return " ".join(w for w in picked if w).strip(" ,;:.()")
 
 
 def _aliases(name: str) -> list[str]:

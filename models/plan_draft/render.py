@@ -160,7 +160,7 @@ def _milestones(found: list[DraftMilestone], used: set[str]) -> CommentedSeq:
         item["from"] = _responsible(m.owner)
         item["to"] = m.recipient.units[0] if m.recipient else UNDECIDED_UNIT
         if m.owner:
-            used.update(m.owner.units)
+            used.update(m.owner.units + m.owner.exclude)
         if m.recipient:
             used.add(m.recipient.units[0])
         notes = [
@@ -196,6 +196,9 @@ def _responsible(party: Party | None) -> CommentedMap:
         out["lead_agencies"] = True
     if party.cluster_leaders:
         out["cluster_leaders"] = True
+    if party.exclude:
+        out["exclude"] = CommentedMap(units=list(party.exclude))
+        out.yaml_add_eol_comment("hội đồng thi đua, khen thưởng không phải lập, báo cáo", "exclude")
     out["description"] = party.words[:1].upper() + party.words[1:]
     return out
 
