@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from models.plan_draft.bodies import Bodies, standing_body
 from models.plan_draft.deadlines import FoundPhrase, find_phrases, sentences, skipped_part
 from models.plan_draft.duties import Matcher, Party, Unit, fold
 from models.plan_draft.fields import FoundField, find_fields
@@ -48,7 +49,6 @@ STAGE_WORDS: dict[Stage, tuple[str, ...]] = {
 }
 _DUTY_PART = re.compile(r"^\W*tổ chức thực hiện", re.IGNORECASE)
 _UNDATED_DUTY = re.compile(r"\b(?:gui|bao cao|dang ky|tong hop|so ket|tong ket|hoi nghi)\b")
-_STANDING = re.compile(r"\(?\s*cơ quan thường trực", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,9 @@ class DraftMilestone:
     owner_from: str
     """Where the owner was read: "sentence", "heading" or ""."""
     recipient: Party | None
+    owner_note: str = ""
+    """What a guessed owner rests on (models.plan_draft.bodies), else empty."""
+    recipient_note: str = ""
 
 
 @dataclass
@@ -90,6 +93,8 @@ def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
     matcher = Matcher(units)
     issuer = matcher.unit(head.issuer_name) if head.issuer_name else None
     matcher = Matcher(units, issuer=issuer)
+    standing = standing_body(tree, matcher)
+    bodies = Bodies(matcher, issuer, standing)
     years = range(head.period[0] - 1, head.period[1] + 2) if head.period else None
     fields = find_fields(tree.clauses, matcher)
     field_of = {f.clause: f.code for f in fields}
@@ -111,34 +116,42 @@ def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
                 continue  # "Hàng năm ... xây dựng từ 1-2 điển hình": a quota, not a deadline
             phrases = find_phrases(sentence, issued=head.date, years=years)
             for phrase in phrases:
-                milestones.append(_milestone(clause, tree, sentence, phrase, matcher))
+                milestones += _milestones(clause, sentence, phrase, bodies)
             if not phrases and _undated_duty(clause, tree, sentence):
-                milestones.append(_milestone(clause, tree, sentence, None, matcher))
-    standing = _standing_body(tree, matcher)
-    draft = Draft("", head, milestones, quotas, fields, standing)
+                milestones += _milestones(clause, sentence, None, bodies)
+    draft = Draft("", head, milestones, quotas, fields, standing.code if standing else None)
     draft.yaml = render(draft, source=source, issuer=issuer, units=units)
     return draft
 
 
-def _milestone(
-    clause: Clause, tree: PartTree, sentence: str, found: FoundPhrase | None, matcher: Matcher
-) -> DraftMilestone:
-    kind, words = guess_kind(sentence)
-    owner, owner_from = matcher.owner(sentence), "sentence"
-    titled = matcher.owner(clause.heading) if len(clause.heading.split()) <= 12 else None
-    if titled is not None and sentence != clause.heading and (owner is None or owner.at > 25):
-        owner, owner_from = titled, "heading"  # "1. Văn phòng Sở" over its bullets
-    if owner is None:
-        for heading in (clause.heading, *reversed(clause.ancestors)):
-            if heading != sentence and (owner := matcher.owner(heading)) is not None:
-                owner_from = "heading"
-                break
-        else:
-            owner_from = ""
-    recipient = matcher.recipient(sentence)
+def _milestones(
+    clause: Clause, sentence: str, found: FoundPhrase | None, bodies: Bodies
+) -> list[DraftMilestone]:
+    """One milestone per duty of the sentence (models.plan_draft.bodies), all with its quote."""
     quote = " ".join(sentence.lstrip("-+* ").split())
     phrase = found.phrase if found else None
-    return DraftMilestone(clause.label, phrase, quote, kind, words, owner, owner_from, recipient)
+    duties = bodies.duties(clause, sentence, phrase)
+    out = []
+    for duty in duties:
+        if duty.upward:
+            kind, words = MilestoneKind.REWARD_PROPOSAL, "đề nghị cấp trên"
+        else:
+            kind, words = guess_kind(duty.words if len(duties) > 1 else sentence)
+        out.append(
+            DraftMilestone(
+                clause.label,
+                phrase,
+                quote,
+                kind,
+                words,
+                duty.owner,
+                duty.owner_from,
+                duty.recipient,
+                duty.owner_note,
+                duty.recipient_note,
+            )
+        )
+    return out
 
 
 def guess_kind(sentence: str) -> tuple[MilestoneKind, str]:
@@ -163,19 +176,6 @@ def _undated_duty(clause: Clause, tree: PartTree, sentence: str) -> bool:
         return False  # a short heading ("1. Văn phòng Sở") names who, not what
     folded = fold(sentence)
     return bool(_UNDATED_DUTY.search(folded)) and not re.search(r"\bneu\b", folded)
-
-
-def _standing_body(tree: PartTree, matcher: Matcher) -> str | None:
-    """The body the text calls "cơ quan thường trực": the one named just before the words."""
-    for clause in tree.clauses:
-        for sentence in sentences(clause.text):
-            m = _STANDING.search(sentence)
-            if m is None:
-                continue
-            before = [p for p in matcher.parties(sentence[: m.start()]) if p.units]
-            if before:
-                return before[-1].units[0]
-    return None
 
 
 def stage_words(text: str) -> list[tuple[Stage, str]]:

@@ -221,7 +221,12 @@ def _original(text: str, folded: str, start: int, end: int) -> str:
 def _aliases(name: str) -> list[str]:
     """The ways a plan names a unit: in full; without the province ("Sở Nội vụ"), or with only
     its level ("Ủy ban nhân dân tỉnh"); a body of a Sở by its head ("Văn phòng Sở", "Đảng ủy
-    Sở"). A bare head ("Ủy ban nhân dân") names no one: "Ủy ban nhân dân các huyện" is others."""
+    Sở"). A bare head ("Ủy ban nhân dân") names no one: "Ủy ban nhân dân các huyện" is others.
+    A name's closing parenthesis ("Ban Thi đua - Khen thưởng tỉnh Nam Định (Sở Nội vụ)") says
+    where the unit sits; plans write the name without it."""
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    if bare != name:
+        return sorted(set(_aliases(bare)) | {fold(name)})
     base = fold(name)
     out = {base}
     level = re.match(r"^(?P<head>.+?\s(?P<level>tinh|thanh pho|huyen))\s+[a-z ]+$", base)

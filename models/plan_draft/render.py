@@ -167,17 +167,24 @@ def _milestones(found: list[DraftMilestone], used: set[str]) -> CommentedSeq:
             f"mục {m.clause}"
             + (f": thời hạn “{m.phrase}”" if m.phrase else ": văn bản không ghi thời hạn")
             + (f"; loại đoán theo chữ “{m.kind_words}”" if m.kind_words else "; loại: mặc định"),
-            "ai thực hiện: "
-            + (
-                f"“{m.owner.words}” ({_WHERE[m.owner_from]})"
-                if m.owner
-                else f"{FILL} (câu không ghi)"
-            ),
-            "gửi đến: " + (f"“{m.recipient.words}”" if m.recipient else f"{FILL} (câu không ghi)"),
+            "ai thực hiện: " + _owner_note(m),
+            "gửi đến: " + _recipient_note(m),
         ]
         seq.append(item)
         seq.yaml_set_comment_before_after_key(i, before="\n".join(notes), indent=2)
     return seq
+
+
+def _owner_note(m: DraftMilestone) -> str:
+    if m.owner is None:
+        return f"{FILL} ({m.owner_note or 'câu không ghi'})"
+    return f"“{m.owner.words}” ({m.owner_note or _WHERE[m.owner_from]})"
+
+
+def _recipient_note(m: DraftMilestone) -> str:
+    if m.recipient is None:
+        return f"{FILL} ({m.recipient_note or 'câu không ghi'})"
+    return m.recipient_note or f"“{m.recipient.words}”"
 
 
 def _responsible(party: Party | None) -> CommentedMap:

@@ -1,0 +1,200 @@
+"""Who owes each duty of a sentence and to whom: the sentence cut into its duties, and the
+standing body where the text makes it the one reports go to.
+
+A sentence may hold more than one duty: "báo cáo … về UBND thành phố (qua phòng Nội vụ) để tổng
+hợp báo cáo Ban Thi đua - Khen thưởng tỉnh" is the units' report and the relay of the one that
+gathers them; "… biểu dương và đề nghị cấp trên khen thưởng" is the review and a proposal upward
+whose sender and receiver the words leave open (the seeds' encoders read it both ways: the same
+units, or the issuing body). A part after ";" with a subject of its own ("; đồng chí Đảng ủy
+viên … báo cáo kết quả về …") is read alone.
+
+Where the text names no recipient, the standing body is taken, with a note saying so: the body
+called "cơ quan thường trực", or the one "Giao … theo dõi, đôn đốc, tổng hợp" / "Giao … tham
+mưu" in the part "Tổ chức thực hiện" (it gathers what the plan asks for); the standing body
+itself answers to the issuer. A duty the text gives to the issuer itself ("Ủy ban nhân dân tỉnh
+biểu dương …") is prepared by its standing body (no one owes a duty to itself). Every such guess
+carries its note; where none applies, nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from models.plan_draft.deadlines import sentences
+from models.plan_draft.duties import Matcher, Party, fold
+from models.plan_draft.parts import Clause, PartTree
+
+_STANDING = re.compile(r"\(?\s*cơ quan thường trực", re.IGNORECASE)
+_DUTY_PART = re.compile(r"^\W*tổ chức thực hiện", re.IGNORECASE)
+_GIVEN = re.compile(r"^\W*giao\b")
+_GATHERS = re.compile(r"\b(?:tong hop|tham muu)\b")
+_RELAY = re.compile(r"\bđể\s+tổng\s+hợp,?\s+(?:và\s+)?(?:báo\s+cáo|gửi)\b", re.IGNORECASE)
+_UPWARD = re.compile(r"\bđề\s+nghị\s+cấp\s+trên\b", re.IGNORECASE)
+_OWN_SUBJECT = re.compile(r"^\W*(?:đồng\s+chí|giao)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One duty of a sentence: its words, who owes it and to whom, and what each rests on."""
+
+    words: str
+    owner: Party | None
+    owner_from: str
+    """"sentence", "heading" or "" (not found)."""
+    owner_note: str
+    recipient: Party | None
+    recipient_note: str
+    upward: bool = False
+    """A proposal "đề nghị cấp trên": sender and receiver left to the coordinator."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The standing body and the words that make it so."""
+
+    code: str
+    words: str
+
+
+def standing_body(tree: PartTree, matcher: Matcher) -> Standing | None:
+    """The body the text calls "cơ quan thường trực", else the one given the gathering in the
+    part "Tổ chức thực hiện" ("Giao Văn phòng tham mưu …", "Giao Sở Nội vụ … tổng hợp")."""
+    for clause in tree.clauses:
+        for sentence in sentences(clause.text):
+            m = _STANDING.search(sentence)
+            if m is None:
+                continue
+            before = [p for p in matcher.parties(sentence[: m.start()]) if p.units]
+            if before:
+                return Standing(before[-1].units[0], "cơ quan thường trực")
+    for clause in tree.clauses:
+        part = next((c for c in tree.clauses if c.label == clause.label.split(".")[0]), None)
+        if part is None or not _DUTY_PART.match(part.heading):
+            continue
+        for sentence in sentences(clause.text):
+            first = sentence.split(";")[0]
+            if not (_GIVEN.match(fold(first)) and _GATHERS.search(fold(first))):
+                continue
+            named = [p for p in matcher.parties(first) if p.units]
+            if named and named[0].at <= len("giao "):
+                return Standing(named[0].units[0], _cut(first))
+    return None
+
+
+@dataclass
+class Bodies:
+    """Reads the duties of sentences against a directory, an issuer and a standing body."""
+
+    matcher: Matcher
+    issuer: str | None
+    standing: Standing | None
+
+    def duties(self, clause: Clause, sentence: str, phrase: str | None) -> list[Duty]:
+        """The duties of a sentence (the first is the one the phrase or duty words belong to)."""
+        piece, own = self._piece(sentence, phrase)
+        main, upward = _cut_at(piece, _UPWARD, before=";")
+        main, relay = _cut_at(main, _RELAY)
+        first = self._duty(clause, sentence, main, own)
+        out = [first]
+        if relay and first.recipient is not None:
+            to = self.matcher.recipient(relay)
+            out.append(
+                Duty(
+                    relay,
+                    first.recipient,
+                    "sentence",
+                    f"“{first.recipient.words}” nhận báo cáo trên rồi “{_cut(relay)}”",
+                    to,
+                    "",
+                )
+            )
+        if upward:
+            note = "“đề nghị cấp trên”: văn bản không ghi ai trình, cấp nào nhận"
+            out.append(Duty(upward, None, "", note, None, note, upward=True))
+        return out
+
+    def _piece(self, sentence: str, phrase: str | None) -> tuple[str, bool]:
+        """The part after ";" that holds the phrase (or the duty words) when it has a subject
+        of its own; else the sentence."""
+        parts = sentence.split(";")
+        for i, part in enumerate(parts[1:], start=1):
+            holds = phrase in part if phrase else bool(_DUTY_WORDS.search(fold(part)))
+            if holds and phrase is None and any(_DUTY_WORDS.search(fold(p)) for p in parts[:i]):
+                break
+            if holds:
+                return (
+                    (part.strip(), True) if _OWN_SUBJECT.match(part.strip()) else (sentence, False)
+                )
+        return sentence, False
+
+    def _duty(self, clause: Clause, sentence: str, words: str, own: bool) -> Duty:
+        owner, owner_from = self.matcher.owner(words), "sentence"
+        if not own:
+            owner, owner_from = self._heading_owner(clause, sentence, owner)
+        owner_note = ""
+        if (
+            owner is not None
+            and self.standing
+            and owner.units == (self.issuer,)
+            and not (owner.kinds or owner.lead_agencies or owner.cluster_leaders)
+            and self.standing.code != self.issuer
+        ):
+            owner_note = (
+                f"“{owner.words}” là cơ quan ban hành: việc do cơ quan thường trực tham mưu"
+                f" (theo “{self.standing.words}”)"
+            )
+            owner = Party(owner.words, units=(self.standing.code,), at=owner.at)
+        recipient, recipient_note = self.matcher.recipient(words), ""
+        if recipient is None and owner is not None and self.standing:
+            recipient, recipient_note = self._standing_recipient(owner)
+        return Duty(words, owner, owner_from, owner_note, recipient, recipient_note)
+
+    def _heading_owner(
+        self, clause: Clause, sentence: str, owner: Party | None
+    ) -> tuple[Party | None, str]:
+        titled = self.matcher.owner(clause.heading) if len(clause.heading.split()) <= 12 else None
+        if titled is not None and sentence != clause.heading and (owner is None or owner.at > 25):
+            return titled, "heading"  # "1. Văn phòng Sở" over its bullets
+        if owner is not None:
+            return owner, "sentence"
+        for heading in (clause.heading, *reversed(clause.ancestors)):
+            if heading != sentence and (found := self.matcher.owner(heading)) is not None:
+                return found, "heading"
+        return None, ""
+
+    def _standing_recipient(self, owner: Party) -> tuple[Party | None, str]:
+        assert self.standing is not None
+        alone = owner.units == (self.standing.code,) and not (
+            owner.kinds or owner.lead_agencies or owner.cluster_leaders
+        )
+        if alone:
+            if self.issuer is None or self.issuer == self.standing.code:
+                return None, ""
+            note = "câu không ghi nơi nhận: cơ quan thường trực báo cáo cơ quan ban hành"
+            return Party("cơ quan ban hành", units=(self.issuer,)), note
+        note = (
+            "câu không ghi nơi nhận: cơ quan thường trực, nơi theo dõi, tổng hợp"
+            f" (theo “{self.standing.words}”)"
+        )
+        return Party("cơ quan thường trực", units=(self.standing.code,)), note
+
+
+_DUTY_WORDS = re.compile(r"\b(?:gui|bao cao|dang ky|tong hop|so ket|tong ket|hoi nghi)\b")
+"""The words of a duty that sends, reports, registers or reviews (draft: undated duties)."""
+
+
+def _cut_at(text: str, pattern: re.Pattern[str], *, before: str = "") -> tuple[str, str]:
+    """text split where pattern starts (or at the last `before` mark ahead of it)."""
+    m = pattern.search(text)
+    if m is None or m.start() == 0:
+        return text, ""
+    at = m.start()
+    if before and before in text[:at]:
+        at = text[:at].rindex(before) + 1
+    return text[:at].rstrip(" ,;"), text[at:].strip()
+
+
+def _cut(text: str, size: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
