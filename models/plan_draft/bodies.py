@@ -10,7 +10,8 @@ viên … báo cáo kết quả về …") is read alone.
 
 Where the text names no recipient, the standing body is taken, with a note saying so: the body
 called "cơ quan thường trực", or the one "Giao … theo dõi, đôn đốc, tổng hợp" / "Giao … tham
-mưu" in the part "Tổ chức thực hiện" (it gathers what the plan asks for); the standing body
+mưu" in the part "Tổ chức thực hiện", or the body heading a sub-part there whose first duty is
+"Tham mưu … triển khai" (it gathers what the plan asks for); the standing body
 itself answers to the issuer. A duty the text gives to the issuer itself ("Ủy ban nhân dân tỉnh
 biểu dương …") is prepared by its standing body (no one owes a duty to itself). Every such guess
 carries its note; where none applies, nothing is guessed.
@@ -29,6 +30,9 @@ _STANDING = re.compile(r"\(?\s*cơ quan thường trực", re.IGNORECASE)
 _DUTY_PART = re.compile(r"^\W*tổ chức thực hiện", re.IGNORECASE)
 _GIVEN = re.compile(r"^\W*giao\b")
 _GATHERS = re.compile(r"\b(?:tong hop|tham muu)\b")
+_ADVISES = re.compile(r"^tham muu\b.*\btrien khai\b")
+""""1. Văn phòng Sở — Tham mưu Giám đốc Sở tổ chức triển khai thực hiện kế hoạch": the body
+heading the part that advises on carrying the plan out is its standing body."""
 _RELAY = re.compile(r"\bđể\s+tổng\s+hợp,?\s+(?:và\s+)?(?:báo\s+cáo|gửi)\b", re.IGNORECASE)
 _UPWARD = re.compile(r"\bđề\s+nghị\s+cấp\s+trên\b", re.IGNORECASE)
 _OWN_SUBJECT = re.compile(r"^\W*(?:đồng\s+chí|giao)\b", re.IGNORECASE)
@@ -79,6 +83,11 @@ def standing_body(tree: PartTree, matcher: Matcher) -> Standing | None:
             named = [p for p in matcher.parties(first) if p.units]
             if named and named[0].at <= len("giao "):
                 return Standing(named[0].units[0], _cut(first))
+        titled = matcher.owner(clause.heading) if len(clause.heading.split()) <= 12 else None
+        said = [x for x in sentences(clause.text) if x.strip() != clause.heading.strip()]
+        alone = titled is not None and len(titled.units) == 1 and not titled.kinds
+        if titled and alone and said and _ADVISES.match(fold(said[0].lstrip("-+* "))):
+            return Standing(titled.units[0], f"{clause.heading}: {_cut(said[0])}")
     return None
 
 

@@ -57,7 +57,7 @@ KIND_WORDS: tuple[tuple[str, tuple[UnitKind, ...] | str], ...] = (
     (r"khoi truong|truong cum,? khoi|cum truong", "cluster_leaders"),
     (r"cac co quan (?:duoc giao )?chu tri|co quan chu tri", "lead_agencies"),
     (r"cac co quan,? don vi,? dia phuong|cac co quan,? don vi va dia phuong", "under_issuer"),
-    (r"(?<!cac )(?<!, )co quan(?= to chuc\b)", "issuer"),
+    (r"(?<!cac )co quan(?= to chuc\b)", "issuer"),
 )
 """Words naming a kind of body, read on the text with diacritics dropped (models.phrases
 .normalize); "under_issuer": every kind found under the issuer in the directory, less its
@@ -65,7 +65,7 @@ council (Hội đồng Thi đua - Khen thưởng: it judges, it owes no plan or 
 lone "cơ quan tổ chức ..." in a plan of one body is that body itself."""
 
 _TO = re.compile(
-    r"\b(?:gui|nop|bao cao|trinh)\b(?:(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|qua)\b)?\s+"
+    r"\b(?:gui|nop|bao cao|trinh)\b(?:(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|(?<!ket )qua)\b)?\s+"
     r"(?P<rest>.*)$"
 )
 """"gửi ... về X", "báo cáo kết quả về X", "báo cáo X": the recipient is the first unit named
@@ -81,10 +81,39 @@ class Matcher:
     aliases: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        named: dict[str, list[str]] = {}
         for unit in self.units:
             for alias in _aliases(unit.name):
-                self.aliases.append((alias, unit.code))
+                named.setdefault(alias, []).append(unit.code)
+        for alias, codes in named.items():
+            self.aliases.append((alias, min(codes, key=self._own_first)))
         self.aliases.sort(key=lambda a: -len(a[0]))
+
+    def _own_first(self, code: str) -> tuple[int, int]:
+        """Where a short name fits several units ("Sở Tài nguyên và Môi trường" of this province
+        and of the cluster leader's), the plan means its own: the issuer, one under it, else the
+        unit the directory holds most units under (the body the directory was built around)."""
+        under = self._under(code)
+        mine = 0 if code == self.issuer else 1 if self.issuer in self._above(code) else 2
+        return mine, -len(under)
+
+    def _under(self, code: str) -> set[str]:
+        out: set[str] = set()
+        stack = [code]
+        while stack:
+            parent = stack.pop()
+            for unit in self.units:
+                if unit.parent == parent and unit.code not in out:
+                    out.add(unit.code)
+                    stack.append(unit.code)
+        return out
+
+    def _above(self, code: str) -> set[str]:
+        parent_of = {u.code: u.parent for u in self.units}
+        out: set[str] = set()
+        while (code := parent_of.get(code) or "") and code not in out:
+            out.add(code)
+        return out
 
     def parties(self, text: str) -> list[Party]:
         """Every body named in text, in order, longest names first where they overlap."""
