@@ -142,6 +142,9 @@ class Bodies:
         if not own:
             owner, owner_from = self._heading_owner(clause, sentence, owner)
         owner_note = ""
+        if owner is None and not own and self.issuer and (level := self._own_level(words)):
+            owner = Party(level, units=(self.issuer,))
+            owner_from = "sentence"
         if (
             owner is not None
             and self.standing
@@ -158,6 +161,23 @@ class Bodies:
         if recipient is None and owner is not None and self.standing:
             recipient, recipient_note = self._standing_recipient(owner)
         return Duty(words, owner, owner_from, owner_note, recipient, recipient_note)
+
+    def _own_level(self, words: str) -> str:
+        """ "… của thành phố", "Đối với cấp tỉnh: …", "… của cơ quan": a duty with no subject
+        that the words place at the issuer's own level (its name says which: "Ủy ban nhân dân
+        thành phố …" → "thành phố", a Sở → "cơ quan")."""
+        issuer = next((u for u in self.matcher.units if u.code == self.issuer), None)
+        if issuer is None:
+            return ""
+        name = fold(issuer.name)
+        head = re.match(r"uy ban nhan dan (tinh|thanh pho|huyen|thi xa|quan)\b", name)
+        level = head[1] if head else "co quan" if re.match(r"(?:so|ban|cuc|vien) ", name) else ""
+        if not level:
+            return ""
+        m = re.search(
+            rf"\b(?:cua|doi voi) (?:cap )?{level}\b(?!,? (?:don vi|dia phuong|cac))", fold(words)
+        )
+        return m.group(0) if m else ""
 
     def _heading_owner(
         self, clause: Clause, sentence: str, owner: Party | None
