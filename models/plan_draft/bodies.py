@@ -123,13 +123,36 @@ class Bodies:
             out.append(Duty(upward, None, "", note, None, note, upward=True))
         return out
 
+    def items(self, clause: Clause, sentence: str) -> list[tuple[str, Duty]]:
+        """Inline items "các cấp ủy, chi bộ (1) Ghi vào sổ …; (2) Lựa chọn, đề nghị …": each a
+        duty of the bodies named before "(1)", its clause "II.5 (1)"; one proposing upward
+        ("đề nghị … ở cấp … trở lên") is left to the coordinator, as "đề nghị cấp trên"."""
+        marks = list(_ITEM.finditer(sentence))
+        if [m[1] for m in marks] != [str(n) for n in range(1, len(marks) + 1)] or len(marks) < 2:
+            return []
+        lead = sentence[: marks[0].start()]
+        owner = self.matcher.owner(lead.rsplit(":", 1)[-1])
+        out = []
+        for m, end in zip(marks, [*(x.start() for x in marks[1:]), len(sentence)], strict=True):
+            words = sentence[m.end() : end].strip(" ;.")
+            label = f"{clause.label} ({m[1]})"
+            if _UPWARD_ITEM.search(fold(words)):
+                note = "đề nghị lên cấp trên: văn bản không ghi ai trình, cấp nào nhận"
+                out.append((label, Duty(words, None, "", note, None, note, upward=True)))
+                continue
+            recipient, recipient_note = self.matcher.recipient(words), ""
+            if recipient is None and owner is not None and self.standing:
+                recipient, recipient_note = self._standing_recipient(owner)
+            out.append((label, Duty(words, owner, "sentence", "", recipient, recipient_note)))
+        return out
+
     def _piece(self, sentence: str, phrase: str | None) -> tuple[str, bool]:
         """The part after ";" that holds the phrase (or the duty words) when it has a subject
         of its own; else the sentence."""
         parts = sentence.split(";")
         for i, part in enumerate(parts[1:], start=1):
-            holds = phrase in part if phrase else bool(_DUTY_WORDS.search(fold(part)))
-            if holds and phrase is None and any(_DUTY_WORDS.search(fold(p)) for p in parts[:i]):
+            holds = phrase in part if phrase else bool(DUTY_WORDS.search(fold(part)))
+            if holds and phrase is None and any(DUTY_WORDS.search(fold(p)) for p in parts[:i]):
                 break
             if holds:
                 return (
@@ -209,8 +232,27 @@ class Bodies:
         return Party("cơ quan thường trực", units=(self.standing.code,)), note
 
 
-_DUTY_WORDS = re.compile(r"\b(?:gui|bao cao|dang ky|tong hop|so ket|tong ket|hoi nghi)\b")
-"""The words of a duty that sends, reports, registers or reviews (draft: undated duties)."""
+DUTY_WORDS = re.compile(
+    r"\b(?:gui|bao cao|dang ky|tong hop|so ket|tong ket|hoi nghi"
+    r"|co trach nhiem (?:kiem tra,? )?don doc)\b"
+)
+"""The words of a duty that sends, reports, registers, reviews or is charged with following
+the others up ("có trách nhiệm kiểm tra, đôn đốc"): the undated duties a draft keeps."""
+_ITEM = re.compile(r"\((\d{1,2})\)\s*")
+_UPWARD_ITEM = re.compile(r"\bde nghi\b.*\btro len\b")
+
+
+def joined_items(said: list[str]) -> list[str]:
+    """Sentences with the inline items cut apart at their ";" joined again: "… chi bộ (1) Ghi
+    …;" + "(2) Lựa chọn …;" + "(3) …" is one sentence of four items."""
+    out: list[str] = []
+    for sentence in said:
+        m = re.match(r"\s*\((\d{1,2})\)", sentence)
+        if m and out and int(m[1]) > 1 and f"({int(m[1]) - 1})" in out[-1]:
+            out[-1] = f"{out[-1]} {sentence.strip()}"
+        else:
+            out.append(sentence)
+    return out
 
 
 def _cut_at(text: str, pattern: re.Pattern[str], *, before: str = "") -> tuple[str, str]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from models.plan_draft.bodies import Bodies, standing_body
+from models.plan_draft.bodies import DUTY_WORDS, Bodies, Duty, joined_items, standing_body
 from models.plan_draft.deadlines import FoundPhrase, find_phrases, sentences, skipped_part
 from models.plan_draft.duties import Matcher, Party, Unit, fold
 from models.plan_draft.fields import FoundField, find_fields
@@ -48,7 +48,6 @@ STAGE_WORDS: dict[Stage, tuple[str, ...]] = {
     Stage.REWARD: ("khen thưởng",),
 }
 _DUTY_PART = re.compile(r"^\W*tổ chức thực hiện", re.IGNORECASE)
-_UNDATED_DUTY = re.compile(r"\b(?:gui|bao cao|dang ky|tong hop|so ket|tong ket|hoi nghi)\b")
 
 
 @dataclass(frozen=True)
@@ -111,13 +110,15 @@ def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
                 quotas += [(clause.label, field_of.get(clause.label), q) for q in found]
         if skipped_part(clause.heading, clause.ancestors):
             continue
-        for sentence in sentences(clause.text):
+        for sentence in joined_items(sentences(clause.text)):
             if sentence in quota_sentences:
                 continue  # "Hàng năm ... xây dựng từ 1-2 điển hình": a quota, not a deadline
             phrases = find_phrases(sentence, issued=head.date, years=years)
             for phrase in phrases:
                 milestones += _milestones(clause, sentence, phrase, bodies)
-            if not phrases and _undated_duty(clause, tree, sentence):
+            if not phrases and (items := bodies.items(clause, sentence)):
+                milestones += [_milestone(label, sentence, None, duty) for label, duty in items]
+            elif not phrases and _undated_duty(clause, tree, sentence):
                 milestones += _milestones(clause, sentence, None, bodies)
     draft = Draft("", head, milestones, quotas, fields, standing.code if standing else None)
     draft.yaml = render(draft, source=source, issuer=issuer, units=units)
@@ -128,30 +129,33 @@ def _milestones(
     clause: Clause, sentence: str, found: FoundPhrase | None, bodies: Bodies
 ) -> list[DraftMilestone]:
     """One milestone per duty of the sentence (models.plan_draft.bodies), all with its quote."""
-    quote = " ".join(sentence.lstrip("-+* ").split())
     phrase = found.phrase if found else None
     duties = bodies.duties(clause, sentence, phrase)
-    out = []
-    for duty in duties:
-        if duty.upward:
-            kind, words = MilestoneKind.REWARD_PROPOSAL, "đề nghị cấp trên"
-        else:
-            kind, words = guess_kind(duty.words if len(duties) > 1 else sentence)
-        out.append(
-            DraftMilestone(
-                clause.label,
-                phrase,
-                quote,
-                kind,
-                words,
-                duty.owner,
-                duty.owner_from,
-                duty.recipient,
-                duty.owner_note,
-                duty.recipient_note,
-            )
-        )
-    return out
+    return [
+        _milestone(clause.label, sentence, phrase, duty, alone=len(duties) == 1) for duty in duties
+    ]
+
+
+def _milestone(
+    label: str, sentence: str, phrase: str | None, duty: Duty, *, alone: bool = False
+) -> DraftMilestone:
+    """The milestone of one duty; its kind guessed from the duty's words (alone: the sentence's)."""
+    if duty.upward:
+        kind, words = MilestoneKind.REWARD_PROPOSAL, "đề nghị"
+    else:
+        kind, words = guess_kind(sentence if alone else duty.words)
+    return DraftMilestone(
+        label,
+        phrase,
+        " ".join(sentence.lstrip("-+* ").split()),
+        kind,
+        words,
+        duty.owner,
+        duty.owner_from,
+        duty.recipient,
+        duty.owner_note,
+        duty.recipient_note,
+    )
 
 
 def guess_kind(sentence: str) -> tuple[MilestoneKind, str]:
@@ -175,7 +179,7 @@ def _undated_duty(clause: Clause, tree: PartTree, sentence: str) -> bool:
     if part is None or not _DUTY_PART.match(part.heading) or len(sentence.split()) <= 8:
         return False  # a short heading ("1. Văn phòng Sở") names who, not what
     folded = fold(sentence)
-    return bool(_UNDATED_DUTY.search(folded)) and not re.search(r"\bneu\b", folded)
+    return bool(DUTY_WORDS.search(folded)) and not re.search(r"\bneu\b", folded)
 
 
 def stage_words(text: str) -> list[tuple[Stage, str]]:

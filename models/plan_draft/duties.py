@@ -51,6 +51,7 @@ KIND_WORDS: tuple[tuple[str, tuple[UnitKind, ...] | str], ...] = (
     (r"cac xa,? phuong,? thi tran", (_K.COMMUNE,)),
     (r"(?:truong )?cac phong,? (?:va )?don vi (?:truc )?thuoc so", (_K.BASE_UNIT,)),
     (r"cac phong,? don vi", (_K.BASE_UNIT,)),
+    (r"cac cap uy,? chi bo", "issuer_and_cells"),
     (r"(?:cac |cap uy )?chi bo truc thuoc|cac chi bo", (_K.PARTY_CELL,)),
     (r"cac doanh nghiep|giam doc cac doanh nghiep", (_K.ENTERPRISE,)),
     (r"cac to chuc chinh tri - xa hoi|cac doan the", (_K.MASS_ORGANISATION,)),
@@ -62,7 +63,8 @@ KIND_WORDS: tuple[tuple[str, tuple[UnitKind, ...] | str], ...] = (
 """Words naming a kind of body, read on the text with diacritics dropped (models.phrases
 .normalize); "under_issuer": every kind found under the issuer in the directory, less its
 council (Hội đồng Thi đua - Khen thưởng: it judges, it owes no plan or report); "issuer": a
-lone "cơ quan tổ chức ..." in a plan of one body is that body itself."""
+lone "cơ quan tổ chức ..." in a plan of one body is that body itself; "issuer_and_cells": "các
+cấp ủy, chi bộ" of a party committee's plan are that committee and its cells."""
 
 _TO = re.compile(
     r"\b(?:gui|nop|bao cao|trinh)\b(?:(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|(?<!ket )qua)\b)?\s+"
@@ -139,6 +141,9 @@ class Matcher:
                     if kinds:
                         out = self.councils_under_issuer()
                         found.append(Party(words, kinds=kinds, at=m.start(), exclude=out))
+                elif what == "issuer_and_cells":
+                    units = (self.issuer,) if self.issuer else ()
+                    found.append(Party(words, units=units, kinds=(_K.PARTY_CELL,), at=m.start()))
                 elif what == "issuer":
                     if self.issuer:
                         found.append(Party(words, units=(self.issuer,), at=m.start()))
