@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from models.plan_draft.deadlines import sentences
-from models.plan_draft.duties import Matcher, Party, fold
+from models.plan_draft.duties import Matcher, Party, fold, original_words
 from models.plan_draft.parts import Clause, PartTree
 
 _STANDING = re.compile(r"\(?\s*cơ quan thường trực", re.IGNORECASE)
@@ -176,10 +176,11 @@ class Bodies:
             and self.standing.code != self.issuer
         ):
             owner_note = (
-                f"“{owner.words}” là cơ quan ban hành: việc do cơ quan thường trực tham mưu"
-                f" (theo “{self.standing.words}”)"
+                f"“{owner.words}” là cơ quan ban hành: việc do cơ quan thường trực tham mưu,"
+                f" theo “{self.standing.words}”"
             )
-            owner = Party(owner.words, units=(self.standing.code,), at=owner.at)
+            words = f"{owner.words} (cơ quan thường trực tham mưu)"
+            owner = Party(words, units=(self.standing.code,), at=owner.at)
         recipient, recipient_note = self.matcher.recipient(words), ""
         if recipient is None and owner is not None and self.standing:
             recipient, recipient_note = self._standing_recipient(owner)
@@ -200,7 +201,7 @@ class Bodies:
         m = re.search(
             rf"\b(?:cua|doi voi) (?:cap )?{level}\b(?!,? (?:don vi|dia phuong|cac))", fold(words)
         )
-        return m.group(0) if m else ""
+        return original_words(words, fold(words), m.start(), m.end()) if m else ""
 
     def _heading_owner(
         self, clause: Clause, sentence: str, owner: Party | None

@@ -131,7 +131,7 @@ class Matcher:
                 if not free(m.start(), m.end()):
                     continue
                 taken.append((m.start(), m.end()))
-                words = _original(text, folded, m.start(), m.end())
+                words = original_words(text, folded, m.start(), m.end())
                 if what == "cluster_leaders":
                     found.append(Party(words, cluster_leaders=True, at=m.start()))
                 elif what == "lead_agencies":
@@ -154,7 +154,7 @@ class Matcher:
             for m in re.finditer(rf"\b{re.escape(alias)}\b", folded):
                 if free(m.start(), m.end()):
                     taken.append((m.start(), m.end()))
-                    words = _original(text, folded, m.start(), m.end())
+                    words = original_words(text, folded, m.start(), m.end())
                     found.append(Party(words, units=(code,), at=m.start(), end=m.end()))
         return sorted(found, key=lambda p: p.at)
 
@@ -241,7 +241,7 @@ def fold(text: str) -> str:
     return re.sub(r" , ", ", ", normalize(text)).replace(" ,", ",")
 
 
-def _original(text: str, folded: str, start: int, end: int) -> str:
+def original_words(text: str, folded: str, start: int, end: int) -> str:
     """The original words for a match on folded text (by word count: folding keeps words)."""
     words_before = len(folded[:start].split())
     count = len(folded[start:end].split())
