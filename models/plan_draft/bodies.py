@@ -71,7 +71,7 @@ def standing_body(tree: PartTree, matcher: Matcher) -> Standing | None:
                 continue
             before = [p for p in matcher.parties(sentence[: m.start()]) if p.units]
             if before:
-                return Standing(before[-1].units[0], "cơ quan thường trực")
+                return Standing(before[-1].units[0], "“cơ quan thường trực”")
     for clause in tree.clauses:
         part = next((c for c in tree.clauses if c.label == clause.label.split(".")[0]), None)
         if part is None or not _DUTY_PART.match(part.heading):
@@ -82,13 +82,32 @@ def standing_body(tree: PartTree, matcher: Matcher) -> Standing | None:
                 continue
             named = [p for p in matcher.parties(first) if p.units]
             if named and named[0].at <= len("giao "):
-                return Standing(named[0].units[0], _cut(first))
+                return Standing(named[0].units[0], f"“{_cut(first)}”")
         titled = matcher.owner(clause.heading) if len(clause.heading.split()) <= 12 else None
         said = [x for x in sentences(clause.text) if x.strip() != clause.heading.strip()]
         alone = titled is not None and len(titled.units) == 1 and not titled.kinds
         if titled and alone and said and _ADVISES.match(fold(said[0].lstrip("-+* "))):
-            return Standing(titled.units[0], f"{clause.heading}: {_cut(said[0])}")
-    return None
+            return Standing(titled.units[0], f"“{clause.heading}: {_cut(said[0])}”")
+    return _reports_go_to(tree, matcher)
+
+
+def _reports_go_to(tree: PartTree, matcher: Matcher) -> Standing | None:
+    """Where the part "Tổ chức thực hiện" has reports sent within the issuer's own bodies
+    ("… báo cáo kết quả thực hiện về Đảng ủy Sở"): the one body they all go to, if one."""
+    own = {matcher.issuer} | matcher.under_issuer() if matcher.issuer else set()
+    found: dict[str, str] = {}
+    for clause in tree.clauses:
+        part = next((c for c in tree.clauses if c.label == clause.label.split(".")[0]), None)
+        if part is None or not _DUTY_PART.match(part.heading):
+            continue
+        for sentence in sentences(clause.text):
+            to = matcher.recipient(sentence)
+            if to is not None and to.units[0] in own:
+                found.setdefault(to.units[0], f"báo cáo về {to.words}: “{_cut(sentence)}”")
+    if len(found) != 1:
+        return None
+    ((code, words),) = found.items()
+    return Standing(code, words)
 
 
 @dataclass
@@ -141,7 +160,7 @@ class Bodies:
                 out.append((label, Duty(words, None, "", note, None, note, upward=True)))
                 continue
             recipient, recipient_note = self.matcher.recipient(words), ""
-            if recipient is None and owner is not None and self.standing:
+            if recipient is None and owner is not None and self._gathers(words):
                 recipient, recipient_note = self._standing_recipient(owner)
             out.append((label, Duty(words, owner, "sentence", "", recipient, recipient_note)))
         return out
@@ -177,12 +196,12 @@ class Bodies:
         ):
             owner_note = (
                 f"“{owner.words}” là cơ quan ban hành: việc do cơ quan thường trực tham mưu,"
-                f" theo “{self.standing.words}”"
+                f" theo {self.standing.words}"
             )
             words = f"{owner.words} (cơ quan thường trực tham mưu)"
             owner = Party(words, units=(self.standing.code,), at=owner.at)
         recipient, recipient_note = self.matcher.recipient(words), ""
-        if recipient is None and owner is not None and self.standing:
+        if recipient is None and owner is not None and self._gathers(words):
             recipient, recipient_note = self._standing_recipient(owner)
         return Duty(words, owner, owner_from, owner_note, recipient, recipient_note)
 
@@ -216,6 +235,11 @@ class Bodies:
                 return found, "heading"
         return None, ""
 
+    def _gathers(self, words: str) -> bool:
+        """The standing body receives a duty that names no recipient, unless it publicises
+        ("tuyên truyền": that goes to the public, where the words say)."""
+        return self.standing is not None and not _PUBLICITY.search(fold(words))
+
     def _standing_recipient(self, owner: Party) -> tuple[Party | None, str]:
         assert self.standing is not None
         alone = owner.units == (self.standing.code,) and not (
@@ -228,7 +252,7 @@ class Bodies:
             return Party("cơ quan ban hành", units=(self.issuer,)), note
         note = (
             "câu không ghi nơi nhận: cơ quan thường trực, nơi theo dõi, tổng hợp"
-            f" (theo “{self.standing.words}”)"
+            f" (theo {self.standing.words})"
         )
         return Party("cơ quan thường trực", units=(self.standing.code,)), note
 
@@ -239,6 +263,7 @@ DUTY_WORDS = re.compile(
 )
 """The words of a duty that sends, reports, registers, reviews or is charged with following
 the others up ("có trách nhiệm kiểm tra, đôn đốc"): the undated duties a draft keeps."""
+_PUBLICITY = re.compile(r"\btuyen truyen\b")
 _ITEM = re.compile(r"\((\d{1,2})\)\s*")
 _UPWARD_ITEM = re.compile(r"\bde nghi\b.*\btro len\b")
 

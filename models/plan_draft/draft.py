@@ -81,6 +81,8 @@ class Draft:
     standing_body: str | None
     gaps: list[str] = field(default_factory=list)
     """What the coordinator must still fill, in Vietnamese (also marked in the YAML)."""
+    standing_words: str = ""
+    """What the standing body rests on ("cơ quan thường trực", "Giao … tổng hợp", …)."""
 
 
 def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
@@ -121,6 +123,7 @@ def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
             elif not phrases and _undated_duty(clause, tree, sentence):
                 milestones += _milestones(clause, sentence, None, bodies)
     draft = Draft("", head, milestones, quotas, fields, standing.code if standing else None)
+    draft.standing_words = standing.words if standing else ""
     draft.yaml = render(draft, source=source, issuer=issuer, units=units)
     return draft
 

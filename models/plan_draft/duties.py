@@ -164,6 +164,10 @@ class Matcher:
         kinds = {u.kind for u in self.units if u.parent == self.issuer and self.issuer}
         return tuple(sorted(kinds, key=list(UnitKind).index))
 
+    def under_issuer(self) -> set[str]:
+        """The codes of every unit below the issuer."""
+        return self._under(self.issuer) if self.issuer else set()
+
     def councils_under_issuer(self) -> tuple[str, ...]:
         """The issuer's council of emulation and commendation, if the directory has it."""
         return tuple(
@@ -272,6 +276,9 @@ def _aliases(name: str) -> list[str]:
         out.add(part_of["head"])
     if base.startswith("van phong "):
         out.add("van phong")
+    block = re.match(r"^(?P<head>.+?\bkhoi) cac co quan\b", base)
+    if block:
+        out.add(block["head"])  # "Ban Thường vụ Đảng ủy Khối (các cơ quan và Doanh nghiệp tỉnh)"
     return [a for a in out if len(a) >= 6 and a not in _GENERIC]
 
 

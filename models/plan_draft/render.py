@@ -67,7 +67,13 @@ def render(draft: Draft, *, source: str, issuer: str | None, units: Sequence[Uni
     data["standing_body"] = draft.standing_body
     if draft.standing_body:
         used.add(draft.standing_body)
-        data.yaml_add_eol_comment("văn bản gọi là “cơ quan thường trực”", "standing_body")
+        basis = draft.standing_words or "“cơ quan thường trực”"
+        data.yaml_add_eol_comment(
+            "văn bản gọi là “cơ quan thường trực”"
+            if basis == "“cơ quan thường trực”"
+            else f"đoán: nơi theo dõi, tổng hợp, theo {basis}",
+            "standing_body",
+        )
     else:
         data.yaml_add_eol_comment(
             f"{FILL}: văn bản không ghi cơ quan thường trực (nơi tổng hợp, đôn đốc)",
