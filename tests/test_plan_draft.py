@@ -112,7 +112,7 @@ def test_bodies_of_each_duty_in_a_sentence() -> None:
 
     matcher = Matcher(CITY, issuer="TP")
     bodies = Bodies(matcher, "TP", Standing("TP.PNV", "“cơ quan thường trực”"))
-    clause = Clause("VI.1", "Các cơ quan", [], "")
+    clause = Clause("VI.1", "Các cơ quan")
     report, relay = bodies.duties(
         clause,
         "Các cơ quan, đơn vị, địa phương định kỳ hàng năm báo cáo về UBND thành phố (qua phòng Nội"
