@@ -72,10 +72,7 @@ def standing_body(tree: PartTree, matcher: Matcher) -> Standing | None:
             before = [p for p in matcher.parties(sentence[: m.start()]) if p.units]
             if before:
                 return Standing(before[-1].units[0], "“cơ quan thường trực”")
-    for clause in tree.clauses:
-        part = next((c for c in tree.clauses if c.label == clause.label.split(".")[0]), None)
-        if part is None or not _DUTY_PART.match(part.heading):
-            continue
+    for clause in duty_clauses(tree):
         for sentence in sentences(clause.text):
             first = sentence.split(";")[0]
             if not (_GIVEN.match(fold(first)) and _GATHERS.search(fold(first))):
@@ -91,15 +88,22 @@ def standing_body(tree: PartTree, matcher: Matcher) -> Standing | None:
     return _reports_go_to(tree, matcher)
 
 
+def duty_clauses(tree: PartTree) -> list[Clause]:
+    """The clauses of the part that assigns duties ("Tổ chức thực hiện")."""
+    parts = {c.label: c for c in tree.clauses if "." not in c.label}
+    return [
+        c
+        for c in tree.clauses
+        if (part := parts.get(c.label.split(".")[0])) is not None and _DUTY_PART.match(part.heading)
+    ]
+
+
 def _reports_go_to(tree: PartTree, matcher: Matcher) -> Standing | None:
     """Where the part "Tổ chức thực hiện" has reports sent within the issuer's own bodies
     ("… báo cáo kết quả thực hiện về Đảng ủy Sở"): the one body they all go to, if one."""
     own = {matcher.issuer} | matcher.under_issuer() if matcher.issuer else set()
     found: dict[str, str] = {}
-    for clause in tree.clauses:
-        part = next((c for c in tree.clauses if c.label == clause.label.split(".")[0]), None)
-        if part is None or not _DUTY_PART.match(part.heading):
-            continue
+    for clause in duty_clauses(tree):
         for sentence in sentences(clause.text):
             to = matcher.recipient(sentence)
             if to is not None and to.units[0] in own:

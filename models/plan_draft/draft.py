@@ -12,7 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from models.plan_draft.bodies import DUTY_WORDS, Bodies, Duty, joined_items, standing_body
+from models.plan_draft.bodies import (
+    DUTY_WORDS,
+    Bodies,
+    Duty,
+    duty_clauses,
+    joined_items,
+    standing_body,
+)
 from models.plan_draft.deadlines import FoundPhrase, find_phrases, sentences, skipped_part
 from models.plan_draft.duties import Matcher, Party, Unit, fold
 from models.plan_draft.fields import FoundField, find_fields
@@ -47,7 +54,6 @@ STAGE_WORDS: dict[Stage, tuple[str, ...]] = {
     Stage.HONOUR: ("tuyên dương", "biểu dương", "tôn vinh"),
     Stage.REWARD: ("khen thưởng",),
 }
-_DUTY_PART = re.compile(r"^\W*tổ chức thực hiện", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -177,9 +183,7 @@ def guess_kind(sentence: str) -> tuple[MilestoneKind, str]:
 def _undated_duty(clause: Clause, tree: PartTree, sentence: str) -> bool:
     """A duty with no date in the part that assigns duties ("Tổ chức thực hiện"); not one
     that arises only "nếu có vướng mắc" (if a problem arises)."""
-    roman = clause.label.split(".")[0]
-    part = next((c for c in tree.clauses if c.label == roman), None)
-    if part is None or not _DUTY_PART.match(part.heading) or len(sentence.split()) <= 8:
+    if clause not in duty_clauses(tree) or len(sentence.split()) <= 8:
         return False  # a short heading ("1. Văn phòng Sở") names who, not what
     folded = fold(sentence)
     return bool(DUTY_WORDS.search(folded)) and not re.search(r"\bneu\b", folded)
