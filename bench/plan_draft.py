@@ -2,9 +2,11 @@
 
 Each seed text (/work/shared/seeds, or TDKT_SEEDS) is drafted with its directory and compared
 with its plan file (models.plan_draft.compare): per seed, the share of dated milestones found
-(same phrase and clause), of undated duties found, of responsible bodies right (`from` and
-`to`, over the milestones found), of quotas found, and what the draft found that the file
-lacks. Aim: every dated milestone found, nothing false. Drafting is pure and takes a fraction
+(same phrase and clause), of undated duties found, of quotas found, what the draft found that
+the file lacks, and over the milestones found each `from` and `to` judged right, left empty
+(CAN-DIEN for the coordinator), short (`from`: true but fewer than the file's) or wrong (a body
+the file does not have), every wrong one listed. Aim: every dated milestone found, nothing
+false (no wrong body). Drafting is pure and takes a fraction
 of a second a seed; --quick is the same run.
 
     .venv/bin/python -m bench.plan_draft [--json]
@@ -60,7 +62,8 @@ def measure(seed: Seed, folder: Path) -> dict[str, Any]:
     draft = draft_plan(text, source=f"seeds/{seed.text}", units=units)
     seconds = time.perf_counter() - started
     plan = plan_from_source(parse_yaml(draft.yaml, f"{seed.plan}.draft.yaml"))
-    result = compare(read_plan(ROOT / "plans" / f"{seed.plan}.yaml"), plan).as_dict()
+    hand = read_plan(ROOT / "plans" / f"{seed.plan}.yaml")
+    result = compare(hand, plan, units).as_dict()
     return {"seed": seed.text[:3], "plan": seed.plan, "seconds": round(seconds, 3), **result}
 
 
@@ -78,10 +81,14 @@ def main() -> None:
             f"{r['seed']} {r['plan']}: dated milestones "
             f"{_share(r['dated_found'], r['dated_milestones'])}"
             f", undated {_share(r['undated_found'], r['undated_milestones'])}"
-            f", from right {_share(r['from_right'], r['bodies_compared'])}"
-            f", to right {_share(r['to_right'], r['bodies_compared'])}"
             f", quotas {_share(r['quotas_found'], r['quotas'])}; {r['seconds']} s"
         )
+        lines.append(
+            f"    of {r['bodies_compared']} found: from right {r['from_right']}, empty "
+            f"{r['from_empty']}, short {r['from_short']}, wrong {r['from_wrong']}; to right "
+            f"{r['to_right']}, empty {r['to_empty']}, wrong {r['to_wrong']}"
+        )
+        lines += [f"    WRONG {w}" for w in r["wrong"]]
         lines += [f"    not in the plan file: {e}" for e in r["extra"]]
         lines += [f"    missed: {m}" for m in r["missed"]]
     report({"machine": machine(), "seeds": results}, lines, as_json=args.json)

@@ -12,6 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from models.plan_draft.bodies import (
+    DUTY_WORDS,
+    Bodies,
+    Duty,
+    duty_clauses,
+    joined_items,
+    standing_body,
+)
 from models.plan_draft.deadlines import FoundPhrase, find_phrases, sentences, skipped_part
 from models.plan_draft.duties import Matcher, Party, Unit, fold
 from models.plan_draft.fields import FoundField, find_fields
@@ -46,9 +54,6 @@ STAGE_WORDS: dict[Stage, tuple[str, ...]] = {
     Stage.HONOUR: ("tuyên dương", "biểu dương", "tôn vinh"),
     Stage.REWARD: ("khen thưởng",),
 }
-_DUTY_PART = re.compile(r"^\W*tổ chức thực hiện", re.IGNORECASE)
-_UNDATED_DUTY = re.compile(r"\b(?:gui|bao cao|dang ky|tong hop|so ket|tong ket|hoi nghi)\b")
-_STANDING = re.compile(r"\(?\s*cơ quan thường trực", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class DraftMilestone:
     owner_from: str
     """Where the owner was read: "sentence", "heading" or ""."""
     recipient: Party | None
+    owner_note: str = ""
+    """What a guessed owner rests on (models.plan_draft.bodies), else empty."""
+    recipient_note: str = ""
 
 
 @dataclass
@@ -79,6 +87,8 @@ class Draft:
     standing_body: str | None
     gaps: list[str] = field(default_factory=list)
     """What the coordinator must still fill, in Vietnamese (also marked in the YAML)."""
+    standing_words: str = ""
+    """What the standing body rests on ("cơ quan thường trực", "Giao … tổng hợp", …)."""
 
 
 def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
@@ -90,6 +100,8 @@ def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
     matcher = Matcher(units)
     issuer = matcher.unit(head.issuer_name) if head.issuer_name else None
     matcher = Matcher(units, issuer=issuer)
+    standing = standing_body(tree, matcher)
+    bodies = Bodies(matcher, issuer, standing)
     years = range(head.period[0] - 1, head.period[1] + 2) if head.period else None
     fields = find_fields(tree.clauses, matcher)
     field_of = {f.clause: f.code for f in fields}
@@ -106,39 +118,53 @@ def draft_plan(text: str, *, source: str, units: Sequence[Unit] = ()) -> Draft:
                 quotas += [(clause.label, field_of.get(clause.label), q) for q in found]
         if skipped_part(clause.heading, clause.ancestors):
             continue
-        for sentence in sentences(clause.text):
+        for sentence in joined_items(sentences(clause.text)):
             if sentence in quota_sentences:
                 continue  # "Hàng năm ... xây dựng từ 1-2 điển hình": a quota, not a deadline
             phrases = find_phrases(sentence, issued=head.date, years=years)
             for phrase in phrases:
-                milestones.append(_milestone(clause, tree, sentence, phrase, matcher))
-            if not phrases and _undated_duty(clause, tree, sentence):
-                milestones.append(_milestone(clause, tree, sentence, None, matcher))
-    standing = _standing_body(tree, matcher)
-    draft = Draft("", head, milestones, quotas, fields, standing)
+                milestones += _milestones(clause, sentence, phrase, bodies)
+            if not phrases and (items := bodies.items(clause, sentence)):
+                milestones += [_milestone(label, sentence, None, duty) for label, duty in items]
+            elif not phrases and _undated_duty(clause, tree, sentence):
+                milestones += _milestones(clause, sentence, None, bodies)
+    draft = Draft("", head, milestones, quotas, fields, standing.code if standing else None)
+    draft.standing_words = standing.words if standing else ""
     draft.yaml = render(draft, source=source, issuer=issuer, units=units)
     return draft
 
 
-def _milestone(
-    clause: Clause, tree: PartTree, sentence: str, found: FoundPhrase | None, matcher: Matcher
-) -> DraftMilestone:
-    kind, words = guess_kind(sentence)
-    owner, owner_from = matcher.owner(sentence), "sentence"
-    titled = matcher.owner(clause.heading) if len(clause.heading.split()) <= 12 else None
-    if titled is not None and sentence != clause.heading and (owner is None or owner.at > 25):
-        owner, owner_from = titled, "heading"  # "1. Văn phòng Sở" over its bullets
-    if owner is None:
-        for heading in (clause.heading, *reversed(clause.ancestors)):
-            if heading != sentence and (owner := matcher.owner(heading)) is not None:
-                owner_from = "heading"
-                break
-        else:
-            owner_from = ""
-    recipient = matcher.recipient(sentence)
-    quote = " ".join(sentence.lstrip("-+* ").split())
+def _milestones(
+    clause: Clause, sentence: str, found: FoundPhrase | None, bodies: Bodies
+) -> list[DraftMilestone]:
+    """One milestone per duty of the sentence (models.plan_draft.bodies), all with its quote."""
     phrase = found.phrase if found else None
-    return DraftMilestone(clause.label, phrase, quote, kind, words, owner, owner_from, recipient)
+    duties = bodies.duties(clause, sentence, phrase)
+    return [
+        _milestone(clause.label, sentence, phrase, duty, alone=len(duties) == 1) for duty in duties
+    ]
+
+
+def _milestone(
+    label: str, sentence: str, phrase: str | None, duty: Duty, *, alone: bool = False
+) -> DraftMilestone:
+    """The milestone of one duty; its kind guessed from the duty's words (alone: the sentence's)."""
+    if duty.upward:
+        kind, words = MilestoneKind.REWARD_PROPOSAL, "đề nghị"
+    else:
+        kind, words = guess_kind(sentence if alone else duty.words)
+    return DraftMilestone(
+        label,
+        phrase,
+        " ".join(sentence.lstrip("-+* ").split()),
+        kind,
+        words,
+        duty.owner,
+        duty.owner_from,
+        duty.recipient,
+        duty.owner_note,
+        duty.recipient_note,
+    )
 
 
 def guess_kind(sentence: str) -> tuple[MilestoneKind, str]:
@@ -157,25 +183,10 @@ def guess_kind(sentence: str) -> tuple[MilestoneKind, str]:
 def _undated_duty(clause: Clause, tree: PartTree, sentence: str) -> bool:
     """A duty with no date in the part that assigns duties ("Tổ chức thực hiện"); not one
     that arises only "nếu có vướng mắc" (if a problem arises)."""
-    roman = clause.label.split(".")[0]
-    part = next((c for c in tree.clauses if c.label == roman), None)
-    if part is None or not _DUTY_PART.match(part.heading) or len(sentence.split()) <= 8:
+    if clause not in duty_clauses(tree) or len(sentence.split()) <= 8:
         return False  # a short heading ("1. Văn phòng Sở") names who, not what
     folded = fold(sentence)
-    return bool(_UNDATED_DUTY.search(folded)) and not re.search(r"\bneu\b", folded)
-
-
-def _standing_body(tree: PartTree, matcher: Matcher) -> str | None:
-    """The body the text calls "cơ quan thường trực": the one named just before the words."""
-    for clause in tree.clauses:
-        for sentence in sentences(clause.text):
-            m = _STANDING.search(sentence)
-            if m is None:
-                continue
-            before = [p for p in matcher.parties(sentence[: m.start()]) if p.units]
-            if before:
-                return before[-1].units[0]
-    return None
+    return bool(DUTY_WORDS.search(folded)) and not re.search(r"\bneu\b", folded)
 
 
 def stage_words(text: str) -> list[tuple[Stage, str]]:

@@ -38,6 +38,9 @@ class Party:
     lead_agencies: bool = False
     cluster_leaders: bool = False
     at: int = 0
+    exclude: tuple[str, ...] = ()
+    end: int = 0
+    """Units left out of the kinds: the council under the issuer owes no plan or report."""
 
 
 _K = UnitKind
@@ -48,18 +51,23 @@ KIND_WORDS: tuple[tuple[str, tuple[UnitKind, ...] | str], ...] = (
     (r"cac xa,? phuong,? thi tran", (_K.COMMUNE,)),
     (r"(?:truong )?cac phong,? (?:va )?don vi (?:truc )?thuoc so", (_K.BASE_UNIT,)),
     (r"cac phong,? don vi", (_K.BASE_UNIT,)),
+    (r"cac cap uy,? chi bo", "issuer_and_cells"),
     (r"(?:cac |cap uy )?chi bo truc thuoc|cac chi bo", (_K.PARTY_CELL,)),
     (r"cac doanh nghiep|giam doc cac doanh nghiep", (_K.ENTERPRISE,)),
     (r"cac to chuc chinh tri - xa hoi|cac doan the", (_K.MASS_ORGANISATION,)),
     (r"khoi truong|truong cum,? khoi|cum truong", "cluster_leaders"),
     (r"cac co quan (?:duoc giao )?chu tri|co quan chu tri", "lead_agencies"),
     (r"cac co quan,? don vi,? dia phuong|cac co quan,? don vi va dia phuong", "under_issuer"),
+    (r"(?<!cac )co quan(?= to chuc\b)", "issuer"),
 )
 """Words naming a kind of body, read on the text with diacritics dropped (models.phrases
-.normalize); "under_issuer": every kind found under the issuer in the directory."""
+.normalize); "under_issuer": every kind found under the issuer in the directory, less its
+council (Hội đồng Thi đua - Khen thưởng: it judges, it owes no plan or report); "issuer": a
+lone "cơ quan tổ chức ..." in a plan of one body is that body itself; "issuer_and_cells": "các
+cấp ủy, chi bộ" of a party committee's plan are that committee and its cells."""
 
 _TO = re.compile(
-    r"\b(?:gui|nop|bao cao|trinh)\b(?:(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|qua)\b)?\s+"
+    r"\b(?:gui|nop|bao cao|trinh)\b(?:(?:(?!\.).){0,80}?\b(?:ve|den|cho|len|(?<!ket )qua)\b)?\s+"
     r"(?P<rest>.*)$"
 )
 """"gửi ... về X", "báo cáo kết quả về X", "báo cáo X": the recipient is the first unit named
@@ -75,10 +83,39 @@ class Matcher:
     aliases: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        named: dict[str, list[str]] = {}
         for unit in self.units:
             for alias in _aliases(unit.name):
-                self.aliases.append((alias, unit.code))
+                named.setdefault(alias, []).append(unit.code)
+        for alias, codes in named.items():
+            self.aliases.append((alias, min(codes, key=self._own_first)))
         self.aliases.sort(key=lambda a: -len(a[0]))
+
+    def _own_first(self, code: str) -> tuple[int, int]:
+        """Where a short name fits several units ("Sở Tài nguyên và Môi trường" of this province
+        and of the cluster leader's), the plan means its own: the issuer, one under it, else the
+        unit the directory holds most units under (the body the directory was built around)."""
+        under = self._under(code)
+        mine = 0 if code == self.issuer else 1 if self.issuer in self._above(code) else 2
+        return mine, -len(under)
+
+    def _under(self, code: str) -> set[str]:
+        out: set[str] = set()
+        stack = [code]
+        while stack:
+            parent = stack.pop()
+            for unit in self.units:
+                if unit.parent == parent and unit.code not in out:
+                    out.add(unit.code)
+                    stack.append(unit.code)
+        return out
+
+    def _above(self, code: str) -> set[str]:
+        parent_of = {u.code: u.parent for u in self.units}
+        out: set[str] = set()
+        while (code := parent_of.get(code) or "") and code not in out:
+            out.add(code)
+        return out
 
     def parties(self, text: str) -> list[Party]:
         """Every body named in text, in order, longest names first where they overlap."""
@@ -94,7 +131,7 @@ class Matcher:
                 if not free(m.start(), m.end()):
                     continue
                 taken.append((m.start(), m.end()))
-                words = _original(text, folded, m.start(), m.end())
+                words = original_words(text, folded, m.start(), m.end())
                 if what == "cluster_leaders":
                     found.append(Party(words, cluster_leaders=True, at=m.start()))
                 elif what == "lead_agencies":
@@ -102,7 +139,14 @@ class Matcher:
                 elif what == "under_issuer":
                     kinds = self.kinds_under_issuer()
                     if kinds:
-                        found.append(Party(words, kinds=kinds, at=m.start()))
+                        out = self.councils_under_issuer()
+                        found.append(Party(words, kinds=kinds, at=m.start(), exclude=out))
+                elif what == "issuer_and_cells":
+                    units = (self.issuer,) if self.issuer else ()
+                    found.append(Party(words, units=units, kinds=(_K.PARTY_CELL,), at=m.start()))
+                elif what == "issuer":
+                    if self.issuer:
+                        found.append(Party(words, units=(self.issuer,), at=m.start()))
                 else:
                     assert isinstance(what, tuple)
                     found.append(Party(words, kinds=what, at=m.start()))
@@ -110,8 +154,8 @@ class Matcher:
             for m in re.finditer(rf"\b{re.escape(alias)}\b", folded):
                 if free(m.start(), m.end()):
                     taken.append((m.start(), m.end()))
-                    words = _original(text, folded, m.start(), m.end())
-                    found.append(Party(words, units=(code,), at=m.start()))
+                    words = original_words(text, folded, m.start(), m.end())
+                    found.append(Party(words, units=(code,), at=m.start(), end=m.end()))
         return sorted(found, key=lambda p: p.at)
 
     def kinds_under_issuer(self) -> tuple[UnitKind, ...]:
@@ -119,6 +163,18 @@ class Matcher:
         of this plan covers in its directory."""
         kinds = {u.kind for u in self.units if u.parent == self.issuer and self.issuer}
         return tuple(sorted(kinds, key=list(UnitKind).index))
+
+    def under_issuer(self) -> set[str]:
+        """The codes of every unit below the issuer."""
+        return self._under(self.issuer) if self.issuer else set()
+
+    def councils_under_issuer(self) -> tuple[str, ...]:
+        """The issuer's council of emulation and commendation, if the directory has it."""
+        return tuple(
+            u.code
+            for u in self.units
+            if u.parent == self.issuer and fold(u.name).startswith("hoi dong thi dua")
+        )
 
     def unit(self, text: str) -> str | None:
         """The code of the unit this whole text names ("Sở Nội vụ tỉnh Nam Định")."""
@@ -131,8 +187,12 @@ class Matcher:
         if m is None:
             return None
         offset = m.start("rest")
-        for party in self.parties(sentence):
+        parties = self.parties(sentence)
+        for party in parties:
             if party.at >= offset and party.units:
+                via = _VIA.match(fold(sentence), party.end)
+                if via is not None:
+                    return next((p for p in parties if p.at == via.start(1) and p.units), party)
                 return party
         return None
 
@@ -150,6 +210,9 @@ class Matcher:
         return merge(chosen) if chosen else None
 
 
+_VIA = re.compile(r"[\s(,]*qua (.)")
+""""về UBND thành phố (qua phòng Nội vụ)": the report goes to the body named after "qua"."""
+
 _NOT_OWNER = r"\b(?:gui|ve|den|qua|(?<!doi )voi|cua|cho|tham muu|de xuat|tien tien|chu tich)\s*$"
 """Words before a body that make it an object, not the one charged ("phối hợp với X",
 "tham mưu X", "đề xuất Chủ tịch X", "Hội nghị điển hình tiên tiến X")."""
@@ -159,9 +222,11 @@ def merge(parties: Sequence[Party]) -> Party:
     """Several bodies charged together ("Thủ trưởng các cơ quan ..., Giám đốc các doanh nghiệp")."""
     units: list[str] = []
     kinds: list[UnitKind] = []
+    exclude: list[str] = []
     for party in parties:
         units += [u for u in party.units if u not in units]
         kinds += [k for k in party.kinds if k not in kinds]
+        exclude += [u for u in party.exclude if u not in exclude and u not in units]
     return Party(
         "; ".join(p.words for p in parties),
         tuple(units),
@@ -169,6 +234,7 @@ def merge(parties: Sequence[Party]) -> Party:
         any(p.lead_agencies for p in parties),
         any(p.cluster_leaders for p in parties),
         parties[0].at,
+        tuple(exclude),
     )
 
 
@@ -179,18 +245,26 @@ def fold(text: str) -> str:
     return re.sub(r" , ", ", ", normalize(text)).replace(" ,", ",")
 
 
-def _original(text: str, folded: str, start: int, end: int) -> str:
+def original_words(text: str, folded: str, start: int, end: int) -> str:
     """The original words for a match on folded text (by word count: folding keeps words)."""
     words_before = len(folded[:start].split())
     count = len(folded[start:end].split())
-    words = " ".join(text.replace("UBND", "UBND").split()).split()
-    return " ".join(words[words_before : words_before + count]).strip(" ,;:.()")
+    words: list[str] = []
+    for word in text.split():  # "UBND" is folded as the four words of "Ủy ban nhân dân"
+        words += [word, "", "", ""] if re.fullmatch(r"\W*UBND\W*", word) else [word]
+    picked = words[words_before : words_before + count]
+    return " ".join(w for w in picked if w).strip(" ,;:.()")
 
 
 def _aliases(name: str) -> list[str]:
     """The ways a plan names a unit: in full; without the province ("Sở Nội vụ"), or with only
     its level ("Ủy ban nhân dân tỉnh"); a body of a Sở by its head ("Văn phòng Sở", "Đảng ủy
-    Sở"). A bare head ("Ủy ban nhân dân") names no one: "Ủy ban nhân dân các huyện" is others."""
+    Sở"). A bare head ("Ủy ban nhân dân") names no one: "Ủy ban nhân dân các huyện" is others.
+    A name's closing parenthesis ("Ban Thi đua - Khen thưởng tỉnh Nam Định (Sở Nội vụ)") says
+    where the unit sits; plans write the name without it."""
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    if bare != name:
+        return sorted(set(_aliases(bare)) | {fold(name)})
     base = fold(name)
     out = {base}
     level = re.match(r"^(?P<head>.+?\s(?P<level>tinh|thanh pho|huyen))\s+[a-z ]+$", base)
@@ -202,6 +276,9 @@ def _aliases(name: str) -> list[str]:
         out.add(part_of["head"])
     if base.startswith("van phong "):
         out.add("van phong")
+    block = re.match(r"^(?P<head>.+?\bkhoi) cac co quan\b", base)
+    if block:
+        out.add(block["head"])  # "Ban Thường vụ Đảng ủy Khối (các cơ quan và Doanh nghiệp tỉnh)"
     return [a for a in out if len(a) >= 6 and a not in _GENERIC]
 
 

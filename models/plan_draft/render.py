@@ -67,7 +67,13 @@ def render(draft: Draft, *, source: str, issuer: str | None, units: Sequence[Uni
     data["standing_body"] = draft.standing_body
     if draft.standing_body:
         used.add(draft.standing_body)
-        data.yaml_add_eol_comment("văn bản gọi là “cơ quan thường trực”", "standing_body")
+        basis = draft.standing_words or "“cơ quan thường trực”"
+        data.yaml_add_eol_comment(
+            "văn bản gọi là “cơ quan thường trực”"
+            if basis == "“cơ quan thường trực”"
+            else f"đoán: nơi theo dõi, tổng hợp, theo {basis}",
+            "standing_body",
+        )
     else:
         data.yaml_add_eol_comment(
             f"{FILL}: văn bản không ghi cơ quan thường trực (nơi tổng hợp, đôn đốc)",
@@ -160,24 +166,31 @@ def _milestones(found: list[DraftMilestone], used: set[str]) -> CommentedSeq:
         item["from"] = _responsible(m.owner)
         item["to"] = m.recipient.units[0] if m.recipient else UNDECIDED_UNIT
         if m.owner:
-            used.update(m.owner.units)
+            used.update(m.owner.units + m.owner.exclude)
         if m.recipient:
             used.add(m.recipient.units[0])
         notes = [
             f"mục {m.clause}"
             + (f": thời hạn “{m.phrase}”" if m.phrase else ": văn bản không ghi thời hạn")
             + (f"; loại đoán theo chữ “{m.kind_words}”" if m.kind_words else "; loại: mặc định"),
-            "ai thực hiện: "
-            + (
-                f"“{m.owner.words}” ({_WHERE[m.owner_from]})"
-                if m.owner
-                else f"{FILL} (câu không ghi)"
-            ),
-            "gửi đến: " + (f"“{m.recipient.words}”" if m.recipient else f"{FILL} (câu không ghi)"),
+            "ai thực hiện: " + _owner_note(m),
+            "gửi đến: " + _recipient_note(m),
         ]
         seq.append(item)
         seq.yaml_set_comment_before_after_key(i, before="\n".join(notes), indent=2)
     return seq
+
+
+def _owner_note(m: DraftMilestone) -> str:
+    if m.owner is None:
+        return f"{FILL} ({m.owner_note or 'câu không ghi'})"
+    return f"“{m.owner.words}” ({m.owner_note or _WHERE[m.owner_from]})"
+
+
+def _recipient_note(m: DraftMilestone) -> str:
+    if m.recipient is None:
+        return f"{FILL} ({m.recipient_note or 'câu không ghi'})"
+    return m.recipient_note or f"“{m.recipient.words}”"
 
 
 def _responsible(party: Party | None) -> CommentedMap:
@@ -196,6 +209,9 @@ def _responsible(party: Party | None) -> CommentedMap:
         out["lead_agencies"] = True
     if party.cluster_leaders:
         out["cluster_leaders"] = True
+    if party.exclude:
+        out["exclude"] = CommentedMap(units=list(party.exclude))
+        out.yaml_add_eol_comment("hội đồng thi đua, khen thưởng không phải lập, báo cáo", "exclude")
     out["description"] = party.words[:1].upper() + party.words[1:]
     return out
 
