@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from models.recognition import RewardForm
+from models.statistics_table import RowSpec, StatColumn, StatRow, StatTable, fill
 from models.vocabulary import SubjectKind, UnitKind
 
 CIRCULAR = "Thông tư số 02/2023/TT-BNV ngày 23/3/2023 của Bộ Nội vụ"
@@ -92,87 +93,6 @@ class CampaignGroup:
     count: int
 
 
-# --- the outputs: tables of figures ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatColumn:
-    """A figure column: its number on the form, its header, an optional second header line
-    (Tập thể / Cá nhân), and whether tdkt-flow records what it counts (else left blank)."""
-
-    number: str
-    header: str
-    sub: str | None = None
-    tracked: bool = True
-    key: str = ""
-
-
-@dataclass(frozen=True)
-class StatRow:
-    """A row: its label, its code (mã số), its unit (đơn vị tính), its figures (None: blank),
-    and whether it is a section heading (bold, no figures) or the total row."""
-
-    label: str
-    code: str
-    unit: str
-    values: tuple[int | None, ...]
-    total: int | None
-    heading: bool = False
-    bold: bool = False
-
-
-@dataclass(frozen=True)
-class StatTable:
-    """One form filled in: its code, title, unit line and layout, rows, and notes on sources."""
-
-    code: str
-    title: str
-    columns: tuple[StatColumn, ...]
-    rows: tuple[StatRow, ...]
-    total_header: str = "Tổng số"
-    total_number: str = "1"
-    unit_line: str | None = None
-    has_unit_column: bool = True
-    unit_header: str = "Đơn vị tính"
-    band: str = "Chia ra"
-    notes: tuple[str, ...] = ()
-    sheet: str = ""
-
-    def row(self, code: str) -> StatRow:
-        """The row with mã số `code` (tests and notes read figures by it)."""
-        return next(r for r in self.rows if r.code == code)
-
-
-@dataclass(frozen=True)
-class _RowSpec:
-    label: str
-    code: str
-    unit: str
-    key: str | None  # None: a heading
-    bold: bool = False
-
-
-def _fill(
-    specs: Sequence[_RowSpec],
-    columns: Sequence[StatColumn],
-    counts: dict[str, dict[str, int]],
-) -> tuple[StatRow, ...]:
-    """Rows from counts[row_key][column_key]; blank where a column is untracked; the total
-    column is the sum of the row's tracked columns."""
-    rows = []
-    for spec in specs:
-        if spec.key is None:
-            rows.append(
-                StatRow(spec.label, "", "", (None,) * len(columns), None, heading=True, bold=True)
-            )
-            continue
-        found = counts.get(spec.key, {})
-        values = tuple(found.get(c.key, 0) if c.tracked else None for c in columns)
-        total = sum(v for v in values if v is not None)
-        rows.append(StatRow(spec.label, spec.code, spec.unit, values, total, bold=spec.bold))
-    return tuple(rows)
-
-
 # --- form 0601: campaigns ----------------------------------------------------------------------
 
 _CAMPAIGN_COLUMNS = (
@@ -186,23 +106,21 @@ _CAMPAIGN_COLUMNS = (
 )
 
 _CAMPAIGN_ROWS = (
-    _RowSpec("Tổng số", "01", "", "total", bold=True),
-    _RowSpec("1. Chia theo phạm vi tổ chức thi đua", "", "", None),
-    _RowSpec("- Toàn quốc", "02", "", "nation"),
-    _RowSpec("- Bộ, ban, ngành, đoàn thể, địa phương", "03", "", "high"),
-    _RowSpec(
-        "- Cụm, khối thi đua do Hội đồng Thi đua - Khen thưởng các cấp tổ chức", "04", "", "x"
-    ),
-    _RowSpec("- Cơ quan, tổ chức, đơn vị", "05", "", "unit"),
-    _RowSpec("2. Chia theo thời hạn thi đua", "", "", None),
-    _RowSpec("- Dưới 1 năm", "06", "", "under1"),
-    _RowSpec("- 1 năm", "07", "", "1"),
-    _RowSpec("- Từ 1 năm đến dưới 3 năm", "08", "", "1-3"),
-    _RowSpec("- Từ 3 năm đến dưới 5 năm", "09", "", "3-5"),
-    _RowSpec("- Từ 5 năm trở lên", "10", "", "5+"),
-    _RowSpec("3. Chia theo phương thức tổ chức phong trào thi đua", "", "", None),
-    _RowSpec("- Thi đua theo chuyên đề", "11", "", "theme"),
-    _RowSpec("- Thi đua thường xuyên hàng năm", "12", "", "regular"),
+    RowSpec("Tổng số", "01", "", "total", bold=True),
+    RowSpec("1. Chia theo phạm vi tổ chức thi đua", "", "", None),
+    RowSpec("- Toàn quốc", "02", "", "nation"),
+    RowSpec("- Bộ, ban, ngành, đoàn thể, địa phương", "03", "", "high"),
+    RowSpec("- Cụm, khối thi đua do Hội đồng Thi đua - Khen thưởng các cấp tổ chức", "04", "", "x"),
+    RowSpec("- Cơ quan, tổ chức, đơn vị", "05", "", "unit"),
+    RowSpec("2. Chia theo thời hạn thi đua", "", "", None),
+    RowSpec("- Dưới 1 năm", "06", "", "under1"),
+    RowSpec("- 1 năm", "07", "", "1"),
+    RowSpec("- Từ 1 năm đến dưới 3 năm", "08", "", "1-3"),
+    RowSpec("- Từ 3 năm đến dưới 5 năm", "09", "", "3-5"),
+    RowSpec("- Từ 5 năm trở lên", "10", "", "5+"),
+    RowSpec("3. Chia theo phương thức tổ chức phong trào thi đua", "", "", None),
+    RowSpec("- Thi đua theo chuyên đề", "11", "", "theme"),
+    RowSpec("- Thi đua thường xuyên hàng năm", "12", "", "regular"),
 )
 
 
@@ -228,7 +146,7 @@ def campaign_form(groups: Iterable[CampaignGroup]) -> StatTable:
         code="0601.N/BNV-TĐKT",
         title="SỐ PHONG TRÀO THI ĐUA",
         columns=_CAMPAIGN_COLUMNS,
-        rows=_fill(_CAMPAIGN_ROWS, _CAMPAIGN_COLUMNS, counts),
+        rows=fill(_CAMPAIGN_ROWS, _CAMPAIGN_COLUMNS, counts),
         total_number="1=(2+3+4)",
         unit_line="Đơn vị tính: Phong trào",
         band="Số phong trào thi đua chia theo cấp chủ trì phát động thi đua",
@@ -280,33 +198,33 @@ _AWARD_METHOD_ROWS = (
 )
 
 
-def _award_rows(with_proposer: bool) -> tuple[_RowSpec, ...]:
+def _award_rows(with_proposer: bool) -> tuple[RowSpec, ...]:
     """The rows of 0602 (with the submitter section) or 0603 (without), numbered in order."""
-    specs = [_RowSpec("Tổng số", "", "", "total", bold=True)]
+    specs = [RowSpec("Tổng số", "", "", "total", bold=True)]
     section = 1
     if with_proposer:
         specs += [
-            _RowSpec(
+            RowSpec(
                 "1. Chia theo đơn vị ban hành tờ trình Thủ tướng Chính phủ về khen thưởng",
                 "",
                 "",
                 None,
             ),
-            _RowSpec("- Bộ, ban, ngành, đoàn thể Trung ương", "", "Bộ, ngành", "central"),
-            _RowSpec("- Tỉnh, thành phố trực thuộc Trung ương", "", "Tỉnh, TP", "province"),
+            RowSpec("- Bộ, ban, ngành, đoàn thể Trung ương", "", "Bộ, ngành", "central"),
+            RowSpec("- Tỉnh, thành phố trực thuộc Trung ương", "", "Tỉnh, TP", "province"),
         ]
         section += 1
-    specs.append(_RowSpec(f"{section}. Chia theo đối tượng khen thưởng", "", "", None))
-    specs += [_RowSpec(label, "", unit, key) for label, unit, key in _AWARD_SUBJECT_ROWS]
-    specs.append(_RowSpec(f"{section + 1}. Chia theo phương thức khen thưởng", "", "", None))
-    specs += [_RowSpec(label, "", "", key) for label, key in _AWARD_METHOD_ROWS]
+    specs.append(RowSpec(f"{section}. Chia theo đối tượng khen thưởng", "", "", None))
+    specs += [RowSpec(label, "", unit, key) for label, unit, key in _AWARD_SUBJECT_ROWS]
+    specs.append(RowSpec(f"{section + 1}. Chia theo phương thức khen thưởng", "", "", None))
+    specs += [RowSpec(label, "", "", key) for label, key in _AWARD_METHOD_ROWS]
     numbered, number = [], 0
     for spec in specs:
         if spec.key == "collective" and with_proposer:
             number = 5  # the source of form 0602 numbers Tập thể 6, after Tỉnh, TP 3
         if spec.key is not None:
             number += 1
-            spec = _RowSpec(spec.label, f"{number:02d}", spec.unit, spec.key, spec.bold)
+            spec = RowSpec(spec.label, f"{number:02d}", spec.unit, spec.key, spec.bold)
         numbered.append(spec)
     return tuple(numbered)
 
@@ -432,7 +350,7 @@ def _award_table(
             continue
         for key in _row_keys(g):
             counts[key][column] += g.count
-    return _fill(_award_rows(with_proposer), columns, counts)
+    return fill(_award_rows(with_proposer), columns, counts)
 
 
 def state_form(groups: Iterable[AwardGroup]) -> StatTable:
@@ -506,16 +424,16 @@ def _plain_table(
     for values in keyed.values():
         for k, v in values.items():
             total[k] += v
-    specs = [_RowSpec("Tổng số", "01", "", "total", bold=True)]
+    specs = [RowSpec("Tổng số", "01", "", "total", bold=True)]
     counts: dict[str, dict[str, int]] = {"total": total}
     for index, ((label, unit), values) in enumerate(sorted(keyed.items()), start=2):
-        specs.append(_RowSpec(label, f"{index:02d}", unit, f"k{index}"))
+        specs.append(RowSpec(label, f"{index:02d}", unit, f"k{index}"))
         counts[f"k{index}"] = values
     return StatTable(
         code=code,
         title=title,
         columns=_BY_SUBJECT,
-        rows=_fill(specs, _BY_SUBJECT, counts),
+        rows=fill(specs, _BY_SUBJECT, counts),
         sheet=sheet,
         notes=(note,),
         has_unit_column=unit_header is not None,

@@ -25,7 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.spreadsheet import FORMULA_STARTS, sheet_title
-from models.statistics import CIRCULAR, RECEIVED_ON, StatisticsReport, StatTable
+from models.statistics import CIRCULAR, RECEIVED_ON, StatisticsReport
+from models.statistics_table import StatTable
 
 NOTES_SHEET = "Ghi chú"
 FONT = "Times New Roman"

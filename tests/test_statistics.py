@@ -31,11 +31,11 @@ from models.services.statistics import statistics_report, statistics_workbook
 from models.statistics import (
     AwardGroup,
     CampaignGroup,
-    StatTable,
     build_report,
     reporting_period,
 )
 from models.statistics_sheet import NOTES_SHEET, signature_date
+from models.statistics_table import StatTable
 from models.vocabulary import SubjectKind, UnitKind
 from tests import test_web as web
 from tests.chase_helpers import SMALL, load_small
