@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -42,7 +42,7 @@ from models.services.escalation_documents import Draft, attach_letters, wants_le
 from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.services.outbox import email_row
-from models.services.rows import chunks, inserted, loaded
+from models.services.rows import chunks, inserted, loaded, rows_in
 from models.services.subjects import subjects
 from models.subjects import Subject
 from models.vocabulary import ContactRole, ObligationStatus
@@ -70,38 +70,41 @@ def plan_notifications(
     due = steps_due_today(session, campaign.id, chain_of(plan.reminders, calendar), today)
     step_of = {d.obligation_id: d.step for d in due.steps}
     supervisor = _supervisor(session, plan)
-    wanted: dict[str, tuple[Obligation, ChainStep, Contact]] = {}
+    wanted: dict[str, tuple[_Due, ChainStep, _Reader]] = {}
     missing: list[str] = []
-    for obligation in _load(session, list(step_of)):
+    due_rows = _load(session, list(step_of))
+    parents = _parents(session, due_rows)
+    for obligation in due_rows:
         step = step_of[obligation.id]
-        if obligation.unit.successor_id is not None:
+        if obligation.successor_id is not None:
             # A dissolved unit is never written to; `tdkt directory merge` moves its work.
-            merged_into = obligation.unit.acting().code
-            missing.append(f"{obligation.unit.code} ({step.name}: đã sáp nhập vào {merged_into})")
+            dissolved = session.get_one(Unit, obligation.unit_id)
+            merged_into = dissolved.acting().code
+            missing.append(f"{obligation.unit_code} ({step.name}: đã sáp nhập vào {merged_into})")
             continue
-        person = obligation.contact or (
-            obligation.candidate.mentor if obligation.candidate else None
-        )
+        person = obligation.person
+        contacts: Sequence[_Reader]
         if person is not None and step.to == ContactRole.EMULATION_OFFICER:
             contacts = [person]  # a personal obligation: reminders go to that person
-        elif step.to == ContactRole.EMULATION_OFFICER and _own_task(obligation):
+        elif step.to == ContactRole.EMULATION_OFFICER and own_task(
+            obligation.unit_code, obligation.milestone.recipient.acting().code
+        ):
             # The plan charges the unit with its own task (it is also the recipient): its
             # officer and its head are reminded of it, as their task.
-            contacts = obligation.unit.contacts_with(ContactRole.EMULATION_OFFICER) + (
-                obligation.unit.contacts_with(ContactRole.HEAD)
+            contacts = obligation.contacts_with(ContactRole.EMULATION_OFFICER) + (
+                obligation.contacts_with(ContactRole.HEAD)
             )
         else:
             to = step.to
+            parent = parents.get(obligation.parent_id or 0)
             if step.kind == "escalation":  # never to the unit that owes: the next level up
-                to = escalation_to(
-                    to, obligation.unit.code, _levels(campaign, obligation.unit, supervisor)
-                )
-            contacts = _recipients(campaign, obligation.unit, to, supervisor)
+                to = escalation_to(to, obligation.unit_code, _levels(campaign, parent, supervisor))
+            contacts = _recipients(campaign, obligation, parent, to, supervisor)
         if not contacts:
-            missing.append(f"{obligation.unit.code} ({step.name})")
+            missing.append(f"{obligation.unit_code} ({step.name})")
         for contact in contacts:
             key = (
-                f"{campaign.slug}/{obligation.milestone.code}/{obligation.unit.code}/"
+                f"{campaign.slug}/{obligation.milestone.code}/{obligation.unit_code}/"
                 f"{obligation.occurrence}/c{obligation.cycle}/{step.name}/{contact.email}"
             )
             wanted[key] = (obligation, step, contact)
@@ -146,17 +149,128 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     }
 
 
-def _load(session: Session, ids: list[int]) -> list[Obligation]:
-    """The obligations to act on with what the emails need."""
-    return loaded(
-        session,
-        Obligation,
-        ids,
-        selectinload(Obligation.unit).selectinload(Unit.contacts),
-        selectinload(Obligation.milestone).selectinload(Milestone.recipient),
-        selectinload(Obligation.candidate).selectinload(Candidate.mentor),
-        selectinload(Obligation.contact),
+class _Reader(Protocol):
+    """Whom a notification is written to: a contact, as a row or an object."""
+
+    @property
+    def email(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit_id(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """A contact as the chase reads it: a plain row, not an object per row."""
+
+    id: int
+    unit_id: int
+    name: str
+    email: str
+    role: ContactRole
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    """An obligation falling due today, as a plain row with what its notifications need: its
+    unit's contacts (in id order, as Unit.contacts) and the person owing it if it is personal."""
+
+    id: int
+    unit_id: int
+    unit_code: str
+    parent_id: int | None
+    successor_id: int | None
+    occurrence: str
+    cycle: int
+    milestone: Milestone
+    person: _Person | None
+    contacts: tuple[_Person, ...]
+
+    def contacts_with(self, *roles: ContactRole) -> list[_Person]:
+        """The unit's contacts holding the first of roles it has anyone in (Unit.contacts_with)."""
+        for role in roles:
+            found = [c for c in self.contacts if c.role == role]
+            if found:
+                return found
+        return []
+
+
+def _load(session: Session, ids: list[int]) -> list[_Due]:
+    """The obligations to act on, in id order, with what the emails need: four queries of
+    columns, whatever the number (a national day has tens of thousands)."""
+    rows = sorted(
+        rows_in(
+            session,
+            select(
+                Obligation.id,
+                Obligation.unit_id,
+                Unit.code,
+                Unit.parent_id,
+                Unit.successor_id,
+                Obligation.occurrence,
+                Obligation.cycle,
+                Obligation.milestone_id,
+                Obligation.contact_id,
+                Candidate.mentor_id,
+            )
+            .join(Unit, Unit.id == Obligation.unit_id)
+            .outerjoin(Candidate, Candidate.id == Obligation.candidate_id),
+            Obligation.id,
+            ids,
+        )
     )
+    person_of = {r[0]: r[8] if r[8] is not None else r[9] for r in rows}
+    people_by_id = {c.id: c for c in _people(session, Contact.id, person_of.values())}
+    by_unit: dict[int, list[_Person]] = defaultdict(list)
+    for contact in _people(session, Contact.unit_id, (r[1] for r in rows)):
+        by_unit[contact.unit_id].append(contact)
+    milestones = {
+        m.id: m
+        for m in session.scalars(
+            select(Milestone)
+            .where(Milestone.id.in_({r[7] for r in rows}))
+            .options(selectinload(Milestone.recipient))
+        )
+    }
+    return [
+        _Due(
+            id=oid,
+            unit_id=unit_id,
+            unit_code=code,
+            parent_id=parent_id,
+            successor_id=successor_id,
+            occurrence=occurrence,
+            cycle=cycle,
+            milestone=milestones[milestone_id],
+            person=people_by_id.get(person_of[oid] or 0),
+            contacts=tuple(by_unit.get(unit_id, ())),
+        )
+        for (
+            oid,
+            unit_id,
+            code,
+            parent_id,
+            successor_id,
+            occurrence,
+            cycle,
+            milestone_id,
+            *_,
+        ) in rows
+    ]
+
+
+def _people(session: Session, key: Any, ids: Iterable[int | None]) -> list[_Person]:
+    """The contacts whose `key` column is one of ids, as rows, in id order."""
+    query = select(Contact.id, Contact.unit_id, Contact.name, Contact.email, Contact.role)
+    found = rows_in(session, query, key, (i for i in ids if i is not None))
+    return [_Person(*row) for row in sorted(found)]
+
+
+def _parents(session: Session, due: Sequence[_Due]) -> dict[int, Unit]:
+    """The superiors of the units owing `due`, with their contacts (escalations go up)."""
+    ids = (o.parent_id for o in due if o.parent_id is not None)
+    return {u.id: u for u in loaded(session, Unit, ids, selectinload(Unit.contacts))}
 
 
 def _own_task(obligation: Obligation) -> bool:
@@ -164,13 +278,16 @@ def _own_task(obligation: Obligation) -> bool:
     return own_task(obligation.unit.code, obligation.milestone.recipient.acting().code)
 
 
-def _levels(campaign: Campaign, unit: Unit, supervisor: Unit | None) -> dict[Recipient, str | None]:
-    """The unit each level above a unit resolves to, by code, for models.addressing."""
+def _levels(
+    campaign: Campaign, parent: Unit | None, supervisor: Unit | None
+) -> dict[Recipient, str | None]:
+    """The unit each level above a unit (whose superior is `parent`) resolves to, by code, for
+    models.addressing."""
     return {
         ContactRole.STANDING_BODY: campaign.standing_body.acting().code,
         ContactRole.COUNCIL_CHAIR: campaign.issuer.acting().code,
         ContactRole.COUNCIL_MEMBER: campaign.issuer.acting().code,
-        "superior": (unit.parent or campaign.issuer).acting().code,
+        "superior": (parent or campaign.issuer).acting().code,
         "supervisor": supervisor.acting().code if supervisor else None,
     }
 
@@ -183,8 +300,12 @@ def _supervisor(session: Session, plan: Plan) -> Unit | None:
 
 
 def _recipients(
-    campaign: Campaign, unit: Unit, to: Recipient, supervisor: Unit | None = None
-) -> list[Contact]:
+    campaign: Campaign,
+    unit: _Due,
+    parent: Unit | None,
+    to: Recipient,
+    supervisor: Unit | None = None,
+) -> Sequence[_Reader]:
     """Contacts for a step: the unit's officer, its head, the standing body, the chair, the
     plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")..."""
     if to == "supervisor":
@@ -209,7 +330,7 @@ def _recipients(
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
     if to == ContactRole.COUNCIL_MEMBER:
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_MEMBER)
-    superior = (unit.parent or campaign.issuer).acting()
+    superior = (parent or campaign.issuer).acting()
     return superior.contacts_with(ContactRole.HEAD)
 
 
@@ -398,7 +519,7 @@ def _escalates_to_oversight(
     target = escalation_to(
         escalation_recipient(plan.reminders, int(level)),
         unit.code,
-        _levels(campaign, unit, supervisor),
+        _levels(campaign, unit.parent, supervisor),
     )
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
