@@ -11,11 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import people
 from models.addressing import escalation_to, own_task
@@ -24,7 +23,6 @@ from models.correspondence import Address, direction
 from models.letterhead import letterhead
 from models.orm import (
     Campaign,
-    Candidate,
     Contact,
     Email,
     Milestone,
@@ -37,12 +35,13 @@ from models.plan import Plan
 from models.policy import ChainStep, Recipient, escalation_recipient
 from models.services.access import IntakeSettings, issue_links
 from models.services.addressing import readers
+from models.services.due_rows import Due, Note, Owed, Reader, due_obligations, pending_notes
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.escalation_documents import Draft, attach_letters, wants_letter
 from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.services.outbox import email_row
-from models.services.rows import chunks, inserted, loaded, rows_in
+from models.services.rows import chunks, inserted, loaded
 from models.services.subjects import subjects
 from models.subjects import Subject
 from models.vocabulary import ContactRole, ObligationStatus
@@ -70,10 +69,10 @@ def plan_notifications(
     due = steps_due_today(session, campaign.id, chain_of(plan.reminders, calendar), today)
     step_of = {d.obligation_id: d.step for d in due.steps}
     supervisor = _supervisor(session, plan)
-    wanted: dict[str, tuple[_Due, ChainStep, _Reader]] = {}
+    wanted: dict[str, tuple[Due, ChainStep, Reader]] = {}
     missing: list[str] = []
     due_rows = _load(session, list(step_of))
-    parents = _parents(session, due_rows)
+    parents = _parents(session, (o.parent_id for o in due_rows))
     for obligation in due_rows:
         step = step_of[obligation.id]
         if obligation.successor_id is not None:
@@ -83,7 +82,7 @@ def plan_notifications(
             missing.append(f"{obligation.unit_code} ({step.name}: đã sáp nhập vào {merged_into})")
             continue
         person = obligation.person
-        contacts: Sequence[_Reader]
+        contacts: Sequence[Reader]
         if person is not None and step.to == ContactRole.EMULATION_OFFICER:
             contacts = [person]  # a personal obligation: reminders go to that person
         elif step.to == ContactRole.EMULATION_OFFICER and own_task(
@@ -149,131 +148,22 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     }
 
 
-class _Reader(Protocol):
-    """Whom a notification is written to: a contact, as a row or an object."""
-
-    @property
-    def email(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def unit_id(self) -> int: ...
+def _load(session: Session, ids: list[int]) -> list[Due]:
+    """The obligations to act on, as plain rows with what the emails need (due_rows)."""
+    return due_obligations(session, ids)
 
 
-@dataclass(frozen=True, slots=True)
-class _Person:
-    """A contact as the chase reads it: a plain row, not an object per row."""
-
-    id: int
-    unit_id: int
-    name: str
-    email: str
-    role: ContactRole
-
-
-@dataclass(frozen=True, slots=True)
-class _Due:
-    """An obligation falling due today, as a plain row with what its notifications need: its
-    unit's contacts (in id order, as Unit.contacts) and the person owing it if it is personal."""
-
-    id: int
-    unit_id: int
-    unit_code: str
-    parent_id: int | None
-    successor_id: int | None
-    occurrence: str
-    cycle: int
-    milestone: Milestone
-    person: _Person | None
-    contacts: tuple[_Person, ...]
-
-    def contacts_with(self, *roles: ContactRole) -> list[_Person]:
-        """The unit's contacts holding the first of roles it has anyone in (Unit.contacts_with)."""
-        for role in roles:
-            found = [c for c in self.contacts if c.role == role]
-            if found:
-                return found
-        return []
-
-
-def _load(session: Session, ids: list[int]) -> list[_Due]:
-    """The obligations to act on, in id order, with what the emails need: four queries of
-    columns, whatever the number (a national day has tens of thousands)."""
-    rows = sorted(
-        rows_in(
-            session,
-            select(
-                Obligation.id,
-                Obligation.unit_id,
-                Unit.code,
-                Unit.parent_id,
-                Unit.successor_id,
-                Obligation.occurrence,
-                Obligation.cycle,
-                Obligation.milestone_id,
-                Obligation.contact_id,
-                Candidate.mentor_id,
-            )
-            .join(Unit, Unit.id == Obligation.unit_id)
-            .outerjoin(Candidate, Candidate.id == Obligation.candidate_id),
-            Obligation.id,
-            ids,
-        )
-    )
-    person_of = {r[0]: r[8] if r[8] is not None else r[9] for r in rows}
-    people_by_id = {c.id: c for c in _people(session, Contact.id, person_of.values())}
-    by_unit: dict[int, list[_Person]] = defaultdict(list)
-    for contact in _people(session, Contact.unit_id, (r[1] for r in rows)):
-        by_unit[contact.unit_id].append(contact)
-    milestones = {
-        m.id: m
-        for m in session.scalars(
-            select(Milestone)
-            .where(Milestone.id.in_({r[7] for r in rows}))
-            .options(selectinload(Milestone.recipient))
+def _parents(session: Session, ids: Iterable[int | None]) -> dict[int, Unit]:
+    """The superiors (these unit ids, None skipped) with their contacts: escalations go up."""
+    return {
+        u.id: u
+        for u in loaded(
+            session, Unit, (i for i in ids if i is not None), selectinload(Unit.contacts)
         )
     }
-    return [
-        _Due(
-            id=oid,
-            unit_id=unit_id,
-            unit_code=code,
-            parent_id=parent_id,
-            successor_id=successor_id,
-            occurrence=occurrence,
-            cycle=cycle,
-            milestone=milestones[milestone_id],
-            person=people_by_id.get(person_of[oid] or 0),
-            contacts=tuple(by_unit.get(unit_id, ())),
-        )
-        for (
-            oid,
-            unit_id,
-            code,
-            parent_id,
-            successor_id,
-            occurrence,
-            cycle,
-            milestone_id,
-            *_,
-        ) in rows
-    ]
 
 
-def _people(session: Session, key: Any, ids: Iterable[int | None]) -> list[_Person]:
-    """The contacts whose `key` column is one of ids, as rows, in id order."""
-    query = select(Contact.id, Contact.unit_id, Contact.name, Contact.email, Contact.role)
-    found = rows_in(session, query, key, (i for i in ids if i is not None))
-    return [_Person(*row) for row in sorted(found)]
-
-
-def _parents(session: Session, due: Sequence[_Due]) -> dict[int, Unit]:
-    """The superiors of the units owing `due`, with their contacts (escalations go up)."""
-    ids = (o.parent_id for o in due if o.parent_id is not None)
-    return {u.id: u for u in loaded(session, Unit, ids, selectinload(Unit.contacts))}
-
-
-def _own_task(obligation: Obligation) -> bool:
+def _own_task(obligation: Obligation | Owed) -> bool:
     """The obligation's unit is its milestone's recipient: its own task (models.addressing)."""
     return own_task(obligation.unit.code, obligation.milestone.recipient.acting().code)
 
@@ -301,11 +191,11 @@ def _supervisor(session: Session, plan: Plan) -> Unit | None:
 
 def _recipients(
     campaign: Campaign,
-    unit: _Due,
+    unit: Due,
     parent: Unit | None,
     to: Recipient,
     supervisor: Unit | None = None,
-) -> Sequence[_Reader]:
+) -> Sequence[Reader]:
     """Contacts for a step: the unit's officer, its head, the standing body, the chair, the
     plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")..."""
     if to == "supervisor":
@@ -351,20 +241,8 @@ def compose_emails(
     smtp = smtp or SmtpSettings.from_env()
     intake = intake or IntakeSettings.from_env()
     supervisor = _supervisor(session, plan)
-    pending = session.scalars(
-        select(Notification)
-        .join(Notification.obligation)
-        .where(Obligation.campaign_id == campaign.id, Notification.email_id.is_(None))
-        .options(
-            selectinload(Notification.obligation)
-            .selectinload(Obligation.milestone)
-            .selectinload(Milestone.recipient),
-            selectinload(Notification.obligation).selectinload(Obligation.unit),
-            selectinload(Notification.obligation).selectinload(Obligation.contact),
-        )
-        .order_by(Notification.id)
-    ).all()
-    by_recipient: dict[str, list[Notification]] = defaultdict(list)
+    pending = pending_notes(session, campaign.id)  # plain rows: tens of thousands a day
+    by_recipient: dict[str, list[Note]] = defaultdict(list)
     for note in pending:
         by_recipient[note.recipient_email].append(note)
     plan_ref = PlanRef(
@@ -412,7 +290,10 @@ def compose_emails(
     )
     overdue_list: tuple[list[DeadlineItem], int, int] | None = None
     emails: list[dict[str, Any]] = []
-    members: list[list[Notification]] = []
+    members: list[list[Note]] = []
+    parents = _parents(
+        session, (n.obligation.unit.parent_id for n in pending if n.step.startswith("escalation"))
+    )
     drafts: list[Draft] = []
     for address, notes in sorted(by_recipient.items()):
         shown, more_overdue, more_items = listed[address]
@@ -425,7 +306,9 @@ def compose_emails(
             else _item(n, named, plan_ref, plan, calendar, today, None)
             for n in shown
         )
-        oversight = any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes)
+        oversight = any(
+            _escalates_to_oversight(campaign, plan, n, supervisor, parents) for n in notes
+        )
         if oversight:
             # The standing body and the chair see today's escalations of every unit, not only
             # theirs: listed, the rest of the overdue counted, with a link to the page that has
@@ -488,10 +371,10 @@ def compose_emails(
 
 
 def _write_emails(
-    session: Session, emails: list[dict[str, Any]], members: list[list[Notification]]
+    session: Session, emails: list[dict[str, Any]], members: list[list[Note]]
 ) -> None:
     """Insert the day's emails and point each one's notifications at it: two statements,
-    whatever the number of emails (the notifications loaded here are told their email too)."""
+    whatever the number of emails."""
     if not emails:
         return
     ids: dict[str, int] = dict(inserted(session, Email, emails, Email.key, Email.id))
@@ -501,13 +384,10 @@ def _write_emails(
         update(Notification),
         [{"id": note.id, "email_id": email_id} for email_id, notes in pointed for note in notes],
     )
-    for email_id, notes in pointed:
-        for note in notes:
-            set_committed_value(note, "email_id", email_id)
 
 
 def _escalates_to_oversight(
-    campaign: Campaign, plan: Plan, note: Notification, supervisor: Unit | None
+    campaign: Campaign, plan: Plan, note: Note, supervisor: Unit | None, parents: dict[int, Unit]
 ) -> bool:
     """The escalation goes to the standing body, the chair or the supervisor (as the chain
     resolved it: the standing body's own late work goes up to the unit's superior, who gets
@@ -519,7 +399,7 @@ def _escalates_to_oversight(
     target = escalation_to(
         escalation_recipient(plan.reminders, int(level)),
         unit.code,
-        _levels(campaign, unit.parent, supervisor),
+        _levels(campaign, parents.get(unit.parent_id or 0), supervisor),
     )
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
@@ -596,12 +476,12 @@ day: listed in full, with an .ics each, its email outgrew what mail servers acce
 at 100 a kind the demo's largest was 358 KB. 40 keeps every email under render.MAX_EMAIL_BYTES."""
 
 
-def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
+def _listed(notes: list[Note]) -> tuple[list[Note], int, int]:
     """The recipient's notifications an email lists, the most urgent first, at most
     DIGEST_LINES escalations and DIGEST_LINES others; and how many of each are left out
     (every one still belongs to the email, which counts them and links to the full list)."""
 
-    def urgency(note: Notification) -> tuple[dt.date, str, int]:
+    def urgency(note: Note) -> tuple[dt.date, str, int]:
         return note.obligation.chase_due, note.obligation.unit.code, note.id
 
     late = sorted((n for n in notes if n.step.startswith("escalation")), key=urgency)
@@ -629,7 +509,7 @@ def _capped(
     return (*others, *kept), more, more_newly
 
 
-def _positions(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
+def _positions(session: Session, notes: Sequence[Note]) -> dict[tuple[int, str], Contact]:
     """The contact behind each (unit, address) the notifications go to: the first by id."""
     found: dict[tuple[int, str], Contact] = {}
     for chunk in chunks(n.recipient_unit_id for n in notes):
@@ -640,7 +520,7 @@ def _positions(session: Session, notes: Sequence[Notification]) -> dict[tuple[in
     return found
 
 
-def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> Contact | None:
+def _position(note: Note, positions: dict[tuple[int, str], Contact]) -> Contact | None:
     """The position a notification's link is addressed to (models.people.position_for): the
     council membership for a member's vote, the recipient's own position in their unit else.
     One person holding several gets one email whose items each link as the right one."""
@@ -650,7 +530,7 @@ def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> 
     )
 
 
-def _own_act(note: Notification, positions: dict[tuple[int, str], Contact], writer: Unit) -> bool:
+def _own_act(note: Note, positions: dict[tuple[int, str], Contact], writer: Unit) -> bool:
     """The notified item is the recipient's own to act on: their vote, or their own unit's
     work where they do not lead the writer (a department head who also chairs the council
     submits their department's report). A leader is sent a link for nothing else (issue 20: a
@@ -668,7 +548,7 @@ def _link(
     intake: IntakeSettings,
     tokens: dict[tuple[int, int], str],
     positions: dict[tuple[int, str], Contact],
-    note: Notification,
+    note: Note,
 ) -> tuple[str, str] | None:
     """(url, label) of the recipient's personal link for the notified obligation."""
     contact = _position(note, positions)
@@ -679,7 +559,7 @@ def _link(
 
 
 def _item(
-    note: Notification,
+    note: Note,
     named: dict[int, Subject],
     plan_ref: PlanRef,
     plan: Plan,
@@ -706,7 +586,7 @@ def _item(
 
 
 def _deadline_item(
-    obligation: Obligation,
+    obligation: Obligation | Owed,
     subject: Subject,
     key: str,
     kind: str,
