@@ -33,7 +33,7 @@ from models.services.recognition_common import (
     S,
     contact_of,
     exemplar_view,
-    move_if_allowed,
+    move_all_allowed,
     one_line,
     parse,
     plan_citation,
@@ -247,11 +247,14 @@ def hold_ceremony(
     RegistryBook(session).write_ceremony(
         ceremony, [e.candidate for e in ceremony.entries], at=at, actor=actor
     )
-    return [
-        e.candidate
-        for e in ceremony.entries
-        if move_if_allowed(session, e.candidate, S.HONOURED, at=at, actor=actor, reason=reason)
-    ]
+    return move_all_allowed(
+        session,
+        [e.candidate for e in ceremony.entries],
+        S.HONOURED,
+        at=at,
+        actor=actor,
+        reason=reason,
+    )
 
 
 @dataclass(frozen=True)
