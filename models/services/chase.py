@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -98,7 +98,7 @@ def plan_notifications(
             parent = parents.get(obligation.parent_id or 0)
             if step.kind == "escalation":  # never to the unit that owes: the next level up
                 to = escalation_to(to, obligation.unit_code, _levels(campaign, parent, supervisor))
-            contacts = _recipients(campaign, obligation, parent, to, supervisor)
+            contacts = _recipients(campaign, obligation, to, supervisor, parent=parent)
         if not contacts:
             missing.append(f"{obligation.unit_code} ({step.name})")
         for contact in contacts:
@@ -189,15 +189,35 @@ def _supervisor(session: Session, plan: Plan) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == plan.supervisor.unit))
 
 
+@overload
+def _recipients(
+    campaign: Campaign,
+    unit: Unit,
+    to: Recipient,
+    supervisor: Unit | None = None,
+    *,
+    parent: Unit | None = None,
+) -> list[Contact]: ...
+@overload
 def _recipients(
     campaign: Campaign,
     unit: Due,
-    parent: Unit | None,
     to: Recipient,
     supervisor: Unit | None = None,
+    *,
+    parent: Unit | None = None,
+) -> Sequence[Reader]: ...
+def _recipients(
+    campaign: Campaign,
+    unit: Unit | Due,
+    to: Recipient,
+    supervisor: Unit | None = None,
+    *,
+    parent: Unit | None = None,
 ) -> Sequence[Reader]:
     """Contacts for a step: the unit's officer, its head, the standing body, the chair, the
-    plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")..."""
+    plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")... `unit` is an object,
+    or the sweep's row of a due obligation (models.services.due_rows) with its `parent`."""
     if to == "supervisor":
         if supervisor is None:
             return []
@@ -220,7 +240,8 @@ def _recipients(
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
     if to == ContactRole.COUNCIL_MEMBER:
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_MEMBER)
-    superior = (parent or campaign.issuer).acting()
+    above = unit.parent if isinstance(unit, Unit) else parent
+    superior = (above or campaign.issuer).acting()
     return superior.contacts_with(ContactRole.HEAD)
 
 
