@@ -72,7 +72,8 @@ def plan_notifications(
     wanted: dict[str, tuple[Due, ChainStep, Reader]] = {}
     missing: list[str] = []
     due_rows = _load(session, list(step_of))
-    parents = _parents(session, (o.parent_id for o in due_rows))
+    # Only the steps that go above the unit read its superior (a reminder to the unit does not).
+    parents = _parents(session, (o.parent_id for o in due_rows if _goes_up(step_of[o.id])))
     for obligation in due_rows:
         step = step_of[obligation.id]
         if obligation.successor_id is not None:
@@ -151,6 +152,13 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
 def _load(session: Session, ids: list[int]) -> list[Due]:
     """The obligations to act on, as plain rows with what the emails need (due_rows)."""
     return due_obligations(session, ids)
+
+
+def _goes_up(step: ChainStep) -> bool:
+    """The step may be addressed above the owing unit (_levels, _recipients' superior)."""
+    within = (ContactRole.EMULATION_OFFICER, ContactRole.HEAD, ContactRole.STANDING_BODY)
+    others = (ContactRole.COUNCIL_CHAIR, ContactRole.COUNCIL_MEMBER, "supervisor")
+    return step.kind == "escalation" or step.to not in (*within, *others)
 
 
 def _parents(session: Session, ids: Iterable[int | None]) -> dict[int, Unit]:
