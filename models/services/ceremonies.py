@@ -40,6 +40,7 @@ from models.services.recognition_common import (
     plan_citation,
     render,
 )
+from models.services.rows import loaded
 from models.text import vn_date, vn_weekday
 from models.vocabulary import ContactRole
 
@@ -90,6 +91,9 @@ def compile_honour_list(
             ],
         )
         session.expire(ceremony, ["entries"])
+    # Every exemplar on the list in one query: its callers read each entry's candidate, which
+    # would otherwise be one SELECT each for those not already loaded (earlier days' entries).
+    loaded(session, Candidate, [e.candidate_id for e in ceremony.entries])
     session.flush()
     record(
         session,
