@@ -125,6 +125,13 @@ def issue_link(
     return issue_links(session, signer, [(contact, obligation)], at=at)[contact.id, obligation.id]
 
 
+class Holder(Protocol):
+    """Whom a link is issued to: a Contact, or a plain row of one."""
+
+    @property
+    def id(self) -> int: ...
+
+
 class Linked(Protocol):
     """What a link is issued for: an Obligation, or a plain row with its names."""
 
@@ -137,7 +144,7 @@ class Linked(Protocol):
 def issue_links(
     session: Session,
     signer: Signer,
-    pairs: Iterable[tuple[Contact, Linked]],
+    pairs: Iterable[tuple[Holder, Linked]],
     *,
     at: dt.datetime,
 ) -> dict[tuple[int, int], str]:

@@ -35,7 +35,16 @@ from models.plan import Plan
 from models.policy import ChainStep, Recipient, escalation_recipient
 from models.services.access import IntakeSettings, issue_links
 from models.services.addressing import readers
-from models.services.due_rows import Due, Note, Owed, Reader, due_obligations, pending_notes
+from models.services.due_rows import (
+    Due,
+    Note,
+    Owed,
+    Person,
+    Reader,
+    contacts_of_units,
+    due_obligations,
+    pending_notes,
+)
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.escalation_documents import Draft, attach_letters, wants_letter
 from models.services.intake import action_of
@@ -331,7 +340,7 @@ def compose_emails(
         leader = reader is not None and reader.upward
         items = tuple(
             _item(n, named, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
-            if not leader or _own_act(n, positions, writer)
+            if not leader or _own_act(session, n, positions, writer)
             else _item(n, named, plan_ref, plan, calendar, today, None)
             for n in shown
         )
@@ -538,18 +547,16 @@ def _capped(
     return (*others, *kept), more, more_newly
 
 
-def _positions(session: Session, notes: Sequence[Note]) -> dict[tuple[int, str], Contact]:
-    """The contact behind each (unit, address) the notifications go to: the first by id."""
-    found: dict[tuple[int, str], Contact] = {}
-    for chunk in chunks(n.recipient_unit_id for n in notes):
-        for contact in session.scalars(
-            select(Contact).where(Contact.unit_id.in_(chunk)).order_by(Contact.id)
-        ):
-            found.setdefault((contact.unit_id, people.person_of(contact.email)), contact)
+def _positions(session: Session, notes: Sequence[Note]) -> dict[tuple[int, str], Person]:
+    """The contact behind each (unit, address) the notifications go to: the first by id
+    (plain rows: a national day writes to thousands of units)."""
+    found: dict[tuple[int, str], Person] = {}
+    for contact in contacts_of_units(session, (n.recipient_unit_id for n in notes)):
+        found.setdefault((contact.unit_id, people.person_of(contact.email)), contact)
     return found
 
 
-def _position(note: Note, positions: dict[tuple[int, str], Contact]) -> Contact | None:
+def _position(note: Note, positions: dict[tuple[int, str], Person]) -> Person | None:
     """The position a notification's link is addressed to (models.people.position_for): the
     council membership for a member's vote, the recipient's own position in their unit else.
     One person holding several gets one email whose items each link as the right one."""
@@ -559,7 +566,9 @@ def _position(note: Note, positions: dict[tuple[int, str], Contact]) -> Contact 
     )
 
 
-def _own_act(note: Note, positions: dict[tuple[int, str], Contact], writer: Unit) -> bool:
+def _own_act(
+    session: Session, note: Note, positions: dict[tuple[int, str], Person], writer: Unit
+) -> bool:
     """The notified item is the recipient's own to act on: their vote, or their own unit's
     work where they do not lead the writer (a department head who also chairs the council
     submits their department's report). A leader is sent a link for nothing else (issue 20: a
@@ -570,13 +579,15 @@ def _own_act(note: Note, positions: dict[tuple[int, str], Contact], writer: Unit
         return False
     if obligation.contact_id is not None:
         return True
-    return contact.unit_id == obligation.unit_id and direction(writer, contact) != "up"
+    if contact.unit_id != obligation.unit_id:
+        return False
+    return direction(writer, session.get_one(Contact, contact.id)) != "up"  # (few: leaders)
 
 
 def _link(
     intake: IntakeSettings,
     tokens: dict[tuple[int, int], str],
-    positions: dict[tuple[int, str], Contact],
+    positions: dict[tuple[int, str], Person],
     note: Note,
 ) -> tuple[str, str] | None:
     """(url, label) of the recipient's personal link for the notified obligation."""

@@ -99,7 +99,7 @@ def due_obligations(session: Session, ids: Iterable[int]) -> list[Due]:
     owner = {r[0]: r[8] if r[8] is not None else r[9] for r in rows}
     owners = {c.id: c for c in _people(session, Contact.id, owner.values())}
     by_unit: dict[int, list[Person]] = defaultdict(list)
-    for contact in _people(session, Contact.unit_id, (r[1] for r in rows)):
+    for contact in contacts_of_units(session, (r[1] for r in rows)):
         by_unit[contact.unit_id].append(contact)
     milestones = milestones_by_id(session, (r[7] for r in rows))
     return [
@@ -134,6 +134,11 @@ def _people(session: Session, key: Any, ids: Iterable[int | None]) -> list[Perso
     query = select(Contact.id, Contact.unit_id, Contact.name, Contact.email, Contact.role)
     found = rows_in(session, query, key, (i for i in ids if i is not None))
     return [Person(*row) for row in sorted(found)]
+
+
+def contacts_of_units(session: Session, unit_ids: Iterable[int]) -> list[Person]:
+    """The contacts of these units, as rows, in id order."""
+    return _people(session, Contact.unit_id, unit_ids)
 
 
 def milestones_by_id(session: Session, ids: Iterable[int]) -> dict[int, Milestone]:
@@ -173,7 +178,7 @@ class Owed:
     contact_id: int | None
     milestone: Milestone
     unit: UnitRow
-    contact: Contact | None
+    contact: Person | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +223,7 @@ def pending_notes(session: Session, campaign_id: int) -> list[Note]:
         .order_by(Notification.id)
     ).all()
     milestones = milestones_by_id(session, (r[13] for r in rows))
-    owners = {
-        c.id: c
-        for chunk in chunks(r[12] for r in rows if r[12] is not None)
-        for c in session.scalars(select(Contact).where(Contact.id.in_(chunk)))
-    }
+    owners = {c.id: c for c in _people(session, Contact.id, (r[12] for r in rows))}
     units: dict[int, UnitRow] = {}
     owed: dict[int, Owed] = {}
     notes = []
