@@ -24,6 +24,7 @@ pages behind the links agree (issue 18; issue 10 builds on the same notion):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Protocol, TypeVar
 
 from models.orm import Contact
 from models.vocabulary import ContactRole
@@ -53,12 +54,22 @@ def distinct_people(
     return list(chosen.values())
 
 
+class Addressed(Protocol):
+    """A position with its address: a Contact, or a plain row of one."""
+
+    @property
+    def email(self) -> str: ...
+
+
+P = TypeVar("P", bound=Addressed)
+
+
 def position_for(
-    owner: Contact | None,
+    owner: P | None,
     unit_id: int,
     email: str,
-    positions: Mapping[tuple[int, str], Contact],
-) -> Contact | None:
+    positions: Mapping[tuple[int, str], P],
+) -> P | None:
     """The contact a link sent to `email` about an item of unit `unit_id` is addressed to.
 
     owner is the contact who owes the item when it is personal (a vote, a mentor's

@@ -171,7 +171,7 @@ def honour(campaign: str, kind: str, as_of: dt.datetime) -> int:
         ceremony = recognition.compile_honour_list(
             session, row, kind=CeremonyKind(kind), held_on=as_of.date(), at=as_of, actor=ACTOR
         )
-        invited = [i.candidate for i in recognition.invitations(session, ceremony)]
+        invited = [e.candidate for e in ceremony.entries]  # each one's giấy mời went out
         recognition.mark_invited(session, ceremony, invited, at=as_of, actor=ACTOR)
         return len(recognition.hold_ceremony(session, ceremony, at=as_of, actor=ACTOR))
 

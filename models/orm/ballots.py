@@ -113,7 +113,9 @@ class BallotCandidate(Base):
     __tablename__ = "ballot_candidates"
 
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id"), primary_key=True)
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id"), primary_key=True, index=True
+    )
 
 
 class BallotParticipation(Base):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -125,10 +125,26 @@ def issue_link(
     return issue_links(session, signer, [(contact, obligation)], at=at)[contact.id, obligation.id]
 
 
+class Holder(Protocol):
+    """Whom a link is issued to: a Contact, or a plain row of one."""
+
+    @property
+    def id(self) -> int: ...
+
+
+class Linked(Protocol):
+    """What a link is issued for: an Obligation, or a plain row with its names."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def chase_due(self) -> dt.date: ...
+
+
 def issue_links(
     session: Session,
     signer: Signer,
-    pairs: Iterable[tuple[Contact, Obligation]],
+    pairs: Iterable[tuple[Holder, Linked]],
     *,
     at: dt.datetime,
 ) -> dict[tuple[int, int], str]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.lengths import check_length
 from models.lifecycle import CandidateStage, check_stage
@@ -116,13 +117,53 @@ def move(
     check_stage(current, target)
     candidate.stage = target
     candidate.stage_changed_at = at
+    _record_move(session, candidate.id, current, target, at=at, actor=actor, reason=reason)
+
+
+def move_all(
+    session: Session,
+    candidates: Sequence[Candidate],
+    target: CandidateStage,
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str | None = None,
+) -> None:
+    """move for many candidates at once (a national ceremony honours thousands): every move
+    checked first, then one executemany UPDATE by primary key instead of a flush through the
+    unit of work per object; the objects are told their new stage as already stored."""
+    for candidate in candidates:
+        check_stage(candidate.stage, target)
+    if not candidates:
+        return
+    session.execute(
+        update(Candidate),
+        [{"id": c.id, "stage": target, "stage_changed_at": at} for c in candidates],
+    )
+    for candidate in candidates:
+        current = candidate.stage
+        set_committed_value(candidate, "stage", target)
+        set_committed_value(candidate, "stage_changed_at", at)
+        _record_move(session, candidate.id, current, target, at=at, actor=actor, reason=reason)
+
+
+def _record_move(
+    session: Session,
+    candidate_id: int,
+    current: CandidateStage,
+    target: CandidateStage,
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str | None,
+) -> None:
     record(
         session,
         at=at,
         actor=actor,
         action=f"candidate.{target.value}",
         entity="candidate",
-        entity_id=candidate.id,
+        entity_id=candidate_id,
         from_status=current.value,
         to_status=target.value,
         reason=reason,

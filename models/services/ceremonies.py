@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.lifecycle import CandidateStage
 from models.orm import Campaign, Candidate, Contact
@@ -33,12 +34,13 @@ from models.services.recognition_common import (
     S,
     contact_of,
     exemplar_view,
-    move_if_allowed,
+    move_all_allowed,
     one_line,
     parse,
     plan_citation,
     render,
 )
+from models.services.rows import loaded
 from models.text import vn_date, vn_weekday
 from models.vocabulary import ContactRole
 
@@ -77,8 +79,21 @@ def compile_honour_list(
         if c.stage_changed_at <= at
     ]
     added = [c for c in _honour_order(waiting) if c.id not in listed]
-    for position, candidate in enumerate(added, start=len(ceremony.entries) + 1):
-        ceremony.entries.append(HonourListEntry(candidate=candidate, position=position))
+    if added:
+        # Plain rows in one multi-row INSERT (a national list has thousands); the ceremony
+        # reads its list again, in position order, when next asked.
+        start = len(ceremony.entries) + 1
+        session.execute(
+            insert(HonourListEntry),
+            [
+                {"ceremony_id": ceremony.id, "candidate_id": c.id, "position": position}
+                for position, c in enumerate(added, start=start)
+            ],
+        )
+        session.expire(ceremony, ["entries"])
+    # Every exemplar on the list in one query: its callers read each entry's candidate, which
+    # would otherwise be one SELECT each for those not already loaded (earlier days' entries).
+    loaded(session, Candidate, [e.candidate_id for e in ceremony.entries])
     session.flush()
     record(
         session,
@@ -216,21 +231,30 @@ def mark_invited(
     would cost the list's length every time.
     """
     entries = {e.candidate_id: e for e in ceremony.entries}
+    first: dict[int, HonourListEntry] = {}  # by candidate, in the order given
     for candidate in candidates:
         entry = entries.get(candidate.id)
         if entry is None:
             raise RecognitionError(f"'{candidate.name}' không có trong danh sách {ceremony.title}")
         if entry.invited_at is None:
-            entry.invited_at = at
-            record(
-                session,
-                at=at,
-                actor=actor,
-                action="ceremony.invited",
-                entity="candidate",
-                entity_id=candidate.id,
-                reason=ceremony.title,
-            )
+            first.setdefault(candidate.id, entry)
+    if first:
+        # One executemany UPDATE by primary key, not a flushed object per entry.
+        session.execute(
+            update(HonourListEntry),
+            [{"ceremony_id": ceremony.id, "candidate_id": i, "invited_at": at} for i in first],
+        )
+    for candidate_id, entry in first.items():
+        set_committed_value(entry, "invited_at", at)
+        record(
+            session,
+            at=at,
+            actor=actor,
+            action="ceremony.invited",
+            entity="candidate",
+            entity_id=candidate_id,
+            reason=ceremony.title,
+        )
 
 
 def hold_ceremony(
@@ -247,11 +271,14 @@ def hold_ceremony(
     RegistryBook(session).write_ceremony(
         ceremony, [e.candidate for e in ceremony.entries], at=at, actor=actor
     )
-    return [
-        e.candidate
-        for e in ceremony.entries
-        if move_if_allowed(session, e.candidate, S.HONOURED, at=at, actor=actor, reason=reason)
-    ]
+    return move_all_allowed(
+        session,
+        [e.candidate for e in ceremony.entries],
+        S.HONOURED,
+        at=at,
+        actor=actor,
+        reason=reason,
+    )
 
 
 @dataclass(frozen=True)

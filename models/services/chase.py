@@ -11,11 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import people
 from models.addressing import escalation_to, own_task
@@ -24,7 +23,6 @@ from models.correspondence import Address, direction
 from models.letterhead import letterhead
 from models.orm import (
     Campaign,
-    Candidate,
     Contact,
     Email,
     Milestone,
@@ -37,6 +35,16 @@ from models.plan import Plan
 from models.policy import ChainStep, Recipient, escalation_recipient
 from models.services.access import IntakeSettings, issue_links
 from models.services.addressing import readers
+from models.services.due_rows import (
+    Due,
+    Note,
+    Owed,
+    Person,
+    Reader,
+    contacts_of_units,
+    due_obligations,
+    pending_notes,
+)
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.escalation_documents import Draft, attach_letters, wants_letter
 from models.services.intake import action_of
@@ -70,38 +78,42 @@ def plan_notifications(
     due = steps_due_today(session, campaign.id, chain_of(plan.reminders, calendar), today)
     step_of = {d.obligation_id: d.step for d in due.steps}
     supervisor = _supervisor(session, plan)
-    wanted: dict[str, tuple[Obligation, ChainStep, Contact]] = {}
+    wanted: dict[str, tuple[Due, ChainStep, Reader]] = {}
     missing: list[str] = []
-    for obligation in _load(session, list(step_of)):
+    due_rows = _load(session, list(step_of))
+    # Only the steps that go above the unit read its superior (a reminder to the unit does not).
+    parents = _parents(session, (o.parent_id for o in due_rows if _goes_up(step_of[o.id])))
+    for obligation in due_rows:
         step = step_of[obligation.id]
-        if obligation.unit.successor_id is not None:
+        if obligation.successor_id is not None:
             # A dissolved unit is never written to; `tdkt directory merge` moves its work.
-            merged_into = obligation.unit.acting().code
-            missing.append(f"{obligation.unit.code} ({step.name}: đã sáp nhập vào {merged_into})")
+            dissolved = session.get_one(Unit, obligation.unit_id)
+            merged_into = dissolved.acting().code
+            missing.append(f"{obligation.unit_code} ({step.name}: đã sáp nhập vào {merged_into})")
             continue
-        person = obligation.contact or (
-            obligation.candidate.mentor if obligation.candidate else None
-        )
+        person = obligation.person
+        contacts: Sequence[Reader]
         if person is not None and step.to == ContactRole.EMULATION_OFFICER:
             contacts = [person]  # a personal obligation: reminders go to that person
-        elif step.to == ContactRole.EMULATION_OFFICER and _own_task(obligation):
+        elif step.to == ContactRole.EMULATION_OFFICER and own_task(
+            obligation.unit_code, obligation.milestone.recipient.acting().code
+        ):
             # The plan charges the unit with its own task (it is also the recipient): its
             # officer and its head are reminded of it, as their task.
-            contacts = obligation.unit.contacts_with(ContactRole.EMULATION_OFFICER) + (
-                obligation.unit.contacts_with(ContactRole.HEAD)
+            contacts = obligation.contacts_with(ContactRole.EMULATION_OFFICER) + (
+                obligation.contacts_with(ContactRole.HEAD)
             )
         else:
             to = step.to
+            parent = parents.get(obligation.parent_id or 0)
             if step.kind == "escalation":  # never to the unit that owes: the next level up
-                to = escalation_to(
-                    to, obligation.unit.code, _levels(campaign, obligation.unit, supervisor)
-                )
-            contacts = _recipients(campaign, obligation.unit, to, supervisor)
+                to = escalation_to(to, obligation.unit_code, _levels(campaign, parent, supervisor))
+            contacts = _recipients(campaign, obligation, to, supervisor, parent=parent)
         if not contacts:
-            missing.append(f"{obligation.unit.code} ({step.name})")
+            missing.append(f"{obligation.unit_code} ({step.name})")
         for contact in contacts:
             key = (
-                f"{campaign.slug}/{obligation.milestone.code}/{obligation.unit.code}/"
+                f"{campaign.slug}/{obligation.milestone.code}/{obligation.unit_code}/"
                 f"{obligation.occurrence}/c{obligation.cycle}/{step.name}/{contact.email}"
             )
             wanted[key] = (obligation, step, contact)
@@ -146,31 +158,43 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     }
 
 
-def _load(session: Session, ids: list[int]) -> list[Obligation]:
-    """The obligations to act on with what the emails need."""
-    return loaded(
-        session,
-        Obligation,
-        ids,
-        selectinload(Obligation.unit).selectinload(Unit.contacts),
-        selectinload(Obligation.milestone).selectinload(Milestone.recipient),
-        selectinload(Obligation.candidate).selectinload(Candidate.mentor),
-        selectinload(Obligation.contact),
-    )
+def _load(session: Session, ids: list[int]) -> list[Due]:
+    """The obligations to act on, as plain rows with what the emails need (due_rows)."""
+    return due_obligations(session, ids)
 
 
-def _own_task(obligation: Obligation) -> bool:
+def _goes_up(step: ChainStep) -> bool:
+    """The step may be addressed above the owing unit (_levels, _recipients' superior)."""
+    within = (ContactRole.EMULATION_OFFICER, ContactRole.HEAD, ContactRole.STANDING_BODY)
+    others = (ContactRole.COUNCIL_CHAIR, ContactRole.COUNCIL_MEMBER, "supervisor")
+    return step.kind == "escalation" or step.to not in (*within, *others)
+
+
+def _parents(session: Session, ids: Iterable[int | None]) -> dict[int, Unit]:
+    """The superiors (these unit ids, None skipped) with their contacts: escalations go up."""
+    return {
+        u.id: u
+        for u in loaded(
+            session, Unit, (i for i in ids if i is not None), selectinload(Unit.contacts)
+        )
+    }
+
+
+def _own_task(obligation: Obligation | Owed) -> bool:
     """The obligation's unit is its milestone's recipient: its own task (models.addressing)."""
     return own_task(obligation.unit.code, obligation.milestone.recipient.acting().code)
 
 
-def _levels(campaign: Campaign, unit: Unit, supervisor: Unit | None) -> dict[Recipient, str | None]:
-    """The unit each level above a unit resolves to, by code, for models.addressing."""
+def _levels(
+    campaign: Campaign, parent: Unit | None, supervisor: Unit | None
+) -> dict[Recipient, str | None]:
+    """The unit each level above a unit (whose superior is `parent`) resolves to, by code, for
+    models.addressing."""
     return {
         ContactRole.STANDING_BODY: campaign.standing_body.acting().code,
         ContactRole.COUNCIL_CHAIR: campaign.issuer.acting().code,
         ContactRole.COUNCIL_MEMBER: campaign.issuer.acting().code,
-        "superior": (unit.parent or campaign.issuer).acting().code,
+        "superior": (parent or campaign.issuer).acting().code,
         "supervisor": supervisor.acting().code if supervisor else None,
     }
 
@@ -182,11 +206,35 @@ def _supervisor(session: Session, plan: Plan) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == plan.supervisor.unit))
 
 
+@overload
 def _recipients(
-    campaign: Campaign, unit: Unit, to: Recipient, supervisor: Unit | None = None
-) -> list[Contact]:
+    campaign: Campaign,
+    unit: Unit,
+    to: Recipient,
+    supervisor: Unit | None = None,
+    *,
+    parent: Unit | None = None,
+) -> list[Contact]: ...
+@overload
+def _recipients(
+    campaign: Campaign,
+    unit: Due,
+    to: Recipient,
+    supervisor: Unit | None = None,
+    *,
+    parent: Unit | None = None,
+) -> Sequence[Reader]: ...
+def _recipients(
+    campaign: Campaign,
+    unit: Unit | Due,
+    to: Recipient,
+    supervisor: Unit | None = None,
+    *,
+    parent: Unit | None = None,
+) -> Sequence[Reader]:
     """Contacts for a step: the unit's officer, its head, the standing body, the chair, the
-    plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")..."""
+    plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")... `unit` is an object,
+    or the sweep's row of a due obligation (models.services.due_rows) with its `parent`."""
     if to == "supervisor":
         if supervisor is None:
             return []
@@ -209,7 +257,8 @@ def _recipients(
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
     if to == ContactRole.COUNCIL_MEMBER:
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_MEMBER)
-    superior = (unit.parent or campaign.issuer).acting()
+    above = unit.parent if isinstance(unit, Unit) else parent
+    superior = (above or campaign.issuer).acting()
     return superior.contacts_with(ContactRole.HEAD)
 
 
@@ -230,20 +279,8 @@ def compose_emails(
     smtp = smtp or SmtpSettings.from_env()
     intake = intake or IntakeSettings.from_env()
     supervisor = _supervisor(session, plan)
-    pending = session.scalars(
-        select(Notification)
-        .join(Notification.obligation)
-        .where(Obligation.campaign_id == campaign.id, Notification.email_id.is_(None))
-        .options(
-            selectinload(Notification.obligation)
-            .selectinload(Obligation.milestone)
-            .selectinload(Milestone.recipient),
-            selectinload(Notification.obligation).selectinload(Obligation.unit),
-            selectinload(Notification.obligation).selectinload(Obligation.contact),
-        )
-        .order_by(Notification.id)
-    ).all()
-    by_recipient: dict[str, list[Notification]] = defaultdict(list)
+    pending = pending_notes(session, campaign.id)  # plain rows: tens of thousands a day
+    by_recipient: dict[str, list[Note]] = defaultdict(list)
     for note in pending:
         by_recipient[note.recipient_email].append(note)
     plan_ref = PlanRef(
@@ -291,7 +328,10 @@ def compose_emails(
     )
     overdue_list: tuple[list[DeadlineItem], int, int] | None = None
     emails: list[dict[str, Any]] = []
-    members: list[list[Notification]] = []
+    members: list[list[Note]] = []
+    parents = _parents(
+        session, (n.obligation.unit.parent_id for n in pending if n.step.startswith("escalation"))
+    )
     drafts: list[Draft] = []
     for address, notes in sorted(by_recipient.items()):
         shown, more_overdue, more_items = listed[address]
@@ -300,11 +340,13 @@ def compose_emails(
         leader = reader is not None and reader.upward
         items = tuple(
             _item(n, named, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
-            if not leader or _own_act(n, positions, writer)
+            if not leader or _own_act(session, n, positions, writer)
             else _item(n, named, plan_ref, plan, calendar, today, None)
             for n in shown
         )
-        oversight = any(_escalates_to_oversight(campaign, plan, n, supervisor) for n in notes)
+        oversight = any(
+            _escalates_to_oversight(campaign, plan, n, supervisor, parents) for n in notes
+        )
         if oversight:
             # The standing body and the chair see today's escalations of every unit, not only
             # theirs: listed, the rest of the overdue counted, with a link to the page that has
@@ -367,10 +409,10 @@ def compose_emails(
 
 
 def _write_emails(
-    session: Session, emails: list[dict[str, Any]], members: list[list[Notification]]
+    session: Session, emails: list[dict[str, Any]], members: list[list[Note]]
 ) -> None:
     """Insert the day's emails and point each one's notifications at it: two statements,
-    whatever the number of emails (the notifications loaded here are told their email too)."""
+    whatever the number of emails."""
     if not emails:
         return
     ids: dict[str, int] = dict(inserted(session, Email, emails, Email.key, Email.id))
@@ -380,13 +422,10 @@ def _write_emails(
         update(Notification),
         [{"id": note.id, "email_id": email_id} for email_id, notes in pointed for note in notes],
     )
-    for email_id, notes in pointed:
-        for note in notes:
-            set_committed_value(note, "email_id", email_id)
 
 
 def _escalates_to_oversight(
-    campaign: Campaign, plan: Plan, note: Notification, supervisor: Unit | None
+    campaign: Campaign, plan: Plan, note: Note, supervisor: Unit | None, parents: dict[int, Unit]
 ) -> bool:
     """The escalation goes to the standing body, the chair or the supervisor (as the chain
     resolved it: the standing body's own late work goes up to the unit's superior, who gets
@@ -398,7 +437,7 @@ def _escalates_to_oversight(
     target = escalation_to(
         escalation_recipient(plan.reminders, int(level)),
         unit.code,
-        _levels(campaign, unit, supervisor),
+        _levels(campaign, parents.get(unit.parent_id or 0), supervisor),
     )
     return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
 
@@ -475,12 +514,12 @@ day: listed in full, with an .ics each, its email outgrew what mail servers acce
 at 100 a kind the demo's largest was 358 KB. 40 keeps every email under render.MAX_EMAIL_BYTES."""
 
 
-def _listed(notes: list[Notification]) -> tuple[list[Notification], int, int]:
+def _listed(notes: list[Note]) -> tuple[list[Note], int, int]:
     """The recipient's notifications an email lists, the most urgent first, at most
     DIGEST_LINES escalations and DIGEST_LINES others; and how many of each are left out
     (every one still belongs to the email, which counts them and links to the full list)."""
 
-    def urgency(note: Notification) -> tuple[dt.date, str, int]:
+    def urgency(note: Note) -> tuple[dt.date, str, int]:
         return note.obligation.chase_due, note.obligation.unit.code, note.id
 
     late = sorted((n for n in notes if n.step.startswith("escalation")), key=urgency)
@@ -508,18 +547,16 @@ def _capped(
     return (*others, *kept), more, more_newly
 
 
-def _positions(session: Session, notes: Sequence[Notification]) -> dict[tuple[int, str], Contact]:
-    """The contact behind each (unit, address) the notifications go to: the first by id."""
-    found: dict[tuple[int, str], Contact] = {}
-    for chunk in chunks(n.recipient_unit_id for n in notes):
-        for contact in session.scalars(
-            select(Contact).where(Contact.unit_id.in_(chunk)).order_by(Contact.id)
-        ):
-            found.setdefault((contact.unit_id, people.person_of(contact.email)), contact)
+def _positions(session: Session, notes: Sequence[Note]) -> dict[tuple[int, str], Person]:
+    """The contact behind each (unit, address) the notifications go to: the first by id
+    (plain rows: a national day writes to thousands of units)."""
+    found: dict[tuple[int, str], Person] = {}
+    for contact in contacts_of_units(session, (n.recipient_unit_id for n in notes)):
+        found.setdefault((contact.unit_id, people.person_of(contact.email)), contact)
     return found
 
 
-def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> Contact | None:
+def _position(note: Note, positions: dict[tuple[int, str], Person]) -> Person | None:
     """The position a notification's link is addressed to (models.people.position_for): the
     council membership for a member's vote, the recipient's own position in their unit else.
     One person holding several gets one email whose items each link as the right one."""
@@ -529,7 +566,9 @@ def _position(note: Notification, positions: dict[tuple[int, str], Contact]) -> 
     )
 
 
-def _own_act(note: Notification, positions: dict[tuple[int, str], Contact], writer: Unit) -> bool:
+def _own_act(
+    session: Session, note: Note, positions: dict[tuple[int, str], Person], writer: Unit
+) -> bool:
     """The notified item is the recipient's own to act on: their vote, or their own unit's
     work where they do not lead the writer (a department head who also chairs the council
     submits their department's report). A leader is sent a link for nothing else (issue 20: a
@@ -540,14 +579,16 @@ def _own_act(note: Notification, positions: dict[tuple[int, str], Contact], writ
         return False
     if obligation.contact_id is not None:
         return True
-    return contact.unit_id == obligation.unit_id and direction(writer, contact) != "up"
+    if contact.unit_id != obligation.unit_id:
+        return False
+    return direction(writer, session.get_one(Contact, contact.id)) != "up"  # (few: leaders)
 
 
 def _link(
     intake: IntakeSettings,
     tokens: dict[tuple[int, int], str],
-    positions: dict[tuple[int, str], Contact],
-    note: Notification,
+    positions: dict[tuple[int, str], Person],
+    note: Note,
 ) -> tuple[str, str] | None:
     """(url, label) of the recipient's personal link for the notified obligation."""
     contact = _position(note, positions)
@@ -558,7 +599,7 @@ def _link(
 
 
 def _item(
-    note: Notification,
+    note: Note,
     named: dict[int, Subject],
     plan_ref: PlanRef,
     plan: Plan,
@@ -585,7 +626,7 @@ def _item(
 
 
 def _deadline_item(
-    obligation: Obligation,
+    obligation: Obligation | Owed,
     subject: Subject,
     key: str,
     kind: str,

@@ -28,7 +28,7 @@ from models.orm.ballots import Ballot, BallotCandidate
 from models.orm.recognition import RewardProposal
 from models.recognition import ProposalStatus, RecognitionError, decision_due_on
 from models.services.audit import record
-from models.services.rows import chunks
+from models.services.rows import chunks, loaded
 from models.services.submissions import document_path, write_once
 from models.text import vn_date
 from models.voting import BallotStatus
@@ -175,16 +175,19 @@ def mark_generated(
 def council_ballots(session: Session, candidate_ids: Iterable[int]) -> dict[int, Ballot]:
     """The last closed ballot each candidate stood in: the meeting whose minutes (with the
     secret ballot's result) join the candidate's dossier."""
-    found: dict[int, Ballot] = {}
+    last: dict[int, int] = {}
     for chunk in chunks(candidate_ids):
+        # Ids only: a ballot's row carries its minutes, which name every candidate on it, so
+        # reading it once per candidate read the minutes thousands of times.
         rows = session.execute(
-            select(BallotCandidate.candidate_id, Ballot)
+            select(BallotCandidate.candidate_id, Ballot.id)
             .join(Ballot, BallotCandidate.ballot_id == Ballot.id)
             .where(BallotCandidate.candidate_id.in_(chunk), Ballot.status == BallotStatus.CLOSED)
             .order_by(Ballot.closed_at, Ballot.id)
         )
-        found.update({candidate_id: ballot for candidate_id, ballot in rows})
-    return found
+        last.update({candidate_id: ballot_id for candidate_id, ballot_id in rows})
+    ballots = {b.id: b for b in loaded(session, Ballot, set(last.values()))}
+    return {candidate_id: ballots[ballot_id] for candidate_id, ballot_id in last.items()}
 
 
 def join_generated(

@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.eligibility import (
@@ -48,6 +48,7 @@ from models.os_errors import os_error
 from models.services.audit import record
 from models.services.candidates import move
 from models.services.obligations import plan_of
+from models.services.rows import chunks
 from models.source import InputError, InputErrors, SourceDocument, read_yaml
 from models.vocabulary import DEFAULT_RATING_KIND, RatingKind
 
@@ -335,9 +336,16 @@ def _existing(session: Session, refs: set[str]) -> _Existing:
 
 
 def _from_row(row: YearRecord) -> YearRecordIn:
-    """A stored record; rating_kind is '' for anything but a rating."""
-    kind = RatingKind(row.rating_kind) if row.rating_kind else None
-    return YearRecordIn(row.subject_ref, row.year, record_kind(row.kind), row.value, row.note, kind)
+    """A stored record."""
+    return _record(row.subject_ref, row.year, row.kind, row.value, row.note, row.rating_kind)
+
+
+def _record(
+    ref: str, year: int, kind: str, value: str, note: str | None, rating_kind: str
+) -> YearRecordIn:
+    """A stored record from its columns; rating_kind is '' for anything but a rating."""
+    rating = RatingKind(rating_kind) if rating_kind else None
+    return YearRecordIn(ref, year, record_kind(kind), value, note, rating)
 
 
 def _row(r: YearRecordIn, *, source: str, at: dt.datetime) -> YearRecord:
@@ -356,13 +364,20 @@ def _row(r: YearRecordIn, *, source: str, at: dt.datetime) -> YearRecord:
 def records_of(session: Session, refs: set[str]) -> dict[str, list[YearRecordIn]]:
     """The stored records of each subject, oldest year first."""
     out: dict[str, list[YearRecordIn]] = defaultdict(list)
-    query = (
-        select(YearRecord)
-        .where(YearRecord.subject_ref.in_(refs))
-        .order_by(YearRecord.year, YearRecord.id)
-    )
-    for row in session.scalars(query):
-        out[row.subject_ref].append(_from_row(row))
+    # Columns, not an object per record: a national review reads every candidate's years.
+    query = select(
+        YearRecord.subject_ref,
+        YearRecord.year,
+        YearRecord.kind,
+        YearRecord.value,
+        YearRecord.note,
+        YearRecord.rating_kind,
+    ).order_by(YearRecord.year, YearRecord.id)
+    for chunk in chunks(refs):
+        for ref, year, kind, value, note, rating in session.execute(
+            query.where(YearRecord.subject_ref.in_(chunk))
+        ):
+            out[ref].append(_record(ref, year, kind, value, note, rating))
     return out
 
 
@@ -414,6 +429,7 @@ def check_candidates(
     ]
     records = records_of(session, {c.subject_ref for c in candidates})
     out = []
+    checks: list[dict[str, Any]] = []
     for candidate in sorted(candidates, key=lambda c: (c.leads_unit_id is not None, c.id)):
         exemplar, unit_evidence = led_unit_standing(session, candidate)
         result = evaluate(
@@ -427,12 +443,16 @@ def check_candidates(
             led_unit_evidence=unit_evidence,
             field=candidate.field.code if candidate.field is not None else None,
         )
-        _store(session, candidate, result, as_of_year=as_of_year, at=at)
+        checks.append(_check_row(candidate, result, as_of_year=as_of_year, at=at))
         target = CandidateStage.ELIGIBLE if result.eligible else CandidateStage.INELIGIBLE
         if candidate.stage != target:
             reason = f"{result.summary} (xét các năm {span_text(years)})"
             move(session, candidate, target, at=at, actor=actor, reason=reason)
         out.append((candidate, result))
+    if checks:
+        # The verdicts as plain rows: one multi-row INSERT, not an object each through the
+        # unit of work (a national review stores one per candidate).
+        session.execute(insert(EligibilityCheck), checks)
     session.flush()
     return sorted(out, key=lambda pair: pair[0].id)
 
@@ -471,19 +491,18 @@ def led_unit_standing(session: Session, candidate: Candidate) -> tuple[bool | No
     return any(c.stage in EXEMPLAR_STAGES for c in theirs), evidence
 
 
-def _store(
-    session: Session, candidate: Candidate, result: Eligibility, *, as_of_year: int, at: dt.datetime
-) -> None:
-    session.add(
-        EligibilityCheck(
-            candidate=candidate,
-            evaluated_at=at,
-            as_of_year=as_of_year,
-            eligible=result.eligible,
-            summary=result.summary,
-            results=[r.as_dict() for r in result.results],
-        )
-    )
+def _check_row(
+    candidate: Candidate, result: Eligibility, *, as_of_year: int, at: dt.datetime
+) -> dict[str, Any]:
+    """The stored verdict on a candidate (EligibilityCheck), as a plain row."""
+    return {
+        "candidate_id": candidate.id,
+        "evaluated_at": at,
+        "as_of_year": as_of_year,
+        "eligible": result.eligible,
+        "summary": result.summary,
+        "results": [r.as_dict() for r in result.results],
+    }
 
 
 __all__ = [

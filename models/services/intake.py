@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from models.orm import (
     BallotParticipation,
     Candidate,
     Contact,
+    Milestone,
     Obligation,
     Publication,
     SubmittedDocument,
@@ -72,7 +74,16 @@ def voter_of(link: AccessLink) -> Contact | None:
     return owner if people.acts_for(link.contact, owner) else None
 
 
-def action_of(obligation: Obligation) -> IntakeAction:
+class Actionable(Protocol):
+    """What says how an obligation is acted on: an Obligation, or a plain row with its names."""
+
+    @property
+    def milestone(self) -> Milestone: ...
+    @property
+    def candidate_id(self) -> int | None: ...
+
+
+def action_of(obligation: Actionable) -> IntakeAction:
     return intake_action(
         obligation.milestone.code,
         obligation.milestone.kind,

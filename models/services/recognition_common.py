@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +23,7 @@ from models.recognition import (
     RecognitionError,
     RewardForm,
 )
-from models.services.candidates import move
+from models.services.candidates import move, move_all
 from models.text import vn_date
 from models.vocabulary import ContactRole
 
@@ -161,6 +162,21 @@ def move_if_allowed(
         return False
     move(session, candidate, target, at=at, actor=actor, reason=reason)
     return True
+
+
+def move_all_allowed(
+    session: Session,
+    candidates: Iterable[Candidate],
+    target: CandidateStage,
+    *,
+    at: dt.datetime,
+    actor: str,
+    reason: str,
+) -> list[Candidate]:
+    """move_if_allowed for many at once (candidates.move_all: one UPDATE); those moved."""
+    movable = [c for c in candidates if _could_move(c, target)]
+    move_all(session, movable, target, at=at, actor=actor, reason=reason)
+    return movable
 
 
 def _could_move(candidate: Candidate, target: CandidateStage) -> bool:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
-from models.orm import Ballot, Candidate, Obligation, Publication, RewardProposal
+from models.orm import Ballot, Candidate, Milestone, Obligation, Publication, RewardProposal
 from models.phrases import occurrence_label
 from models.plan import Plan
 from models.process import ballot_and_member, subject_id
@@ -37,8 +37,22 @@ def quota_fields(plan: Plan) -> dict[str, str]:
     return {m.id: names[q.field] for m, q in quota_milestones(plan) if q.field in names}
 
 
+class Subjected(Protocol):
+    """What names an obligation's subject: an Obligation, or a plain row with its names
+    (models.services.due_rows)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def occurrence(self) -> str: ...
+    @property
+    def candidate_id(self) -> int | None: ...
+    @property
+    def milestone(self) -> Milestone: ...
+
+
 def subjects(
-    session: Session, obligations: Sequence[Obligation], plan: Plan | None = None
+    session: Session, obligations: Sequence[Subjected], plan: Plan | None = None
 ) -> dict[int, Subject]:
     """Each obligation's subject, by obligation id (milestones and candidates are loaded
     here if the caller has not: a digest's hundred lines cost a query per kind, not per
