@@ -32,6 +32,7 @@ from models.orm import (
     Obligation,
     Unit,
 )
+from models.partitions import WHOLE, Partition
 from models.phrases import occurrence_label
 from models.plan import Plan
 from models.policy import ChainStep, Recipient, escalation_recipient
@@ -42,6 +43,7 @@ from models.services.escalation_documents import Draft, attach_letters, wants_le
 from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.services.outbox import email_row
+from models.services.partitions import in_partition
 from models.services.rows import chunks, inserted, loaded
 from models.services.subjects import subjects
 from models.subjects import Subject
@@ -60,9 +62,15 @@ class DayPlan:
 
 
 def plan_notifications(
-    session: Session, campaign: Campaign, calendar: WorkingCalendar, *, at: dt.datetime
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    *,
+    at: dt.datetime,
+    compose: bool = True,
 ) -> DayPlan:
-    """Create today's notifications (one per chain step and recipient) and their emails."""
+    """Create today's notifications (one per chain step and recipient) and their emails
+    (unless compose is False: a partitioned sweep composes them per partition, emails 0)."""
     today = at.date()
     if calendar.is_day_off(today):
         return DayPlan(0, 0, [])  # nothing goes out on a day off; the step waits for Monday
@@ -126,7 +134,7 @@ def plan_notifications(
         # tens of thousands, and compose_emails reads them back with what the emails need.
         session.execute(insert(Notification), created)
     move_on(session, due.next_days)
-    emails = compose_emails(session, campaign, plan, calendar, at=at)
+    emails = compose_emails(session, campaign, plan, calendar, at=at) if compose else 0
     return DayPlan(len(created), emails, missing)
 
 
@@ -222,10 +230,12 @@ def compose_emails(
     at: dt.datetime,
     smtp: SmtpSettings | None = None,
     intake: IntakeSettings | None = None,
+    partition: Partition = WHOLE,
 ) -> int:
     """Gather today's unassigned notifications into one digest email per recipient.
 
     Each item carries the recipient's personal link to act on it (models.services.access).
+    A partition composes only the recipients whose address falls in it (models.partitions).
     """
     smtp = smtp or SmtpSettings.from_env()
     intake = intake or IntakeSettings.from_env()
@@ -234,6 +244,7 @@ def compose_emails(
         select(Notification)
         .join(Notification.obligation)
         .where(Obligation.campaign_id == campaign.id, Notification.email_id.is_(None))
+        .where(in_partition(Notification.recipient_email, partition))
         .options(
             selectinload(Notification.obligation)
             .selectinload(Obligation.milestone)
