@@ -15,11 +15,12 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from models.db import dispose_engines, unit_of_work
 from models.orm import Email, Notification
 from models.partitions import SHARDS, WHOLE, Partition, address_shard, partitions
+from models.services.partitions import address_shard as sql_shard
 from notifications.mailbox import LocalMailbox
 from tasks.chasing import prepare_day, prepare_obligations
 from tasks.partitions import compose_partition
@@ -90,6 +91,10 @@ def test_partitions_cover_every_address_once() -> None:
         assert WHOLE.holds(address) and 0 <= address_shard(address) < SHARDS
     with pytest.raises(ValueError):
         Partition(2, 2)
+    addresses = ["officer@a.example", "snv@t.example", "Đồng.chí@x.vn", ""]
+    with unit_of_work() as session:  # the database's bucket is Python's
+        in_sql = [session.scalar(select(sql_shard(literal(a)))) for a in addresses]
+    assert in_sql == [address_shard(a) for a in addresses]
 
 
 def test_a_partitioned_sweep_writes_the_same_emails(

@@ -30,7 +30,7 @@ class address_shard(FunctionElement[int]):
 @compiles(address_shard, "postgresql")
 def _postgresql(element: address_shard, compiler: Any, **kw: Any) -> str:
     argument = compiler.process(element.clauses, **kw)
-    return f"(get_byte(decode(md5({argument}), 'hex'), 0) % {SHARDS})"
+    return f"mod(get_byte(decode(md5({argument}), 'hex'), 0), {SHARDS})"
 
 
 @compiles(address_shard)
