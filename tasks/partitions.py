@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from prefect import task
+from prefect.futures import PrefectDistributedFuture
 from prefect.task_runners import ProcessPoolTaskRunner
 
 from flows.naming import graph_name
@@ -115,13 +116,32 @@ async def run_partitions(params: list[dict[str, Any]], runner: Runner) -> list[C
     """One compose-partition task run per partition, all at once, by Prefect's means."""
     if runner == "task-workers":
         delayed = [compose_partition.delay(**p) for p in params]
-        return [await future.result_async() for future in delayed]
+        return [await _delayed_result(future) for future in delayed]
     if runner == "processes":
         with ProcessPoolTaskRunner(max_workers=len(params)) as pool:
             pooled = [pool.submit(compose_partition, p) for p in params]
             return [await asyncio.to_thread(future.result) for future in pooled]
     submitted = [compose_partition.submit(**p) for p in params]
     return [await asyncio.to_thread(future.result) for future in submitted]
+
+
+STATE_PAUSES = (0.2, 0.5, 1.0, 2.0, *([5.0] * 120))
+"""Seconds between asking again for a delayed task run that has no state yet (10 minutes)."""
+
+
+async def _delayed_result(future: PrefectDistributedFuture[Composed]) -> Composed:
+    """The delayed run's result. Prefect 3.8.8 records a background task run's states from
+    events, asynchronously (and retries those its recorder fails on: PrefectHQ/prefect#20144),
+    so a run just delayed may have no state yet, and result_async raises at once instead of
+    waiting ("has no state which means it hasn't started yet"): ask again a little later."""
+    for pause in (*STATE_PAUSES, None):
+        try:
+            return await future.result_async()
+        except RuntimeError as exc:
+            if pause is None or "has no state" not in str(exc):
+                raise
+            await asyncio.sleep(pause)
+    raise AssertionError("unreachable")
 
 
 def serve(limit: int = 1) -> None:
