@@ -25,9 +25,9 @@ import datetime as dt
 import os
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from prefect import task
+from prefect import Task, task
 from prefect.futures import PrefectDistributedFuture
 from prefect.task_runners import ProcessPoolTaskRunner
 
@@ -40,9 +40,11 @@ from models.services.locking import lock_shards
 from models.services.obligations import plan_of
 from models.services.plans import campaign_by_slug
 from tasks.chasing import DayResult, prepare_obligations
+from tasks.lifecycle import draft_selected
 
 Runner = Literal["threads", "processes", "task-workers"]
 RUNNERS: tuple[Runner, ...] = ("threads", "processes", "task-workers")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,31 @@ def compose_partition(campaign: str, as_of: dt.datetime, index: int, count: int)
     return Composed(index, emails, round(time.perf_counter() - started, 3))
 
 
+@task(
+    name="publicise-partition",
+    task_run_name=graph_name("tuyên truyền {campaign} {as_of:%d/%m/%Y} phần {index}/{count}"),
+    retries=2,
+    retry_delay_seconds=5,
+)
+def publicise_partition(campaign: str, as_of: dt.datetime, index: int, count: int) -> int:
+    """The publications owed for the newly selected exemplars of one partition of the
+    candidates (tasks.lifecycle.draft_selected), in one transaction holding its buckets."""
+    with unit_of_work() as session:
+        row = campaign_by_slug(session, campaign)
+        return draft_selected(session, row, as_of, Partition(index, count))
+
+
+async def publicise_partitioned(
+    campaign: str, as_of: dt.datetime, count: int, runner: Runner | None = None
+) -> int:
+    """A lifecycle batch in partitions: the day's publications, count task runs at once."""
+    params = [
+        {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count}
+        for p in partitions(count)
+    ]
+    return sum(await run_partitions(publicise_partition, params, runner or partition_runner()))
+
+
 async def prepare_partitioned(
     campaign: str, as_of: dt.datetime, count: int, runner: Runner | None = None
 ) -> DayResult:
@@ -104,7 +131,7 @@ async def prepare_partitioned(
         {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count}
         for p in partitions(count)
     ]
-    composed = await run_partitions(params, runner or partition_runner())
+    composed = await run_partitions(compose_partition, params, runner or partition_runner())
     return replace(
         day,
         emails=sum(c.emails for c in composed),
@@ -112,16 +139,18 @@ async def prepare_partitioned(
     )
 
 
-async def run_partitions(params: list[dict[str, Any]], runner: Runner) -> list[Composed]:
-    """One compose-partition task run per partition, all at once, by Prefect's means."""
+async def run_partitions(
+    work: Task[..., T], params: list[dict[str, Any]], runner: Runner
+) -> list[T]:
+    """One task run of work per partition, all at once, by Prefect's means."""
     if runner == "task-workers":
-        delayed = [compose_partition.delay(**p) for p in params]
+        delayed = [work.delay(**p) for p in params]
         return [await _delayed_result(future) for future in delayed]
     if runner == "processes":
         with ProcessPoolTaskRunner(max_workers=len(params)) as pool:
-            pooled = [pool.submit(compose_partition, p) for p in params]
+            pooled = [pool.submit(work, p) for p in params]
             return [await asyncio.to_thread(future.result) for future in pooled]
-    submitted = [compose_partition.submit(**p) for p in params]
+    submitted = [work.submit(**p) for p in params]
     return [await asyncio.to_thread(future.result) for future in submitted]
 
 
@@ -129,7 +158,7 @@ STATE_PAUSES = (0.2, 0.5, 1.0, 2.0, *([5.0] * 120))
 """Seconds between asking again for a delayed task run that has no state yet (10 minutes)."""
 
 
-async def _delayed_result(future: PrefectDistributedFuture[Composed]) -> Composed:
+async def _delayed_result(future: PrefectDistributedFuture[T]) -> T:
     """The delayed run's result. Prefect 3.8.8 records a background task run's states from
     events, asynchronously (and retries those its recorder fails on: PrefectHQ/prefect#20144),
     so a run just delayed may have no state yet, and result_async raises at once instead of
@@ -145,12 +174,12 @@ async def _delayed_result(future: PrefectDistributedFuture[Composed]) -> Compose
 
 
 def serve(limit: int = 1) -> None:
-    """A task worker for compose-partition: `python -m tasks.partitions` on any machine with
-    the checkout, the TDKT_* settings and PREFECT_API_URL. One partition at a time per process
-    (limit 1): start one per core."""
+    """A task worker for compose-partition and publicise-partition: `python -m
+    tasks.partitions` on any machine with the checkout, the TDKT_* settings and
+    PREFECT_API_URL. One partition at a time per process (limit 1): start one per core."""
     from prefect.task_worker import serve as serve_tasks
 
-    serve_tasks(compose_partition, limit=limit)
+    serve_tasks(compose_partition, publicise_partition, limit=limit)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
@@ -168,3 +169,25 @@ def serving(wanted: bool) -> Iterator[None]:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def test_publications_drafted_in_partitions_once_each() -> None:
+    """The lifecycle's publicise batch in three partitions of the candidates (run in reverse
+    order, then again, then whole): every selected exemplar's texts drafted once."""
+    from models.orm.recognition import Publication
+    from models.recognition import Channel
+    from tasks.lifecycle import draft_publications
+    from tasks.partitions import publicise_partition
+    from tests.test_recognition import AT, exemplar
+
+    load_small()
+    with unit_of_work() as session:
+        ids = [exemplar(session, f"Điển hình {n}", field=None).id for n in range(7)]
+    as_of = AT + dt.timedelta(days=1)
+    drafted = [publicise_partition.fn(SMALL, as_of, index, 3) for index in reversed(range(3))]
+    assert sum(drafted) == len(ids) * len(Channel) and sum(n > 0 for n in drafted) >= 2
+    assert [publicise_partition.fn(SMALL, as_of, index, 3) for index in range(3)] == [0, 0, 0]
+    assert draft_publications.fn(SMALL, as_of) == 0
+    with unit_of_work() as session:
+        per_candidate = Counter(session.scalars(select(Publication.candidate_id)))
+    assert per_candidate == {i: len(Channel) for i in ids}

@@ -55,12 +55,19 @@ SHARD_LOCKS = 0x7D49
 (models.partitions): the second is campaign id * SHARDS + bucket."""
 
 
-def lock_shards(session: Session, campaign_id: int, shards: list[int]) -> None:
+CANDIDATE_LOCKS = 0x7D4A
+"""The same for buckets of a campaign's candidates (by id), for the lifecycle's partitions."""
+
+
+def lock_shards(
+    session: Session, campaign_id: int, shards: list[int], *, space: int = SHARD_LOCKS
+) -> None:
     """Hold buckets of a campaign's recipients until the transaction ends, in ascending order
     (two holders never deadlock): whoever composes a person's digest holds that person's
     bucket, so two partitions, or a partitioned and an unpartitioned sweep, never compose it
-    twice. SQLite's writers already run one at a time (BEGIN IMMEDIATE)."""
+    twice. SQLite's writers already run one at a time (BEGIN IMMEDIATE). `space` tells
+    recipients' buckets (SHARD_LOCKS) from candidates' (CANDIDATE_LOCKS)."""
     if session.get_bind().dialect.name == "postgresql":
         for shard in sorted(set(shards)):
             key = campaign_id * SHARDS + shard
-            session.execute(select(func.pg_advisory_xact_lock(SHARD_LOCKS, key)))
+            session.execute(select(func.pg_advisory_xact_lock(space, key)))
