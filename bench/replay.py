@@ -18,7 +18,12 @@ import datetime as dt
 import os
 import random
 import resource
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -71,7 +76,15 @@ def main() -> None:
     args = arguments(
         __doc__.splitlines()[0] if __doc__ else "replay",
         scale={"type": float, "help": "a fraction of the national shape (--quick: 0.02)"},
+        partitions={"type": int, "default": 1, "help": "TDKT_PARTITIONS (1: unpartitioned)"},
+        workers={
+            "type": int,
+            "default": 0,
+            "help": "task worker processes composing the partitions (0: the flow's threads)",
+        },
     )
+    os.environ["TDKT_PARTITIONS"] = str(args.partitions)
+    os.environ["TDKT_PARTITION_RUNNER"] = "task-workers" if args.workers else "threads"
     factor = args.scale or (0.02 if args.quick else 1.0)
     shape = national.Shape.scaled(factor)
     candidates = round(CANDIDATES * factor)
@@ -96,9 +109,11 @@ def main() -> None:
         ):
             os.environ["TDKT_SMTP_HOST"] = mailbox.host
             os.environ["TDKT_SMTP_PORT"] = str(mailbox.port)
-            started = time.perf_counter()
-            run = asyncio.run(replay(slug, START, END, UnitBehaviour(seed=2022)))
-            seconds = time.perf_counter() - started
+            with task_workers(args.workers) as workers:
+                started = time.perf_counter()
+                run = asyncio.run(replay(slug, START, END, UnitBehaviour(seed=2022)))
+                seconds = time.perf_counter() - started
+                worker_peaks = [peak_of(w.pid) for w in workers]
             received = len(mailbox.stop())
         with unit_of_work() as session:
             emails = session.scalar(select(func.count()).select_from(Email)) or 0
@@ -122,6 +137,12 @@ def main() -> None:
         backend = engine.dialect.name
     peak = peak_rss_mib()
     servers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    slowest_day = run.slowest_sweep()
+    slowest = slowest_day and {
+        "day": slowest_day[0].isoformat(),
+        "seconds": round(slowest_day[1], 1),
+        "partition_seconds": run.partition_seconds.get(slowest_day[0], []),
+    }
     result = {
         "units": shape.units,
         "candidates": candidates,
@@ -132,6 +153,10 @@ def main() -> None:
         "messages_received": received,
         "outbox": outbox,
         "unsent_errors": errors,
+        "partitions": args.partitions,
+        "workers": args.workers,  # task worker processes, beside the driver
+        "slowest_sweep": slowest,
+        "peak_rss_mib_per_process": {"driver": round(peak), "task_workers": worker_peaks},
         "days_visited": run.days_visited,
         "flow_runs": run.flow_runs,
         "backend": backend,
@@ -147,11 +172,45 @@ def main() -> None:
             f"{run.days_visited} days visited, {run.flow_runs} flow runs, {emails:,} emails "
             f"({received:,} received) in {seconds:.0f} s; peak memory {peak:.0f} MiB "
             f"(largest server process {servers:.0f} MiB; targets: 600 s, 2,048 MiB)",
+            f"{args.partitions} partition(s), {args.workers} task worker(s); slowest sweep: "
+            f"{slowest}; task workers' peak memory (MiB): {worker_peaks}",
             "outbox: " + ", ".join(f"{status} {n:,}" for status, n in sorted(outbox.items())),
             *(f"  not sent: {error}" for error in errors),
         ],
         as_json=args.json,
     )
+
+
+@contextmanager
+def task_workers(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """count task worker processes serving compose-partition (tasks.partitions) against the
+    benchmark's Prefect server and database, as other machines would; stopped afterwards."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "tasks.partitions"], env=env) for _ in range(count)
+    ]
+    try:
+        time.sleep(5 if workers else 0)  # subscribed before the first partition is delayed
+        yield workers
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+
+
+def peak_of(pid: int) -> int:
+    """A running process's peak resident memory in MiB (Linux's VmHWM), 0 if unknown."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return 0
 
 
 def engine_folder() -> Any:

@@ -12,6 +12,7 @@ from flows.naming import sweep_name
 from models import clock
 from tasks.artifacts import publish_artifacts
 from tasks.chasing import DayResult, active_campaigns, prepare_day
+from tasks.partitions import partition_count, prepare_partitioned
 from tasks.sending import SendResult, send_outbox
 
 
@@ -23,7 +24,13 @@ async def daily_sweep(
     as_of = as_of or clock.now()
     logger = get_run_logger()
     slugs = campaigns or active_campaigns(as_of)
-    days = [prepare_day(slug, as_of) for slug in slugs]
+    partitions = partition_count()
+    days = [
+        prepare_day(slug, as_of)
+        if partitions == 1
+        else await prepare_partitioned(slug, as_of, partitions)
+        for slug in slugs
+    ]
     sent = await send_outbox(as_of)
     for slug in slugs:
         await publish_artifacts(slug, as_of)

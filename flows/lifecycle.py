@@ -27,6 +27,7 @@ from tasks.lifecycle import (
     propose_rewards,
     review_eligibility,
 )
+from tasks.partitions import partition_count, publicise_partitioned
 
 
 @flow(name="eligibility-review", flow_run_name=lifecycle_name("xét tiêu chuẩn"))
@@ -72,7 +73,13 @@ async def publicise(
 ) -> dict[str, int]:
     """Articles, press briefs and posts owed by the communication office (chased as obligations)."""
     as_of = as_of or clock.now()
-    return {slug: draft_publications(slug, as_of) for slug in campaigns or active_campaigns(as_of)}
+    count = partition_count()
+    return {
+        slug: draft_publications(slug, as_of)
+        if count == 1
+        else await publicise_partitioned(slug, as_of, count)
+        for slug in campaigns or active_campaigns(as_of)
+    }
 
 
 @flow(name="honour", flow_run_name=lifecycle_name("tôn vinh"))

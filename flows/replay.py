@@ -8,6 +8,7 @@ shows the whole campaign as it would have unfolded. Simulated units submit befor
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -59,6 +60,15 @@ class ReplayRun:
     days_visited: int = 0
     flow_runs: int = 0
     series: list[DayPoint] = field(default_factory=list)
+    sweep_seconds: dict[dt.date, float] = field(default_factory=dict)  # each daily sweep's
+    partition_seconds: dict[dt.date, list[float]] = field(default_factory=dict)  # composing
+
+    def slowest_sweep(self) -> tuple[dt.date, float] | None:
+        """The day whose daily sweep took longest, and its seconds (the figure that bounds
+        a morning's run)."""
+        if not self.sweep_seconds:
+            return None
+        return max(self.sweep_seconds.items(), key=lambda item: item[1])
 
 
 def visit_days(
@@ -147,7 +157,10 @@ async def _visit(
         if day.month == 1 and day.day == 2:
             await yearly_cycle(year=day.year, as_of=as_of)
             run.flow_runs += 1
-        await daily_sweep(as_of=as_of, campaigns=[campaign])
+        started = time.perf_counter()
+        prepared, _ = await daily_sweep(as_of=as_of, campaigns=[campaign])
+        run.sweep_seconds[day] = time.perf_counter() - started
+        run.partition_seconds[day] = [s for d in prepared for s in d.partition_seconds]
         run.flow_runs += 1
         if day == calendar.effective_due(ELIGIBILITY_REVIEW.replace(year=day.year)):
             await eligibility_review(as_of=as_of, campaigns=[campaign])

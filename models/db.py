@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.partitions import address_shard
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -76,6 +78,10 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+            # A sweep's partitions filter addresses by bucket in SQL (models.services.partitions).
+            dbapi_connection.create_function(
+                "tdkt_address_shard", 1, address_shard, deterministic=True
+            )
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(connection: Any) -> None:

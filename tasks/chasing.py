@@ -12,10 +12,11 @@ from flows.naming import graph_name
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import Campaign
+from models.partitions import WHOLE
 from models.services.ballot_invitations import invite_members
 from models.services.chase import plan_notifications
 from models.services.dashboard import escalated_units
-from models.services.locking import lock_campaign, lock_campaigns
+from models.services.locking import lock_campaign, lock_campaigns, lock_shards
 from models.services.obligations import Directory, mark_overdue, open_obligations
 from models.services.plans import campaign_by_slug
 from models.services.process_obligations import (
@@ -38,6 +39,7 @@ class DayResult:
     emails: int
     without_recipient: list[str] = field(default_factory=list)
     escalated: list[str] = field(default_factory=list)  # units' names, escalated today
+    partition_seconds: list[float] = field(default_factory=list)  # composing, per partition
 
 
 def active_campaigns(as_of: dt.datetime) -> list[str]:
@@ -63,12 +65,32 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
 
     One transaction: a failure leaves the outbox as it was, and a retry (or a second sweep)
     finds the rows already there and adds nothing. It holds the campaign (models.services.
-    locking), so a second worker preparing the same campaign waits, then finds it done.
+    locking), so a second worker preparing the same campaign waits, then finds it done; and
+    every bucket of recipients, so a partitioned sweep's composer (tasks.partitions) waits too.
     """
+    return _prepare(campaign, as_of, compose=True)
+
+
+@task(
+    name="prepare-obligations",
+    task_run_name=graph_name("chuẩn bị nghĩa vụ {campaign} {as_of:%d/%m/%Y}"),
+    retries=2,
+    retry_delay_seconds=5,
+)
+def prepare_obligations(campaign: str, as_of: dt.datetime) -> DayResult:
+    """prepare_day up to today's notifications, without composing the emails (0 in the result):
+    a partitioned sweep composes them in parallel afterwards (tasks.partitions)."""
+    return _prepare(campaign, as_of, compose=False)
+
+
+def _prepare(campaign: str, as_of: dt.datetime, *, compose: bool) -> DayResult:
+    """The day's preparation in one transaction holding the campaign (see prepare_day)."""
     calendar = default_calendar()
     with unit_of_work() as session:
         row = campaign_by_slug(session, campaign)
         lock_campaign(session, row.id)
+        if compose:
+            lock_shards(session, row.id, WHOLE.shards)
         directory = Directory(session)
         opened = open_obligations(
             session,
@@ -84,7 +106,7 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
         invite_members(session, row, at=as_of)  # a ballot opened since the last sweep
         settle_process_obligations(session, row, at=as_of)
         overdue = mark_overdue(session, row, at=as_of)
-        day = plan_notifications(session, row, calendar, at=as_of)
+        day = plan_notifications(session, row, calendar, at=as_of, compose=compose)
         escalated = escalated_units(session, row, as_of.date())
     return DayResult(
         campaign,

@@ -18,11 +18,12 @@ from models.clock import TIMEZONE
 from models.db import unit_of_work
 from models.lifecycle import CandidateStage
 from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
+from models.partitions import SHARDS, WHOLE, Partition
 from models.recognition import CeremonyKind
 from models.services import ballots, recognition, rewards
 from models.services.ballot_invitations import invite_members
 from models.services.eligibility import check_candidates
-from models.services.locking import lock_campaign
+from models.services.locking import CANDIDATE_LOCKS, lock_campaign, lock_shards
 from models.services.plans import campaign_by_slug
 from models.services.process_obligations import open_process_obligations
 
@@ -142,25 +143,34 @@ def draft_publications(campaign: str, as_of: dt.datetime) -> int:
     """Articles, press briefs and posts owed for every newly selected exemplar."""
 
     def work(session: Session, row: Campaign) -> int:
-        due = default_calendar().add_working_days(as_of.date(), PUBLICATION_WORKING_DAYS)
-        drafted = exists().where(Publication.candidate_id == Candidate.id)
-        selected = session.scalars(
-            select(Candidate)
-            .where(
-                Candidate.campaign_id == row.id,
-                Candidate.stage == CandidateStage.SELECTED,
-                Candidate.stage_changed_at <= as_of,
-                ~drafted,
-            )
-            .options(selectinload(Candidate.registered_by), selectinload(Candidate.field))
-            .order_by(Candidate.id)  # the same ids for the same drafts on either backend
-        ).all()
-        publications = recognition.draft_all_publications(
-            session, selected, responsible_unit=row.standing_body, due_on=due, at=as_of, actor=ACTOR
-        )
-        return len(publications)
+        return draft_selected(session, row, as_of, WHOLE)
 
     return _with_campaign(campaign, work)
+
+
+def draft_selected(session: Session, row: Campaign, as_of: dt.datetime, part: Partition) -> int:
+    """Draft the publications owed for the newly selected exemplars of one partition of the
+    candidates (by id: each exemplar's texts are its own), holding those candidates' buckets
+    so a partitioned and a whole publicise never draft one exemplar's texts twice."""
+    lock_shards(session, row.id, part.shards, space=CANDIDATE_LOCKS)
+    due = default_calendar().add_working_days(as_of.date(), PUBLICATION_WORKING_DAYS)
+    drafted = exists().where(Publication.candidate_id == Candidate.id)
+    selected = session.scalars(
+        select(Candidate)
+        .where(
+            Candidate.campaign_id == row.id,
+            Candidate.stage == CandidateStage.SELECTED,
+            Candidate.stage_changed_at <= as_of,
+            ~drafted,
+            (Candidate.id % SHARDS) % part.count == part.index,
+        )
+        .options(selectinload(Candidate.registered_by), selectinload(Candidate.field))
+        .order_by(Candidate.id)  # the same ids for the same drafts on either backend
+    ).all()
+    publications = recognition.draft_all_publications(
+        session, selected, responsible_unit=row.standing_body, due_on=due, at=as_of, actor=ACTOR
+    )
+    return len(publications)
 
 
 @task(name="honour", task_run_name=graph_name("tôn vinh {campaign} {kind} {as_of:%d/%m/%Y}"))

@@ -34,7 +34,8 @@ from models.services.directory import import_directory_file
 from models.services.outbox import LEASE
 from models.services.plans import load_plan_file
 from notifications.smtp import SmtpSettings
-from tasks.chasing import prepare_day
+from tasks.chasing import prepare_day, prepare_obligations
+from tasks.partitions import compose_partition
 from tasks.sending import send_outbox
 from tests.conftest import QB_DIRECTORY, QB_PLAN, ROOT, Postgres
 from tests.fault_helpers import (
@@ -162,9 +163,18 @@ from tasks.chasing import prepare_day
 from tasks.sending import send_outbox
 
 as_of = dt.datetime.fromisoformat(sys.argv[1])
-day = prepare_day.fn(sys.argv[3], as_of)
+order = [int(i) for i in sys.argv[4:]]  # partitions of len(order), composed in that order
+if order:
+    from tasks.chasing import prepare_obligations
+    from tasks.partitions import compose_partition
+
+    day = prepare_obligations.fn(sys.argv[3], as_of)
+    emails = sum(compose_partition.fn(sys.argv[3], as_of, i, len(order)).emails for i in order)
+else:
+    day = prepare_day.fn(sys.argv[3], as_of)
+    emails = day.emails
 sent = asyncio.run(send_outbox.fn(as_of, settings=SmtpSettings(port=int(sys.argv[2]))))
-print(day.notifications, day.emails, sent.sent)
+print(day.notifications, emails, sent.sent)
 """
 
 
@@ -174,14 +184,21 @@ def load_quang_binh() -> None:
         load_plan_file(session, QB_PLAN, default_calendar(), at=now(), actor="test")
 
 
+@pytest.mark.parametrize(
+    "orders", [([], []), (["0", "1", "2"], ["2", "1", "0"])], ids=["whole", "partitioned"]
+)
 def test_overlapping_sweeps_one_acts_the_other_does_no_harm(
-    switchboard: tuple[Switchboard, int], backend: Any
+    switchboard: tuple[Switchboard, int], backend: Any, orders: tuple[list[str], list[str]]
 ) -> None:
+    """Two sweeps of the same morning at once, whole or each composing three partitions
+    (tasks.partitions) in opposite orders: every email once."""
     board, port = switchboard
     load_quang_binh()
     dispose_engines()
     args = [sys.executable, "-c", SWEEP, QB_REMINDERS.isoformat(), str(port), QB]
-    runs = [subprocess.Popen(args, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen([*args, *order], stdout=subprocess.PIPE, text=True) for order in orders
+    ]
     reports = [run.communicate(timeout=300)[0].split() for run in runs]
     assert [run.returncode for run in runs] == [0, 0]
 
@@ -267,3 +284,38 @@ def test_database_restarted_mid_sweep_then_the_next_sweep_completes(
         behind = behind.where(Obligation.next_step_on <= QB_REMINDERS.date())
         assert session.scalar(behind) == 0
     assert prepare_day.fn(QB, QB_REMINDERS).notifications == 0  # and no duplicate
+
+
+@pytest.mark.postgres
+def test_database_restarted_mid_partition_then_its_retry_completes(
+    restartable: Postgres, switchboard: tuple[Switchboard, int]
+) -> None:
+    """A partition's transaction lost half-way (its emails being written) leaves nothing of
+    that partition; its retry composes them, and the other partition is untouched."""
+    board, port = switchboard
+    load_quang_binh()
+    prepare_obligations.fn(QB, QB_REMINDERS)
+    first = compose_partition.fn(QB, QB_REMINDERS, 0, 2)
+    restarted = False
+
+    def break_the_database(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        nonlocal restarted
+        if not restarted and statement.lstrip().upper().startswith("INSERT INTO EMAILS"):
+            restarted = True
+            restartable.restart()
+
+    engine = engine_for()
+    event.listen(engine, "before_cursor_execute", break_the_database)
+    with pytest.raises(Exception, match=r"(?i)terminat|closed"):
+        compose_partition.fn(QB, QB_REMINDERS, 1, 2)
+    event.remove(engine, "before_cursor_execute", break_the_database)
+    assert restarted
+    assert statuses() == {EmailStatus.PENDING: first.emails}  # only partition 0's
+    second = compose_partition.fn(QB, QB_REMINDERS, 1, 2)  # Prefect's retry
+    assert first.emails > 0 and second.emails > 0
+    assert compose_partition.fn(QB, QB_REMINDERS, 1, 2).emails == 0  # and no duplicate
+    sent = asyncio.run(send_outbox.fn(QB_REMINDERS, settings=SmtpSettings(port=port)))
+    assert sent.sent == first.emails + second.emails == len(set(board.accepted))
+    with unit_of_work() as session:
+        unassigned = select(func.count()).select_from(Notification)
+        assert session.scalar(unassigned.where(Notification.email_id.is_(None))) == 0

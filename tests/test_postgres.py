@@ -87,11 +87,14 @@ def prefect_on_postgres(
         server.stop()
 
 
+@pytest.mark.parametrize("partitions", ["1", "3"], ids=["whole", "partitioned"])
 def test_two_workers_send_every_email_exactly_once(
     app_database: str,
     prefect_on_postgres: LocalPrefectServer,
     tmp_path: Path,
+    partitions: str,
 ) -> None:
+    """Also with each sweep composing its digests in three partitions (tasks.partitions)."""
     api = prefect_on_postgres.api_url
     with LocalMailbox(tmp_path / "mail") as mailbox:
         env = {
@@ -110,6 +113,7 @@ def test_two_workers_send_every_email_exactly_once(
             # Paced sending keeps the morning's first sweep going for seconds, so the other
             # worker's sweeps of that morning start while it runs even on a loaded machine.
             "TDKT_SMTP_RATE": "10",
+            "TDKT_PARTITIONS": partitions,
         }
         deployed = subprocess.run(
             [sys.executable, "-c", DEPLOY, str(ROOT), POOL],

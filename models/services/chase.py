@@ -30,6 +30,7 @@ from models.orm import (
     Obligation,
     Unit,
 )
+from models.partitions import WHOLE, Partition
 from models.phrases import occurrence_label
 from models.plan import Plan
 from models.policy import ChainStep, Recipient, escalation_recipient
@@ -50,6 +51,7 @@ from models.services.escalation_documents import Draft, attach_letters, wants_le
 from models.services.intake import action_of
 from models.services.obligations import plan_of
 from models.services.outbox import email_row
+from models.services.partitions import in_partition
 from models.services.rows import chunks, inserted, loaded
 from models.services.subjects import subjects
 from models.subjects import Subject
@@ -68,9 +70,15 @@ class DayPlan:
 
 
 def plan_notifications(
-    session: Session, campaign: Campaign, calendar: WorkingCalendar, *, at: dt.datetime
+    session: Session,
+    campaign: Campaign,
+    calendar: WorkingCalendar,
+    *,
+    at: dt.datetime,
+    compose: bool = True,
 ) -> DayPlan:
-    """Create today's notifications (one per chain step and recipient) and their emails."""
+    """Create today's notifications (one per chain step and recipient) and their emails
+    (unless compose is False: a partitioned sweep composes them per partition, emails 0)."""
     today = at.date()
     if calendar.is_day_off(today):
         return DayPlan(0, 0, [])  # nothing goes out on a day off; the step waits for Monday
@@ -138,7 +146,7 @@ def plan_notifications(
         # tens of thousands, and compose_emails reads them back with what the emails need.
         session.execute(insert(Notification), created)
     move_on(session, due.next_days)
-    emails = compose_emails(session, campaign, plan, calendar, at=at)
+    emails = compose_emails(session, campaign, plan, calendar, at=at) if compose else 0
     return DayPlan(len(created), emails, missing)
 
 
@@ -271,15 +279,20 @@ def compose_emails(
     at: dt.datetime,
     smtp: SmtpSettings | None = None,
     intake: IntakeSettings | None = None,
+    partition: Partition = WHOLE,
 ) -> int:
     """Gather today's unassigned notifications into one digest email per recipient.
 
     Each item carries the recipient's personal link to act on it (models.services.access).
+    A partition composes only the recipients whose address falls in it (models.partitions).
     """
     smtp = smtp or SmtpSettings.from_env()
     intake = intake or IntakeSettings.from_env()
     supervisor = _supervisor(session, plan)
-    pending = pending_notes(session, campaign.id)  # plain rows: tens of thousands a day
+    # plain rows, tens of thousands a day; a partition's addresses only
+    pending = pending_notes(
+        session, campaign.id, in_partition(Notification.recipient_email, partition)
+    )
     by_recipient: dict[str, list[Note]] = defaultdict(list)
     for note in pending:
         by_recipient[note.recipient_email].append(note)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.orm import Candidate, Contact, Milestone, Notification, Obligation, Unit
@@ -194,9 +194,10 @@ class Note:
     obligation: Owed
 
 
-def pending_notes(session: Session, campaign_id: int) -> list[Note]:
-    """The campaign's notifications no email carries yet, in id order: one query of columns,
-    and one each for their milestones and the owners of personal obligations."""
+def pending_notes(session: Session, campaign_id: int, *only: ColumnElement[bool]) -> list[Note]:
+    """The campaign's notifications no email carries yet, in id order (`only`: further
+    conditions, a partition's addresses): one query of columns, and one each for their
+    milestones and the owners of personal obligations."""
     rows = session.execute(
         select(
             Notification.id,
@@ -219,7 +220,7 @@ def pending_notes(session: Session, campaign_id: int) -> list[Note]:
         )
         .join(Obligation, Obligation.id == Notification.obligation_id)
         .join(Unit, Unit.id == Obligation.unit_id)
-        .where(Obligation.campaign_id == campaign_id, Notification.email_id.is_(None))
+        .where(Obligation.campaign_id == campaign_id, Notification.email_id.is_(None), *only)
         .order_by(Notification.id)
     ).all()
     milestones = milestones_by_id(session, (r[13] for r in rows))

@@ -18,6 +18,8 @@ import zlib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.partitions import SHARDS
+
 CAMPAIGN_LOCKS = 0x7D47
 """The first key of pg_advisory_xact_lock(int, int), so the project's locks stand apart from
 any other application's on the same server; the second is the campaign's id."""
@@ -46,3 +48,26 @@ def lock_register(session: Session, issuer: str, year: int) -> None:
         digest = zlib.crc32(f"{issuer}\x1f{year}".encode())
         signed = digest - (1 << 32) if digest >= 1 << 31 else digest
         session.execute(select(func.pg_advisory_xact_lock(REGISTER_LOCKS, signed)))
+
+
+SHARD_LOCKS = 0x7D49
+"""The first key of the advisory lock on one bucket of recipients' addresses of one campaign
+(models.partitions): the second is campaign id * SHARDS + bucket."""
+
+
+CANDIDATE_LOCKS = 0x7D4A
+"""The same for buckets of a campaign's candidates (by id), for the lifecycle's partitions."""
+
+
+def lock_shards(
+    session: Session, campaign_id: int, shards: list[int], *, space: int = SHARD_LOCKS
+) -> None:
+    """Hold buckets of a campaign's recipients until the transaction ends, in ascending order
+    (two holders never deadlock): whoever composes a person's digest holds that person's
+    bucket, so two partitions, or a partitioned and an unpartitioned sweep, never compose it
+    twice. SQLite's writers already run one at a time (BEGIN IMMEDIATE). `space` tells
+    recipients' buckets (SHARD_LOCKS) from candidates' (CANDIDATE_LOCKS)."""
+    if session.get_bind().dialect.name == "postgresql":
+        for shard in sorted(set(shards)):
+            key = campaign_id * SHARDS + shard
+            session.execute(select(func.pg_advisory_xact_lock(space, key)))

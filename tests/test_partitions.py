@@ -1,0 +1,193 @@
+"""A campaign's day composed in partitions writes the emails the unpartitioned sweep writes."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import literal, select
+
+from models.db import dispose_engines, unit_of_work
+from models.orm import Email, Notification
+from models.partitions import SHARDS, WHOLE, Partition, address_shard, partitions
+from models.services.partitions import address_shard as sql_shard
+from notifications.mailbox import LocalMailbox
+from tasks.chasing import prepare_day, prepare_obligations
+from tasks.partitions import compose_partition
+from tests.chase_helpers import SMALL, days, load_small, morning
+from tests.conftest import Backend
+
+D = dt.date
+TOKEN = re.compile(r"/l/[^\s\"'<>]+")
+LETTER = re.compile(r"Công văn số (\d+)/")
+
+
+def _emails() -> list[tuple[str, str, str, str, list[str]]]:
+    """Each email's key, Message-ID, recipient, subject and parts (text with the personal
+    links' random tokens and the letters' numbers masked; other parts by type), in key order."""
+    with unit_of_work() as session:
+        rows = session.scalars(select(Email).order_by(Email.key)).all()
+        out = []
+        for row in rows:
+            message = message_from_bytes(row.mime, policy=policy.default)
+            parts = [
+                LETTER.sub("Công văn số …/", TOKEN.sub("/l/…", part.get_content()))
+                if part.get_content_maintype() == "text"
+                else part.get_content_type()
+                for part in message.walk()
+                if not part.is_multipart()
+            ]
+            out.append((row.key, row.message_id, row.recipient_email, row.subject, parts))
+        return out
+
+
+def _letters() -> list[str]:
+    """The numbers the escalation letters took, sorted: partitions running in any order
+    number them in another order (each is registered when its digest is composed), but take
+    the same numbers, without a gap."""
+    with unit_of_work() as session:
+        messages = [
+            message_from_bytes(m, policy=policy.default)
+            for m in session.scalars(select(Email.mime))
+        ]
+    return sorted(
+        number
+        for message in messages
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
+        for number in LETTER.findall(part.get_content())
+    )
+
+
+def _notifications() -> list[tuple[str, str | None]]:
+    """Each notification's key and the key of the email that carries it."""
+    with unit_of_work() as session:
+        return [
+            (key, email)
+            for key, email in session.execute(
+                select(Notification.key, Email.key)
+                .outerjoin(Email, Email.id == Notification.email_id)
+                .order_by(Notification.key)
+            )
+        ]
+
+
+def test_partitions_cover_every_address_once() -> None:
+    for count in (1, 2, 3, 7, SHARDS):
+        shards = sorted(s for p in partitions(count) for s in p.shards)
+        assert shards == list(range(SHARDS))
+    for address in ("officer@a.example", "snv@t.example", "Đồng.chí@x.vn"):
+        assert sum(p.holds(address) for p in partitions(3)) == 1
+        assert WHOLE.holds(address) and 0 <= address_shard(address) < SHARDS
+    with pytest.raises(ValueError):
+        Partition(2, 2)
+    addresses = ["officer@a.example", "snv@t.example", "Đồng.chí@x.vn", ""]
+    with unit_of_work() as session:  # the database's bucket is Python's
+        in_sql = [session.scalar(select(sql_shard(literal(a)))) for a in addresses]
+    assert in_sql == [address_shard(a) for a in addresses]
+
+
+def test_a_partitioned_sweep_writes_the_same_emails(
+    backend: Backend, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three partitions, composed in reverse order, write the emails (keys, Message-IDs,
+    recipients, subjects, bodies) and assign the notifications the unpartitioned sweep does;
+    running a partition again adds nothing. The standing body's digest gathers both units'
+    escalations whichever partition each unit's obligations would fall in."""
+    load_small()
+    partitioned = tmp_path / "partitioned"
+    backend.copy(data_dir, partitioned)
+    sweep_days = list(days(D(2023, 2, 20), D(2023, 3, 10)))
+    for day in sweep_days:
+        prepare_day.fn(SMALL, morning(day))
+    whole = _emails(), _notifications(), _letters()
+
+    dispose_engines()
+    backend.use(monkeypatch, partitioned)
+    composed = [0, 0, 0]
+    for day in sweep_days:
+        prepare_obligations.fn(SMALL, morning(day))
+        for index in reversed(range(3)):
+            result = compose_partition.fn(SMALL, morning(day), index, 3)
+            composed[index] += result.emails
+            assert compose_partition.fn(SMALL, morning(day), index, 3).emails == 0  # again
+    assert _emails() == whole[0]
+    assert _notifications() == whole[1]
+    assert _letters() == whole[2] and whole[2]  # the small world's escalations have some
+    assert len(whole[0]) == sum(composed) and sum(n > 0 for n in composed) >= 2
+    assert all(email is not None for _, email in whole[1])
+
+
+@pytest.mark.prefect
+@pytest.mark.parametrize("runner", ["threads", "processes", "task-workers"])
+def test_a_partitioned_sweep_flow_run_sends_each_digest_once(
+    prefect_server: None,
+    mailbox: LocalMailbox,
+    monkeypatch: pytest.MonkeyPatch,
+    runner: str,
+) -> None:
+    """The daily sweep with two partitions, composed by Prefect's thread pool, its process
+    pool or a task worker (in this process: the harness's server runs no scheduler, and a task
+    worker needs none): one email per recipient, sent once; a second run sends nothing."""
+    from flows.daily_sweep import daily_sweep
+
+    monkeypatch.setenv("TDKT_PARTITIONS", "2")
+    monkeypatch.setenv("TDKT_PARTITION_RUNNER", runner)
+    load_small()
+    with serving(runner == "task-workers"):
+        days, sent = asyncio.run(daily_sweep(as_of=morning(D(2023, 2, 23))))
+        assert (days[0].notifications, days[0].emails, sent.sent) == (2, 2, 2)
+        assert len(days[0].partition_seconds) == 2
+        again, resent = asyncio.run(daily_sweep(as_of=morning(D(2023, 2, 23))))
+    assert (again[0].emails, resent.sent, mailbox.received) == (0, 0, 2)
+
+
+@contextmanager
+def serving(wanted: bool) -> Iterator[None]:
+    """A task worker serving compose-partition in a process of its own, while inside."""
+    if not wanted:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    worker = subprocess.Popen([sys.executable, "-m", "tasks.partitions"], env=env)
+    try:
+        time.sleep(8)  # subscribed before the first partition is delayed
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_publications_drafted_in_partitions_once_each() -> None:
+    """The lifecycle's publicise batch in three partitions of the candidates (run in reverse
+    order, then again, then whole): every selected exemplar's texts drafted once."""
+    from models.orm.recognition import Publication
+    from models.recognition import Channel
+    from tasks.lifecycle import draft_publications
+    from tasks.partitions import publicise_partition
+    from tests.test_recognition import AT, exemplar
+
+    load_small()
+    with unit_of_work() as session:
+        ids = [exemplar(session, f"Điển hình {n}", field=None).id for n in range(7)]
+    as_of = AT + dt.timedelta(days=1)
+    drafted = [publicise_partition.fn(SMALL, as_of, index, 3) for index in reversed(range(3))]
+    assert sum(drafted) == len(ids) * len(Channel) and sum(n > 0 for n in drafted) >= 2
+    assert [publicise_partition.fn(SMALL, as_of, index, 3) for index in range(3)] == [0, 0, 0]
+    assert draft_publications.fn(SMALL, as_of) == 0
+    with unit_of_work() as session:
+        per_candidate = Counter(session.scalars(select(Publication.candidate_id)))
+    assert per_candidate == {i: len(Channel) for i in ids}
