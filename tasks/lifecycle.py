@@ -20,8 +20,9 @@ from models.lifecycle import CandidateStage
 from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
 from models.partitions import SHARDS, WHOLE, Partition
 from models.recognition import CeremonyKind
-from models.services import ballots, recognition, rewards
+from models.services import ballots, recognition
 from models.services.ballot_invitations import invite_members
+from models.services.dossier_documents import proposal_number
 from models.services.eligibility import check_candidates
 from models.services.locking import CANDIDATE_LOCKS, lock_campaign, lock_shards
 from models.services.plans import campaign_by_slug
@@ -209,17 +210,27 @@ def propose_rewards(campaign: str, as_of: dt.datetime) -> dict[str, int]:
             )
             .order_by(Candidate.id)
         ).all()
-        recognition.propose_rewards(
-            session,
-            honoured,
-            authority=row.issuer,
-            form=usual_form(default_authorities(), row.issuer.kind, row.issuer.code, as_of.date()),
-            submitted_on=as_of.date(),
-            calendar=calendar,
-            at=as_of,
-            actor=ACTOR,
-            number=rewards.next_proposal_number(session, row, row.standing_body),
-        )
+        form = usual_form(default_authorities(), row.issuer.kind, row.issuer.code, as_of.date())
+        if honoured:  # a day's proposals are one tờ trình, numbered in the body's register
+            recognition.propose_rewards(
+                session,
+                honoured,
+                authority=row.issuer,
+                form=form,
+                submitted_on=as_of.date(),
+                calendar=calendar,
+                at=as_of,
+                actor=ACTOR,
+                number=proposal_number(
+                    session,
+                    row.standing_body,
+                    issued_on=as_of.date(),
+                    subject=f"Đề nghị tặng {form.label} cho {len(honoured)} tập thể, cá nhân",
+                    key=f"to-trinh:{row.slug}:{as_of.date().isoformat()}",
+                    at=as_of,
+                    actor=ACTOR,
+                ),
+            )
         late = recognition.overdue_proposals(
             session, today=as_of.date(), calendar=calendar, at=as_of, actor=ACTOR
         )

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.administrative import DocumentKind, GeneratedDocument, Signer
+from models.administrative import DocumentKind, GeneratedDocument, Signer, number_text, reference
 from models.administrative import header_context as frame
 from models.dossier import GEN_MINUTES, GEN_TO_TRINH
 from models.dossier_content import (
@@ -104,6 +104,38 @@ def letter_proposals(session: Session, proposal: RewardProposal) -> list[RewardP
     )
 
 
+def proposal_number(
+    session: Session,
+    proposer: Unit,
+    *,
+    issued_on: dt.date,
+    subject: str,
+    key: str,
+    at: dt.datetime,
+    actor: str,
+    entity_id: int | None = None,
+) -> str:
+    """The number of a tờ trình the proposer issues ("05/TTr-SNV"), from its register: one
+    sequence with its other documents of the year (Nghị định 30/2020 Điều 15), given once per
+    `key` (a day's proposals of a campaign share one tờ trình)."""
+    body = issuing_body(proposer)
+    symbol = reference(DocumentKind.TO_TRINH, body)
+    entry = register_document(
+        session,
+        issuer=proposer.code,
+        kind=DocumentKind.TO_TRINH,
+        issued_on=issued_on,
+        subject=subject,
+        key=key,
+        entity="reward_proposal" if entity_id is not None else None,
+        entity_id=entity_id,
+        at=at,
+        actor=actor,
+        symbol=symbol,
+    )
+    return f"{number_text(entry.number)}/{symbol}"
+
+
 def proposal_letter(
     session: Session, proposal: RewardProposal, *, at: dt.datetime, actor: str
 ) -> GeneratedDocument:
@@ -116,22 +148,16 @@ def proposal_letter(
     listed = letter_proposals(session, proposal)
     nominees = [nominee(session, p.candidate, p.form) for p in listed]
     subject = proposal_subject(proposal.form.label, nominees)
-    number = proposal.number
-    if number is None:
-        entry = register_document(
-            session,
-            issuer=proposer.code,
-            kind=DocumentKind.TO_TRINH,
-            issued_on=proposal.submitted_on,
-            subject=subject,
-            key=f"to-trinh:reward-proposal:{proposal.id}",
-            entity="reward_proposal",
-            entity_id=proposal.id,
-            at=at,
-            actor=actor,
-            symbol=f"TTr-{body.symbol}",
-        )
-        number = f"{entry.number:02d}/TTr-{body.symbol}"
+    number = proposal.number or proposal_number(
+        session,
+        proposer,
+        issued_on=proposal.submitted_on,
+        subject=subject,
+        key=f"to-trinh:reward-proposal:{proposal.id}",
+        entity_id=proposal.id,
+        at=at,
+        actor=actor,
+    )
     signer = signer_of(proposer)
     addressee = _addressee(proposal.authority, proposer)
     context = frame(

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.authorities import AuthorityTable, check_decider, default_authorities
@@ -83,17 +83,6 @@ def propose_reward(
         number=number,
     )
     return proposal
-
-
-def next_proposal_number(session: Session, campaign: Campaign, proposer: Unit) -> str:
-    """The number the proposer's next tờ trình of this campaign takes: '3/TTr-SNV' after two
-    (the campaign's proposals counted by day: a day's proposals are one tờ trình)."""
-    days = session.scalar(
-        select(func.count(func.distinct(RewardProposal.submitted_on)))
-        .join(RewardProposal.candidate)
-        .where(Candidate.campaign_id == campaign.id)
-    )
-    return f"{(days or 0) + 1}/TTr-{proposer.code.rsplit('.', 1)[-1]}"
 
 
 def propose_rewards(
