@@ -82,9 +82,16 @@ def main() -> None:
             "default": 0,
             "help": "task worker processes composing the partitions (0: the flow's threads)",
         },
+        letters={
+            "choices": ["off", "docx", "pdf"],
+            "default": "off",
+            "help": "TDKT_ESCALATION_LETTERS: the công văn on escalations (off: as the figures "
+            "before issue 23; pdf: one LibreOffice run per sweep)",
+        },
     )
     os.environ["TDKT_PARTITIONS"] = str(args.partitions)
     os.environ["TDKT_PARTITION_RUNNER"] = "task-workers" if args.workers else "threads"
+    os.environ["TDKT_ESCALATION_LETTERS"] = args.letters
     factor = args.scale or (0.02 if args.quick else 1.0)
     shape = national.Shape.scaled(factor)
     candidates = round(CANDIDATES * factor)
@@ -155,6 +162,7 @@ def main() -> None:
         "unsent_errors": errors,
         "partitions": args.partitions,
         "workers": args.workers,  # task worker processes, beside the driver
+        "escalation_letters": args.letters,
         "slowest_sweep": slowest,
         "peak_rss_mib_per_process": {"driver": round(peak), "task_workers": worker_peaks},
         "days_visited": run.days_visited,
