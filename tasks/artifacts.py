@@ -37,7 +37,7 @@ from models.services.obligations import plan_of
 from models.services.plans import campaign_by_slug
 from models.services.quota_tracking import quota_progress
 from models.services.reporting import CampaignStatus, MilestoneRow, campaign_status
-from models.text import vn_date
+from models.text import vn_date, vn_number
 from models.vocabulary import ObligationStatus
 from notifications.render import one_line, shorten_words
 
@@ -225,10 +225,16 @@ def overdue_table(units: list[OverdueUnit]) -> list[dict[str, Any]]:
 
 def overdue_description(board: Dashboard) -> str:
     count = board.status.overdue_count
+    listed = sum(u.obligations for u in board.overdue)
+    shown = (
+        f"{len(board.overdue)} đơn vị, {count} nghĩa vụ"
+        if listed >= count
+        else f"{vn_number(len(board.overdue))} đơn vị của {vn_number(listed)} nghĩa vụ quá hạn "
+        f"lâu nhất (trong tổng số {vn_number(count)} nghĩa vụ)"
+    )
     return (
-        f"Đơn vị quá hạn — {vn_date(board.status.as_of)}: {len(board.overdue)} đơn vị, "
-        f"{count} nghĩa vụ, xếp theo số ngày quá hạn; chi tiết và lọc trên "
-        f"[trang điều phối]({board.link})"
+        f"Đơn vị quá hạn — {vn_date(board.status.as_of)}: {shown}, xếp theo số ngày quá hạn; "
+        f"chi tiết và lọc trên [trang điều phối]({board.link})"
     )
 
 

@@ -11,6 +11,7 @@ TDKT_REQUIRE_POSTGRES=1 (CI), where they fail. Tests marked `postgres` by hand
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import tempfile
@@ -119,13 +120,14 @@ class Postgres(Backend):
 
     name = "postgres"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, directory: str = POSTGRES_DIR) -> None:
         import psycopg
 
         from models.db import make_engine, migrate
         from models.orm.base import Base
 
         self.base = make_url(url)
+        self.directory = directory  # .ci/postgres's cluster folder: it can be restarted
         self.prefix = f"tdkt_{os.getpid()}_"
         self.admin = psycopg.connect(self._dsn(self.base.database or "postgres"), autocommit=True)
         self.template = f"{self.prefix}template"
@@ -140,6 +142,13 @@ class Postgres(Backend):
         # Children before parents; tables the ORM does not know (none today) first of all.
         known = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in self.tables]
         self.delete_order = sorted(self.tables - set(known)) + known
+        self.emptying = "".join(
+            [f"DELETE FROM {table};" for table in self.delete_order]
+            + [
+                "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                "FROM pg_sequences WHERE schemaname = 'public';"
+            ]
+        ).encode()
         self.assigned: dict[Path, str] = {}
         self.pool: list[str] = []
         self.made = 0
@@ -157,14 +166,14 @@ class Postgres(Backend):
 
     @property
     def can_restart(self) -> bool:
-        return bool(POSTGRES_DIR)
+        return bool(self.directory)
 
     def restart(self) -> None:
         """Restart the server (`.ci/postgres restart`): every open connection breaks, as when
-        a database host reboots. Only for the cluster .ci/postgres started."""
+        a database host reboots. Only for a cluster .ci/postgres started."""
         import psycopg
 
-        subprocess.run([str(ROOT / ".ci" / "postgres"), "restart", POSTGRES_DIR], check=True)
+        subprocess.run([str(ROOT / ".ci" / "postgres"), "restart", self.directory], check=True)
         self.admin = psycopg.connect(self._dsn(self.base.database or "postgres"), autocommit=True)
 
     @staticmethod
@@ -233,12 +242,7 @@ class Postgres(Backend):
                 revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
                 if revision != self.revision or self._tables(conn) != self.tables:
                     return False
-                for table in self.delete_order:
-                    conn.execute(f"DELETE FROM {table}".encode())
-                conn.execute(
-                    "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
-                    "FROM pg_sequences WHERE schemaname = 'public'"
-                )
+                conn.execute(self.emptying)  # one round trip (several statements, no parameter)
             return True
         except psycopg.Error:
             return False
@@ -323,6 +327,26 @@ def postgres() -> Iterator[Postgres]:
     server = Postgres(POSTGRES_URL)
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def private_postgres(postgres: Postgres) -> Iterator[Postgres]:
+    """A PostgreSQL cluster of this test process's own, for the fault tests that restart the
+    server under a sweep: restarting the shared one would break every connection of the other
+    test process (the suite runs in two, pytest-xdist). Started by .ci/postgres, like the
+    shared one, so only where that one was (TDKT_TEST_POSTGRES_DIR)."""
+    if not postgres.can_restart:
+        pytest.skip("TDKT_TEST_POSTGRES_DIR is not set: a server .ci/postgres did not start")
+    folder = tempfile.mkdtemp(prefix="tdkt-postgres-private.")  # the postgres user reads it
+    script = str(ROOT / ".ci" / "postgres")
+    started = subprocess.run([script, "start", folder], check=True, capture_output=True, text=True)
+    exports = dict(re.findall(r"export (\w+)='([^']*)'", started.stdout))
+    try:
+        server = Postgres(exports["TDKT_TEST_POSTGRES_URL"], exports["TDKT_TEST_POSTGRES_DIR"])
+        yield server
+        server.close()
+    finally:
+        subprocess.run([script, "stop", folder], check=False, capture_output=True)
 
 
 @pytest.fixture(autouse=True)

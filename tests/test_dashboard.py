@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -46,6 +47,7 @@ from tasks.artifacts import (
     Dashboard,
     emails_markdown,
     milestone_table,
+    overdue_description,
     overdue_table,
     progress_bar,
     quota_markdown,
@@ -118,6 +120,16 @@ def test_overdue_table_lists_every_unit_ranked_with_contact_and_items() -> None:
         first["Việc còn nợ"] == "Việc 0 (2023), hạn 28/02/2023; Báo cáo năm (2023), hạn 28/02/2023"
     )
     assert first["Số nghĩa vụ"] == 2
+
+
+def test_the_overdue_description_says_when_the_table_holds_only_the_longest_overdue() -> None:
+    whole = board([unit("Sở A", 30, "Việc 1", "Việc 2"), unit("Sở B", 3, "Việc 3")])
+    assert "2 đơn vị, 3 nghĩa vụ, xếp theo số ngày quá hạn" in overdue_description(whole)
+    # The dashboard read only the OVERDUE_CAP longest overdue of 4,321 (a national day).
+    status = replace(whole.status, overdue_count=4_321)
+    capped = overdue_description(replace(whole, status=status))
+    assert "2 đơn vị của 3 nghĩa vụ quá hạn lâu nhất (trong tổng số 4.321 nghĩa vụ)" in capped
+    assert "[trang điều phối](http://x.example/dieu-phoi/qb)" in capped
 
 
 def test_emails_artifact_counts_the_day_by_kind_and_names_failed_recipients() -> None:

@@ -222,15 +222,14 @@ def test_the_schedule_never_starts_a_second_run_of_a_deployment() -> None:
 
 @pytest.fixture
 def restartable(
-    postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    private_postgres: Postgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Postgres]:
-    if not postgres.can_restart:
-        pytest.skip("TDKT_TEST_POSTGRES_DIR is not set: a server .ci/postgres did not start")
+    """A database on a server of this test process's own, which the test may restart."""
     folder = tmp_path / "restarted"
-    monkeypatch.setenv("TDKT_DATABASE_URL", postgres.create(folder))
-    yield postgres
+    monkeypatch.setenv("TDKT_DATABASE_URL", private_postgres.create(folder))
+    yield private_postgres
     dispose_engines()
-    postgres.drop(folder)
+    private_postgres.drop(folder)
 
 
 @pytest.mark.postgres

@@ -27,9 +27,12 @@ from models.services.recognition_common import contact_of
 from models.services.subjects import subjects
 from models.vocabulary import ContactRole, ObligationStatus
 
-OVERDUE_CAP = 5000
-"""At most this many overdue obligations are read for the dashboard (a national campaign's
-worst day); the count above it is still exact."""
+OVERDUE_CAP = 1000
+"""At most this many overdue obligations, the longest overdue, are read for the dashboard's
+table; the count above it is still exact, and the coordinators' page lists every one. Prefect
+refuses to publish an event over 1.5 MB, and an artifact's update is one: the national replay's
+worst days (5,000 obligations) made a 1.8 MB table that the dashboard never heard of, and a
+thousand-row table is already past what a coordinator scrolls."""
 
 
 @dataclass(frozen=True)
