@@ -10,6 +10,7 @@ are pure (tests read their text); the task only gathers the data and publishes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -74,31 +75,40 @@ async def publish_artifacts(campaign: str, as_of: dt.datetime) -> CampaignStatus
     key = "tdkt-" + campaign
     day = vn_date(as_of.date())
     await acreate_markdown_artifact(
-        key=f"{key}-summary", markdown=summary_markdown(board), description=f"Tổng quan — {day}"
+        key=f"{key}-summary",
+        markdown=bounded_markdown(summary_markdown(board), board.link),
+        description=f"Tổng quan — {day}",
     )
     await acreate_table_artifact(
         key=f"{key}-overdue",
-        table=overdue_table(board.overdue) or [{"Đơn vị": "Không có đơn vị nào quá hạn"}],
+        table=bounded_table(
+            overdue_table(board.overdue) or [{"Đơn vị": "Không có đơn vị nào quá hạn"}],
+            board.link,
+        ),
         description=overdue_description(board),
     )
     await acreate_markdown_artifact(
-        key=f"{key}-emails", markdown=emails_markdown(board.emails), description=f"Thư — {day}"
+        key=f"{key}-emails",
+        markdown=bounded_markdown(emails_markdown(board.emails), board.link),
+        description=f"Thư — {day}",
     )
     if board.quotas:
         await acreate_markdown_artifact(
             key=f"{key}-quotas",
-            markdown=quota_markdown(board.quotas, board.quota_units, as_of.date()),
+            markdown=bounded_markdown(
+                quota_markdown(board.quotas, board.quota_units, as_of.date()), board.link
+            ),
             description=f"Chỉ tiêu điển hình — {day}",
         )
     await acreate_table_artifact(
         key=f"{key}-obligations",
-        table=milestone_table(board.status.milestones),
+        table=bounded_table(milestone_table(board.status.milestones), board.link),
         description=f"Nghĩa vụ theo mốc — {_cell(board.status.title)} — {day}",
     )
     if board.funnel:
         await acreate_table_artifact(
             key=f"{key}-funnel",
-            table=funnel_table(board.funnel, board.fields),
+            table=bounded_table(funnel_table(board.funnel, board.fields), board.link),
             description="Điển hình theo lĩnh vực và năm",
         )
     logger = get_run_logger()
@@ -336,6 +346,48 @@ def funnel_table(
 _MARKUP = str.maketrans(
     {c: f"\\{c}" for c in "\\|[]`*_"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 )
+
+
+ARTIFACT_BYTES = 900_000
+"""The most an artifact's content may weigh, as JSON with every Vietnamese letter escaped (how
+Prefect stores a table; markdown is counted the same way). Prefect's server refuses to publish
+an event over 1.5 MB, and an artifact's update is one: past that the event feed and any
+automation miss it, and the server warns at every sweep. The national replay's overdue table
+reached 2.9 MB, far past what a coordinator reads on one page."""
+
+
+def _weight(value: Any) -> int:
+    return len(json.dumps(value))
+
+
+def bounded_table(rows: list[dict[str, Any]], link: str) -> list[dict[str, Any]]:
+    """The table's leading rows (they come most urgent first) that fit ARTIFACT_BYTES, and a
+    last row counting the rest, with the coordinators' page where every row is."""
+    if _weight(rows) <= ARTIFACT_BYTES or not rows:
+        return rows
+    kept, used = [], 2
+    for row in rows:
+        used += _weight(row) + 2
+        if used > ARTIFACT_BYTES - 1_000:  # room for the closing row
+            break
+        kept.append(row)
+    first = next(iter(rows[0]))
+    rest = f"… và {vn_number(len(rows) - len(kept))} dòng khác: xem trang điều phối {link}"
+    return [*kept, {first: rest}]
+
+
+def bounded_markdown(text: str, link: str) -> str:
+    """The text's leading lines that fit ARTIFACT_BYTES, and a line saying where the rest is."""
+    if _weight(text) <= ARTIFACT_BYTES:
+        return text
+    lines, kept, used = text.splitlines(), [], 2
+    for line in lines:
+        used += _weight(line)
+        if used > ARTIFACT_BYTES - 1_000:
+            break
+        kept.append(line)
+    rest = vn_number(len(lines) - len(kept))
+    return "\n".join([*kept, "", f"… và {rest} dòng khác: xem [trang điều phối]({link})"])
 
 
 def _cell(text: str | None) -> str:

@@ -42,9 +42,13 @@ from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
 from models.services.quota_tracking import quota_progress
 from models.services.reporting import CampaignStatus, MilestoneRow
+from models.text import vn_number
 from notifications.mailbox import LocalMailbox
 from tasks.artifacts import (
+    ARTIFACT_BYTES,
     Dashboard,
+    bounded_markdown,
+    bounded_table,
     emails_markdown,
     milestone_table,
     overdue_description,
@@ -308,3 +312,23 @@ def test_sigterm_stops_the_dashboard_and_its_prefect_server(tmp_path: Path) -> N
         # (that is TCP, not a leak); only a socket still listening makes the bind fail.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))  # raises if the Prefect server still holds the port
+
+
+def test_an_artifact_past_prefects_event_limit_keeps_its_leading_rows_and_counts_the_rest() -> None:
+    units = [unit(f"Ủy ban nhân dân xã {i:05}", 900 - i // 10, "Báo cáo năm") for i in range(9000)]
+    rows = overdue_table(units)
+    assert len(json.dumps(rows)) > 1_500_000  # a national day: Prefect would refuse the event
+    bounded = bounded_table(rows, "http://x.example/dieu-phoi/qb")
+    assert len(json.dumps(bounded)) <= ARTIFACT_BYTES
+    assert bounded[:-1] == rows[: len(bounded) - 1]  # the most overdue, unchanged
+    left = len(rows) - (len(bounded) - 1)
+    assert bounded[-1] == {
+        "Hạng": f"… và {vn_number(left)} dòng khác: xem trang điều phối http://x.example/dieu-phoi/qb"
+    }
+    small = overdue_table(units[:3])
+    assert bounded_table(small, "x") == small
+    text = "\n".join(f"| Xã {i:05} | Báo cáo năm | 12/03/2024 |" for i in range(40_000))
+    cut = bounded_markdown(text, "http://x.example/dieu-phoi/qb")
+    assert len(json.dumps(cut)) <= ARTIFACT_BYTES and text.startswith(cut.split("\n\n…")[0])
+    assert cut.endswith("dòng khác: xem [trang điều phối](http://x.example/dieu-phoi/qb)")
+    assert bounded_markdown("ngắn", "x") == "ngắn"

@@ -31,8 +31,8 @@ OVERDUE_CAP = 1000
 """At most this many overdue obligations, the longest overdue, are read for the dashboard's
 table; the count above it is still exact, and the coordinators' page lists every one. Prefect
 refuses to publish an event over 1.5 MB, and an artifact's update is one: the national replay's
-worst days (5,000 obligations) made a 1.8 MB table that the dashboard never heard of, and a
-thousand-row table is already past what a coordinator scrolls."""
+worst days (5,000 obligations) made a 1.8 MB table whose event was refused, and a thousand-row
+table is already past what a coordinator scrolls (tasks.artifacts.ARTIFACT_BYTES bounds it)."""
 
 
 @dataclass(frozen=True)
