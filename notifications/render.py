@@ -39,7 +39,7 @@ SUBJECT_SENDER = 30
 ICS_CONTENT_TYPE = "text/calendar; method=PUBLISH; charset=UTF-8"
 MAX_EMAIL_BYTES = 200_000
 """The most one message may weigh (issue 20: "no email over 200 KB"): office mailboxes are
-small and slow. The digest caps (models.services.chase.DIGEST_LINES, OVERSIGHT_LIST) keep the
+small and slow. The digest caps (models.services.digests.DIGEST_LINES, OVERSIGHT_LIST) keep the
 demo's emails far below it; render() trims the least urgent lines of an email that would still
 be heavier (very long names), counting them with the rest left out."""
 HEADERS_BYTES = 4_096

@@ -35,7 +35,7 @@ from flows.naming import graph_name
 from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.partitions import SHARDS, Partition, partitions
-from models.services.chase import compose_emails
+from models.services.digests import compose_emails
 from models.services.locking import lock_shards
 from models.services.obligations import plan_of
 from models.services.plans import campaign_by_slug

@@ -23,7 +23,7 @@ from models.db import unit_of_work
 from models.orm import Campaign, Contact, Email, Notification, Obligation, Unit
 from models.phrases import with_occurrence
 from models.policy import Recipient
-from models.services.chase import _levels, _recipients, _supervisor
+from models.services.chase_recipients import levels_above, recipients, supervisor_of
 from models.services.directory import import_directory_file
 from models.services.obligations import open_obligations, plan_of
 from models.services.plans import load_plan_file
@@ -99,9 +99,9 @@ def test_quang_binh_standing_body_owes_itself_nothing_and_escalates_upward() -> 
         assert not {m for m, u in owed if u == "QB.SNV" and m.startswith("unit-")}
         assert ("province-midterm", "QB.SNV") in owed  # owed to UBND tỉnh: not to itself
         snv = session.scalars(select(Unit).where(Unit.code == "QB.SNV")).one()
-        supervisor = _supervisor(session, plan_of(campaign))
-        to = escalation_to(SB, snv.code, _levels(campaign, snv, supervisor))
-        reached: list[Contact] = _recipients(campaign, snv, to, supervisor)
+        supervisor = supervisor_of(session, plan_of(campaign))
+        to = escalation_to(SB, snv.code, levels_above(campaign, snv, supervisor))
+        reached: list[Contact] = recipients(campaign, snv, to, supervisor)
         assert reached and {c.unit.code for c in reached} == {"QB"}
         assert {c.email for c in reached} == {"chutich@ubnd.quangbinh.example"}
 

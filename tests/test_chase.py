@@ -301,10 +301,10 @@ def test_a_long_digest_lists_the_most_urgent_and_counts_the_rest(
     first DIGEST_LINES (patched to 1 here), counts the rest and links to the full list."""
 
     from models.orm import Notification
-    from models.services import chase
+    from models.services import digests
 
-    monkeypatch.setattr(chase, "DIGEST_LINES", 1)
-    monkeypatch.setattr(chase, "OVERSIGHT_LIST", 1)
+    monkeypatch.setattr(digests, "DIGEST_LINES", 1)
+    monkeypatch.setattr(digests, "OVERSIGHT_LIST", 1)
     load_small()
     readdress("officer@b.example", "officer@a.example")  # one officer answers for both units
     sweep(D(2023, 2, 23), smtp_for(mailbox.port))

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from models.calendar import default_calendar
-from models.services import chase
+from models.services import digests
 from notifications.content import DeadlineItem, EmailContent, PlanRef
 from notifications.digest import NEWLY_OVERDUE_DAYS
 from notifications.mime import build_message
@@ -317,7 +317,7 @@ def message(c: EmailContent) -> bytes:
 
 
 def test_a_worst_case_digest_stays_under_the_limit() -> None:
-    """Hundreds of items with long names, as the caps of models.services.chase leave them and
+    """Hundreds of items with long names, as the caps of models.services.digests leave them and
     beyond: every email stays under MAX_EMAIL_BYTES, the lines it leaves out counted."""
     long = " ".join(["Ủy ban nhân dân xã Quảng Phú Thượng huyện Quảng Trạch tỉnh Quảng Bình"] * 3)
 
@@ -336,8 +336,8 @@ def test_a_worst_case_digest_stays_under_the_limit() -> None:
 
     late = tuple(heavy(n, -1 - n % 40, "escalation") for n in range(600))
     others = tuple(heavy(1000 + n, 1 + n % 10, "reminder") for n in range(600))
-    capped, more, more_newly = chase._capped(late + others[: chase.DIGEST_LINES], 3_000, 200)
-    assert more == 3_000 - 2 * chase.OVERSIGHT_LIST and 0 < more_newly <= more
+    capped, more, more_newly = digests._capped(late + others[: digests.DIGEST_LINES], 3_000, 200)
+    assert more == 3_000 - 2 * digests.OVERSIGHT_LIST and 0 < more_newly <= more
     worst = email(*capped, more_overdue=more, more_newly_overdue=more_newly, more_items=560)
     raw = message(worst)
     assert len(raw) <= MAX_EMAIL_BYTES, len(raw)
@@ -377,7 +377,7 @@ def test_the_same_deadline_of_many_units_is_one_event() -> None:
 
 def test_a_leader_keeps_the_link_to_their_own_vote() -> None:
     """The chairman of the council votes like every member: his vote's link stays in an email
-    that reports to him, while the overdue list's links do not (models.services.chase gives a
+    that reports to him, while the overdue list's links do not (models.services.digests gives a
     leader personal links only for their own acts)."""
     vote = item(1, 2, actor="council_member", link_label="Mở phiếu và bỏ phiếu kín")
     late = item(2, -2, "escalation", notification_key="")

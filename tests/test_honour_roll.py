@@ -23,7 +23,7 @@ from models.plan_files import read_plan
 from models.recognition import REGISTRY, RecognitionError, RewardForm, legacy_book
 from models.services import recognition as service
 from models.services.candidates import history, move, register
-from models.services.chase import _recipients
+from models.services.chase_recipients import recipients
 from models.services.directory import import_directory_file
 from models.services.plans import load_plan_file
 from models.vocabulary import ContactRole, SubjectKind, UnitKind
@@ -313,7 +313,7 @@ def test_the_ubkt_follows_and_urges_the_plan() -> None:
     ubkt = Unit(code="XX.SCT.DU.UBKT", name="Ủy ban kiểm tra", kind=UnitKind.PARTY_COMMITTEE)
     ubkt.contacts = [Contact(name="Chủ nhiệm UBKT", role=ContactRole.HEAD, email="ubkt@x.vn")]
     cell = Unit(code="XX.SCT.CB1", name="Chi bộ", kind=UnitKind.PARTY_CELL)
-    got = _recipients(Campaign(), cell, "supervisor", ubkt)
+    got = recipients(Campaign(), cell, "supervisor", ubkt)
     assert [c.email for c in got] == ["ubkt@x.vn"]
 
 

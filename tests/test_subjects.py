@@ -20,7 +20,7 @@ from models.plan import Quota
 from models.process import COUNCIL_VOTE, PUBLICATION, REWARD_DECISION, publication_occurrence
 from models.quotas import describe
 from models.recognition import Channel, RewardForm
-from models.services import chase
+from models.services import digests
 from models.services.access import IntakeSettings, issue_links
 from models.services.candidates import move, register
 from models.services.recognition import draft_all_publications, propose_rewards
@@ -211,7 +211,7 @@ def test_no_digest_repeats_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
         sent.append(content)
         return render(content)
 
-    monkeypatch.setattr(chase, "render", kept)  # every email the sweeps write, as content
+    monkeypatch.setattr(digests, "render", kept)  # every email the sweeps write, as content
     for day in days(dt.date(2024, 3, 4), dt.date(2024, 4, 30)):
         prepare_day.fn(SMALL, morning(day))
     for content in sent:

@@ -8,58 +8,37 @@ separate step (tasks.sending), so a crash between the two loses nothing and send
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, overload
+from dataclasses import dataclass
 
-from sqlalchemy import exists, func, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
-from models import people
 from models.addressing import escalation_to, own_task
 from models.calendar import WorkingCalendar
-from models.correspondence import Address, direction
-from models.letterhead import letterhead
 from models.orm import (
     Campaign,
-    Contact,
-    Email,
-    Milestone,
     Notification,
-    Obligation,
     Unit,
 )
-from models.partitions import WHOLE, Partition
-from models.phrases import occurrence_label
-from models.plan import Plan
-from models.policy import ChainStep, Recipient, escalation_recipient
-from models.services.access import IntakeSettings, issue_links
-from models.services.addressing import readers
+from models.policy import ChainStep
+from models.services.chase_recipients import (
+    goes_up,
+    levels_above,
+    recipients,
+    superiors,
+    supervisor_of,
+)
+from models.services.digests import compose_emails
 from models.services.due_rows import (
     Due,
-    Note,
-    Owed,
-    Person,
     Reader,
-    contacts_of_units,
     due_obligations,
-    pending_notes,
 )
 from models.services.due_steps import chain_of, move_on, steps_due_today
-from models.services.escalation_documents import Draft, attach_letters, wants_letter
-from models.services.intake import action_of
 from models.services.obligations import plan_of
-from models.services.outbox import email_row
-from models.services.partitions import in_partition
-from models.services.rows import chunks, inserted, loaded
-from models.services.subjects import subjects
-from models.subjects import Subject
-from models.vocabulary import ContactRole, ObligationStatus
-from notifications.content import DeadlineItem, EmailContent, PlanRef
-from notifications.digest import NEWLY_OVERDUE_DAYS
-from notifications.render import render
-from notifications.smtp import SmtpSettings
+from models.services.rows import chunks
+from models.vocabulary import ContactRole
 
 
 @dataclass(frozen=True)
@@ -85,12 +64,12 @@ def plan_notifications(
     plan = plan_of(campaign)
     due = steps_due_today(session, campaign.id, chain_of(plan.reminders, calendar), today)
     step_of = {d.obligation_id: d.step for d in due.steps}
-    supervisor = _supervisor(session, plan)
+    supervisor = supervisor_of(session, plan)
     wanted: dict[str, tuple[Due, ChainStep, Reader]] = {}
     missing: list[str] = []
     due_rows = _load(session, list(step_of))
     # Only the steps that go above the unit read its superior (a reminder to the unit does not).
-    parents = _parents(session, (o.parent_id for o in due_rows if _goes_up(step_of[o.id])))
+    parents = superiors(session, (o.parent_id for o in due_rows if goes_up(step_of[o.id])))
     for obligation in due_rows:
         step = step_of[obligation.id]
         if obligation.successor_id is not None:
@@ -115,8 +94,10 @@ def plan_notifications(
             to = step.to
             parent = parents.get(obligation.parent_id or 0)
             if step.kind == "escalation":  # never to the unit that owes: the next level up
-                to = escalation_to(to, obligation.unit_code, _levels(campaign, parent, supervisor))
-            contacts = _recipients(campaign, obligation, to, supervisor, parent=parent)
+                to = escalation_to(
+                    to, obligation.unit_code, levels_above(campaign, parent, supervisor)
+                )
+            contacts = recipients(campaign, obligation, to, supervisor, parent=parent)
         if not contacts:
             missing.append(f"{obligation.unit_code} ({step.name})")
         for contact in contacts:
@@ -150,13 +131,6 @@ def plan_notifications(
     return DayPlan(len(created), emails, missing)
 
 
-def _named(reader: Address | None) -> dict[str, Any]:
-    """EmailContent's fields that name its reader (models.correspondence); none if unknown."""
-    if reader is None:
-        return {}
-    return {"salutation": reader.salutation, "addressee": reader.addressee, "upward": reader.upward}
-
-
 def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     """The notification keys already written (by an earlier or a concurrent sweep)."""
     return {
@@ -169,508 +143,3 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
 def _load(session: Session, ids: list[int]) -> list[Due]:
     """The obligations to act on, as plain rows with what the emails need (due_rows)."""
     return due_obligations(session, ids)
-
-
-def _goes_up(step: ChainStep) -> bool:
-    """The step may be addressed above the owing unit (_levels, _recipients' superior)."""
-    within = (ContactRole.EMULATION_OFFICER, ContactRole.HEAD, ContactRole.STANDING_BODY)
-    others = (ContactRole.COUNCIL_CHAIR, ContactRole.COUNCIL_MEMBER, "supervisor")
-    return step.kind == "escalation" or step.to not in (*within, *others)
-
-
-def _parents(session: Session, ids: Iterable[int | None]) -> dict[int, Unit]:
-    """The superiors (these unit ids, None skipped) with their contacts: escalations go up."""
-    return {
-        u.id: u
-        for u in loaded(
-            session, Unit, (i for i in ids if i is not None), selectinload(Unit.contacts)
-        )
-    }
-
-
-def _own_task(obligation: Obligation | Owed) -> bool:
-    """The obligation's unit is its milestone's recipient: its own task (models.addressing)."""
-    return own_task(obligation.unit.code, obligation.milestone.recipient.acting().code)
-
-
-def _levels(
-    campaign: Campaign, parent: Unit | None, supervisor: Unit | None
-) -> dict[Recipient, str | None]:
-    """The unit each level above a unit (whose superior is `parent`) resolves to, by code, for
-    models.addressing."""
-    return {
-        ContactRole.STANDING_BODY: campaign.standing_body.acting().code,
-        ContactRole.COUNCIL_CHAIR: campaign.issuer.acting().code,
-        ContactRole.COUNCIL_MEMBER: campaign.issuer.acting().code,
-        "superior": (parent or campaign.issuer).acting().code,
-        "supervisor": supervisor.acting().code if supervisor else None,
-    }
-
-
-def _supervisor(session: Session, plan: Plan) -> Unit | None:
-    """The unit the plan charges with following its execution (Plan.supervisor), if any."""
-    if plan.supervisor is None:
-        return None
-    return session.scalar(select(Unit).where(Unit.code == plan.supervisor.unit))
-
-
-@overload
-def _recipients(
-    campaign: Campaign,
-    unit: Unit,
-    to: Recipient,
-    supervisor: Unit | None = None,
-    *,
-    parent: Unit | None = None,
-) -> list[Contact]: ...
-@overload
-def _recipients(
-    campaign: Campaign,
-    unit: Due,
-    to: Recipient,
-    supervisor: Unit | None = None,
-    *,
-    parent: Unit | None = None,
-) -> Sequence[Reader]: ...
-def _recipients(
-    campaign: Campaign,
-    unit: Unit | Due,
-    to: Recipient,
-    supervisor: Unit | None = None,
-    *,
-    parent: Unit | None = None,
-) -> Sequence[Reader]:
-    """Contacts for a step: the unit's officer, its head, the standing body, the chair, the
-    plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")... `unit` is an object,
-    or the sweep's row of a due obligation (models.services.due_rows) with its `parent`."""
-    if to == "supervisor":
-        if supervisor is None:
-            return []
-        return supervisor.acting().contacts_with(
-            ContactRole.STANDING_BODY, ContactRole.EMULATION_OFFICER, ContactRole.HEAD
-        )
-    if to == ContactRole.EMULATION_OFFICER:
-        return unit.contacts_with(ContactRole.EMULATION_OFFICER, ContactRole.HEAD)
-    if to == ContactRole.HEAD:
-        return unit.contacts_with(ContactRole.HEAD)
-    if to == ContactRole.STANDING_BODY:
-        # The standing body writes the emails: what reaches it is read by its officer in
-        # charge, by name (its own mailbox would be "Kính gửi: Sở Nội vụ" from Sở Nội vụ).
-        return campaign.standing_body.acting().contacts_with(
-            ContactRole.EMULATION_OFFICER,
-            ContactRole.HEAD,
-            ContactRole.STANDING_BODY,
-        )
-    if to == ContactRole.COUNCIL_CHAIR:
-        return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_CHAIR, ContactRole.HEAD)
-    if to == ContactRole.COUNCIL_MEMBER:
-        return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_MEMBER)
-    above = unit.parent if isinstance(unit, Unit) else parent
-    superior = (above or campaign.issuer).acting()
-    return superior.contacts_with(ContactRole.HEAD)
-
-
-def compose_emails(
-    session: Session,
-    campaign: Campaign,
-    plan: Plan,
-    calendar: WorkingCalendar,
-    *,
-    at: dt.datetime,
-    smtp: SmtpSettings | None = None,
-    intake: IntakeSettings | None = None,
-    partition: Partition = WHOLE,
-) -> int:
-    """Gather today's unassigned notifications into one digest email per recipient.
-
-    Each item carries the recipient's personal link to act on it (models.services.access).
-    A partition composes only the recipients whose address falls in it (models.partitions).
-    """
-    smtp = smtp or SmtpSettings.from_env()
-    intake = intake or IntakeSettings.from_env()
-    supervisor = _supervisor(session, plan)
-    # plain rows, tens of thousands a day; a partition's addresses only
-    pending = pending_notes(
-        session, campaign.id, in_partition(Notification.recipient_email, partition)
-    )
-    by_recipient: dict[str, list[Note]] = defaultdict(list)
-    for note in pending:
-        by_recipient[note.recipient_email].append(note)
-    plan_ref = PlanRef(
-        plan.title, plan.document.issuer_name, plan.document.number, plan.document.date
-    )
-    sender = campaign.standing_body.name
-    if campaign.issuer.name not in sender:
-        sender = f"{sender} ({campaign.issuer.name})"
-    today = at.date()
-    positions = _positions(session, pending)
-    writer = campaign.standing_body.acting()
-    addressed = readers(
-        session, writer, ((a, notes[0].recipient_unit_id) for a, notes in by_recipient.items())
-    )
-    head = letterhead(plan, writer, smtp.from_address)  # From, officer, Reply-To
-    signed = head.signature
-    units = {
-        u.id: u
-        for u in session.scalars(
-            select(Unit).where(Unit.id.in_({n.recipient_unit_id for n in pending}))
-        )
-    }
-    sent_today: dict[str, int] = {
-        address: n
-        for address, n in session.execute(
-            select(Email.recipient_email, func.count())
-            .where(Email.campaign_id == campaign.id, Email.day == today)
-            .group_by(Email.recipient_email)
-        )
-    }
-    listed = {address: _listed(notes) for address, notes in by_recipient.items()}
-    tokens = issue_links(
-        session,
-        intake.signer,
-        [
-            (contact, n.obligation)
-            for shown, _, _ in listed.values()
-            for n in shown
-            if (contact := _position(n, positions))
-        ],
-        at=at,
-    )
-    named = subjects(
-        session, [n.obligation for shown, _, _ in listed.values() for n in shown], plan
-    )
-    overdue_list: tuple[list[DeadlineItem], int, int] | None = None
-    emails: list[dict[str, Any]] = []
-    members: list[list[Note]] = []
-    parents = _parents(
-        session, (n.obligation.unit.parent_id for n in pending if n.step.startswith("escalation"))
-    )
-    drafts: list[Draft] = []
-    for address, notes in sorted(by_recipient.items()):
-        shown, more_overdue, more_items = listed[address]
-        more_newly = 0
-        reader = addressed.get(address)
-        leader = reader is not None and reader.upward
-        items = tuple(
-            _item(n, named, plan_ref, plan, calendar, today, _link(intake, tokens, positions, n))
-            if not leader or _own_act(session, n, positions, writer)
-            else _item(n, named, plan_ref, plan, calendar, today, None)
-            for n in shown
-        )
-        oversight = any(
-            _escalates_to_oversight(campaign, plan, n, supervisor, parents) for n in notes
-        )
-        if oversight:
-            # The standing body and the chair see today's escalations of every unit, not only
-            # theirs: listed, the rest of the overdue counted, with a link to the page that has
-            # them all.
-            if overdue_list is None:
-                overdue_list = _overdue_items(
-                    session, campaign, plan_ref, plan, calendar, today, intake
-                )
-            most_overdue, overdue_total, newly_total = overdue_list
-            already = {(i.unit_code, i.uid) for i in items}
-            items += tuple(i for i in most_overdue if (i.unit_code, i.uid) not in already)
-            own_late = more_overdue + sum(n.step.startswith("escalation") for n in shown)
-            items, more_overdue, more_newly = _capped(
-                items, max(overdue_total, own_late), newly_total
-            )
-        unit = units.get(notes[0].recipient_unit_id)
-        # A leader directs from the whole list (issue 20): always the coordinators' page.
-        upward = leader and any(i.step == "escalation" for i in items)
-        same_day = sent_today.get(address, 0)
-        key = f"{campaign.slug}/{today.isoformat()}/{address}/{same_day or 0}"
-        content = EmailContent(
-            key=key,
-            day=today,
-            recipient_name=notes[0].recipient_name,
-            recipient_email=address,
-            recipient_unit=unit.name if unit else "",
-            sender_name=sender,
-            items=items,
-            more_overdue=more_overdue,
-            more_newly_overdue=more_newly,
-            all_overdue_link=intake.campaign_url(campaign.slug) if more_overdue or upward else None,
-            more_items=more_items,
-            all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
-            **_named(reader),
-            own_staff=unit is not None and unit.id == writer.id and not leader,
-            signed_by=signed.body,
-            officer=signed.officer,
-            reply_to="" if signed.reply_to == address else signed.reply_to,
-        )
-        drafts.append(Draft(content, render(content), wants_letter(content, writer, oversight)))
-        members.append(notes)
-    # Escalations to units carry the numbered công văn đôn đốc, printed in one batch.
-    letters = attach_letters(session, writer, drafts, calendar, at=at)
-    for draft, rendered, notes in zip(drafts, letters, members, strict=True):
-        due = min(n.obligation.chase_due for n in notes)
-        emails.append(
-            email_row(
-                draft.content,
-                rendered,
-                kind=draft.content.kind,
-                campaign_id=campaign.id,
-                earliest_due=due,
-                head=head,
-                smtp=smtp,
-                at=at,
-            )
-        )
-    _write_emails(session, emails, members)
-    return len(emails)
-
-
-def _write_emails(
-    session: Session, emails: list[dict[str, Any]], members: list[list[Note]]
-) -> None:
-    """Insert the day's emails and point each one's notifications at it: two statements,
-    whatever the number of emails."""
-    if not emails:
-        return
-    ids: dict[str, int] = dict(inserted(session, Email, emails, Email.key, Email.id))
-    pointed = [(ids[email["key"]], notes) for email, notes in zip(emails, members, strict=True)]
-    # ORM bulk UPDATE by primary key: one executemany, whatever the number of notifications.
-    session.execute(
-        update(Notification),
-        [{"id": note.id, "email_id": email_id} for email_id, notes in pointed for note in notes],
-    )
-
-
-def _escalates_to_oversight(
-    campaign: Campaign, plan: Plan, note: Note, supervisor: Unit | None, parents: dict[int, Unit]
-) -> bool:
-    """The escalation goes to the standing body, the chair or the supervisor (as the chain
-    resolved it: the standing body's own late work goes up to the unit's superior, who gets
-    that one item, not the campaign's overdue list)."""
-    kind, _, level = note.step.partition("-")
-    if kind != "escalation":
-        return False
-    unit = note.obligation.unit
-    target = escalation_to(
-        escalation_recipient(plan.reminders, int(level)),
-        unit.code,
-        _levels(campaign, parents.get(unit.parent_id or 0), supervisor),
-    )
-    return target in (ContactRole.STANDING_BODY, ContactRole.COUNCIL_CHAIR, "supervisor")
-
-
-OVERSIGHT_LIST = 40
-"""Overdue lines of each part (newly overdue, still overdue) in one email to the standing body
-or the chair; a national campaign may have thousands, which the coordinators' page lists (the
-email says how many more). 40 a part keeps the demo's largest email under render.MAX_EMAIL_BYTES."""
-
-
-def _overdue_items(
-    session: Session,
-    campaign: Campaign,
-    plan_ref: PlanRef,
-    plan: Plan,
-    calendar: WorkingCalendar,
-    today: dt.date,
-    intake: IntakeSettings,
-) -> tuple[list[DeadlineItem], int, int]:
-    """The overdue obligations escalated today (to anyone: newly overdue, or still overdue on
-    their decaying schedule, models.policy.repeat_days) as escalation lines, the still overdue
-    and the newly overdue (notifications.digest) each capped, the most overdue first; how many
-    are overdue in all, and how many of them newly. The others are counted, not listed, so an
-    item late for months is not listed every time the standing body hears of another.
-
-    Their links open the coordinators' page (sign-in required), not a personal link: the
-    standing body and the chair review, they do not submit for the unit.
-    """
-    late = (Obligation.campaign_id == campaign.id) & (Obligation.status == ObligationStatus.OVERDUE)
-    newly = Obligation.chase_due >= calendar.add_working_days(today, -NEWLY_OVERDUE_DAYS)
-    total = session.scalar(select(func.count()).select_from(Obligation).where(late)) or 0
-    newly_total = session.scalar(select(func.count()).select_from(Obligation).where(late & newly))
-    # Probed per overdue obligation through the notifications' obligation_id index: the
-    # notifications table holds the campaign's whole history.
-    escalated_today = (
-        exists()
-        .where(
-            Notification.obligation_id == Obligation.id,
-            Notification.day == today,
-            Notification.step.startswith("escalation-"),
-        )
-        .correlate(Obligation)
-    )
-    overdue = [
-        o
-        for part in (late & ~newly, late & newly)
-        for o in session.scalars(
-            select(Obligation)
-            .where(part, escalated_today)
-            .order_by(Obligation.chase_due, Obligation.id)
-            .limit(OVERSIGHT_LIST)
-            .options(
-                selectinload(Obligation.milestone).selectinload(Milestone.recipient),
-                selectinload(Obligation.unit),
-            )
-        )
-    ]
-    named = subjects(session, overdue, plan)
-    lines = [
-        replace(
-            _deadline_item(o, named[o.id], "", "escalation", 0, plan_ref, plan, calendar, today),
-            link=intake.coordinator_url(o.id),
-            link_label="Xem trên trang điều phối",
-        )
-        for o in overdue
-    ]
-    return lines, total, newly_total or 0
-
-
-DIGEST_LINES = 40
-"""Lines of each kind (escalations; reminders and due-day notices) one digest lists. The
-national standing body owes a decision per proposed candidate and may have thousands due in a
-day: listed in full, with an .ics each, its email outgrew what mail servers accept (32 MiB);
-at 100 a kind the demo's largest was 358 KB. 40 keeps every email under render.MAX_EMAIL_BYTES."""
-
-
-def _listed(notes: list[Note]) -> tuple[list[Note], int, int]:
-    """The recipient's notifications an email lists, the most urgent first, at most
-    DIGEST_LINES escalations and DIGEST_LINES others; and how many of each are left out
-    (every one still belongs to the email, which counts them and links to the full list)."""
-
-    def urgency(note: Note) -> tuple[dt.date, str, int]:
-        return note.obligation.chase_due, note.obligation.unit.code, note.id
-
-    late = sorted((n for n in notes if n.step.startswith("escalation")), key=urgency)
-    others = sorted((n for n in notes if not n.step.startswith("escalation")), key=urgency)
-    if len(late) <= DIGEST_LINES and len(others) <= DIGEST_LINES:
-        return notes, 0, 0  # the usual case: everything, in the order it was written
-    shown = late[:DIGEST_LINES] + others[:DIGEST_LINES]
-    return shown, len(late) - len(late[:DIGEST_LINES]), len(others) - len(others[:DIGEST_LINES])
-
-
-def _capped(
-    items: tuple[DeadlineItem, ...], overdue_total: int, newly_total: int
-) -> tuple[tuple[DeadlineItem, ...], int, int]:
-    """At most OVERSIGHT_LIST newly overdue and OVERSIGHT_LIST still overdue lines, the most
-    overdue first in each; how many are left out, and how many of those are newly overdue."""
-    late = sorted(
-        (i for i in items if i.step == "escalation"), key=lambda i: (i.effective_due, i.unit_code)
-    )
-    newly = [i for i in late if -i.working_days_left <= NEWLY_OVERDUE_DAYS]
-    still = [i for i in late if -i.working_days_left > NEWLY_OVERDUE_DAYS]
-    kept = still[:OVERSIGHT_LIST] + newly[:OVERSIGHT_LIST]
-    others = tuple(i for i in items if i.step != "escalation")
-    more = max(overdue_total, len(late)) - len(kept)
-    more_newly = min(max(newly_total, len(newly)) - len(newly[:OVERSIGHT_LIST]), more)
-    return (*others, *kept), more, more_newly
-
-
-def _positions(session: Session, notes: Sequence[Note]) -> dict[tuple[int, str], Person]:
-    """The contact behind each (unit, address) the notifications go to: the first by id
-    (plain rows: a national day writes to thousands of units)."""
-    found: dict[tuple[int, str], Person] = {}
-    for contact in contacts_of_units(session, (n.recipient_unit_id for n in notes)):
-        found.setdefault((contact.unit_id, people.person_of(contact.email)), contact)
-    return found
-
-
-def _position(note: Note, positions: dict[tuple[int, str], Person]) -> Person | None:
-    """The position a notification's link is addressed to (models.people.position_for): the
-    council membership for a member's vote, the recipient's own position in their unit else.
-    One person holding several gets one email whose items each link as the right one."""
-    obligation = note.obligation
-    return people.position_for(
-        obligation.contact, note.recipient_unit_id, note.recipient_email, positions
-    )
-
-
-def _own_act(
-    session: Session, note: Note, positions: dict[tuple[int, str], Person], writer: Unit
-) -> bool:
-    """The notified item is the recipient's own to act on: their vote, or their own unit's
-    work where they do not lead the writer (a department head who also chairs the council
-    submits their department's report). A leader is sent a link for nothing else (issue 20: a
-    leader directs; the standing body's head is reminded of its tasks, its officer does them)."""
-    contact = _position(note, positions)
-    obligation = note.obligation
-    if contact is None:
-        return False
-    if obligation.contact_id is not None:
-        return True
-    if contact.unit_id != obligation.unit_id:
-        return False
-    return direction(writer, session.get_one(Contact, contact.id)) != "up"  # (few: leaders)
-
-
-def _link(
-    intake: IntakeSettings,
-    tokens: dict[tuple[int, int], str],
-    positions: dict[tuple[int, str], Person],
-    note: Note,
-) -> tuple[str, str] | None:
-    """(url, label) of the recipient's personal link for the notified obligation."""
-    contact = _position(note, positions)
-    if contact is None:
-        return None
-    obligation = note.obligation
-    return intake.link_url(tokens[contact.id, obligation.id]), action_of(obligation).label
-
-
-def _item(
-    note: Note,
-    named: dict[int, Subject],
-    plan_ref: PlanRef,
-    plan: Plan,
-    calendar: WorkingCalendar,
-    today: dt.date,
-    link: tuple[str, str] | None,
-) -> DeadlineItem:
-    kind, _, level = note.step.partition("-")
-    obligation = note.obligation
-    item = _deadline_item(
-        obligation,
-        named[obligation.id],
-        note.key,
-        kind,
-        int(level or 0),
-        plan_ref,
-        plan,
-        calendar,
-        today,
-    )
-    if link is None:
-        return item
-    return replace(item, link=link[0], link_label=link[1])
-
-
-def _deadline_item(
-    obligation: Obligation | Owed,
-    subject: Subject,
-    key: str,
-    kind: str,
-    level: int,
-    plan_ref: PlanRef,
-    plan: Plan,
-    calendar: WorkingCalendar,
-    today: dt.date,
-) -> DeadlineItem:
-    """One line of a digest; `subject` (models.subjects) names what it is about and who acts."""
-    milestone = obligation.milestone
-    return DeadlineItem(
-        notification_key=key,
-        step=kind,  # type: ignore[arg-type]
-        level=level,
-        plan=plan_ref,
-        clause=milestone.clause,
-        phrase=milestone.phrase,
-        quote=milestone.quote,
-        milestone_title=milestone.title,
-        occurrence_label=occurrence_label(obligation.occurrence),
-        unit_code=obligation.unit.code,
-        unit_name=obligation.unit.name,
-        owed_to="" if _own_task(obligation) else milestone.recipient.name,
-        due=obligation.due,
-        effective_due=obligation.chase_due,
-        working_days_left=calendar.working_days_between(today, obligation.chase_due),
-        set_by_coordinator=milestone.rule == "set_by_coordinator",
-        about=subject.about,
-        exemplar=subject.exemplar,
-        actor=subject.actor,
-        # One calendar entry per deadline, whichever units an email lists.
-        uid=f"{plan.id}/{milestone.code}/{obligation.occurrence}/{obligation.chase_due:%Y%m%d}",
-    )

@@ -216,7 +216,7 @@ def preview_content(
 ) -> EmailContent:
     """What an escalation to `unit` on `day` would list: its work still not done whose due
     date has passed, as the sweep's email would name it (for `tdkt document escalation-letter`)."""
-    from models.services.chase import _deadline_item
+    from models.services.digests import deadline_item
     from models.services.obligations import plan_of
     from models.services.subjects import subjects
     from notifications.content import PlanRef
@@ -242,7 +242,7 @@ def preview_content(
     ref = PlanRef(plan.title, plan.document.issuer_name, plan.document.number, plan.document.date)
     named = subjects(session, late, plan)
     items = tuple(
-        _deadline_item(o, named[o.id], "", "escalation", 1, ref, plan, calendar, day) for o in late
+        deadline_item(o, named[o.id], "", "escalation", 1, ref, plan, calendar, day) for o in late
     )
     return EmailContent(
         key=f"preview/{campaign.slug}/{day.isoformat()}/{unit.code}",

@@ -96,7 +96,7 @@ def email_row(
     at: dt.datetime,
 ) -> dict[str, Any]:
     """The outbox row of one email, pending, its MIME built once with a Message-ID derived from
-    its key (digests, models.services.chase; ballots' invitations). An address no mail can
+    its key (digests, models.services.digests; ballots' invitations). An address no mail can
     carry (stored before the directory checks refused it) fails for good, shown to
     coordinators, instead of stopping everyone's sweep."""
     row: dict[str, Any] = {
