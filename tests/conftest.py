@@ -38,6 +38,7 @@ os.environ.pop("PREFECT_API_URL", None)
 # Sweeps attach their công văn đôn đốc as .docx: a LibreOffice run per sweep would double the
 # suite's time; tests/test_escalation_letters.py asks for PDF itself.
 os.environ.setdefault("TDKT_ESCALATION_LETTERS", "docx")
+os.environ.pop("COLUMNS", None)  # see wide_terminal
 
 # Property tests are deterministic wherever the suite runs (CI, ./dev test, a reviewer's
 # machine): hypothesis draws its examples from a seed derived from each test, keeps no example
@@ -347,6 +348,16 @@ def private_postgres(postgres: Postgres) -> Iterator[Postgres]:
         server.close()
     finally:
         subprocess.run([script, "stop", folder], check=False, capture_output=True)
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands' output is read at 200 columns: rich wraps at the terminal's width (80
+    without one), and a temporary path under pytest-xdist (.../popen-gw0/...) no longer fits
+    in 80. Set per test, not at import: a console made while COLUMNS is set keeps that width
+    (deployments.cli.common's consoles are made at import, and read COLUMNS at each print);
+    pytest-xdist's workers start with COLUMNS=80, removed above for that reason."""
+    monkeypatch.setenv("COLUMNS", "200")
 
 
 @pytest.fixture(autouse=True)

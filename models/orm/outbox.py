@@ -49,6 +49,7 @@ class Email(Base):
     __tablename__ = "emails"
     __table_args__ = (
         Index("ix_emails_campaign_status", "campaign_id", "status"),  # the dashboard's counts
+        Index("ix_emails_campaign_day", "campaign_id", "day"),  # the day's emails (0023)
         # the sender's claim reads the next sendable emails in due-date order from this index,
         # instead of sorting every pending email for each batch
         Index("ix_emails_status_due", "status", "earliest_due", "id"),

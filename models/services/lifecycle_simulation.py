@@ -138,11 +138,9 @@ def _register(
     registering: set[int] = set()  # units a yearly quota has register
     toward_period: set[int] = set()  # units registering toward a period quota
     for index, (milestone, quota) in enumerate(quotas):
-        units = [
-            u
-            for u in directory.select(campaign, milestone.responsible)
-            if directory.owes(u, milestone, campaign.standing_body)
-        ]
+        units = directory.owing(
+            directory.select(campaign, milestone.responsible), milestone, campaign.standing_body
+        )
         registering.update(u.id for u in units)
         last_year = min(campaign.period_end, before.year)  # later years have no one yet
         for year in range(max(campaign.period_start, issued.year), last_year + 1):
@@ -176,10 +174,12 @@ def _register(
                     continue
                 _register_one(session, campaign, people, directory, unit, quota, ref, n, day)
                 known.add(ref)
+    quota_registering = registering | toward_period
     for milestone, due in asked:
-        for unit in directory.select(campaign, milestone.responsible):
-            if unit.id in registering | toward_period or not directory.owes(unit, milestone):
-                continue  # a quota already has it register, or it is the recipient itself
+        # (not the recipient itself: directory.owing)
+        for unit in directory.owing(directory.select(campaign, milestone.responsible), milestone):
+            if unit.id in quota_registering:
+                continue  # a quota already has it register
             share = people.registration_low + (
                 people.registration_high - people.registration_low
             ) * chance(people.seed, milestone.id, unit.code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,12 @@ def plan_of(campaign: Campaign) -> Plan:
 
 
 class Directory:
-    """The units as one campaign's selectors see them, loaded once per sweep."""
+    """The units as one campaign's selectors see them, loaded once per sweep.
+
+    A national sweep asks it about 20,000 units for each of some thirty milestones: who took
+    over a merged unit and which units lie under the issuer are worked out once per unit and
+    root (the directory does not change within a sweep), and what makes a unit owe a
+    milestone once per milestone (`owing`)."""
 
     def __init__(self, session: Session):
         self.units = {u.id: u for u in session.scalars(select(Unit))}
@@ -44,43 +49,73 @@ class Directory:
         self.clusters = list(
             session.scalars(select(Cluster).options(selectinload(Cluster.members)))
         )
+        self._acting: dict[int, Unit] = {}
+        self._under: dict[int, tuple[Unit, ...]] = {}
+        self._selected: dict[tuple[int, str], list[Unit]] = {}
 
     def current(self, unit: Unit) -> Unit:
         """The unit, or whoever took over its work after a merger (every unit is loaded, so
         following the successors reads no row)."""
-        return unit.acting()
+        found = self._acting.get(unit.id)
+        if found is None:
+            found = self._acting[unit.id] = unit.acting()
+        return found
 
     def owes(self, unit: Unit, milestone: PlanMilestone, standing_body: Unit | None = None) -> bool:
         """Whether a unit the milestone's selector reached owes it (models.addressing.owes):
         not when it is the recipient itself and the plan did not name it, and never a
         registration when it is the standing body, which collects them (whatever the
         selector says: it would owe itself and be escalated to itself)."""
-        if (
-            standing_body is not None
-            and milestone.kind == MilestoneKind.REGISTRATION
-            and unit.id == self.current(standing_body).id
-        ):
-            return False
+        return self._owes_test(milestone, standing_body)(unit)
+
+    def owing(
+        self, units: Iterable[Unit], milestone: PlanMilestone, standing_body: Unit | None = None
+    ) -> list[Unit]:
+        """The units among `units` that owe the milestone (`owes`, decided once for all)."""
+        test = self._owes_test(milestone, standing_body)
+        return [u for u in units if test(u)]
+
+    def _owes_test(
+        self, milestone: PlanMilestone, standing_body: Unit | None
+    ) -> Callable[[Unit], bool]:
+        collector = (
+            self.current(standing_body).id
+            if standing_body is not None and milestone.kind == MilestoneKind.REGISTRATION
+            else None
+        )
         recipient = self.by_code.get(milestone.to)
         if recipient is None:
-            return True
+            return lambda unit: unit.id != collector
+        recipient_code = self.current(recipient).code
         named = {
             self.current(self.by_code[c]).code
             for c in milestone.responsible.units
             if c in self.by_code
         }
-        return owes(unit.code, self.current(recipient).code, named)
+        return lambda unit: unit.id != collector and owes(unit.code, recipient_code, named)
 
-    def under(self, root: Unit) -> list[Unit]:
-        out, stack = [], list(self.children[root.id])
-        while stack:
-            unit = stack.pop()
-            out.append(unit)
-            stack.extend(self.children[unit.id])
-        return out
+    def under(self, root: Unit) -> tuple[Unit, ...]:
+        """Every unit below root, at any depth."""
+        found = self._under.get(root.id)
+        if found is None:
+            out, stack = [], list(self.children[root.id])
+            while stack:
+                unit = stack.pop()
+                out.append(unit)
+                stack.extend(self.children[unit.id])
+            found = self._under[root.id] = tuple(out)
+        return found
 
     def select(self, campaign: Campaign, who: Responsible) -> list[Unit]:
-        """The units a selector names, merged units replaced by their successors."""
+        """The units a selector names, merged units replaced by their successors (worked out
+        once per campaign and selector: a plan's milestones share a few selectors)."""
+        key = (campaign.id, who.model_dump_json())
+        found = self._selected.get(key)
+        if found is None:
+            found = self._selected[key] = self._select(campaign, who)
+        return list(found)
+
+    def _select(self, campaign: Campaign, who: Responsible) -> list[Unit]:
         found: dict[int, Unit] = {}
 
         def add(units: Iterable[Unit]) -> None:
@@ -155,8 +190,11 @@ def open_obligations(
             if owers is None:
                 owers = [
                     (u, None)
-                    for u in directory.select(campaign, milestone.responsible)
-                    if directory.owes(u, milestone, campaign.standing_body)
+                    for u in directory.owing(
+                        directory.select(campaign, milestone.responsible),
+                        milestone,
+                        campaign.standing_body,
+                    )
                 ]
                 if milestone.responsible.mentors:
                     fostered = _fostered(session, campaign) if fostered is None else fostered
