@@ -28,7 +28,9 @@ class Notification(Base):
     recipient_email: Mapped[str] = mapped_column(String(320))
     recipient_name: Mapped[str] = mapped_column(String(200))
     recipient_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    day: Mapped[dt.date] = mapped_column(Date, doc="The working day it is for")
+    day: Mapped[dt.date] = mapped_column(
+        Date, index=True, doc="The working day it is for (the day's escalations: migration 0023)"
+    )
     created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime())
     email_id: Mapped[int | None] = mapped_column(ForeignKey("emails.id"), index=True)
 
