@@ -27,7 +27,7 @@ from tasks.lifecycle import (
     propose_rewards,
     review_eligibility,
 )
-from tasks.partitions import partition_count, publicise_partitioned
+from tasks.partitions import partition_count, publicise_partitioned, review_partitioned
 
 
 @flow(name="eligibility-review", flow_run_name=lifecycle_name("xét tiêu chuẩn"))
@@ -37,7 +37,13 @@ async def eligibility_review(
     """Judge every candidate against the plan's criteria, then put the eligible to the vote."""
     as_of = as_of or clock.now()
     slugs = campaigns or active_campaigns(as_of)
-    verdicts = {slug: review_eligibility(slug, as_of) for slug in slugs}
+    count = partition_count()
+    verdicts = {
+        slug: review_eligibility(slug, as_of)
+        if count == 1
+        else await review_partitioned(slug, as_of, count)
+        for slug in slugs
+    }
     await council_vote(as_of=as_of, campaigns=slugs)
     return verdicts
 

@@ -10,6 +10,11 @@ b with b % n == i. The buckets do not depend on n, so two sweeps partitioned dif
 manual run beside the scheduled one) still lock the same buckets for the same address
 (models.services.locking.lock_shards) and never compose one person's digest twice.
 
+The obligations' side of a day (opening them, marking the late, writing the notifications)
+and the lifecycle's batches are partitioned by the unit or candidate they concern instead: each
+row's bucket is its id modulo SHARDS (`Partition.holds_id`), and nothing of one unit's
+obligations depends on another's.
+
 Pure: no I/O, no Prefect.
 """
 
@@ -48,6 +53,10 @@ class Partition:
     def holds(self, address: str) -> bool:
         """The address's digest is this partition's to compose."""
         return address_shard(address) % self.count == self.index
+
+    def holds_id(self, row_id: int) -> bool:
+        """The row (a unit or a candidate, by id: bucket id % SHARDS) is this partition's."""
+        return row_id % SHARDS % self.count == self.index
 
 
 WHOLE = Partition(0, 1)

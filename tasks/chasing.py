@@ -1,4 +1,5 @@
-"""Preparing one day of chasing for one campaign, in one transaction."""
+"""Preparing one day of chasing for one campaign: in one transaction (prepare_day), or its
+campaign-wide step between partitions of its units (settle_campaign; tasks.partitions)."""
 
 from __future__ import annotations
 
@@ -13,21 +14,10 @@ from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.orm import Campaign
 from models.partitions import WHOLE
-from models.services.ballot_invitations import invite_members
-from models.services.chase import plan_notifications
-from models.services.dashboard import escalated_units
-from models.services.locking import lock_campaign, lock_campaigns, lock_shards
-from models.services.obligations import Directory, mark_overdue, open_obligations
+from models.services.locking import UNIT_LOCKS, lock_campaign, lock_campaigns, lock_shards
+from models.services.obligations import Directory, open_obligations
 from models.services.plans import campaign_by_slug
-from models.services.process_obligations import (
-    open_process_obligations,
-    settle_process_obligations,
-)
-from models.services.quota_tracking import settle_quota_obligations
-from models.services.self_owed import waive_self_owed
-
-OPENING_HORIZON = dt.timedelta(days=45)
-"""Obligations open this far ahead of their first reminder, so directory changes still count."""
+from models.services.sweep_day import notify_day, open_day, settle_day
 
 
 @dataclass(frozen=True)
@@ -84,39 +74,45 @@ def prepare_obligations(campaign: str, as_of: dt.datetime) -> DayResult:
 
 
 def _prepare(campaign: str, as_of: dt.datetime, *, compose: bool) -> DayResult:
-    """The day's preparation in one transaction holding the campaign (see prepare_day)."""
+    """The day's three steps (models.services.sweep_day) in one transaction holding the
+    campaign, every unit's bucket and, to compose, every recipient's (see prepare_day)."""
     calendar = default_calendar()
     with unit_of_work() as session:
         row = campaign_by_slug(session, campaign)
         lock_campaign(session, row.id)
+        lock_shards(session, row.id, WHOLE.shards, space=UNIT_LOCKS)
         if compose:
             lock_shards(session, row.id, WHOLE.shards)
         directory = Directory(session)
-        opened = open_obligations(
-            session,
-            row,
-            calendar,
-            until=as_of.date() + OPENING_HORIZON,
-            at=as_of,
-            directory=directory,
-        )
-        waive_self_owed(session, row, at=as_of, directory=directory)  # older databases' rows
-        settle_quota_obligations(session, row, at=as_of)
-        open_process_obligations(session, row, calendar, at=as_of)
-        invite_members(session, row, at=as_of)  # a ballot opened since the last sweep
-        settle_process_obligations(session, row, at=as_of)
-        overdue = mark_overdue(session, row, at=as_of)
-        day = plan_notifications(session, row, calendar, at=as_of, compose=compose)
-        escalated = escalated_units(session, row, as_of.date())
+        opened = open_day(session, row, calendar, as_of, directory=directory)
+        settle_day(session, row, calendar, as_of, directory=directory)
+        day = notify_day(session, row, calendar, as_of, compose=compose)
     return DayResult(
         campaign,
-        opened.obligations,
-        overdue,
+        opened,
+        day.overdue,
         day.notifications,
         day.emails,
         day.without_recipient,
-        escalated,
+        day.escalated,
     )
+
+
+@task(
+    name="settle-campaign",
+    task_run_name=graph_name("nghĩa vụ chung {campaign} {as_of:%d/%m/%Y}"),
+    retries=2,
+    retry_delay_seconds=5,
+)
+def settle_campaign(campaign: str, as_of: dt.datetime) -> None:
+    """A partitioned sweep's step 2 (models.services.sweep_day.settle_day), between opening
+    and notifying in partitions: holds the campaign and every unit's bucket, so no partition
+    of an overlapping sweep works on the units meanwhile."""
+    with unit_of_work() as session:
+        row = campaign_by_slug(session, campaign)
+        lock_campaign(session, row.id)
+        lock_shards(session, row.id, WHOLE.shards, space=UNIT_LOCKS)
+        settle_day(session, row, default_calendar(), as_of)
 
 
 @task(name="open-year", task_run_name=graph_name("mở nghĩa vụ năm {year}"))
@@ -131,6 +127,8 @@ def open_year(year: int, as_of: dt.datetime) -> dict[str, int]:
             .order_by(Campaign.id)
         ).all()
         lock_campaigns(session, [c.id for c in campaigns])  # as prepare_day, which also opens
+        for campaign in campaigns:  # and the units, as the partitions opening obligations
+            lock_shards(session, campaign.id, WHOLE.shards, space=UNIT_LOCKS)
         directory = Directory(session)
         for campaign in campaigns:
             result = open_obligations(

@@ -18,13 +18,14 @@ from models.clock import TIMEZONE
 from models.db import unit_of_work
 from models.lifecycle import CandidateStage
 from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
-from models.partitions import SHARDS, WHOLE, Partition
+from models.partitions import WHOLE, Partition
 from models.recognition import CeremonyKind
 from models.services import ballots, recognition
 from models.services.ballot_invitations import invite_members
 from models.services.dossier_documents import proposal_number
 from models.services.eligibility import check_candidates
 from models.services.locking import CANDIDATE_LOCKS, lock_campaign, lock_shards
+from models.services.partitions import in_id_partition
 from models.services.plans import campaign_by_slug
 from models.services.process_obligations import open_process_obligations
 
@@ -51,12 +52,35 @@ def review_eligibility(campaign: str, as_of: dt.datetime) -> dict[str, int]:
     """Run the plan's checkable criteria on every candidate being fostered (one batch)."""
 
     def work(session: Session, row: Campaign) -> dict[str, int]:
-        if as_of.year <= row.period_start:
-            return {}
-        results = check_candidates(session, row, as_of_year=as_of.year, at=as_of, actor=ACTOR)
-        return dict(Counter("eligible" if e.eligible else "ineligible" for _, e in results))
+        return judge(session, row, as_of, WHOLE)
 
     return _with_campaign(campaign, work)
+
+
+def judge(
+    session: Session,
+    row: Campaign,
+    as_of: dt.datetime,
+    part: Partition,
+    leaders: bool | None = None,
+) -> dict[str, int]:
+    """Judge the candidates of one partition (by id; `leaders`: only those who lead a unit,
+    or only those who do not: models.services.eligibility.check_candidates), holding their
+    buckets so a partitioned and a whole review never judge one candidate at once; how many
+    were found eligible and ineligible."""
+    lock_shards(session, row.id, part.shards, space=CANDIDATE_LOCKS)
+    if as_of.year <= row.period_start:
+        return {}
+    results = check_candidates(
+        session,
+        row,
+        as_of_year=as_of.year,
+        at=as_of,
+        actor=ACTOR,
+        partition=part,
+        leaders=leaders,
+    )
+    return dict(Counter("eligible" if e.eligible else "ineligible" for _, e in results))
 
 
 def council_of(session: Session, campaign: Campaign) -> Council | None:
@@ -163,7 +187,7 @@ def draft_selected(session: Session, row: Campaign, as_of: dt.datetime, part: Pa
             Candidate.stage == CandidateStage.SELECTED,
             Candidate.stage_changed_at <= as_of,
             ~drafted,
-            (Candidate.id % SHARDS) % part.count == part.index,
+            in_id_partition(Candidate.id, part),
         )
         .options(selectinload(Candidate.registered_by), selectinload(Candidate.field))
         .order_by(Candidate.id)  # the same ids for the same drafts on either backend

@@ -1,10 +1,15 @@
-"""A campaign's day composed in partitions, run in parallel by Prefect.
+"""A campaign's day in partitions, run in parallel by Prefect.
 
-The sweep first prepares the campaign's day in one transaction holding the campaign (opening,
-marking the late, writing today's notifications: tasks.chasing.prepare_obligations), then
-composes the digests in TDKT_PARTITIONS partitions of the recipients' addresses
-(models.partitions), one Prefect task run each: `compose-partition`. Where they run is
-TDKT_PARTITION_RUNNER:
+With TDKT_PARTITIONS = n above 1, a campaign's morning (models.services.sweep_day) is four
+rounds of task runs, each round waiting for the one before:
+
+1. `open-partition` × n: open the obligations of the partition's units (by unit id);
+2. `settle-campaign` × 1: what concerns the campaign as a whole (tasks.chasing);
+3. `notify-partition` × n: mark the partition's late obligations, write its notifications;
+4. `compose-partition` × n: compose the digests of the partition's recipients (by address:
+   one person hears of units in every partition, in one email).
+
+Where the partitions run is TDKT_PARTITION_RUNNER:
 
 - `threads` (the default): the flow's own task runner, in the flow run's process;
 - `processes`: Prefect's ProcessPoolTaskRunner, one process per partition on the flow run's
@@ -14,8 +19,10 @@ TDKT_PARTITION_RUNNER:
   Prefect's result storage, which must then be shared by the machines.
 
 Every partition is idempotent and exactly-once as the unpartitioned sweep is: it holds its
-buckets (models.services.locking.lock_shards) and composes only notifications no email has
-yet, so a retried, repeated or overlapping partition finds its digests written and adds none.
+buckets (models.services.locking.lock_shards: units' for rounds 1 and 3, recipients' for
+round 4) and adds only the rows that are missing (obligations, notifications, digests of
+notifications no email has yet), so a retried, repeated or overlapping partition finds its
+work done and adds nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ import asyncio
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from prefect import Task, task
@@ -36,11 +44,12 @@ from models.calendar import default_calendar
 from models.db import unit_of_work
 from models.partitions import SHARDS, Partition, partitions
 from models.services.digests import compose_emails
-from models.services.locking import lock_shards
+from models.services.locking import UNIT_LOCKS, lock_shards
 from models.services.obligations import plan_of
 from models.services.plans import campaign_by_slug
-from tasks.chasing import DayResult, prepare_obligations
-from tasks.lifecycle import draft_selected
+from models.services.sweep_day import Notified, notify_day, open_day
+from tasks.chasing import DayResult, settle_campaign
+from tasks.lifecycle import draft_selected, judge
 
 Runner = Literal["threads", "processes", "task-workers"]
 RUNNERS: tuple[Runner, ...] = ("threads", "processes", "task-workers")
@@ -70,6 +79,38 @@ def partition_runner() -> Runner:
         if raw == runner:
             return runner
     raise ValueError(f"TDKT_PARTITION_RUNNER={raw}: one of {', '.join(RUNNERS)}")
+
+
+@task(
+    name="open-partition",
+    task_run_name=graph_name("mở nghĩa vụ {campaign} {as_of:%d/%m/%Y} phần {index}/{count}"),
+    retries=2,
+    retry_delay_seconds=5,
+)
+def open_partition(campaign: str, as_of: dt.datetime, index: int, count: int) -> int:
+    """Round 1: open the obligations of the units in partition index of count, in one
+    transaction holding their buckets; how many."""
+    with unit_of_work() as session:
+        row = campaign_by_slug(session, campaign)
+        partition = Partition(index, count)
+        lock_shards(session, row.id, partition.shards, space=UNIT_LOCKS)
+        return open_day(session, row, default_calendar(), as_of, partition=partition)
+
+
+@task(
+    name="notify-partition",
+    task_run_name=graph_name("thông báo {campaign} {as_of:%d/%m/%Y} phần {index}/{count}"),
+    retries=2,
+    retry_delay_seconds=5,
+)
+def notify_partition(campaign: str, as_of: dt.datetime, index: int, count: int) -> Notified:
+    """Round 3: mark the late obligations of the units in partition index of count and write
+    today's notifications of them, in one transaction holding their buckets."""
+    with unit_of_work() as session:
+        row = campaign_by_slug(session, campaign)
+        partition = Partition(index, count)
+        lock_shards(session, row.id, partition.shards, space=UNIT_LOCKS)
+        return notify_day(session, row, default_calendar(), as_of, partition=partition)
 
 
 @task(
@@ -109,6 +150,41 @@ def publicise_partition(campaign: str, as_of: dt.datetime, index: int, count: in
         return draft_selected(session, row, as_of, Partition(index, count))
 
 
+@task(
+    name="review-partition",
+    task_run_name=graph_name("xét tiêu chuẩn {campaign} {as_of:%d/%m/%Y} phần {index}/{count}"),
+    retries=2,
+    retry_delay_seconds=5,
+)
+def review_partition(
+    campaign: str, as_of: dt.datetime, index: int, count: int, leaders: bool
+) -> dict[str, int]:
+    """The eligibility review of one partition of the candidates: those who lead a unit, or
+    those who do not (tasks.lifecycle.judge), in one transaction holding their buckets."""
+    with unit_of_work() as session:
+        row = campaign_by_slug(session, campaign)
+        return judge(session, row, as_of, Partition(index, count), leaders)
+
+
+async def review_partitioned(
+    campaign: str, as_of: dt.datetime, count: int, runner: Runner | None = None
+) -> dict[str, int]:
+    """A lifecycle batch in partitions: the eligibility review, count task runs at once for
+    the candidates who lead no unit, then count for those who do (the leader rule reads the
+    verdict on the unit they lead, given in the first round)."""
+    how = runner or partition_runner()
+    verdicts: Counter[str] = Counter()
+    for leaders in (False, True):
+        params = [
+            {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count}
+            | {"leaders": leaders}
+            for p in partitions(count)
+        ]
+        for counted in await run_partitions(review_partition, params, how):
+            verdicts.update(counted)
+    return dict(verdicts)
+
+
 async def publicise_partitioned(
     campaign: str, as_of: dt.datetime, count: int, runner: Runner | None = None
 ) -> int:
@@ -123,18 +199,25 @@ async def publicise_partitioned(
 async def prepare_partitioned(
     campaign: str, as_of: dt.datetime, count: int, runner: Runner | None = None
 ) -> DayResult:
-    """The campaign's day: its obligations and notifications, then its digests in count
-    partitions run in parallel; the DayResult of the unpartitioned sweep, plus each
-    partition's seconds."""
-    day = prepare_obligations(campaign, as_of)
+    """The campaign's day in count partitions (the module's four rounds); the DayResult of the
+    unpartitioned sweep, plus each composing partition's seconds."""
+    how = runner or partition_runner()
     params = [
         {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count}
         for p in partitions(count)
     ]
-    composed = await run_partitions(compose_partition, params, runner or partition_runner())
-    return replace(
-        day,
+    opened = await run_partitions(open_partition, params, how)
+    settle_campaign(campaign, as_of)
+    notified = await run_partitions(notify_partition, params, how)
+    composed = await run_partitions(compose_partition, params, how)
+    return DayResult(
+        campaign,
+        opened=sum(opened),
+        overdue=sum(n.overdue for n in notified),
+        notifications=sum(n.notifications for n in notified),
         emails=sum(c.emails for c in composed),
+        without_recipient=[label for n in notified for label in n.without_recipient],
+        escalated=sorted({name for n in notified for name in n.escalated}),
         partition_seconds=[c.seconds for c in composed],
     )
 
@@ -174,12 +257,19 @@ async def _delayed_result(future: PrefectDistributedFuture[T]) -> T:
 
 
 def serve(limit: int = 1) -> None:
-    """A task worker for compose-partition and publicise-partition: `python -m
-    tasks.partitions` on any machine with the checkout, the TDKT_* settings and
-    PREFECT_API_URL. One partition at a time per process (limit 1): start one per core."""
+    """A task worker for every partition's task: `python -m tasks.partitions` on any machine
+    with the checkout, the TDKT_* settings and PREFECT_API_URL. One partition at a time per
+    process (limit 1): start one per core."""
     from prefect.task_worker import serve as serve_tasks
 
-    serve_tasks(compose_partition, publicise_partition, limit=limit)
+    serve_tasks(
+        open_partition,
+        notify_partition,
+        compose_partition,
+        review_partition,
+        publicise_partition,
+        limit=limit,
+    )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from models.lifecycle import CandidateStage
 from models.orm import AuditEntry, Campaign, Candidate, Unit
 from models.orm.base import Base
 from models.orm.records import EligibilityCheck, YearRecord
+from models.partitions import Partition
 from models.plan import Rule
 from models.plan_files import read_plan
 from models.services.candidates import move, register
@@ -763,19 +764,54 @@ def _stages(db: Engine) -> dict[str, CandidateStage]:
         return {c.subject_ref: c.stage for c in session.scalars(select(Candidate))}
 
 
+WHOLE_REVIEW = {
+    "R.A": CandidateStage.ELIGIBLE,
+    "R.B": CandidateStage.INELIGIBLE,
+    "CN-AN": CandidateStage.ELIGIBLE,  # his unit was judged first, in the same run
+    "CN-BINH": CandidateStage.INELIGIBLE,  # Sở B is not an exemplar
+    "CN-CUONG": CandidateStage.INELIGIBLE,  # party member rated only "tốt"; a breach
+    "CN-DUNG": CandidateStage.INELIGIBLE,  # Sở Nội vụ has no candidate: unknown
+    "CN-EM": CandidateStage.REGISTERED,  # not being fostered: not checked
+}
+
+
+def test_a_review_in_partitions_judges_as_the_whole_review(
+    db: Engine, campaign: dict[str, int]
+) -> None:
+    """Three partitions of the candidates, each round in reverse order (tasks.partitions:
+    those who lead no unit, then the leaders): the verdicts of one whole review (below), each
+    candidate judged once."""
+    judged: dict[str, bool] = {}
+    for leaders in (False, True):
+        for index in reversed(range(3)):
+            with unit_of_work(db) as session:
+                found = session.scalar(select(Campaign).where(Campaign.slug == "rules-2021-2025"))
+                assert found is not None
+                for c, result in check_candidates(
+                    session,
+                    found,
+                    as_of_year=2025,
+                    at=AT,
+                    actor="test",
+                    partition=Partition(index, 3),
+                    leaders=leaders,
+                ):
+                    assert c.subject_ref not in judged
+                    judged[c.subject_ref] = result.eligible
+    assert _stages(db) == WHOLE_REVIEW
+    assert judged == {
+        ref: s == CandidateStage.ELIGIBLE for ref, s in WHOLE_REVIEW.items() if ref != "CN-EM"
+    }
+    assert judged["CN-AN"]  # his unit was judged in the first round
+    with unit_of_work(db) as session:
+        assert session.scalar(select(func.count()).select_from(EligibilityCheck)) == len(judged)
+
+
 def test_check_candidates_moves_each_one_and_keeps_the_evidence(
     db: Engine, campaign: dict[str, int]
 ) -> None:
     results = _run(db)
-    assert _stages(db) == {
-        "R.A": CandidateStage.ELIGIBLE,
-        "R.B": CandidateStage.INELIGIBLE,
-        "CN-AN": CandidateStage.ELIGIBLE,  # his unit was judged first, in the same run
-        "CN-BINH": CandidateStage.INELIGIBLE,  # Sở B is not an exemplar
-        "CN-CUONG": CandidateStage.INELIGIBLE,  # party member rated only "tốt"; a breach
-        "CN-DUNG": CandidateStage.INELIGIBLE,  # Sở Nội vụ has no candidate: unknown
-        "CN-EM": CandidateStage.REGISTERED,  # not being fostered: not checked
-    }
+    assert _stages(db) == WHOLE_REVIEW
     assert "CN-EM" not in results
     binh = by_id(results["CN-BINH"])["lanh-dao-don-vi-dien-hinh"]
     assert binh.evidence == ["Sở B (R.B): 'Sở B' — Chưa đủ tiêu chuẩn"]

@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import literal, select
 
 from models.db import dispose_engines, unit_of_work
-from models.orm import Email, Notification
+from models.orm import Email, Milestone, Notification, Obligation, Unit
 from models.partitions import SHARDS, WHOLE, Partition, address_shard, partitions
 from models.services.partitions import address_shard as sql_shard
 from notifications.mailbox import LocalMailbox
-from tasks.chasing import prepare_day, prepare_obligations
-from tasks.partitions import compose_partition
+from tasks.chasing import prepare_day, settle_campaign
+from tasks.partitions import compose_partition, notify_partition, open_partition
 from tests.chase_helpers import SMALL, days, load_small, morning
 from tests.conftest import Backend
 
@@ -83,10 +83,32 @@ def _notifications() -> list[tuple[str, str | None]]:
         ]
 
 
+def _obligations() -> list[tuple[str, str, str, str, str, dt.date | None]]:
+    """Each obligation's milestone, unit, occurrence, status and next step day."""
+    with unit_of_work() as session:
+        return sorted(
+            (m, u, o, str(s), str(d), n)
+            for m, u, o, s, d, n in session.execute(
+                select(
+                    Milestone.code,
+                    Unit.code,
+                    Obligation.occurrence,
+                    Obligation.status,
+                    Obligation.chase_due,
+                    Obligation.next_step_on,
+                )
+                .join(Milestone, Milestone.id == Obligation.milestone_id)
+                .join(Unit, Unit.id == Obligation.unit_id)
+            )
+        )
+
+
 def test_partitions_cover_every_address_once() -> None:
     for count in (1, 2, 3, 7, SHARDS):
         shards = sorted(s for p in partitions(count) for s in p.shards)
         assert shards == list(range(SHARDS))
+        for row_id in (1, 31, 32, 20_000):  # a unit's or candidate's id, in one partition
+            assert sum(p.holds_id(row_id) for p in partitions(count)) == 1
     for address in ("officer@a.example", "snv@t.example", "Đồng.chí@x.vn"):
         assert sum(p.holds(address) for p in partitions(3)) == 1
         assert WHOLE.holds(address) and 0 <= address_shard(address) < SHARDS
@@ -101,31 +123,41 @@ def test_partitions_cover_every_address_once() -> None:
 def test_a_partitioned_sweep_writes_the_same_emails(
     backend: Backend, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Three partitions, composed in reverse order, write the emails (keys, Message-IDs,
-    recipients, subjects, bodies) and assign the notifications the unpartitioned sweep does;
-    running a partition again adds nothing. The standing body's digest gathers both units'
-    escalations whichever partition each unit's obligations would fall in."""
+    """Three partitions, each round run in reverse order (tasks.partitions: opening, then the
+    campaign's step, notifying and composing), write the obligations, notifications and emails
+    (keys, Message-IDs, recipients, subjects, bodies) the unpartitioned sweep does; running a
+    partition again adds nothing. The standing body's digest gathers both units' escalations
+    whichever partition each unit's obligations fall in, in the whole sweep's order."""
     load_small()
     partitioned = tmp_path / "partitioned"
     backend.copy(data_dir, partitioned)
     sweep_days = list(days(D(2023, 2, 20), D(2023, 3, 10)))
     for day in sweep_days:
         prepare_day.fn(SMALL, morning(day))
-    whole = _emails(), _notifications(), _letters()
+    whole = _emails(), _notifications(), _letters(), _obligations()
 
     dispose_engines()
     backend.use(monkeypatch, partitioned)
-    composed = [0, 0, 0]
+    opened, notified, composed = [0, 0, 0], [0, 0, 0], [0, 0, 0]
     for day in sweep_days:
-        prepare_obligations.fn(SMALL, morning(day))
+        at = morning(day)
         for index in reversed(range(3)):
-            result = compose_partition.fn(SMALL, morning(day), index, 3)
-            composed[index] += result.emails
-            assert compose_partition.fn(SMALL, morning(day), index, 3).emails == 0  # again
+            opened[index] += open_partition.fn(SMALL, at, index, 3)
+            assert open_partition.fn(SMALL, at, index, 3) == 0  # again
+        settle_campaign.fn(SMALL, at)
+        for index in reversed(range(3)):
+            notified[index] += notify_partition.fn(SMALL, at, index, 3).notifications
+            assert notify_partition.fn(SMALL, at, index, 3).notifications == 0
+        for index in reversed(range(3)):
+            composed[index] += compose_partition.fn(SMALL, at, index, 3).emails
+            assert compose_partition.fn(SMALL, at, index, 3).emails == 0
     assert _emails() == whole[0]
     assert _notifications() == whole[1]
     assert _letters() == whole[2] and whole[2]  # the small world's escalations have some
+    assert _obligations() == whole[3]
     assert len(whole[0]) == sum(composed) and sum(n > 0 for n in composed) >= 2
+    assert len(whole[1]) == sum(notified) and sum(n > 0 for n in notified) >= 2
+    assert sum(n > 0 for n in opened) >= 2
     assert all(email is not None for _, email in whole[1])
 
 

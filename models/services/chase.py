@@ -21,6 +21,7 @@ from models.orm import (
     Notification,
     Unit,
 )
+from models.partitions import WHOLE, Partition
 from models.policy import ChainStep
 from models.services.chase_recipients import (
     goes_up,
@@ -55,14 +56,23 @@ def plan_notifications(
     *,
     at: dt.datetime,
     compose: bool = True,
+    partition: Partition = WHOLE,
 ) -> DayPlan:
     """Create today's notifications (one per chain step and recipient) and their emails
-    (unless compose is False: a partitioned sweep composes them per partition, emails 0)."""
+    (unless compose is False: a partitioned sweep composes them per partition, emails 0).
+
+    Only the obligations of the units in `partition` (models.partitions): a partitioned sweep
+    writes each partition's notifications side by side, then composes every recipient's digest
+    from all of them. Composing needs the whole: with a partition, compose must be False."""
+    if compose and partition != WHOLE:
+        raise ValueError("a partition's notifications are composed by recipient, afterwards")
     today = at.date()
     if calendar.is_day_off(today):
         return DayPlan(0, 0, [])  # nothing goes out on a day off; the step waits for Monday
     plan = plan_of(campaign)
-    due = steps_due_today(session, campaign.id, chain_of(plan.reminders, calendar), today)
+    due = steps_due_today(
+        session, campaign.id, chain_of(plan.reminders, calendar), today, partition
+    )
     step_of = {d.obligation_id: d.step for d in due.steps}
     supervisor = supervisor_of(session, plan)
     wanted: dict[str, tuple[Due, ChainStep, Reader]] = {}

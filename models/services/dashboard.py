@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session, selectinload
 from models.calendar import WorkingCalendar
 from models.clock import at_start_of
 from models.orm import Campaign, Email, EmailStatus, Notification, Obligation, Unit
+from models.partitions import WHOLE, Partition
 from models.phrases import occurrence_label
 from models.quotas import QuotaProgress
 from models.services.obligations import plan_of
+from models.services.partitions import in_id_partition
 from models.services.recognition_common import contact_of
 from models.services.subjects import subjects
 from models.vocabulary import ContactRole, ObligationStatus
@@ -213,9 +215,11 @@ def unit_names(session: Session, codes: set[str]) -> dict[str, str]:
     return dict(session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all())
 
 
-def escalated_units(session: Session, campaign: Campaign, day: dt.date) -> list[str]:
+def escalated_units(
+    session: Session, campaign: Campaign, day: dt.date, partition: Partition = WHOLE
+) -> list[str]:
     """Names of the units whose overdue obligations were escalated on `day`, for the run's
-    log: what a coordinator wants to know a sweep did, by name."""
+    log: what a coordinator wants to know a sweep did, by name (of the units in partition)."""
     return list(
         session.scalars(
             select(Unit.name)
@@ -224,6 +228,7 @@ def escalated_units(session: Session, campaign: Campaign, day: dt.date) -> list[
             .join(Notification, Notification.obligation_id == Obligation.id)
             .where(
                 Obligation.campaign_id == campaign.id,
+                in_id_partition(Obligation.unit_id, partition),
                 Notification.day == day,
                 Notification.step.startswith("escalation"),
             )

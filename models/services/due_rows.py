@@ -195,9 +195,11 @@ class Note:
 
 
 def pending_notes(session: Session, campaign_id: int, *only: ColumnElement[bool]) -> list[Note]:
-    """The campaign's notifications no email carries yet, in id order (`only`: further
-    conditions, a partition's addresses): one query of columns, and one each for their
-    milestones and the owners of personal obligations."""
+    """The campaign's notifications no email carries yet, in the order one unpartitioned sweep
+    writes them: by day, then obligation (`only`: further conditions, a partition's
+    addresses). Not by id: partitions of units write a day's notifications side by side, and
+    a digest must list them as the whole sweep would. One query of columns, and one each for
+    their milestones and the owners of personal obligations."""
     rows = session.execute(
         select(
             Notification.id,
@@ -221,7 +223,7 @@ def pending_notes(session: Session, campaign_id: int, *only: ColumnElement[bool]
         .join(Obligation, Obligation.id == Notification.obligation_id)
         .join(Unit, Unit.id == Obligation.unit_id)
         .where(Obligation.campaign_id == campaign_id, Notification.email_id.is_(None), *only)
-        .order_by(Notification.id)
+        .order_by(Notification.day, Notification.obligation_id, Notification.id)
     ).all()
     milestones = milestones_by_id(session, (r[13] for r in rows))
     owners = {c.id: c for c in _people(session, Contact.id, (r[12] for r in rows))}

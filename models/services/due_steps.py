@@ -20,8 +20,10 @@ from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
 from models.orm import Obligation
+from models.partitions import WHOLE, Partition
 from models.plan import ReminderPolicy
 from models.policy import CHASED, ChainStep, chain, step_due
+from models.services.partitions import in_id_partition
 
 UNKNOWN = dt.date.min
 """next_step_on not worked out yet (a new or reopened obligation): the next sweep does it."""
@@ -58,11 +60,14 @@ def steps_due_today(
     campaign_id: int,
     steps_for: Callable[[dt.date], list[ChainStep]],
     today: dt.date,
+    partition: Partition = WHOLE,
 ) -> DueToday:
-    """The steps to act on today, and each read obligation's next step day after today."""
+    """The steps to act on today, and each read obligation's next step day after today (of
+    the obligations of the units in `partition`)."""
     rows = session.execute(
         select(Obligation.id, Obligation.chase_due, Obligation.opened_on).where(
             Obligation.campaign_id == campaign_id,
+            in_id_partition(Obligation.unit_id, partition),
             Obligation.next_step_on <= today,
             Obligation.status.in_(CHASED),
         )

@@ -45,9 +45,11 @@ from models.lifecycle import CandidateStage
 from models.orm import Campaign, Candidate
 from models.orm.records import EligibilityCheck, YearRecord
 from models.os_errors import os_error
+from models.partitions import WHOLE, Partition
 from models.services.audit import record
 from models.services.candidates import move
 from models.services.obligations import plan_of
+from models.services.partitions import in_id_partition
 from models.services.rows import chunks
 from models.source import InputError, InputErrors, SourceDocument, read_yaml
 from models.vocabulary import DEFAULT_RATING_KIND, RatingKind
@@ -413,19 +415,26 @@ def check_candidates(
     at: dt.datetime,
     actor: str,
     candidate_id: int | None = None,
+    partition: Partition = WHOLE,
+    leaders: bool | None = None,
 ) -> list[tuple[Candidate, Eligibility]]:
     """Check every candidate being fostered or already judged, store each verdict and move it
     to eligible or ineligible when that changes; returns them in id order.
 
     Candidates who lead a unit go last, so that the leader rule sees the verdict on their unit
-    from this same run. candidate_id limits the run to one candidate.
+    from this same run. candidate_id limits the run to one candidate; partition to the
+    candidates in it (models.partitions, by id); leaders to those who lead a unit (True) or
+    those who do not (False): a partitioned review judges every partition's non-leaders, then
+    every partition's leaders, so the leader rule still sees this review's verdicts.
     """
     rules = plan_of(campaign).rules
     years = evaluation_years(campaign, as_of_year)
     # Only candidates whose stage was reached by then: a replay over a database that already
     # holds later events judges each year as it stood.
     candidates = [
-        c for c in _checkable(session, campaign, candidate_id) if c.stage_changed_at <= at
+        c
+        for c in _checkable(session, campaign, candidate_id, partition, leaders)
+        if c.stage_changed_at <= at
     ]
     records = records_of(session, {c.subject_ref for c in candidates})
     out = []
@@ -457,12 +466,24 @@ def check_candidates(
     return sorted(out, key=lambda pair: pair[0].id)
 
 
-def _checkable(session: Session, campaign: Campaign, candidate_id: int | None) -> list[Candidate]:
+def _checkable(
+    session: Session,
+    campaign: Campaign,
+    candidate_id: int | None,
+    partition: Partition,
+    leaders: bool | None,
+) -> list[Candidate]:
     query = select(Candidate).where(
-        Candidate.campaign_id == campaign.id, Candidate.stage.in_(CHECKED_STAGES)
+        Candidate.campaign_id == campaign.id,
+        Candidate.stage.in_(CHECKED_STAGES),
+        in_id_partition(Candidate.id, partition),
     )
     if candidate_id is not None:
         query = query.where(Candidate.id == candidate_id)
+    if leaders is not None:
+        query = query.where(
+            Candidate.leads_unit_id.is_not(None) if leaders else Candidate.leads_unit_id.is_(None)
+        )
     return list(session.scalars(query.order_by(Candidate.id)))
 
 

@@ -58,6 +58,11 @@ SHARD_LOCKS = 0x7D49
 CANDIDATE_LOCKS = 0x7D4A
 """The same for buckets of a campaign's candidates (by id), for the lifecycle's partitions."""
 
+UNIT_LOCKS = 0x7D4B
+"""The same for buckets of the units owing a campaign's obligations (by id), for the
+partitions that open obligations, mark the late and write the notifications: whoever works on
+a unit's obligations holds its bucket, after the campaign and before any recipients' bucket."""
+
 
 def lock_shards(
     session: Session, campaign_id: int, shards: list[int], *, space: int = SHARD_LOCKS
@@ -66,7 +71,8 @@ def lock_shards(
     (two holders never deadlock): whoever composes a person's digest holds that person's
     bucket, so two partitions, or a partitioned and an unpartitioned sweep, never compose it
     twice. SQLite's writers already run one at a time (BEGIN IMMEDIATE). `space` tells
-    recipients' buckets (SHARD_LOCKS) from candidates' (CANDIDATE_LOCKS)."""
+    recipients' buckets (SHARD_LOCKS) from candidates' (CANDIDATE_LOCKS) and units'
+    (UNIT_LOCKS)."""
     if session.get_bind().dialect.name == "postgresql":
         for shard in sorted(set(shards)):
             key = campaign_id * SHARDS + shard

@@ -16,6 +16,7 @@ from models.addressing import owes
 from models.calendar import WorkingCalendar
 from models.lengths import check_length
 from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligation, Unit
+from models.partitions import WHOLE, Partition
 from models.plan import Milestone as PlanMilestone
 from models.plan import Plan, Responsible
 from models.policy import CHASED, chase_due_after_return, check_transition
@@ -23,6 +24,7 @@ from models.quotas import chased_milestones
 from models.schedule import schedule_milestone
 from models.services.audit import record
 from models.services.due_steps import NEVER, UNKNOWN, chain_of, first_step_from
+from models.services.partitions import in_id_partition
 from models.vocabulary import MilestoneKind, ObligationStatus
 
 
@@ -156,8 +158,10 @@ def open_obligations(
     until: dt.date,
     at: dt.datetime,
     directory: Directory | None = None,
+    partition: Partition = WHOLE,
 ) -> Opened:
-    """Open one obligation per responsible unit and occurrence whose chain starts by `until`.
+    """Open one obligation per responsible unit and occurrence whose chain starts by `until`,
+    for the units in `partition` (models.partitions: by the owing unit's id).
 
     Idempotent: what exists is left alone (the unique key is milestone, unit, occurrence).
     """
@@ -167,7 +171,8 @@ def open_obligations(
         (m, u, o)
         for m, u, o in session.execute(
             select(Obligation.milestone_id, Obligation.unit_id, Obligation.occurrence).where(
-                Obligation.campaign_id == campaign.id
+                Obligation.campaign_id == campaign.id,
+                in_id_partition(Obligation.unit_id, partition),
             )
         )
     }
@@ -195,10 +200,15 @@ def open_obligations(
                         milestone,
                         campaign.standing_body,
                     )
+                    if partition.holds_id(u.id)
                 ]
                 if milestone.responsible.mentors:
                     fostered = _fostered(session, campaign) if fostered is None else fostered
-                    owers += [(c.mentor.unit, c) for c in fostered if c.mentor is not None]
+                    owers += [
+                        (c.mentor.unit, c)
+                        for c in fostered
+                        if c.mentor is not None and partition.holds_id(c.mentor.unit_id)
+                    ]
             for unit, candidate in owers:
                 if candidate is not None and (
                     candidate.fostering_since is None or due.due < candidate.fostering_since
@@ -256,11 +266,15 @@ def _fostered(session: Session, campaign: Campaign) -> list[Candidate]:
     )
 
 
-def mark_overdue(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
-    """Open or returned obligations whose chase date has passed become overdue (audited)."""
+def mark_overdue(
+    session: Session, campaign: Campaign, *, at: dt.datetime, partition: Partition = WHOLE
+) -> int:
+    """Open or returned obligations whose chase date has passed become overdue (audited),
+    those of the units in `partition`."""
     late = session.execute(
         select(Obligation.id, Obligation.status, Obligation.chase_due).where(
             Obligation.campaign_id == campaign.id,
+            in_id_partition(Obligation.unit_id, partition),
             Obligation.status.in_([ObligationStatus.OPEN, ObligationStatus.RETURNED]),
             Obligation.chase_due < at.date(),
         )

@@ -45,3 +45,13 @@ def in_partition(
     if partition.count == 1:
         return true()
     return (address_shard(address) % partition.count) == partition.index
+
+
+def in_id_partition(
+    row_id: ColumnElement[int] | InstrumentedAttribute[int], partition: Partition
+) -> ColumnElement[bool]:
+    """The rows whose id (a unit's, a candidate's) falls in the partition
+    (models.partitions.Partition.holds_id; always true for the whole)."""
+    if partition.count == 1:
+        return true()
+    return (row_id % SHARDS) % partition.count == partition.index
