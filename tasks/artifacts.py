@@ -237,7 +237,7 @@ def overdue_description(board: Dashboard) -> str:
     count = board.status.overdue_count
     listed = sum(u.obligations for u in board.overdue)
     shown = (
-        f"{len(board.overdue)} đơn vị, {count} nghĩa vụ"
+        f"{vn_number(len(board.overdue))} đơn vị, {vn_number(count)} nghĩa vụ"
         if listed >= count
         else f"{vn_number(len(board.overdue))} đơn vị của {vn_number(listed)} nghĩa vụ quá hạn "
         f"lâu nhất (trong tổng số {vn_number(count)} nghĩa vụ)"
@@ -256,7 +256,7 @@ def emails_markdown(e: DayEmails) -> str:
         lines.append("Hôm nay không có thư nào.")
     else:
         lines += [
-            f"**{sum(e.totals.values())}** thư tới {e.recipients} người nhận.",
+            f"**{vn_number(sum(e.totals.values()))}** thư tới {vn_number(e.recipients)} người nhận.",
             "",
             "| Loại thư | Tổng | Đã gửi | Chờ gửi | Lỗi |",
             "|---|---:|---:|---:|---:|",

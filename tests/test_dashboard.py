@@ -134,6 +134,9 @@ def test_the_overdue_description_says_when_the_table_holds_only_the_longest_over
     capped = overdue_description(replace(whole, status=status))
     assert "2 đơn vị của 3 nghĩa vụ quá hạn lâu nhất (trong tổng số 4.321 nghĩa vụ)" in capped
     assert "[trang điều phối](http://x.example/dieu-phoi/qb)" in capped
+    many = [unit(f"Đơn vị {i:04}", 9, "Việc") for i in range(1_200)]
+    listed = replace(board(many), status=replace(whole.status, overdue_count=1_200))
+    assert "1.200 đơn vị, 1.200 nghĩa vụ," in overdue_description(listed)  # thousands dotted
 
 
 def test_emails_artifact_counts_the_day_by_kind_and_names_failed_recipients() -> None:
