@@ -256,7 +256,8 @@ def emails_markdown(e: DayEmails) -> str:
         lines.append("Hôm nay không có thư nào.")
     else:
         lines += [
-            f"**{vn_number(sum(e.totals.values()))}** thư tới {vn_number(e.recipients)} người nhận.",
+            f"**{vn_number(sum(e.totals.values()))}** thư tới "
+            f"{vn_number(e.recipients)} người nhận.",
             "",
             "| Loại thư | Tổng | Đã gửi | Chờ gửi | Lỗi |",
             "|---|---:|---:|---:|---:|",
