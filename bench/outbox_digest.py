@@ -9,6 +9,14 @@ compare two with `diff` or `--compare`:
     .venv/bin/python -m bench.outbox_digest before.json --quick
     .venv/bin/python -m bench.outbox_digest after.json --quick
     .venv/bin/python -m bench.outbox_digest --compare before.json after.json
+
+With `--masked` first, each email is digested with its personal links' tokens masked: partitions
+composing side by side draw the seeded nonces in another order, so a partitioned run's links
+differ from an unpartitioned run's while every other byte of the email (headers, text, the
+order of its items) must not:
+
+    .venv/bin/python -m bench.outbox_digest --masked whole.json --quick
+    .venv/bin/python -m bench.outbox_digest --masked parts.json --quick --partitions 2
 """
 
 from __future__ import annotations
@@ -17,23 +25,42 @@ import hashlib
 import json
 import os
 import random
+import re
 import secrets
 import sys
 import tempfile
 import types
+from email import message_from_bytes, policy
 from pathlib import Path
 
+TOKEN = re.compile(rb"/l/[^\s\"'<>]+")
 
-def digests(database_url: str) -> dict[str, str]:
-    """sha256 of each outbox row's exact MIME bytes, by Message-ID."""
+
+def digests(database_url: str, *, masked: bool = False) -> dict[str, str]:
+    """sha256 of each outbox row's exact MIME bytes (or, masked, of its headers and decoded
+    parts with the links' tokens masked), by Message-ID."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT message_id, mime FROM emails ORDER BY message_id"))
-        found = {str(m): hashlib.sha256(bytes(mime)).hexdigest() for m, mime in rows}
+        found = {
+            str(m): hashlib.sha256(_masked(bytes(mime)) if masked else bytes(mime)).hexdigest()
+            for m, mime in rows
+        }
     engine.dispose()
     return found
+
+
+def _masked(mime: bytes) -> bytes:
+    """The email's headers and each part's decoded bytes, the links' tokens masked."""
+    message = message_from_bytes(mime, policy=policy.default)
+    out = [f"{k}: {v}".encode() for k, v in message.items()]
+    for part in message.walk():
+        if not part.is_multipart():
+            payload = part.get_payload(decode=True)
+            out.append(TOKEN.sub(b"/l/...", payload if isinstance(payload, bytes) else b""))
+    return b"\n".join(out)
 
 
 def compare(before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -70,6 +97,8 @@ def main() -> None:
         print(f"{len(before)} before, {len(after)} after: " + ("same" if not lines else "DIFFER"))
         print("\n".join(lines))
         sys.exit(1 if lines else 0)
+    masked = args[:1] == ["--masked"]
+    args = args[1:] if masked else args
     out, rest = Path(args[0]), args[1:]
     os.environ["TDKT_ESCALATION_LETTERS"] = "off"
     _seeded_nonces()
@@ -79,7 +108,7 @@ def main() -> None:
         url = f"sqlite:///{folder}/replay.db"
         sys.argv = ["bench.replay", *rest, "--database-url", url]
         replay.main()
-        found = digests(url)
+        found = digests(url, masked=masked)
     out.write_text(json.dumps(found, indent=0, sort_keys=True))
     print(f"{len(found)} emails digested into {out}", file=sys.stderr)
 
