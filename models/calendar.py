@@ -64,6 +64,11 @@ class WorkingCalendar:
         self._reasons: dict[dt.date, str | None] = {}
         self._running_count: dict[int, list[int]] = {}
 
+    def fingerprint(self) -> str:
+        """The swaps this calendar adds to the law's holidays, as text: two calendars with
+        the same fingerprint (and the same code) give the same days."""
+        return repr((sorted(self._extra_off.items()), sorted(self._extra_work.items())))
+
     def day_off_reason(self, day: dt.date) -> str | None:
         """Why day is a day off ('Thứ Bảy', 'Tết Nguyên Đán'...), or None for a working day."""
         try:

@@ -39,6 +39,10 @@ os.environ.pop("PREFECT_API_URL", None)
 # suite's time; tests/test_escalation_letters.py asks for PDF itself.
 os.environ.setdefault("TDKT_ESCALATION_LETTERS", "docx")
 os.environ.pop("COLUMNS", None)  # see wide_terminal
+# The commands' consoles are made now, without COLUMNS, so they read it at each print. Made
+# later, by the first test importing them (a file run alone), they would keep that test's
+# width for every test after it.
+import deployments.cli.common  # noqa: E402, F401
 
 # Property tests are deterministic wherever the suite runs (CI, ./dev test, a reviewer's
 # machine): hypothesis draws its examples from a seed derived from each test, keeps no example

@@ -28,7 +28,7 @@ from models.orm.campaign import (
 from models.orm.directory import Cluster, ClusterMember, Contact, Unit
 from models.orm.documents import IssuedDocument
 from models.orm.lifecycle import Assessment, Candidate
-from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation
+from models.orm.obligation import AuditEntry, AuditLogIsAppendOnly, Obligation, Opening
 from models.orm.outbox import Email, EmailStatus, Notification
 from models.orm.recognition import (
     Ceremony,
@@ -72,6 +72,7 @@ __all__ = [
     "Milestone",
     "Notification",
     "Obligation",
+    "Opening",
     "Publication",
     "Quota",
     "RegistryEntry",

@@ -66,6 +66,20 @@ class Obligation(Base):
     contact: Mapped[Contact | None] = relationship()
 
 
+class Opening(Base):
+    """How far a campaign's plan obligations are opened for one bucket of units (by unit id,
+    models.partitions), and under which plan, directory and calendar (`stamp`): while the stamp
+    holds, a sweep opens only what falls due after `opened_until` (models.services.obligations
+    .open_obligations) instead of checking every occurrence since the period began."""
+
+    __tablename__ = "openings"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    opened_until: Mapped[dt.date] = mapped_column(Date)
+    stamp: Mapped[str] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
     """An append-only record of a change: who, when, what, why. Rows are never changed."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -19,11 +20,12 @@ from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligat
 from models.partitions import WHOLE, Partition
 from models.plan import Milestone as PlanMilestone
 from models.plan import Plan, Responsible
-from models.policy import CHASED, chase_due_after_return, check_transition
+from models.policy import CHASED, ChainStep, chase_due_after_return, check_transition
 from models.quotas import chased_milestones
-from models.schedule import schedule_milestone
+from models.schedule import Due, schedule_milestone
 from models.services.audit import record
 from models.services.due_steps import NEVER, UNKNOWN, chain_of, first_step_from
+from models.services.openings import opened_until, opening_stamp, remember_opened
 from models.services.partitions import in_id_partition
 from models.vocabulary import MilestoneKind, ObligationStatus
 
@@ -54,6 +56,20 @@ class Directory:
         self._acting: dict[int, Unit] = {}
         self._under: dict[int, tuple[Unit, ...]] = {}
         self._selected: dict[tuple[int, str], list[Unit]] = {}
+        self._digest: str | None = None
+
+    def digest(self) -> str:
+        """A digest of what the selectors read (units, their kinds, parents and successors,
+        clusters): equal digests, the same units owe the same milestones
+        (models.services.openings)."""
+        if self._digest is None:
+            found = hashlib.sha256()
+            for u in sorted(self.units.values(), key=lambda u: u.id):
+                found.update(f"{u.id}|{u.code}|{u.kind}|{u.parent_id}|{u.successor_id};".encode())
+            for c in sorted(self.clusters, key=lambda c: c.id):
+                found.update(f"{c.id}|{c.leader_id}|{[m.id for m in c.members]};".encode())
+            self._digest = found.hexdigest()
+        return self._digest
 
     def current(self, unit: Unit) -> Unit:
         """The unit, or whoever took over its work after a merger (every unit is loaded, so
@@ -167,48 +183,48 @@ def open_obligations(
     """
     plan = plan_of(campaign)
     directory = directory or Directory(session)
-    existing: set[tuple[int, int, str]] = {
-        (m, u, o)
-        for m, u, o in session.execute(
-            select(Obligation.milestone_id, Obligation.unit_id, Obligation.occurrence).where(
-                Obligation.campaign_id == campaign.id,
-                in_id_partition(Obligation.unit_id, partition),
-            )
-        )
-    }
+    stamp = opening_stamp(campaign, calendar, directory.digest())
+    since = opened_until(session, campaign, partition, stamp)
     by_code = {m.code: m for m in campaign.milestones}
-    fostered: list[Candidate] | None = None  # loaded when a milestone is the mentors'
     steps_for = chain_of(plan.reminders, calendar)
-    new: list[dict[str, Any]] = []
+    # The occurrences to check: those whose reminders begin by `until`, but not those an
+    # earlier sweep under the same stamp already opened (up to `since`), save the mentors'.
+    considered: list[tuple[PlanMilestone, Milestone, list[tuple[Due, list[ChainStep]]]]] = []
     awaiting = 0
     for milestone in chased_milestones(plan):
-        row = by_code[milestone.id]
         scheduled = schedule_milestone(plan, milestone, calendar)
         if scheduled.awaiting_date:
             awaiting += 1
             continue
-        owers: list[tuple[Unit, Candidate | None]] | None = None
+        dues = []
         for due in scheduled.dues:
             steps = steps_for(due.effective_due)
-            if steps[0].day > until:
-                continue
-            if owers is None:
-                owers = [
-                    (u, None)
-                    for u in directory.owing(
-                        directory.select(campaign, milestone.responsible),
-                        milestone,
-                        campaign.standing_body,
-                    )
-                    if partition.holds_id(u.id)
-                ]
-                if milestone.responsible.mentors:
-                    fostered = _fostered(session, campaign) if fostered is None else fostered
-                    owers += [
-                        (c.mentor.unit, c)
-                        for c in fostered
-                        if c.mentor is not None and partition.holds_id(c.mentor.unit_id)
-                    ]
+            first = steps[0].day
+            if first <= until and (since is None or first > since or milestone.responsible.mentors):
+                dues.append((due, steps))
+        if dues:
+            considered.append((milestone, by_code[milestone.id], dues))
+    existing = _existing(session, campaign, partition, considered, full=since is None)
+    fostered: list[Candidate] | None = None  # loaded when a milestone is the mentors'
+    new: list[dict[str, Any]] = []
+    for milestone, row, dues in considered:
+        owers: list[tuple[Unit, Candidate | None]] = [
+            (u, None)
+            for u in directory.owing(
+                directory.select(campaign, milestone.responsible),
+                milestone,
+                campaign.standing_body,
+            )
+            if partition.holds_id(u.id)
+        ]
+        if milestone.responsible.mentors:
+            fostered = _fostered(session, campaign) if fostered is None else fostered
+            owers += [
+                (c.mentor.unit, c)
+                for c in fostered
+                if c.mentor is not None and partition.holds_id(c.mentor.unit_id)
+            ]
+        for due, steps in dues:
             for unit, candidate in owers:
                 if candidate is not None and (
                     candidate.fostering_since is None or due.due < candidate.fostering_since
@@ -240,7 +256,41 @@ def open_obligations(
     if new:
         # One multi-row INSERT: a new national occurrence opens some 20,000 obligations at once.
         session.execute(insert(Obligation), new)
+    remember_opened(session, campaign, partition, stamp, until, since)
     return Opened(len(new), awaiting)
+
+
+def _existing(
+    session: Session,
+    campaign: Campaign,
+    partition: Partition,
+    considered: Sequence[tuple[PlanMilestone, Milestone, Sequence[tuple[Due, object]]]],
+    *,
+    full: bool,
+) -> set[tuple[int, int, str]]:
+    """The (milestone, unit, occurrence) already opened among those considered: all of the
+    partition's when checking in full, else only the considered occurrences' (and the
+    mentors' milestones', whose occurrences carry the candidate)."""
+    if not considered:
+        return set()
+    query = select(Obligation.milestone_id, Obligation.unit_id, Obligation.occurrence).where(
+        Obligation.campaign_id == campaign.id, in_id_partition(Obligation.unit_id, partition)
+    )
+    if not full:
+        mentors = [row.id for m, row, _ in considered if m.responsible.mentors]
+        pairs = [
+            (row.id, due.occurrence)
+            for m, row, dues in considered
+            if not m.responsible.mentors
+            for due, _ in dues
+        ]
+        query = query.where(
+            or_(
+                Obligation.milestone_id.in_(mentors),
+                tuple_(Obligation.milestone_id, Obligation.occurrence).in_(pairs),
+            )
+        )
+    return {(m, u, o) for m, u, o in session.execute(query)}
 
 
 def _fostered(session: Session, campaign: Campaign) -> list[Candidate]:
