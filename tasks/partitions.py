@@ -176,8 +176,13 @@ async def review_partitioned(
     verdicts: Counter[str] = Counter()
     for leaders in (False, True):
         params = [
-            {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count}
-            | {"leaders": leaders}
+            {
+                "campaign": campaign,
+                "as_of": as_of,
+                "index": p.index,
+                "count": p.count,
+                "leaders": leaders,
+            }
             for p in partitions(count)
         ]
         for counted in await run_partitions(review_partition, params, how):
