@@ -7,6 +7,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import insert, or_, select, tuple_, update
@@ -16,7 +17,16 @@ from sqlalchemy.orm.util import identity_key
 from models.addressing import owes
 from models.calendar import WorkingCalendar
 from models.lengths import check_length
-from models.orm import Campaign, Candidate, Cluster, Contact, Milestone, Obligation, Unit
+from models.orm import (
+    Campaign,
+    Candidate,
+    Cluster,
+    ClusterMember,
+    Contact,
+    Milestone,
+    Obligation,
+    Unit,
+)
 from models.partitions import WHOLE, Partition
 from models.plan import Milestone as PlanMilestone
 from models.plan import Plan, Responsible
@@ -36,7 +46,7 @@ def plan_of(campaign: Campaign) -> Plan:
 
 
 class Directory:
-    """The units as one campaign's selectors see them, loaded once per sweep.
+    """The units as one campaign's selectors see them, loaded once per sweep, on first use.
 
     A national sweep asks it about 20,000 units for each of some thirty milestones: who took
     over a merged unit and which units lie under the issuer are worked out once per unit and
@@ -44,32 +54,52 @@ class Directory:
     milestone once per milestone (`owing`)."""
 
     def __init__(self, session: Session):
-        self.units = {u.id: u for u in session.scalars(select(Unit))}
-        self.by_code = {u.code: u for u in self.units.values()}
-        self.children: dict[int, list[Unit]] = defaultdict(list)
-        for unit in self.units.values():
-            if unit.parent_id is not None:
-                self.children[unit.parent_id].append(unit)
-        self.clusters = list(
-            session.scalars(select(Cluster).options(selectinload(Cluster.members)))
-        )
+        self.session = session
         self._acting: dict[int, Unit] = {}
         self._under: dict[int, tuple[Unit, ...]] = {}
         self._selected: dict[tuple[int, str], list[Unit]] = {}
-        self._digest: str | None = None
 
+    # The units are loaded as objects on first use, not when the directory is made: a morning
+    # with nothing new to open needs only its digest, from plain columns.
+
+    @cached_property
+    def units(self) -> dict[int, Unit]:
+        return {u.id: u for u in self.session.scalars(select(Unit))}
+
+    @cached_property
+    def by_code(self) -> dict[str, Unit]:
+        return {u.code: u for u in self.units.values()}
+
+    @cached_property
+    def children(self) -> dict[int, list[Unit]]:
+        found: dict[int, list[Unit]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.parent_id is not None:
+                found[unit.parent_id].append(unit)
+        return found
+
+    @cached_property
+    def clusters(self) -> list[Cluster]:
+        return list(self.session.scalars(select(Cluster).options(selectinload(Cluster.members))))
+
+    @cached_property
     def digest(self) -> str:
         """A digest of what the selectors read (units, their kinds, parents and successors,
-        clusters): equal digests, the same units owe the same milestones
-        (models.services.openings)."""
-        if self._digest is None:
-            found = hashlib.sha256()
-            for u in sorted(self.units.values(), key=lambda u: u.id):
-                found.update(f"{u.id}|{u.code}|{u.kind}|{u.parent_id}|{u.successor_id};".encode())
-            for c in sorted(self.clusters, key=lambda c: c.id):
-                found.update(f"{c.id}|{c.leader_id}|{[m.id for m in c.members]};".encode())
-            self._digest = found.hexdigest()
-        return self._digest
+        clusters and their members), from plain columns: equal digests, the same units owe
+        the same milestones (models.services.openings)."""
+        found = hashlib.sha256()
+        for query in (
+            select(Unit.id, Unit.code, Unit.kind, Unit.parent_id, Unit.successor_id).order_by(
+                Unit.id
+            ),
+            select(Cluster.id, Cluster.leader_id).order_by(Cluster.id),
+            select(ClusterMember.cluster_id, ClusterMember.unit_id).order_by(
+                ClusterMember.cluster_id, ClusterMember.unit_id
+            ),
+        ):
+            for row in self.session.execute(query):
+                found.update(("|".join(map(str, row)) + ";").encode())
+        return found.hexdigest()
 
     def current(self, unit: Unit) -> Unit:
         """The unit, or whoever took over its work after a merger (every unit is loaded, so
@@ -183,7 +213,7 @@ def open_obligations(
     """
     plan = plan_of(campaign)
     directory = directory or Directory(session)
-    stamp = opening_stamp(campaign, calendar, directory.digest())
+    stamp = opening_stamp(campaign, calendar, directory.digest)
     since = opened_until(session, campaign, partition, stamp)
     by_code = {m.code: m for m in campaign.milestones}
     steps_for = chain_of(plan.reminders, calendar)
