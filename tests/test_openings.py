@@ -69,6 +69,7 @@ def test_a_unit_taking_over_owes_what_fell_due_before_it_came() -> None:
     with unit_of_work() as session:
         province = session.scalars(select(Unit).where(Unit.code == "T")).one()
         merged = Unit(code="T.C", name="Sở C", kind=UnitKind.DEPARTMENT, parent=province)
+        session.add(merged)
         session.scalars(select(Unit).where(Unit.code == "T.B")).one().successor = merged
     opened = _open(D(2023, 6, 2))
     with unit_of_work() as session:
