@@ -56,37 +56,19 @@ def prepare_day(campaign: str, as_of: dt.datetime) -> DayResult:
     One transaction: a failure leaves the outbox as it was, and a retry (or a second sweep)
     finds the rows already there and adds nothing. It holds the campaign (models.services.
     locking), so a second worker preparing the same campaign waits, then finds it done; and
-    every bucket of recipients, so a partitioned sweep's composer (tasks.partitions) waits too.
+    every bucket of units and of recipients, so a partitioned sweep's partitions
+    (tasks.partitions; models.services.sweep_day for the steps) wait too.
     """
-    return _prepare(campaign, as_of, compose=True)
-
-
-@task(
-    name="prepare-obligations",
-    task_run_name=graph_name("chuẩn bị nghĩa vụ {campaign} {as_of:%d/%m/%Y}"),
-    retries=2,
-    retry_delay_seconds=5,
-)
-def prepare_obligations(campaign: str, as_of: dt.datetime) -> DayResult:
-    """prepare_day up to today's notifications, without composing the emails (0 in the result):
-    a partitioned sweep composes them in parallel afterwards (tasks.partitions)."""
-    return _prepare(campaign, as_of, compose=False)
-
-
-def _prepare(campaign: str, as_of: dt.datetime, *, compose: bool) -> DayResult:
-    """The day's three steps (models.services.sweep_day) in one transaction holding the
-    campaign, every unit's bucket and, to compose, every recipient's (see prepare_day)."""
     calendar = default_calendar()
     with unit_of_work() as session:
         row = campaign_by_slug(session, campaign)
         lock_campaign(session, row.id)
         lock_shards(session, row.id, WHOLE.shards, space=UNIT_LOCKS)
-        if compose:
-            lock_shards(session, row.id, WHOLE.shards)
+        lock_shards(session, row.id, WHOLE.shards)
         directory = Directory(session)
         opened = open_day(session, row, calendar, as_of, directory=directory)
         settle_day(session, row, calendar, as_of, directory=directory)
-        day = notify_day(session, row, calendar, as_of, compose=compose)
+        day = notify_day(session, row, calendar, as_of, compose=True)
     return DayResult(
         campaign,
         opened,

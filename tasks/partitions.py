@@ -32,16 +32,19 @@ import datetime as dt
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from prefect import Task, task
 from prefect.futures import PrefectDistributedFuture
 from prefect.task_runners import ProcessPoolTaskRunner
+from sqlalchemy.orm import Session
 
 from flows.naming import graph_name
 from models.calendar import default_calendar
 from models.db import unit_of_work
+from models.orm import Campaign
 from models.partitions import SHARDS, Partition, partitions
 from models.services.digests import compose_emails
 from models.services.locking import UNIT_LOCKS, lock_shards
@@ -88,13 +91,14 @@ def partition_runner() -> Runner:
     retry_delay_seconds=5,
 )
 def open_partition(campaign: str, as_of: dt.datetime, index: int, count: int) -> int:
-    """Round 1: open the obligations of the units in partition index of count, in one
-    transaction holding their buckets; how many."""
-    with unit_of_work() as session:
-        row = campaign_by_slug(session, campaign)
-        partition = Partition(index, count)
-        lock_shards(session, row.id, partition.shards, space=UNIT_LOCKS)
-        return open_day(session, row, default_calendar(), as_of, partition=partition)
+    """Round 1: open the obligations of the units in partition index of count; how many."""
+    return _holding_units(
+        campaign,
+        Partition(index, count),
+        lambda session, row, part: open_day(
+            session, row, default_calendar(), as_of, partition=part
+        ),
+    )
 
 
 @task(
@@ -105,12 +109,24 @@ def open_partition(campaign: str, as_of: dt.datetime, index: int, count: int) ->
 )
 def notify_partition(campaign: str, as_of: dt.datetime, index: int, count: int) -> Notified:
     """Round 3: mark the late obligations of the units in partition index of count and write
-    today's notifications of them, in one transaction holding their buckets."""
+    today's notifications of them."""
+    return _holding_units(
+        campaign,
+        Partition(index, count),
+        lambda session, row, part: notify_day(
+            session, row, default_calendar(), as_of, partition=part
+        ),
+    )
+
+
+def _holding_units(
+    campaign: str, partition: Partition, work: Callable[[Session, Campaign, Partition], T]
+) -> T:
+    """work on the partition's units in one transaction holding their buckets."""
     with unit_of_work() as session:
         row = campaign_by_slug(session, campaign)
-        partition = Partition(index, count)
         lock_shards(session, row.id, partition.shards, space=UNIT_LOCKS)
-        return notify_day(session, row, default_calendar(), as_of, partition=partition)
+        return work(session, row, partition)
 
 
 @task(
@@ -175,16 +191,7 @@ async def review_partitioned(
     how = runner or partition_runner()
     verdicts: Counter[str] = Counter()
     for leaders in (False, True):
-        params = [
-            {
-                "campaign": campaign,
-                "as_of": as_of,
-                "index": p.index,
-                "count": p.count,
-                "leaders": leaders,
-            }
-            for p in partitions(count)
-        ]
+        params = partition_params(campaign, as_of, count, leaders=leaders)
         for counted in await run_partitions(review_partition, params, how):
             verdicts.update(counted)
     return dict(verdicts)
@@ -194,10 +201,7 @@ async def publicise_partitioned(
     campaign: str, as_of: dt.datetime, count: int, runner: Runner | None = None
 ) -> int:
     """A lifecycle batch in partitions: the day's publications, count task runs at once."""
-    params = [
-        {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count}
-        for p in partitions(count)
-    ]
+    params = partition_params(campaign, as_of, count)
     return sum(await run_partitions(publicise_partition, params, runner or partition_runner()))
 
 
@@ -207,10 +211,7 @@ async def prepare_partitioned(
     """The campaign's day in count partitions (the module's four rounds); the DayResult of the
     unpartitioned sweep, plus each composing partition's seconds."""
     how = runner or partition_runner()
-    params = [
-        {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count}
-        for p in partitions(count)
-    ]
+    params = partition_params(campaign, as_of, count)
     opened = await run_partitions(open_partition, params, how)
     settle_campaign(campaign, as_of)
     notified = await run_partitions(notify_partition, params, how)
@@ -225,6 +226,16 @@ async def prepare_partitioned(
         escalated=sorted({name for n in notified for name in n.escalated}),
         partition_seconds=[c.seconds for c in composed],
     )
+
+
+def partition_params(
+    campaign: str, as_of: dt.datetime, count: int, **extra: Any
+) -> list[dict[str, Any]]:
+    """One partition task's parameters per partition of count."""
+    return [
+        {"campaign": campaign, "as_of": as_of, "index": p.index, "count": p.count, **extra}
+        for p in partitions(count)
+    ]
 
 
 async def run_partitions(

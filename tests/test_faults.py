@@ -34,8 +34,8 @@ from models.services.directory import import_directory_file
 from models.services.outbox import LEASE
 from models.services.plans import load_plan_file
 from notifications.smtp import SmtpSettings
-from tasks.chasing import prepare_day, prepare_obligations
-from tasks.partitions import compose_partition
+from tasks.chasing import prepare_day, settle_campaign
+from tasks.partitions import compose_partition, notify_partition, open_partition
 from tasks.sending import send_outbox
 from tests.conftest import QB_DIRECTORY, QB_PLAN, ROOT, Postgres
 from tests.fault_helpers import (
@@ -300,7 +300,9 @@ def test_database_restarted_mid_partition_then_its_retry_completes(
     that partition; its retry composes them, and the other partition is untouched."""
     board, port = switchboard
     load_quang_binh()
-    prepare_obligations.fn(QB, QB_REMINDERS)
+    open_partition.fn(QB, QB_REMINDERS, 0, 1)  # the day's rounds before composing, whole
+    settle_campaign.fn(QB, QB_REMINDERS)
+    notify_partition.fn(QB, QB_REMINDERS, 0, 1)
     first = compose_partition.fn(QB, QB_REMINDERS, 0, 2)
     restarted = False
 

@@ -67,7 +67,7 @@ def open_day(
         calendar,
         until=at.date() + OPENING_HORIZON,
         at=at,
-        directory=directory or Directory(session),
+        directory=directory,
         partition=partition,
     ).obligations
 
