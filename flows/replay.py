@@ -151,7 +151,7 @@ async def _visit(
         as_of = dt.datetime.combine(day, SWEEP_TIME, TIMEZONE)
         with unit_of_work() as session:
             row = campaign_by_slug(session, campaign)
-            simulate_units(session, row, calendar, behaviour, before=day)
+            simulate_units(session, row, calendar, behaviour, before=day, since=previous)
             simulate_people(session, row, calendar, people, before=day, since=previous)
         previous = day
         if day.month == 1 and day.day == 2:

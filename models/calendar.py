@@ -113,6 +113,14 @@ class WorkingCalendar:
                 remaining -= 1
         return day
 
+    def latest_start(self, count: int, before: dt.date) -> dt.date:
+        """The latest day from which `count` working days on (count >= 0) is still before
+        `before`: what a replay's simulation no longer looks at (models.services.simulation)."""
+        day = before - dt.timedelta(days=1)
+        while self.add_working_days(day, count) >= before:
+            day -= dt.timedelta(days=1)
+        return day
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days after start up to and including end; negative when end is earlier."""
         if end < start:

@@ -180,6 +180,27 @@ def generator_of(item: Mapping[str, Any]) -> str | None:
     return piece.generator if piece is not None and source_of(item) == Source.GENERATED else None
 
 
+def join_pieces(
+    items: Iterable[Mapping[str, Any]], generator: str, number: str | None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The checklist with every piece `generator` writes counted present (a generated piece is
+    present once generated: its content is the proposal's own data), and the names of those
+    it joined now, in the checklist's order."""
+    joined = [dict(item) for item in items]
+    names = []
+    for item in joined:
+        if generator_of(item) == generator and not item.get("received"):
+            item["received"] = True
+            item["generated"] = {"generator": generator, "number": number}
+            names.append(str(item["document"]))
+    return joined, names
+
+
+def joined_reason(names: Sequence[str], number: str | None) -> str:
+    """The audit log's reason for pieces joined (Vietnamese)."""
+    return "đã lập: " + "; ".join(names) + (f" (số {number})" if number else "")
+
+
 def missing(items: Iterable[Mapping[str, Any]]) -> list[str]:
     """Names of the pieces not yet present, in the checklist's order."""
     return [str(item["document"]) for item in items if not item.get("received")]

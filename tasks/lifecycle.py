@@ -28,6 +28,7 @@ from models.services.locking import CANDIDATE_LOCKS, lock_campaign, lock_shards
 from models.services.partitions import in_id_partition
 from models.services.plans import campaign_by_slug
 from models.services.process_obligations import open_process_obligations
+from models.services.rows import loaded
 
 ACTOR = "hệ thống: vòng đời điển hình"
 BALLOT_WORKING_DAYS = 10
@@ -206,7 +207,10 @@ def honour(campaign: str, kind: str, as_of: dt.datetime) -> int:
         ceremony = recognition.compile_honour_list(
             session, row, kind=CeremonyKind(kind), held_on=as_of.date(), at=as_of, actor=ACTOR
         )
-        invited = [e.candidate for e in ceremony.entries]  # each one's giấy mời went out
+        # each one's giấy mời went out; the candidates read in one query, not one an entry
+        entries = ceremony.entries
+        on_list = {c.id: c for c in loaded(session, Candidate, (e.candidate_id for e in entries))}
+        invited = [on_list[e.candidate_id] for e in entries]
         recognition.mark_invited(session, ceremony, invited, at=as_of, actor=ACTOR)
         return len(recognition.hold_ceremony(session, ceremony, at=as_of, actor=ACTOR))
 

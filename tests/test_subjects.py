@@ -16,6 +16,7 @@ from models.clock import TIMEZONE
 from models.db import unit_of_work
 from models.lifecycle import CandidateStage as S
 from models.orm import Campaign, Candidate, Milestone, Obligation, Publication, Unit
+from models.orm.recognition import RewardProposal
 from models.plan import Quota
 from models.process import COUNCIL_VOTE, PUBLICATION, REWARD_DECISION, publication_occurrence
 from models.quotas import describe
@@ -24,6 +25,7 @@ from models.services import digests
 from models.services.access import IntakeSettings, issue_links
 from models.services.candidates import move, register
 from models.services.recognition import draft_all_publications, propose_rewards
+from models.services.rows import loaded
 from models.subjects import Exemplar, Facts, subject_of
 from models.vocabulary import ContactRole, QuotaScope, SubjectKind
 from notifications.content import EmailContent
@@ -189,7 +191,7 @@ def _demo_like() -> None:
             at=SUBMITTED,
             actor="test",
         )
-        proposals = propose_rewards(
+        proposal_ids = propose_rewards(
             session,
             people,
             authority=units["T.B"],
@@ -200,7 +202,7 @@ def _demo_like() -> None:
             actor="test",
             number="5/TTr-SNV",
         )
-        forwarded(session, proposals)
+        forwarded(session, loaded(session, RewardProposal, proposal_ids))
 
 
 def test_no_digest_repeats_a_line(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,7 +23,7 @@ from models.orm import (
 )
 from models.policy import CHASED
 from models.services.audit import record
-from models.services.rows import among
+from models.services.rows import among, update_rows
 from models.vocabulary import SubjectKind
 
 
@@ -136,8 +136,9 @@ def move_all(
         check_stage(candidate.stage, target)
     if not candidates:
         return
-    session.execute(
-        update(Candidate),
+    update_rows(
+        session,
+        Candidate,
         [{"id": c.id, "stage": target, "stage_changed_at": at} for c in candidates],
     )
     for candidate in candidates:

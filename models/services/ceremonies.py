@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -40,7 +40,7 @@ from models.services.recognition_common import (
     plan_citation,
     render,
 )
-from models.services.rows import loaded
+from models.services.rows import loaded, update_rows
 from models.text import vn_date, vn_weekday
 from models.vocabulary import ContactRole
 
@@ -240,8 +240,9 @@ def mark_invited(
             first.setdefault(candidate.id, entry)
     if first:
         # One executemany UPDATE by primary key, not a flushed object per entry.
-        session.execute(
-            update(HonourListEntry),
+        update_rows(
+            session,
+            HonourListEntry,
             [{"ceremony_id": ceremony.id, "candidate_id": i, "invited_at": at} for i in first],
         )
     for candidate_id, entry in first.items():

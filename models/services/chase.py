@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.addressing import escalation_to, own_task
@@ -38,7 +38,7 @@ from models.services.due_rows import (
 )
 from models.services.due_steps import chain_of, move_on, steps_due_today
 from models.services.obligations import plan_of
-from models.services.rows import chunks
+from models.services.rows import chunks, insert_rows
 from models.vocabulary import ContactRole
 
 
@@ -135,7 +135,7 @@ def plan_notifications(
     if created:
         # One multi-row INSERT, not an ORM object per notification: a national sweep writes
         # tens of thousands, and compose_emails reads them back with what the emails need.
-        session.execute(insert(Notification), created)
+        insert_rows(session, Notification, created)
     move_on(session, due.next_days)
     emails = compose_emails(session, campaign, plan, calendar, at=at) if compose else 0
     return DayPlan(len(created), emails, missing)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import people
@@ -56,7 +56,7 @@ from models.services.escalation_documents import Draft, attach_letters, wants_le
 from models.services.intake import action_of
 from models.services.outbox import email_row
 from models.services.partitions import in_partition
-from models.services.rows import inserted
+from models.services.rows import inserted, update_rows
 from models.services.subjects import subjects
 from models.subjects import Subject
 from models.vocabulary import ContactRole, ObligationStatus
@@ -226,9 +226,10 @@ def _write_emails(
         return
     ids: dict[str, int] = dict(inserted(session, Email, emails, Email.key, Email.id))
     pointed = [(ids[email["key"]], notes) for email, notes in zip(emails, members, strict=True)]
-    # ORM bulk UPDATE by primary key: one executemany, whatever the number of notifications.
-    session.execute(
-        update(Notification),
+    # One executemany UPDATE by primary key, whatever the number of notifications.
+    update_rows(
+        session,
+        Notification,
         [{"id": note.id, "email_id": email_id} for email_id, notes in pointed for note in notes],
     )
 

@@ -22,7 +22,16 @@ from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
 from models.documents import Accepted
-from models.dossier import GEN_MINUTES, GEN_TO_TRINH, PIECES, generator_of, missing, refusal
+from models.dossier import (
+    GEN_MINUTES,
+    GEN_TO_TRINH,
+    PIECES,
+    generator_of,
+    join_pieces,
+    joined_reason,
+    missing,
+    refusal,
+)
 from models.orm import Candidate, SubmittedDocument
 from models.orm.ballots import Ballot, BallotCandidate
 from models.orm.recognition import RewardProposal
@@ -150,13 +159,7 @@ def mark_generated(
     for proposal in proposals:
         if proposal.status != ProposalStatus.PREPARING:
             continue
-        items = [dict(item) for item in proposal.dossier]
-        names = []
-        for item in items:
-            if generator_of(item) == generator and not item.get("received"):
-                item["received"] = True
-                item["generated"] = {"generator": generator, "number": number}
-                names.append(str(item["document"]))
+        items, names = join_pieces(proposal.dossier, generator, number)
         if names:
             proposal.dossier = items
             joined += len(names)
@@ -167,7 +170,7 @@ def mark_generated(
                 action="reward_proposal.piece_generated",
                 entity="reward_proposal",
                 entity_id=proposal.id,
-                reason="đã lập: " + "; ".join(names) + (f" (số {number})" if number else ""),
+                reason=joined_reason(names, number),
             )
     return joined
 

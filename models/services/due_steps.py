@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
@@ -24,6 +24,7 @@ from models.partitions import WHOLE, Partition
 from models.plan import ReminderPolicy
 from models.policy import CHASED, ChainStep, chain, step_due
 from models.services.partitions import in_id_partition
+from models.services.rows import update_rows
 
 UNKNOWN = dt.date.min
 """next_step_on not worked out yet (a new or reopened obligation): the next sweep does it."""
@@ -87,7 +88,8 @@ def steps_due_today(
 def move_on(session: Session, next_days: dict[int, dt.date]) -> None:
     """Record each obligation's next step day (one executemany, by primary key)."""
     if next_days:
-        session.execute(
-            update(Obligation),
+        update_rows(
+            session,
+            Obligation,
             [{"id": oid, "next_step_on": day} for oid, day in next_days.items()],
         )

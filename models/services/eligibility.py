@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.eligibility import (
@@ -50,7 +50,7 @@ from models.services.audit import record
 from models.services.candidates import move
 from models.services.obligations import plan_of
 from models.services.partitions import in_id_partition
-from models.services.rows import chunks
+from models.services.rows import chunks, insert_rows
 from models.source import InputError, InputErrors, SourceDocument, read_yaml
 from models.vocabulary import DEFAULT_RATING_KIND, RatingKind
 
@@ -461,7 +461,7 @@ def check_candidates(
     if checks:
         # The verdicts as plain rows: one multi-row INSERT, not an object each through the
         # unit of work (a national review stores one per candidate).
-        session.execute(insert(EligibilityCheck), checks)
+        insert_rows(session, EligibilityCheck, checks)
     session.flush()
     return sorted(out, key=lambda pair: pair[0].id)
 

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models.authorities import COLLECTIVE_SIGNATURE, default_authorities
@@ -37,7 +37,7 @@ from models.services import ballots, recognition
 from models.services.candidates import assign_mentor, register
 from models.services.dossier_simulation import complete_dossiers
 from models.services.obligations import Directory, plan_of
-from models.services.rows import loaded
+from models.services.rows import insert_rows, loaded
 from models.vocabulary import ContactRole, MilestoneKind, QuotaScope, SubjectKind
 
 SIM = "mô phỏng"
@@ -105,9 +105,9 @@ def simulate_people(
     _assign_mentors(session, campaign, calendar, people, before)
     _yearly_records(session, campaign, people, before, since)
     _vote(session, campaign, calendar, people, before)
-    _publish(session, campaign, people, before)
+    _publish(session, campaign, people, before, since)
     complete_dossiers(session, campaign, calendar, before)
-    _decide(session, campaign, calendar, people, before)
+    _decide(session, campaign, calendar, people, before, since)
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -375,7 +375,7 @@ def _yearly_records(
             for kind, value in TITLES[subject]
         ]
         if rows:
-            session.execute(insert(YearRecord), rows)
+            insert_rows(session, YearRecord, rows)
 
 
 def _imported_on(year: int) -> dt.date:
@@ -414,9 +414,13 @@ def _vote(
 
 
 def _publish(
-    session: Session, campaign: Campaign, people: PeopleBehaviour, before: dt.date
+    session: Session,
+    campaign: Campaign,
+    people: PeopleBehaviour,
+    before: dt.date,
+    since: dt.date | None,
 ) -> None:
-    owed = session.execute(
+    query = (
         select(Publication.id, Publication.due_on)
         .join(Publication.candidate)
         .where(
@@ -426,6 +430,13 @@ def _publish(
             Publication.due_on < before + dt.timedelta(days=PUBLISHED_EARLY),
         )
     )
+    if since is not None:
+        # One drafted before `since` and due before it was looked at on the previous call,
+        # when every day it could go out had passed: it is never published.
+        query = query.where(
+            or_(Publication.due_on >= since, Publication.created_at >= _at(since, 0))
+        )
+    owed = session.execute(query)
     out = {
         pid: day
         for pid, due_on in owed
@@ -456,6 +467,9 @@ def _publish(
 PUBLISHED_EARLY = 10
 """An article goes out up to this many days before it is due."""
 
+DECISION_DAYS = range(5, 30)
+"""Working days from a complete dossier to the authority's decision, one drawn per proposal."""
+
 
 def _signature(proposal: RewardProposal, day: dt.date) -> str:
     """How the authority signs: on behalf of the body where a body decides (T/M Đảng ủy)."""
@@ -474,17 +488,30 @@ def _decide(
     calendar: WorkingCalendar,
     people: PeopleBehaviour,
     before: dt.date,
+    since: dt.date | None,
 ) -> None:
-    awaited = session.execute(
+    query = (
         select(RewardProposal.id, RewardProposal.submitted_on)
         .join(RewardProposal.candidate)
         .where(Candidate.campaign_id == campaign.id, RewardProposal.status.in_(AWAITING_DECISION))
     )
+    if since is not None:
+        # One awaited on the previous call whose every decision day fell before `since` is
+        # never decided; a proposal drafted since then is forwarded on this call at the latest
+        # (complete_dossiers, before this), so it is looked at however long ago it was opened.
+        last = calendar.latest_start(DECISION_DAYS[-1], since)
+        query = query.where(
+            or_(RewardProposal.submitted_on > last, RewardProposal.created_at >= _at(since, 0))
+        )
     decided = {
         rid: day
-        for rid, submitted_on in awaited
+        for rid, submitted_on in session.execute(query)
         if chance(people.seed, "d", rid) <= people.decision_probability
-        and (day := calendar.add_working_days(submitted_on, 5 + int(chance("dd", rid) * 25)))
+        and (
+            day := calendar.add_working_days(
+                submitted_on, DECISION_DAYS[int(chance("dd", rid) * len(DECISION_DAYS))]
+            )
+        )
         < before
     }
     recognition.record_decisions(

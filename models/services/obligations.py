@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import insert, or_, select, tuple_, update
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -37,6 +37,7 @@ from models.services.audit import record
 from models.services.due_steps import NEVER, UNKNOWN, chain_of, first_step_from
 from models.services.openings import opened_until, opening_stamp, remember_opened
 from models.services.partitions import in_id_partition
+from models.services.rows import insert_rows, update_rows
 from models.vocabulary import MilestoneKind, ObligationStatus
 
 
@@ -285,7 +286,7 @@ def open_obligations(
                 existing.add((row.id, unit.id, occurrence))
     if new:
         # One multi-row INSERT: a new national occurrence opens some 20,000 obligations at once.
-        session.execute(insert(Obligation), new)
+        insert_rows(session, Obligation, new)
     remember_opened(session, campaign, partition, stamp, until, since)
     return Opened(len(new), awaiting)
 
@@ -511,7 +512,7 @@ def change_statuses(session: Session, changes: Sequence[StatusChange]) -> None:
     if not changes:
         return
     rows = [{"id": c.obligation_id, **c.columns()} for c in changes]
-    session.execute(update(Obligation), rows)
+    update_rows(session, Obligation, rows)
     for change in changes:
         change.record(session)
         loaded = session.identity_map.get(identity_key(Obligation, change.obligation_id))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.letterhead import Letterhead
 from models.orm import Email, EmailStatus
+from models.services.rows import update_rows
 from notifications.content import EmailContent
 from notifications.mime import build_message, message_id_for
 from notifications.render import Rendered
@@ -81,7 +82,7 @@ def record_deliveries(session: Session, deliveries: list[Delivery], *, at: dt.da
             values |= {"status": EmailStatus.PENDING, "next_attempt_at": at + RETRY_AFTER}
         rows.append(values)
     if rows:  # one bulk UPDATE by primary key (grouped by the columns each row sets)
-        session.execute(update(Email), rows)
+        update_rows(session, Email, rows)
 
 
 def email_row(

@@ -5,8 +5,9 @@ from it, so the services that vote, publish and decide need not know about the c
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
@@ -34,7 +35,7 @@ from models.process import (
 )
 from models.recognition import AWAITING_DECISION
 from models.services.obligations import StatusChange, change_statuses
-from models.services.rows import among, chunks, rows_in
+from models.services.rows import among, insert_rows, rows_in
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
@@ -43,54 +44,86 @@ ACTOR = "hệ thống: tiến trình"
 def open_process_obligations(
     session: Session, campaign: Campaign, calendar: WorkingCalendar, *, at: dt.datetime
 ) -> int:
-    """One obligation per member yet to vote, per publication owed, per decision awaited."""
+    """One obligation per member yet to vote, per publication owed, per decision awaited.
+
+    Each act is looked for in SQL with no obligation yet (NOT EXISTS on the obligations'
+    (milestone, occurrence) index): a national campaign owes thousands of articles and
+    decisions for years, and reading them all every morning to find the few new ones was most
+    of this step's cost."""
     rows = {m.code: m for m in campaign.milestones}
     if COUNCIL_VOTE not in rows:
         return 0  # loaded before the process milestones existed
-    # (milestone code, occurrence, unit id, contact id, due): plain columns, since all but the
-    # few new ones are only looked up in `existing` (a national campaign owes thousands).
-    wanted: list[tuple[str, str, int, int | None, dt.date]] = []
-    for ballot in session.scalars(
-        select(Ballot).where(Ballot.campaign_id == campaign.id, Ballot.status == "open")
-    ):
-        for contact_id, unit_id in session.execute(
-            select(BallotParticipation.contact_id, Contact.unit_id)
+
+    def unopened(code: str, occurrence: Any) -> Any:
+        return ~(
+            select(Obligation.id)
+            .where(Obligation.milestone_id == rows[code].id, Obligation.occurrence == occurrence)
+            .exists()
+        )
+
+    # (milestone code, occurrence, unit id, contact id, due); articles and decisions by the
+    # exemplar's registration (the order SQLite gave before this was asked for, so the
+    # obligations keep their ids; PostgreSQL gave any)
+    wanted: list[tuple[str, str, int, int | None, dt.date]] = [
+        (
+            COUNCIL_VOTE,
+            vote_occurrence(ballot_id, contact_id),
+            unit_id,
+            contact_id,
+            closes_at.date(),
+        )
+        for ballot_id, contact_id, unit_id, closes_at in session.execute(
+            select(
+                BallotParticipation.ballot_id,
+                BallotParticipation.contact_id,
+                Contact.unit_id,
+                Ballot.closes_at,
+            )
+            .join(Ballot, BallotParticipation.ballot_id == Ballot.id)
             .join(Contact, BallotParticipation.contact_id == Contact.id)
             .where(
-                BallotParticipation.ballot_id == ballot.id, BallotParticipation.voted_at.is_(None)
+                Ballot.campaign_id == campaign.id,
+                Ballot.status == "open",
+                BallotParticipation.voted_at.is_(None),
+                unopened(
+                    COUNCIL_VOTE,
+                    "b"
+                    + cast(BallotParticipation.ballot_id, String)
+                    + "/m"
+                    + cast(BallotParticipation.contact_id, String),
+                ),
             )
-        ):
-            occurrence = vote_occurrence(ballot.id, contact_id)
-            wanted.append((COUNCIL_VOTE, occurrence, unit_id, contact_id, ballot.closes_at.date()))
-    for pub_id, unit_id, due in session.execute(
-        select(Publication.id, Publication.responsible_unit_id, Publication.due_on)
-        .join(Publication.candidate)
-        .where(Candidate.campaign_id == campaign.id, Publication.published_on.is_(None))
-    ):
-        wanted.append((PUBLICATION, publication_occurrence(pub_id), unit_id, None, due))
-    for proposal_id, unit_id, due in session.execute(
-        select(RewardProposal.id, RewardProposal.authority_unit_id, RewardProposal.decision_due_on)
-        .join(RewardProposal.candidate)
-        .where(
-            Candidate.campaign_id == campaign.id,
-            RewardProposal.status.in_(AWAITING_DECISION),  # a dossier still prepared owes none
+            .order_by(BallotParticipation.ballot_id, BallotParticipation.contact_id)
         )
-    ):
-        wanted.append((REWARD_DECISION, decision_occurrence(proposal_id), unit_id, None, due))
-    # Only today's outstanding acts are looked up, not every vote, article and decision the
-    # campaign ever owed: that history grows all through a five-year programme.
-    milestone_ids = [rows[c].id for c in (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)]
-    existing = {
-        occurrence
-        for chunk in chunks(w[1] for w in wanted)
-        for occurrence in session.scalars(
-            # (The milestones are the campaign's: asking for its id too made SQLite read
-            # every obligation of the campaign through that index, once per chunk.)
-            select(Obligation.occurrence).where(
-                Obligation.milestone_id.in_(milestone_ids), Obligation.occurrence.in_(chunk)
+    ]
+    wanted += [
+        (PUBLICATION, publication_occurrence(pub_id), unit_id, None, due)
+        for pub_id, unit_id, due in session.execute(
+            select(Publication.id, Publication.responsible_unit_id, Publication.due_on)
+            .join(Publication.candidate)
+            .where(
+                Candidate.campaign_id == campaign.id,
+                Publication.published_on.is_(None),
+                unopened(PUBLICATION, "p" + cast(Publication.id, String)),
             )
+            .order_by(Candidate.created_at, Candidate.id, Publication.id)
         )
-    }
+    ]
+    wanted += [
+        (REWARD_DECISION, decision_occurrence(proposal_id), unit_id, None, due)
+        for proposal_id, unit_id, due in session.execute(
+            select(
+                RewardProposal.id, RewardProposal.authority_unit_id, RewardProposal.decision_due_on
+            )
+            .join(RewardProposal.candidate)
+            .where(
+                Candidate.campaign_id == campaign.id,
+                RewardProposal.status.in_(AWAITING_DECISION),  # a dossier still prepared owes none
+                unopened(REWARD_DECISION, "r" + cast(RewardProposal.id, String)),
+            )
+            .order_by(Candidate.created_at, Candidate.id, RewardProposal.id)
+        )
+    ]
     new = [
         {
             "campaign_id": campaign.id,
@@ -107,10 +140,8 @@ def open_process_obligations(
             "cycle": 1,
         }
         for code, occurrence, owed_by, member, due in wanted
-        if occurrence not in existing
     ]
-    if new:
-        session.execute(insert(Obligation), new)  # one multi-row INSERT, as open_obligations
+    insert_rows(session, Obligation, new)  # one multi-row INSERT, as open_obligations
     return len(new)
 
 

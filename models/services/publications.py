@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from models.recognition import (
     PublicationStatus,
     RecognitionError,
 )
-from models.services.audit import record, record_created
+from models.services.audit import record
 from models.services.recognition_common import (
     ExemplarView,
     S,
@@ -32,7 +32,7 @@ from models.services.recognition_common import (
     render,
     require_exemplar,
 )
-from models.services.rows import among, chunks
+from models.services.rows import among, chunks, inserted, loaded
 from models.text import vn_date
 from models.vocabulary import ContactRole
 
@@ -86,9 +86,11 @@ def draft_publications(
     that already has an unpublished text keeps it (the office may have edited it), so drafting
     twice never doubles an obligation; once published, a later call drafts a new one.
     """
-    return draft_all_publications(
+    ids = draft_all_publications(
         session, [candidate], responsible_unit=responsible_unit, due_on=due_on, at=at, actor=actor
     )
+    by_id = {p.id: p for p in loaded(session, Publication, ids)}
+    return [by_id[i] for i in ids]
 
 
 def draft_all_publications(
@@ -99,69 +101,70 @@ def draft_all_publications(
     due_on: dt.date,
     at: dt.datetime,
     actor: str,
-) -> list[Publication]:
-    """draft_publications for many exemplars at once: one query for the texts they already
-    have and one flush for all, instead of both per exemplar (a national year selects
-    thousands). Every candidate is checked before anything is drafted."""
+) -> list[int]:
+    """draft_publications for many exemplars at once; the ids of their texts, each exemplar's
+    in the order of the channels. One query for the texts they already have, and the new ones
+    written as plain rows in one multi-row INSERT, not an object each through the unit of work
+    (a national year selects thousands). Every candidate is checked before anything is drafted."""
     for candidate in candidates:
         require_exemplar(candidate, "tuyên truyền")
-    pending: dict[tuple[int, Channel], Publication] = {}
+    pending: dict[tuple[int, Channel], int] = {}
     for chunk in chunks(c.id for c in candidates):
-        for p in session.scalars(
-            select(Publication).where(
+        for publication_id, candidate_id, channel in session.execute(
+            select(Publication.id, Publication.candidate_id, Publication.channel).where(
                 Publication.candidate_id.in_(chunk),
                 Publication.status != PublicationStatus.PUBLISHED,
             )
         ):
-            pending[(p.candidate_id, p.channel)] = p
-    out: list[Publication] = []
-    new: list[Publication] = []
+            pending[(candidate_id, channel)] = publication_id
+    wanted: list[tuple[int, Channel]] = []
+    new: list[dict[str, Any]] = []
     for candidate in candidates:
         view = exemplar_view(candidate)
         for channel in Channel:
-            publication = pending.get((candidate.id, channel))
-            if publication is None:
-                publication = _new_publication(
-                    session, candidate, channel, view, responsible_unit, due_on, at
-                )
-                new.append(publication)
-            out.append(publication)
-    record_created(
-        session,
-        new,
-        at=at,
-        actor=actor,
-        action="publication.due",
-        entity="publication",
-        to_status=PublicationStatus.DUE.value,
-        reason=lambda p: (
-            f"{p.channel.label}: {responsible_unit.code} đăng trước ngày {vn_date(due_on)}"
-        ),
-    )
-    return out
+            wanted.append((candidate.id, channel))
+            if (candidate.id, channel) not in pending:
+                new.append(_new_publication(candidate, channel, view, responsible_unit, due_on, at))
+    created = {
+        (candidate_id, channel): publication_id
+        for publication_id, candidate_id, channel in inserted(
+            session, Publication, new, Publication.id, Publication.candidate_id, Publication.channel
+        )
+    }
+    for row in new:  # in the order they were drafted
+        record(
+            session,
+            at=at,
+            actor=actor,
+            action="publication.due",
+            entity="publication",
+            entity_id=created[(row["candidate_id"], row["channel"])],
+            to_status=PublicationStatus.DUE.value,
+            reason=f"{row['channel'].label}: {responsible_unit.code} đăng trước ngày "
+            f"{vn_date(due_on)}",
+        )
+    return [pending.get(key) or created[key] for key in wanted]
 
 
 def _new_publication(
-    session: Session,
     candidate: Candidate,
     channel: Channel,
     view: ExemplarView,
     office: Unit,
     due_on: dt.date,
     at: dt.datetime,
-) -> Publication:
-    publication = Publication(
-        candidate=candidate,
-        channel=channel,
-        title=_TITLE[channel].format(name=view.name),
-        body=_publication_text(channel, view, office, at.date()),
-        status=PublicationStatus.DUE,
-        due_on=due_on,
-        responsible_unit=office,
-        created_at=at,
-    )
-    session.add(publication)
-    return publication
+) -> dict[str, Any]:
+    """The row of one text owed."""
+    return {
+        "candidate_id": candidate.id,
+        "channel": channel,
+        "title": _TITLE[channel].format(name=view.name),
+        "body": _publication_text(channel, view, office, at.date()),
+        "status": PublicationStatus.DUE,
+        "due_on": due_on,
+        "responsible_unit_id": office.id,
+        "created_at": at,
+    }
 
 
 class Confirmation(NamedTuple):

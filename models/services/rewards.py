@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models.authorities import AuthorityTable, check_decider, default_authorities
 from models.calendar import WorkingCalendar
 from models.clock import at_start_of
+from models.dossier import GEN_MINUTES, GEN_TO_TRINH, join_pieces, joined_reason
 from models.lengths import check_length
 from models.orm import Campaign, Candidate, Unit
 from models.orm.recognition import (
@@ -29,9 +30,9 @@ from models.recognition import (
     dossier,
     is_decision_overdue,
 )
-from models.services.audit import record, record_created
+from models.services.audit import record
 from models.services.candidates import ever_moved_to, move, register
-from models.services.dossier import join_generated
+from models.services.dossier import council_ballots
 from models.services.honour_roll import RegistryBook
 from models.services.recognition_common import (
     S,
@@ -40,7 +41,7 @@ from models.services.recognition_common import (
     parse,
     require_exemplar,
 )
-from models.services.rows import chunks
+from models.services.rows import chunks, inserted
 from models.text import vn_date
 
 # --- reward -----------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def propose_reward(
     and the chase. `documents` replaces the default dossier (models.dossier.COMPOSITION);
     `number` is the tờ trình's (số 12/TTr-SNV), which the lines chasing the decision cite.
     """
-    (proposal,) = propose_rewards(
+    (proposal_id,) = propose_rewards(
         session,
         [candidate],
         authority=authority,
@@ -82,6 +83,7 @@ def propose_reward(
         documents=documents,
         number=number,
     )
+    proposal = session.get_one(RewardProposal, proposal_id)
     return proposal
 
 
@@ -98,9 +100,14 @@ def propose_rewards(
     limit_working_days: int = DECISION_TIME_LIMIT_WORKING_DAYS,
     documents: Sequence[str] | None = None,
     number: str | None = None,
-) -> list[RewardProposal]:
-    """propose_reward for many exemplars at once: one query for the proposals still open and
-    one flush for all. Every candidate is checked before anything is proposed. One tờ trình
+) -> list[int]:
+    """propose_reward for many exemplars at once; the proposals' ids, in the candidates' order.
+
+    One query for the proposals still open, and the new ones written as plain rows in one
+    multi-row INSERT, their generated pieces already joined (the tờ trình with its danh sách,
+    numbered as the proposal is, and the council's minutes where the nominee's ballot is
+    closed): not an object each through the unit of work, which was most of a national
+    December's proposing. Every candidate is checked before anything is proposed. One tờ trình
     may list many exemplars: they share its `number`."""
     form = parse(RewardForm, form, "hình thức khen thưởng")
     for candidate in candidates:
@@ -115,45 +122,71 @@ def propose_rewards(
             )
         )
     }
+    seen: set[int] = set()
     for candidate in candidates:
-        if candidate.id in undecided:
+        if candidate.id in undecided or candidate.id in seen:
             raise RecognitionError(f"'{candidate.name}' đã có tờ trình đang chờ quyết định")
+        seen.add(candidate.id)
     number = one_line(number or "") or None
     if number is not None:
         check_length(RewardProposal.number, number, "Số tờ trình")
     due_on = decision_due_on(submitted_on, calendar, limit_working_days)
-    proposals = [
-        RewardProposal(
-            candidate=candidate,
-            authority=authority,
-            form=form,
-            number=number,
-            submitted_on=submitted_on,
-            decision_due_on=due_on,
-            status=ProposalStatus.PREPARING,
-            dossier=dossier(form, documents),
-            created_at=at,
+    checklist = dossier(form, documents)
+    with_minutes = council_ballots(session, [c.id for c in candidates])
+    rows: list[dict[str, Any]] = []
+    joined: list[tuple[list[str], list[str]]] = []  # each one's tờ trình and minutes pieces
+    for candidate in candidates:
+        items, to_trinh = join_pieces(checklist, GEN_TO_TRINH, number)
+        minutes: list[str] = []
+        if candidate.id in with_minutes:
+            items, minutes = join_pieces(items, GEN_MINUTES, None)
+        joined.append((to_trinh, minutes))
+        rows.append(
+            {
+                "candidate_id": candidate.id,
+                "authority_unit_id": authority.id,
+                "form": form,
+                "number": number,
+                "submitted_on": submitted_on,
+                "decision_due_on": due_on,
+                "status": ProposalStatus.PREPARING,
+                "dossier": items,
+                "created_at": at,
+            }
         )
-        for candidate in candidates
-    ]
-    session.add_all(proposals)
-    record_created(
-        session,
-        proposals,
-        at=at,
-        actor=actor,
-        action="reward_proposal.prepared",
-        entity="reward_proposal",
-        to_status=ProposalStatus.PREPARING.value,
-        reason=lambda p: (
-            f"lập tờ trình đề nghị {authority.code} tặng {form.label} cho '{p.candidate.name}'; "
-            "đang hoàn thiện hồ sơ"
-        ),
+    id_of = dict(
+        (candidate_id, proposal_id)
+        for proposal_id, candidate_id in inserted(
+            session, RewardProposal, rows, RewardProposal.id, RewardProposal.candidate_id
+        )
     )
-    # The tờ trình with its danh sách is written from the proposal itself (and the council's
-    # minutes from its closed ballot): generated pieces are present from the start.
-    join_generated(session, proposals, at=at, actor=actor)
-    return proposals
+    ids = [id_of[c.id] for c in candidates]
+    for candidate, proposal_id in zip(candidates, ids, strict=True):
+        record(
+            session,
+            at=at,
+            actor=actor,
+            action="reward_proposal.prepared",
+            entity="reward_proposal",
+            entity_id=proposal_id,
+            to_status=ProposalStatus.PREPARING.value,
+            reason=f"lập tờ trình đề nghị {authority.code} tặng {form.label} cho "
+            f"'{candidate.name}'; đang hoàn thiện hồ sơ",
+        )
+    # As join_generated would log them: every tờ trình, then every minutes.
+    for which, piece_number in ((0, number), (1, None)):
+        for proposal_id, pieces in zip(ids, joined, strict=True):
+            if pieces[which]:
+                record(
+                    session,
+                    at=at,
+                    actor=actor,
+                    action="reward_proposal.piece_generated",
+                    entity="reward_proposal",
+                    entity_id=proposal_id,
+                    reason=joined_reason(pieces[which], piece_number),
+                )
+    return ids
 
 
 def receive_document(
@@ -324,7 +357,10 @@ def overdue_proposals(
     stamp = at or at_start_of(today)
     waiting = session.scalars(
         select(RewardProposal)
-        .where(RewardProposal.status.in_(AWAITING_DECISION))
+        .where(
+            RewardProposal.status.in_(AWAITING_DECISION),
+            RewardProposal.decision_due_on < today,  # its effective last day is no earlier
+        )
         .order_by(RewardProposal.decision_due_on, RewardProposal.id)
     )
     overdue = [p for p in waiting if is_decision_overdue(p, today, calendar)]

@@ -44,6 +44,9 @@ def waive_self_owed(
             Obligation.campaign_id == campaign.id,
             Obligation.status.in_(CHASED),
             Obligation.unit_id == Milestone.recipient_id,
+            # the plan's own milestones: the process's (an article the standing body owes
+            # its own portal) are never waived, and a national campaign owes thousands
+            Milestone.code.in_(list(by_code)),
             Obligation.contact_id.is_(None),
             Obligation.candidate_id.is_(None),
         )
