@@ -157,6 +157,9 @@ def test_the_19_5_commendation_is_written_in_each_units_book(engine: Engine) -> 
         }
         assert all(e.ceremony is ceremony and e.decision is None for e in entries)
         assert {a1.stage, a2.stage, b1.stage} == {S.HONOURED}
+        # the log names the stage each left (the batch's one UPDATE once made it read the new)
+        moved = [(a.from_status, a.to_status) for a in history(s, a1) if a.to_status == "honoured"]
+        assert moved == [(S.SELECTED.value, "honoured")]
         text = service.export_registry(s, _unit(s, "XX.SCT.CB2"), fmt="csv")
         assert "Lê Văn Cường" in text and "Nguyễn Văn An" not in text
         assert "Biểu dương tại Lễ biểu dương điển hình tiên tiến nhân kỷ niệm 134 năm" in text

@@ -61,9 +61,9 @@ def open_process_obligations(
             .exists()
         )
 
-    # (milestone code, occurrence, unit id, contact id, due); articles and decisions by the
-    # exemplar's registration (the order SQLite gave before this was asked for, so the
-    # obligations keep their ids; PostgreSQL gave any)
+    # (milestone code, occurrence, unit id, contact id, due), in a stated order: articles by
+    # their exemplar's registration, decisions by proposal (the orders SQLite gave before
+    # they were asked for, so the obligations keep their ids; PostgreSQL gave any)
     wanted: list[tuple[str, str, int, int | None, dt.date]] = [
         (
             COUNCIL_VOTE,
@@ -121,7 +121,7 @@ def open_process_obligations(
                 RewardProposal.status.in_(AWAITING_DECISION),  # a dossier still prepared owes none
                 unopened(REWARD_DECISION, "r" + cast(RewardProposal.id, String)),
             )
-            .order_by(Candidate.created_at, Candidate.id, RewardProposal.id)
+            .order_by(RewardProposal.id)
         )
     ]
     new = [
