@@ -163,16 +163,29 @@ def mark_generated(
         if names:
             proposal.dossier = items
             joined += len(names)
-            record(
-                session,
-                at=at,
-                actor=actor,
-                action="reward_proposal.piece_generated",
-                entity="reward_proposal",
-                entity_id=proposal.id,
-                reason=joined_reason(names, number),
-            )
+            record_joined(session, proposal.id, names, number, at=at, actor=actor)
     return joined
+
+
+def record_joined(
+    session: Session,
+    proposal_id: int,
+    names: Sequence[str],
+    number: str | None,
+    *,
+    at: dt.datetime,
+    actor: str,
+) -> None:
+    """The audit entry of generated pieces joined to a proposal's dossier."""
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action="reward_proposal.piece_generated",
+        entity="reward_proposal",
+        entity_id=proposal_id,
+        reason=joined_reason(names, number),
+    )
 
 
 def council_ballots(session: Session, candidate_ids: Iterable[int]) -> dict[int, Ballot]:

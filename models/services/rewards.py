@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.authorities import AuthorityTable, check_decider, default_authorities
 from models.calendar import WorkingCalendar
 from models.clock import at_start_of
-from models.dossier import GEN_MINUTES, GEN_TO_TRINH, join_pieces, joined_reason
+from models.dossier import GEN_MINUTES, GEN_TO_TRINH, join_pieces
 from models.lengths import check_length
 from models.orm import Campaign, Candidate, Unit
 from models.orm.recognition import (
@@ -32,7 +32,7 @@ from models.recognition import (
 )
 from models.services.audit import record
 from models.services.candidates import ever_moved_to, move, register
-from models.services.dossier import council_ballots
+from models.services.dossier import council_ballots, record_joined
 from models.services.honour_roll import RegistryBook
 from models.services.recognition_common import (
     S,
@@ -177,15 +177,7 @@ def propose_rewards(
     for which, piece_number in ((0, number), (1, None)):
         for proposal_id, pieces in zip(ids, joined, strict=True):
             if pieces[which]:
-                record(
-                    session,
-                    at=at,
-                    actor=actor,
-                    action="reward_proposal.piece_generated",
-                    entity="reward_proposal",
-                    entity_id=proposal_id,
-                    reason=joined_reason(pieces[which], piece_number),
-                )
+                record_joined(session, proposal_id, pieces[which], piece_number, at=at, actor=actor)
     return ids
 
 
