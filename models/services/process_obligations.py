@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import ColumnElement, String, cast, select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
@@ -87,10 +87,9 @@ def open_process_obligations(
                 BallotParticipation.voted_at.is_(None),
                 unopened(
                     COUNCIL_VOTE,
-                    "b"
-                    + cast(BallotParticipation.ballot_id, String)
-                    + "/m"
-                    + cast(BallotParticipation.contact_id, String),
+                    vote_occurrence_sql(
+                        BallotParticipation.ballot_id, BallotParticipation.contact_id
+                    ),
                 ),
             )
             .order_by(BallotParticipation.ballot_id, BallotParticipation.contact_id)
@@ -104,7 +103,7 @@ def open_process_obligations(
             .where(
                 Candidate.campaign_id == campaign.id,
                 Publication.published_on.is_(None),
-                unopened(PUBLICATION, "p" + cast(Publication.id, String)),
+                unopened(PUBLICATION, subject_occurrence_sql("p", Publication.id)),
             )
             .order_by(Candidate.created_at, Candidate.id, Publication.id)
         )
@@ -119,7 +118,7 @@ def open_process_obligations(
             .where(
                 Candidate.campaign_id == campaign.id,
                 RewardProposal.status.in_(AWAITING_DECISION),  # a dossier still prepared owes none
-                unopened(REWARD_DECISION, "r" + cast(RewardProposal.id, String)),
+                unopened(REWARD_DECISION, subject_occurrence_sql("r", RewardProposal.id)),
             )
             .order_by(RewardProposal.id)
         )
@@ -143,6 +142,16 @@ def open_process_obligations(
     ]
     insert_rows(session, Obligation, new)  # one multi-row INSERT, as open_obligations
     return len(new)
+
+
+def vote_occurrence_sql(ballot_id: Any, member_id: Any) -> ColumnElement[str]:
+    """models.process.vote_occurrence, in SQL."""
+    return "b" + cast(ballot_id, String) + "/m" + cast(member_id, String)
+
+
+def subject_occurrence_sql(prefix: str, subject_id: Any) -> ColumnElement[str]:
+    """models.process.publication_occurrence ("p") or decision_occurrence ("r"), in SQL."""
+    return prefix + cast(subject_id, String)
 
 
 def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
