@@ -5,20 +5,48 @@ an office writes"): a leader is addressed by name and position ("Kính gửi: Đ
 Cường, Chủ tịch Ủy ban nhân dân tỉnh"), never by bare name; a body by its full name ("Kính
 gửi: Sở Giáo dục và Đào tạo"). Upward the verb is "kính báo cáo", downward and among peers
 "đề nghị". The direction follows the directory's unit tree (Unit.parent) relative to the
-unit that writes: the plan's standing body. Everything here is pure: it reads the ORM
-objects it is given and queries nothing, so the rules are tested without a database.
+unit that writes: the plan's standing body. Everything here is pure: it reads the objects
+it is given (ORM rows, or the plain rows of models.services.addressing: anything shaped as a
+Body or a Post) and queries nothing, so the rules are tested without a database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
-from models.orm import Contact, Unit
+from models.orm import Unit
 from models.vocabulary import ContactRole, UnitKind
 
 Direction = Literal["up", "down", "peer"]
+
+
+class Body(Protocol):
+    """A unit as the rules read it: a models.orm.Unit, or a plain row shaped like one."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> UnitKind: ...
+    @property
+    def parent(self) -> Body | None: ...
+
+
+class Post(Protocol):
+    """A position held in a unit, as the rules read it: a models.orm.Contact, or a plain row."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> ContactRole: ...
+    @property
+    def position(self) -> str | None: ...
+    @property
+    def unit(self) -> Body: ...
+
 
 _LOCALITY_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE})
 _PEOPLES_COMMITTEE = "Ủy ban nhân dân "
@@ -31,9 +59,9 @@ UNIT_ROLES = frozenset({ContactRole.EMULATION_OFFICER, ContactRole.STANDING_BODY
 unit by its full name, not to the person reading the mailbox."""
 
 
-def above(unit: Unit) -> list[Unit]:
+def above(unit: Body) -> list[Body]:
     """The units above `unit`, its parent first; a stored cycle ends the chain."""
-    chain: list[Unit] = []
+    chain: list[Body] = []
     seen = [unit]
     current = unit.parent
     while current is not None and not any(_same(current, u) for u in seen):
@@ -43,12 +71,12 @@ def above(unit: Unit) -> list[Unit]:
     return chain
 
 
-def _same(a: Unit, b: Unit) -> bool:
+def _same(a: Body, b: Body) -> bool:
     """One unit: the same object, or the same stored row."""
     return a is b or (a.id is not None and a.id == b.id)
 
 
-def direction(sender: Unit, recipient: Contact) -> Direction:
+def direction(sender: Body, recipient: Post) -> Direction:
     """Which way a letter from `sender` to `recipient` goes.
 
     "up": to a leader (head, council chair) of the sender itself or of a unit above it, or
@@ -65,7 +93,7 @@ def direction(sender: Unit, recipient: Contact) -> Direction:
     return "peer"
 
 
-def positions_of(contacts: Sequence[Contact]) -> str:
+def positions_of(contacts: Sequence[Post]) -> str:
     """A person's positions, in the directory's order, joined by ", ", each said once (a
     chairman listed as head and as council chair holds two; a position written in two rows
     is said once)."""
@@ -87,7 +115,7 @@ class Address:
     upward: bool  # "kính báo cáo" (to a leader above) rather than "đề nghị"
 
 
-def address(sender: Unit, recipient: Contact, person: Sequence[Contact] = ()) -> Address:
+def address(sender: Body, recipient: Post, person: Sequence[Post] = ()) -> Address:
     """How `sender` addresses `recipient`, one position of a person whose every position
     (contacts sharing the address, models.people) is `person` (the recipient's alone if
     empty).
@@ -121,7 +149,7 @@ def request(reader: Address, action: str, directive: str) -> str:
     return f"đề nghị {reader.addressee} {action}"
 
 
-def body_name(unit: Unit) -> str:
+def body_name(unit: Body) -> str:
     """The name a unit is written to by: a locality ("Huyện Bố Trạch", kind district) is
     written to as its People's Committee ("Ủy ban nhân dân huyện Bố Trạch"), any other unit
     by its name."""
@@ -131,7 +159,7 @@ def body_name(unit: Unit) -> str:
     return _PEOPLES_COMMITTEE + name[:1].lower() + name[1:]
 
 
-def body_in_full(unit: Unit) -> str:
+def body_in_full(unit: Body) -> str:
     """The body's name as it signs, with its locality: "Sở Nội vụ" under "Ủy ban nhân dân
     tỉnh Quảng Bình" signs "Sở Nội vụ tỉnh Quảng Bình"; a name that already says where it is,
     or a unit under no locality, is left as it is; a locality signs as its People's

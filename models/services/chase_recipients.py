@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from models.addressing import own_task
 from models.correspondence import Address
@@ -28,8 +28,9 @@ from models.services.due_rows import (
     Due,
     Owed,
     Reader,
+    Superior,
+    superior_rows,
 )
-from models.services.rows import loaded
 from models.vocabulary import ContactRole
 
 
@@ -47,14 +48,10 @@ def goes_up(step: ChainStep) -> bool:
     return step.kind == "escalation" or step.to not in (*within, *others)
 
 
-def superiors(session: Session, ids: Iterable[int | None]) -> dict[int, Unit]:
-    """The superiors (these unit ids, None skipped) with their contacts: escalations go up."""
-    return {
-        u.id: u
-        for u in loaded(
-            session, Unit, (i for i in ids if i is not None), selectinload(Unit.contacts)
-        )
-    }
+def superiors(session: Session, ids: Iterable[int | None]) -> dict[int, Superior]:
+    """The superiors (these unit ids, None skipped), each as whoever acts for it now with its
+    contacts, as plain rows: escalations go up (a national morning's thousands of communes)."""
+    return superior_rows(session, (i for i in ids if i is not None))
 
 
 def is_own_task(obligation: Obligation | Owed) -> bool:
@@ -63,7 +60,7 @@ def is_own_task(obligation: Obligation | Owed) -> bool:
 
 
 def levels_above(
-    campaign: Campaign, parent: Unit | None, supervisor: Unit | None
+    campaign: Campaign, parent: Unit | Superior | None, supervisor: Unit | None
 ) -> dict[Recipient, str | None]:
     """The unit each level above a unit (whose superior is `parent`) resolves to, by code, for
     models.addressing."""
@@ -99,7 +96,7 @@ def recipients(
     to: Recipient,
     supervisor: Unit | None = None,
     *,
-    parent: Unit | None = None,
+    parent: Unit | Superior | None = None,
 ) -> Sequence[Reader]: ...
 def recipients(
     campaign: Campaign,
@@ -107,7 +104,7 @@ def recipients(
     to: Recipient,
     supervisor: Unit | None = None,
     *,
-    parent: Unit | None = None,
+    parent: Unit | Superior | None = None,
 ) -> Sequence[Reader]:
     """Contacts for a step: the unit's officer, its head, the standing body, the chair, the
     plan's supervisor (seed 004: the Ủy ban kiểm tra that "đôn đốc")... `unit` is an object,

@@ -49,6 +49,7 @@ from models.services.due_rows import (
     Note,
     Owed,
     Person,
+    Superior,
     contacts_of_units,
     pending_notes,
 )
@@ -235,7 +236,11 @@ def _write_emails(
 
 
 def _escalates_to_oversight(
-    campaign: Campaign, plan: Plan, note: Note, supervisor: Unit | None, parents: dict[int, Unit]
+    campaign: Campaign,
+    plan: Plan,
+    note: Note,
+    supervisor: Unit | None,
+    parents: dict[int, Superior],
 ) -> bool:
     """The escalation goes to the standing body, the chair or the supervisor (as the chain
     resolved it: the standing body's own late work goes up to the unit's superior, who gets

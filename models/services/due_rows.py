@@ -65,11 +65,18 @@ class Due:
 
     def contacts_with(self, *roles: ContactRole) -> list[Person]:
         """The unit's contacts holding the first of roles it has anyone in (Unit.contacts_with)."""
-        for role in roles:
-            found = [c for c in self.contacts if c.role == role]
-            if found:
-                return found
-        return []
+        return first_holding(self.contacts, roles)
+
+
+def first_holding(contacts: Iterable[Person], roles: Iterable[ContactRole]) -> list[Person]:
+    """The contacts holding the first of roles that any of them holds (a fallback order: the
+    emulation officer, else the head...)."""
+    listed = tuple(contacts)
+    for role in roles:
+        found = [c for c in listed if c.role == role]
+        if found:
+            return found
+    return []
 
 
 def due_obligations(session: Session, ids: Iterable[int]) -> list[Due]:
@@ -139,6 +146,54 @@ def _people(session: Session, key: Any, ids: Iterable[int | None]) -> list[Perso
 def contacts_of_units(session: Session, unit_ids: Iterable[int]) -> list[Person]:
     """The contacts of these units, as rows, in id order."""
     return _people(session, Contact.unit_id, unit_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Superior:
+    """The unit above due obligations, as the chase reads it: by its id, with the code and the
+    contacts of whoever acts for it now (itself, or its successor after a merger), which is
+    all that levels_above and recipients ask of it (Unit.acting, Unit.contacts_with)."""
+
+    id: int
+    code: str
+    contacts: tuple[Person, ...]
+
+    def acting(self) -> Superior:
+        return self
+
+    def contacts_with(self, *roles: ContactRole) -> list[Person]:
+        """The contacts holding the first of roles it has anyone in (Unit.contacts_with)."""
+        return first_holding(self.contacts, roles)
+
+
+def superior_rows(session: Session, ids: Iterable[int]) -> dict[int, Superior]:
+    """These units, each as whoever acts for it now, with that unit's contacts: a query per
+    step of the mergers' chains and one for the contacts, whatever the number."""
+    table: dict[int, tuple[str, int | None]] = {}
+    wanted = set(ids)
+    asked = set(wanted)
+    while wanted:
+        query = select(Unit.id, Unit.code, Unit.successor_id)
+        for unit_id, code, successor_id in rows_in(session, query, Unit.id, wanted):
+            table[unit_id] = (code, successor_id)
+        wanted = {s for _, s in table.values() if s is not None and s not in table}
+    acting = {unit_id: _acting(table, unit_id) for unit_id in asked if unit_id in table}
+    by_unit: dict[int, list[Person]] = defaultdict(list)
+    for contact in contacts_of_units(session, set(acting.values())):
+        by_unit[contact.unit_id].append(contact)
+    return {
+        unit_id: Superior(unit_id, table[now][0], tuple(by_unit.get(now, ())))
+        for unit_id, now in acting.items()
+    }
+
+
+def _acting(table: dict[int, tuple[str, int | None]], unit_id: int) -> int:
+    """The last of the unit's successors (Unit.acting); a stored cycle ends the chain."""
+    seen, now = {unit_id}, unit_id
+    while (after := table[now][1]) is not None and after in table and after not in seen:
+        seen.add(after)
+        now = after
+    return now
 
 
 def milestones_by_id(session: Session, ids: Iterable[int]) -> dict[int, Milestone]:

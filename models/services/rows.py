@@ -49,9 +49,10 @@ def loaded(
 
 
 def rows_in(
-    session: Session, query: Select[*tuple[Any, ...]], key: Any, ids: Iterable[int]
+    session: Session, query: Select[*tuple[Any, ...]], key: Any, ids: Iterable[V]
 ) -> list[tuple[Any, ...]]:
-    """The rows of query whose key column is one of ids: one IN (...) a chunk."""
+    """The rows of query whose key column is one of ids (or addresses): one IN (...) a chunk,
+    each chunk's rows in the query's order."""
     return [
         tuple(row) for chunk in chunks(ids) for row in session.execute(query.where(key.in_(chunk)))
     ]
