@@ -114,9 +114,11 @@ class WorkingCalendar:
         return day
 
     def latest_start(self, count: int, before: dt.date) -> dt.date:
-        """The latest day from which `count` working days on (count >= 0) is still before
-        `before`: what a replay's simulation no longer looks at (models.services.simulation)."""
-        day = before - dt.timedelta(days=1)
+        """The latest day from which `count` working days on (back, if negative) is still
+        before `before`: what a replay's simulation no longer looks at, or does not look at
+        yet (models.services.simulation)."""
+        # Back `count` working days spans at most 3 a working day and a fortnight's holiday.
+        day = before + dt.timedelta(days=-count * 3 + 14 if count < 0 else -1)
         while self.add_working_days(day, count) >= before:
             day -= dt.timedelta(days=1)
         return day

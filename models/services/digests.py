@@ -57,7 +57,7 @@ from models.services.escalation_documents import Draft, attach_letters, wants_le
 from models.services.intake import action_of
 from models.services.outbox import email_row
 from models.services.partitions import in_partition
-from models.services.rows import inserted, update_rows
+from models.services.rows import inserted, rows_in, update_rows
 from models.services.subjects import subjects
 from models.subjects import Subject
 from models.vocabulary import ContactRole, ObligationStatus
@@ -107,12 +107,11 @@ def compose_emails(
     )
     head = letterhead(plan, writer, smtp.from_address)  # From, officer, Reply-To
     signed = head.signature
-    units = {
-        u.id: u
-        for u in session.scalars(
-            select(Unit).where(Unit.id.in_({n.recipient_unit_id for n in pending}))
+    unit_names: dict[int, str] = dict(
+        rows_in(
+            session, select(Unit.id, Unit.name), Unit.id, {n.recipient_unit_id for n in pending}
         )
-    }
+    )
     sent_today: dict[str, int] = {
         address: n
         for address, n in session.execute(
@@ -172,7 +171,7 @@ def compose_emails(
             items, more_overdue, more_newly = _capped(
                 items, max(overdue_total, own_late), newly_total
             )
-        unit = units.get(notes[0].recipient_unit_id)
+        unit_id = notes[0].recipient_unit_id
         # A leader directs from the whole list (issue 20): always the coordinators' page.
         upward = leader and any(i.step == "escalation" for i in items)
         same_day = sent_today.get(address, 0)
@@ -182,7 +181,7 @@ def compose_emails(
             day=today,
             recipient_name=notes[0].recipient_name,
             recipient_email=address,
-            recipient_unit=unit.name if unit else "",
+            recipient_unit=unit_names.get(unit_id, ""),
             sender_name=sender,
             items=items,
             more_overdue=more_overdue,
@@ -191,7 +190,7 @@ def compose_emails(
             more_items=more_items,
             all_items_link=intake.campaign_url(campaign.slug) if more_items else None,
             **reader_fields(reader),
-            own_staff=unit is not None and unit.id == writer.id and not leader,
+            own_staff=unit_id in unit_names and unit_id == writer.id and not leader,
             signed_by=signed.body,
             officer=signed.officer,
             reply_to="" if signed.reply_to == address else signed.reply_to,

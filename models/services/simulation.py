@@ -37,7 +37,7 @@ def simulate_units(
     """
     # A unit submits at the earliest behaviour.earliest working days before its due date, so
     # obligations due later than this cannot have been submitted yet: not worth loading.
-    horizon = before + dt.timedelta(days=-behaviour.earliest * 3 + 14)
+    horizon = calendar.latest_start(behaviour.earliest, before)
     # Who acts is decided from plain columns; only the obligations that do are loaded as
     # objects. (The ones a unit never submits stay in this query every simulated day: in a
     # national replay, loading them all with their units each day was the simulation's cost.)
@@ -53,6 +53,10 @@ def simulate_units(
                 Obligation.opened_on >= since,
             ),
         )
+    # The standing body accepts behaviour.acceptance_delay working days after the submission:
+    # what was submitted later than this waits for a later day.
+    last_accepted = calendar.latest_start(behaviour.acceptance_delay, before)
+    acceptable = Obligation.submitted_at < _at(last_accepted + dt.timedelta(days=1), dt.time())
     rows = session.execute(
         select(
             Obligation.id,
@@ -70,7 +74,7 @@ def simulate_units(
         .join(Obligation.unit)
         .where(
             Obligation.campaign_id == campaign.id,
-            or_(chased, Obligation.status == ObligationStatus.SUBMITTED),
+            or_(chased, and_(Obligation.status == ObligationStatus.SUBMITTED, acceptable)),
         )
         .order_by(Obligation.id)
     ).all()
@@ -116,5 +120,5 @@ def simulate_units(
     return len(changes) - accepted + len(assessments), accepted
 
 
-def _at(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, SUBMISSION_TIME, TIMEZONE)
+def _at(day: dt.date, time: dt.time = SUBMISSION_TIME) -> dt.datetime:
+    return dt.datetime.combine(day, time, TIMEZONE)
