@@ -12,20 +12,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
 from models.clock import at_start_of
-from models.orm import Campaign, Email, EmailStatus, Notification, Obligation, Unit
+from models.orm import (
+    Campaign,
+    Contact,
+    Email,
+    EmailStatus,
+    Milestone,
+    Notification,
+    Obligation,
+    Unit,
+)
 from models.partitions import WHOLE, Partition
 from models.phrases import occurrence_label
 from models.quotas import QuotaProgress
+from models.services.due_rows import milestones_by_id
 from models.services.obligations import plan_of
 from models.services.partitions import in_id_partition
-from models.services.recognition_common import contact_of
+from models.services.rows import rows_in
 from models.services.subjects import subjects
 from models.vocabulary import ContactRole, ObligationStatus
 
@@ -69,42 +80,54 @@ def overdue_units(
 ) -> list[OverdueUnit]:
     """Every unit with an overdue obligation, the longest overdue first (then by name), each
     with its contact and its items; identical items (five candidates' same assessment) merged
-    into one line with a count, so a table row says something new."""
-    late = session.scalars(
-        select(Obligation)
-        .join(Unit, Obligation.unit_id == Unit.id)
-        .where(
-            Obligation.campaign_id == campaign.id,
-            Obligation.status == ObligationStatus.OVERDUE,
+    into one line with a count, so a table row says something new. Read as plain rows: the
+    dashboard is drawn every morning, and a national campaign's list is a thousand lines."""
+    late = [
+        _Late(oid, occurrence, chase_due, candidate_id, milestone_id, unit_id)
+        for oid, occurrence, chase_due, candidate_id, milestone_id, unit_id in session.execute(
+            select(
+                Obligation.id,
+                Obligation.occurrence,
+                Obligation.chase_due,
+                Obligation.candidate_id,
+                Obligation.milestone_id,
+                Obligation.unit_id,
+            )
+            .join(Unit, Obligation.unit_id == Unit.id)
+            .where(
+                Obligation.campaign_id == campaign.id,
+                Obligation.status == ObligationStatus.OVERDUE,
+            )
+            .order_by(Obligation.chase_due, Unit.code, Obligation.id)
+            .limit(OVERDUE_CAP)
         )
-        .order_by(Obligation.chase_due, Unit.code, Obligation.id)
-        .limit(OVERDUE_CAP)
-        .options(
-            selectinload(Obligation.unit).selectinload(Unit.contacts),
-            selectinload(Obligation.milestone),
-        )
-    ).all()
-    named = subjects(session, list(late), plan_of(campaign))
+    ]
+    milestones = milestones_by_id(session, {o.milestone_id for o in late})
+    named = subjects(session, [o.with_milestone(milestones) for o in late], plan_of(campaign))
     per_unit: dict[int, Counter[tuple[str, str, dt.date]]] = defaultdict(Counter)
-    units: dict[int, Unit] = {}
     for o in late:
         about = named[o.id].about
-        what = f"{o.milestone.title} — {about}" if about else o.milestone.title
+        title = milestones[o.milestone_id].title
+        what = f"{title} — {about}" if about else title
         per_unit[o.unit_id][(what, occurrence_label(o.occurrence), o.chase_due)] += 1
-        units[o.unit_id] = o.unit
+    units = {
+        unit_id: (code, name)
+        for unit_id, code, name in rows_in(
+            session, select(Unit.id, Unit.code, Unit.name), Unit.id, per_unit
+        )
+    }
+    officers = _officers(session, per_unit)
     rows = []
     for unit_id, items in per_unit.items():
-        unit = units[unit_id]
-        officer = contact_of(unit, ContactRole.EMULATION_OFFICER) or contact_of(
-            unit, ContactRole.HEAD
-        )
+        code, name = units[unit_id]
+        officer = officers.get(unit_id)
         rows.append(
             OverdueUnit(
-                unit.code,
-                unit.name,
-                officer.name if officer else "",
-                (officer.phone or "") if officer else "",
-                officer.email if officer else "",
+                code,
+                name,
+                officer[0] if officer else "",
+                officer[1] if officer else "",
+                officer[2] if officer else "",
                 sorted(
                     (
                         OverdueItem(what, label, due, calendar.working_days_between(due, as_of), n)
@@ -115,6 +138,48 @@ def overdue_units(
             )
         )
     return sorted(rows, key=lambda u: (-u.working_days_overdue, u.name, u.code))
+
+
+@dataclass(frozen=True, slots=True)
+class _Late:
+    """An overdue obligation as the dashboard lists it."""
+
+    id: int
+    occurrence: str
+    chase_due: dt.date
+    candidate_id: int | None
+    milestone_id: int
+    unit_id: int
+
+    def with_milestone(self, milestones: dict[int, Milestone]) -> _Named:
+        return _Named(self.id, self.occurrence, self.candidate_id, milestones[self.milestone_id])
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """What models.services.subjects reads of an obligation."""
+
+    id: int
+    occurrence: str
+    candidate_id: int | None
+    milestone: Milestone
+
+
+def _officers(session: Session, unit_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """Each unit's (name, phone, email) to call about its late work: its first emulation
+    officer, else its first head (as contact_of reads Unit.contacts)."""
+    found: dict[int, dict[ContactRole, tuple[str, str, str]]] = defaultdict(dict)
+    query = select(Contact.unit_id, Contact.role, Contact.name, Contact.phone, Contact.email)
+    # A unit's contacts come in one chunk, in id order.
+    for unit_id, role, name, phone, email in rows_in(
+        session, query.order_by(Contact.id), Contact.unit_id, unit_ids
+    ):
+        found[unit_id].setdefault(role, (name, phone or "", email))
+    return {
+        unit_id: by_role.get(ContactRole.EMULATION_OFFICER) or by_role[ContactRole.HEAD]
+        for unit_id, by_role in found.items()
+        if ContactRole.EMULATION_OFFICER in by_role or ContactRole.HEAD in by_role
+    }
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models.calendar import WorkingCalendar
 from models.documents import Accepted
@@ -290,11 +290,20 @@ def forward_complete(
     return ready
 
 
-def preparing_proposals(session: Session, campaign_id: int | None = None) -> list[RewardProposal]:
-    """The proposals whose dossier is still being completed, oldest first."""
-    query = select(RewardProposal).where(RewardProposal.status == ProposalStatus.PREPARING)
+def preparing_proposals(
+    session: Session, campaign_id: int | None = None, *, before: dt.date | None = None
+) -> list[RewardProposal]:
+    """The proposals whose dossier is still being completed (opened before `before`, if
+    given), oldest first, each with its candidate and the unit that registered it."""
+    query = (
+        select(RewardProposal)
+        .where(RewardProposal.status == ProposalStatus.PREPARING)
+        .options(selectinload(RewardProposal.candidate).selectinload(Candidate.registered_by))
+    )
     if campaign_id is not None:
         query = query.join(RewardProposal.candidate).where(Candidate.campaign_id == campaign_id)
+    if before is not None:
+        query = query.where(RewardProposal.submitted_on < before)
     return list(session.scalars(query.order_by(RewardProposal.id)))
 
 

@@ -68,7 +68,7 @@ def complete_dossiers(
 ) -> list[RewardProposal]:
     """Every dossier opened before `before` completed by its unit and forwarded; returns the
     proposals forwarded."""
-    waiting = [p for p in preparing_proposals(session, campaign.id) if p.submitted_on < before]
+    waiting = preparing_proposals(session, campaign.id, before=before)
     if not waiting:
         return []
     store = store or documents_store()
