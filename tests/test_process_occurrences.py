@@ -8,8 +8,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, literal, select
 
-from models.process import decision_occurrence, publication_occurrence, vote_occurrence
-from models.services.process_obligations import subject_occurrence_sql, vote_occurrence_sql
+from models.process import (
+    decision_occurrence,
+    publication_occurrence,
+    subject_id,
+    vote_occurrence,
+)
+from models.services.process_obligations import (
+    subject_id_sql,
+    subject_occurrence_sql,
+    vote_occurrence_sql,
+)
 
 
 @pytest.mark.parametrize(("first", "second"), [(1, 2), (10, 7), (2_147_483_647, 1_000_000)])
@@ -25,3 +34,19 @@ def test_the_keys_agree(engine: Engine, first: int, second: int) -> None:
     assert vote == vote_occurrence(first, second)
     assert article == publication_occurrence(first)
     assert decision == decision_occurrence(second)
+
+
+@pytest.mark.parametrize(
+    "occurrence", ["p12", "r12", "p", "r", "p1x", "px1", "2023", "2023/c5", "b1/m2", "p007", ""]
+)
+def test_the_subject_read_back_agrees(engine: Engine, occurrence: str) -> None:
+    """Settling joins an occurrence to its article or proposal by the id subject_id_sql reads;
+    where it names none it is NULL, never an error (PostgreSQL refuses a bad cast)."""
+    with engine.connect() as connection:
+        article, decision = connection.execute(
+            select(
+                subject_id_sql(literal(occurrence), "p"), subject_id_sql(literal(occurrence), "r")
+            )
+        ).one()
+    assert article == subject_id(occurrence, "p")
+    assert decision == subject_id(occurrence, "r")

@@ -5,9 +5,10 @@ from it, so the services that vote, publish and decide need not know about the c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, select
+from sqlalchemy import ColumnElement, Integer, String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from models.calendar import WorkingCalendar
@@ -30,12 +31,11 @@ from models.process import (
     ballot_and_member,
     decision_occurrence,
     publication_occurrence,
-    subject_id,
     vote_occurrence,
 )
 from models.recognition import AWAITING_DECISION
 from models.services.obligations import StatusChange, change_statuses
-from models.services.rows import among, insert_rows, rows_in
+from models.services.rows import insert_rows, rows_in
 from models.vocabulary import ObligationStatus
 
 ACTOR = "hệ thống: tiến trình"
@@ -154,27 +154,68 @@ def subject_occurrence_sql(prefix: str, subject_id: Any) -> ColumnElement[str]:
     return prefix + cast(subject_id, String)
 
 
+def subject_id_sql(occurrence: Any, prefix: str) -> ColumnElement[int | None]:
+    """models.process.subject_id, in SQL: the id an occurrence "p12" or "r12" names, NULL
+    where it names none (checked before the cast, which PostgreSQL would refuse)."""
+    digits = func.substr(occurrence, 2)
+    names_one = and_(
+        func.substr(occurrence, 1, 1) == prefix,
+        func.length(occurrence) > 1,
+        func.ltrim(digits, "0123456789") == "",
+    )
+    return case((names_one, cast(digits, Integer)), else_=None)
+
+
 def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.datetime) -> int:
     """Votes cast, articles published, decisions taken: their obligations are done.
 
-    Decided from plain columns in a few IN queries, not one query per obligation: a national
-    campaign has thousands of publications and decisions outstanding every day; those settled
-    today are moved in one UPDATE (models.services.obligations.change_statuses)."""
-    codes = (COUNCIL_VOTE, PUBLICATION, REWARD_DECISION)
-    pending = session.execute(
-        select(Obligation.id, Obligation.occurrence, Obligation.status)
+    An article's or a decision's is found by the database, joining the outstanding
+    obligations to their subject by the id the occurrence names: a national campaign has
+    tens of thousands outstanding (the articles never published, the proposals never decided)
+    and reading them every morning was most of the settling. The votes, a ballot's few
+    dozen members, are decided from plain columns; those settled today are moved in one
+    UPDATE (models.services.obligations.change_statuses), in obligation order."""
+    outstanding = (
+        select(Obligation.id, Obligation.status)
         .join(Obligation.milestone)
-        .where(
-            Obligation.campaign_id == campaign.id,
-            Obligation.status.in_(CHASED),
-            Milestone.code.in_(codes),
+        .where(Obligation.campaign_id == campaign.id, Obligation.status.in_(CHASED))
+    )
+    changes = _settled_votes(
+        session,
+        session.execute(
+            outstanding.add_columns(Obligation.occurrence).where(Milestone.code == COUNCIL_VOTE)
         )
-    ).all()
-    votes = {oid: v for oid, occurrence, _ in pending if (v := ballot_and_member(occurrence))}
-    publication_of = {
-        oid: p for oid, occurrence, _ in pending if (p := subject_id(occurrence, "p"))
-    }
-    proposal_of = {oid: r for oid, occurrence, _ in pending if (r := subject_id(occurrence, "r"))}
+        .tuples()
+        .all(),
+        at,
+    )
+    publication = subject_id_sql(Obligation.occurrence, "p")
+    changes += [
+        _done(oid, status, at, url)
+        for oid, status, url in session.execute(
+            outstanding.add_columns(Publication.url)
+            .join(Publication, Publication.id == publication)
+            .where(Milestone.code == PUBLICATION, Publication.published_on.is_not(None))
+        )
+    ]
+    proposal = subject_id_sql(Obligation.occurrence, "r")
+    changes += [
+        _done(oid, status, at, "đã có quyết định khen thưởng")
+        for oid, status in session.execute(
+            outstanding.join(RewardProposal, RewardProposal.id == proposal).where(
+                Milestone.code == REWARD_DECISION, RewardProposal.status == "decided"
+            )
+        )
+    ]
+    change_statuses(session, sorted(changes, key=lambda c: c.obligation_id))
+    return len(changes)
+
+
+def _settled_votes(
+    session: Session, pending: Sequence[tuple[int, ObligationStatus, str]], at: dt.datetime
+) -> list[StatusChange]:
+    """The members' vote obligations settled: voted, or waived once the ballot closed."""
+    votes = {oid: v for oid, _, occurrence in pending if (v := ballot_and_member(occurrence))}
     ballot_ids = {ballot for ballot, _ in votes.values()}
     ballot_status = dict(rows_in(session, select(Ballot.id, Ballot.status), Ballot.id, ballot_ids))
     voted = set(
@@ -187,34 +228,19 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
             ballot_ids,
         )
     )
-    published: dict[int, str | None] = dict(
-        rows_in(
-            session,
-            select(Publication.id, Publication.url).where(Publication.published_on.is_not(None)),
-            Publication.id,
-            publication_of.values(),
-        )
-    )
-    decided = among(
-        session, RewardProposal.id, proposal_of.values(), RewardProposal.status == "decided"
-    )
     changes: list[StatusChange] = []
-    for oid, _, status in pending:
-        if (vote := votes.get(oid)) is not None:
-            if vote in voted:
-                changes.append(_done(oid, status, at, "đã bỏ phiếu"))
-            elif ballot_status.get(vote[0], "open") != "open":  # closed without this vote
-                changes.append(
-                    StatusChange(
-                        oid, status, ObligationStatus.WAIVED, at, ACTOR, "cuộc bình xét đã kết thúc"
-                    )
+    for oid, status, _ in pending:
+        if (vote := votes.get(oid)) is None:
+            continue
+        if vote in voted:
+            changes.append(_done(oid, status, at, "đã bỏ phiếu"))
+        elif ballot_status.get(vote[0], "open") != "open":  # closed without this vote
+            changes.append(
+                StatusChange(
+                    oid, status, ObligationStatus.WAIVED, at, ACTOR, "cuộc bình xét đã kết thúc"
                 )
-        elif (publication_id := publication_of.get(oid)) in published:
-            changes.append(_done(oid, status, at, published[publication_id]))
-        elif proposal_of.get(oid) in decided:
-            changes.append(_done(oid, status, at, "đã có quyết định khen thưởng"))
-    change_statuses(session, changes)
-    return len(changes)
+            )
+    return changes
 
 
 def _done(oid: int, status: ObligationStatus, at: dt.datetime, note: str | None) -> StatusChange:
