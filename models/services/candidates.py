@@ -129,19 +129,30 @@ def move_all(
     actor: str,
     reason: str | None = None,
 ) -> None:
-    """move for many candidates at once (a national ceremony honours thousands): every move
-    checked first, then one executemany UPDATE by primary key instead of a flush through the
-    unit of work per object; the objects are told their new stage as already stored."""
-    for candidate in candidates:
+    """move for many candidates at once (a national ceremony honours thousands)."""
+    move_each(session, [(c, target, reason) for c in candidates], at=at, actor=actor)
+
+
+def move_each(
+    session: Session,
+    moves: Sequence[tuple[Candidate, CandidateStage, str | None]],
+    *,
+    at: dt.datetime,
+    actor: str,
+) -> None:
+    """Each (candidate, target, reason) moved as move would: every move checked first, then
+    one executemany UPDATE by primary key instead of a flush through the unit of work per
+    object; the objects are told their new stage as already stored."""
+    for candidate, target, _ in moves:
         check_stage(candidate.stage, target)
-    if not candidates:
+    if not moves:
         return
     update_rows(
         session,
         Candidate,
-        [{"id": c.id, "stage": target, "stage_changed_at": at} for c in candidates],
+        [{"id": c.id, "stage": target, "stage_changed_at": at} for c, target, _ in moves],
     )
-    for candidate in candidates:
+    for candidate, target, reason in moves:
         current = candidate.stage
         set_committed_value(candidate, "stage", target)
         set_committed_value(candidate, "stage_changed_at", at)
