@@ -85,3 +85,26 @@ def test_pending_objects_are_flushed_before_the_rows(session: Session) -> None:
     update_rows(session, _Line, [{"book_id": 9, "number": 1, "text": "dòng"}])
     session.expire_all()
     assert _all(session) == [(9, 1, "dòng", "mới")]
+
+
+def test_an_update_tells_the_objects_already_loaded(session: Session) -> None:
+    """An object the session holds shows what update_rows stored (by a composite key, under
+    the attribute's name), without being read again; one not loaded is left unloaded."""
+    insert_rows(
+        session,
+        _Line,
+        [{"book_id": 1, "number": 1, "text": "một"}, {"book_id": 1, "number": 2, "text": "hai"}],
+    )
+    held = session.get_one(_Line, (1, 1))
+    update_rows(
+        session,
+        _Line,
+        [
+            {"book_id": 1, "number": 1, "text": "mốt"},
+            {"book_id": 1, "number": 2, "text": "hăm"},
+        ],
+    )
+    assert held.text == "mốt"
+    assert held not in session.dirty  # as stored, not a change still to write
+    assert len(session.identity_map) == 1
+    assert _all(session) == [(1, 1, "mốt", "mới"), (1, 2, "hăm", "mới")]

@@ -26,7 +26,7 @@ from models.letterhead import answering
 from models.orm import AccessLink, Contact, Obligation, UsedFormToken
 from models.sealing import PaperSeal
 from models.services.audit import record
-from models.services.rows import chunks, inserted
+from models.services.rows import inserted, rows_in, update_rows
 from models.signing import BadToken, Signer, StaleToken, load_secret_key
 from models.trust_store import configured_folder
 
@@ -154,20 +154,29 @@ def issue_links(
     One query per CHUNK obligations and one INSERT, whatever the number of emails.
     """
     wanted = {(c.id, o.id): (c, o) for c, o in pairs}
-    live: dict[tuple[int, int], AccessLink] = {}
-    for chunk in chunks(oid for _, oid in wanted):
-        for link in session.scalars(
-            select(AccessLink)
-            .where(
-                AccessLink.obligation_id.in_(chunk),
-                AccessLink.revoked_at.is_(None),
-                AccessLink.expires_at >= at + dt.timedelta(days=7),
-            )
-            .order_by(AccessLink.expires_at)
-        ):
-            live[link.contact_id, link.obligation_id] = link  # the latest expiry wins
+    # (id, nonce, expires_at) of each live link, as plain rows: the latest expiry wins
+    live: dict[tuple[int, int], tuple[int, str, dt.datetime]] = {}
+    query = (
+        select(
+            AccessLink.contact_id,
+            AccessLink.obligation_id,
+            AccessLink.id,
+            AccessLink.nonce,
+            AccessLink.expires_at,
+        )
+        .where(
+            AccessLink.revoked_at.is_(None),
+            AccessLink.expires_at >= at + dt.timedelta(days=7),
+        )
+        .order_by(AccessLink.expires_at)
+    )
+    for contact_id, obligation_id, *link in rows_in(
+        session, query, AccessLink.obligation_id, (oid for _, oid in wanted)
+    ):
+        live[contact_id, obligation_id] = (link[0], link[1], link[2])
     tokens: dict[tuple[int, int], str] = {}
     new: list[dict[str, Any]] = []
+    stretched: list[dict[str, Any]] = []
     for key, (contact, obligation) in wanted.items():
         expires = max(at, _end_of(obligation.chase_due, at)) + LINK_GRACE
         found = live.get(key)
@@ -182,9 +191,11 @@ def issue_links(
                 }
             )
             continue
-        if found.expires_at < expires:
-            found.expires_at = expires  # a later reminder keeps the unit's link alive
-        tokens[key] = signer.link_token(found.id, found.nonce)
+        link_id, nonce, expires_at = found
+        if expires_at < expires:  # a later reminder keeps the unit's link alive
+            stretched.append({"id": link_id, "expires_at": expires})
+        tokens[key] = signer.link_token(link_id, nonce)
+    update_rows(session, AccessLink, stretched)
     # A day's new links (thousands in a national sweep) as plain rows: only their ids are
     # needed, for the tokens.
     for link_id, contact_id, obligation_id, nonce in inserted(

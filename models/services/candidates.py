@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models.lengths import check_length
 from models.lifecycle import CandidateStage, check_stage
@@ -142,9 +141,10 @@ def move_each(
 ) -> None:
     """Each (candidate, target, reason) moved as move would: every move checked first, then
     one executemany UPDATE by primary key instead of a flush through the unit of work per
-    object; the objects are told their new stage as already stored."""
-    for candidate, target, _ in moves:
-        check_stage(candidate.stage, target)
+    object; the objects are told their new stage as already stored (update_rows)."""
+    left = [candidate.stage for candidate, _, _ in moves]  # before the UPDATE tells them
+    for current, (_, target, _) in zip(left, moves, strict=True):
+        check_stage(current, target)
     if not moves:
         return
     update_rows(
@@ -152,10 +152,7 @@ def move_each(
         Candidate,
         [{"id": c.id, "stage": target, "stage_changed_at": at} for c, target, _ in moves],
     )
-    for candidate, target, reason in moves:
-        current = candidate.stage
-        set_committed_value(candidate, "stage", target)
-        set_committed_value(candidate, "stage_changed_at", at)
+    for current, (candidate, target, reason) in zip(left, moves, strict=True):
         _record_move(session, candidate.id, current, target, at=at, actor=actor, reason=reason)
 
 

@@ -10,7 +10,6 @@ from typing import NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models.lifecycle import CandidateStage
 from models.orm import Campaign, Candidate, Contact
@@ -245,8 +244,7 @@ def mark_invited(
             HonourListEntry,
             [{"ceremony_id": ceremony.id, "candidate_id": i, "invited_at": at} for i in first],
         )
-    for candidate_id, entry in first.items():
-        set_committed_value(entry, "invited_at", at)
+    for candidate_id in first:
         record(
             session,
             at=at,

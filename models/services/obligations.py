@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.util import identity_key
 
 from models.addressing import owes
 from models.calendar import WorkingCalendar
@@ -511,7 +510,7 @@ def change_statuses(session: Session, changes: Sequence[StatusChange]) -> None:
     executemany UPDATE by primary key and their audit entries, instead of an ORM object each
     through the unit of work (a national day submits, accepts or marks late thousands).
 
-    An obligation already loaded in the session is expired, so that it is read again.
+    An obligation already loaded in the session is given its new values (update_rows).
     """
     if not changes:
         return
@@ -519,6 +518,3 @@ def change_statuses(session: Session, changes: Sequence[StatusChange]) -> None:
     update_rows(session, Obligation, rows)
     for change in changes:
         change.record(session)
-        loaded = session.identity_map.get(identity_key(Obligation, change.obligation_id))
-        if loaded is not None:
-            session.expire(loaded)
