@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.lengths import check_length
 from models.lifecycle import CandidateStage, check_stage
@@ -119,6 +121,16 @@ def move(
     _record_move(session, candidate.id, current, target, at=at, actor=actor, reason=reason)
 
 
+class Move(NamedTuple):
+    """One candidate's move: to which stage, when, by whom and why."""
+
+    candidate: Candidate
+    target: CandidateStage
+    at: dt.datetime
+    actor: str
+    reason: str | None = None
+
+
 def move_all(
     session: Session,
     candidates: Sequence[Candidate],
@@ -129,31 +141,27 @@ def move_all(
     reason: str | None = None,
 ) -> None:
     """move for many candidates at once (a national ceremony honours thousands)."""
-    move_each(session, [(c, target, reason) for c in candidates], at=at, actor=actor)
+    move_each(session, [Move(c, target, at, actor, reason) for c in candidates])
 
 
-def move_each(
-    session: Session,
-    moves: Sequence[tuple[Candidate, CandidateStage, str | None]],
-    *,
-    at: dt.datetime,
-    actor: str,
-) -> None:
-    """Each (candidate, target, reason) moved as move would: every move checked first, then
-    one executemany UPDATE by primary key instead of a flush through the unit of work per
-    object; the objects are told their new stage as already stored (update_rows)."""
-    left = [candidate.stage for candidate, _, _ in moves]  # before the UPDATE tells them
-    for current, (_, target, _) in zip(left, moves, strict=True):
-        check_stage(current, target)
+def move_each(session: Session, moves: Sequence[Move]) -> None:
+    """Each move made as move would: every one checked first, then one executemany UPDATE by
+    primary key instead of a flush through the unit of work per object; the objects are told
+    their new stage as already stored (update_rows)."""
+    left = [m.candidate.stage for m in moves]  # before the UPDATE tells them
+    for current, m in zip(left, moves, strict=True):
+        check_stage(current, m.target)
     if not moves:
         return
     update_rows(
         session,
         Candidate,
-        [{"id": c.id, "stage": target, "stage_changed_at": at} for c, target, _ in moves],
+        [{"id": m.candidate.id, "stage": m.target, "stage_changed_at": m.at} for m in moves],
     )
-    for current, (candidate, target, reason) in zip(left, moves, strict=True):
-        _record_move(session, candidate.id, current, target, at=at, actor=actor, reason=reason)
+    for current, m in zip(left, moves, strict=True):
+        _record_move(
+            session, m.candidate.id, current, m.target, at=m.at, actor=m.actor, reason=m.reason
+        )
 
 
 def _record_move(
@@ -183,17 +191,49 @@ def assign_mentor(
     session: Session, candidate: Candidate, mentor: Contact, *, at: dt.datetime, actor: str
 ) -> None:
     """A mentor follows the candidate; fostering starts (assessments fall due from now)."""
-    candidate.mentor = mentor
-    candidate.fostering_since = candidate.fostering_since or at.date()
-    if candidate.stage == CandidateStage.REGISTERED:
-        move(
-            session,
-            candidate,
-            CandidateStage.FOSTERING,
-            at=at,
-            actor=actor,
-            reason=f"phân công {mentor.name} theo dõi, bồi dưỡng",
-        )
+    assign_mentors(session, [Mentoring(candidate, mentor, at, actor)])
+
+
+class Mentoring(NamedTuple):
+    """A mentor assigned to a candidate, when and by whom."""
+
+    candidate: Candidate
+    mentor: Contact
+    at: dt.datetime
+    actor: str
+
+
+def assign_mentors(session: Session, assignments: Sequence[Mentoring]) -> None:
+    """assign_mentor for many candidates (a national intake's thousands): one UPDATE for the
+    mentors, one for the stage of those who start fostering."""
+    update_rows(
+        session,
+        Candidate,
+        [
+            {
+                "id": a.candidate.id,
+                "mentor_id": a.mentor.id,
+                "fostering_since": a.candidate.fostering_since or a.at.date(),
+            }
+            for a in assignments
+        ],
+    )
+    for a in assignments:
+        set_committed_value(a.candidate, "mentor", a.mentor)
+    move_each(
+        session,
+        [
+            Move(
+                a.candidate,
+                CandidateStage.FOSTERING,
+                a.at,
+                a.actor,
+                f"phân công {a.mentor.name} theo dõi, bồi dưỡng",
+            )
+            for a in assignments
+            if a.candidate.stage == CandidateStage.REGISTERED
+        ],
+    )
 
 
 def history(session: Session, candidate: Candidate) -> list[AuditEntry]:

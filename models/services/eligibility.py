@@ -47,7 +47,7 @@ from models.orm.records import EligibilityCheck, YearRecord
 from models.os_errors import os_error
 from models.partitions import WHOLE, Partition
 from models.services.audit import record
-from models.services.candidates import move_each
+from models.services.candidates import Move, move_each
 from models.services.obligations import plan_of
 from models.services.partitions import in_id_partition
 from models.services.rows import chunks, insert_rows
@@ -439,11 +439,11 @@ def check_candidates(
     records = records_of(session, {c.subject_ref for c in candidates})
     out = []
     checks: list[dict[str, Any]] = []
-    moves: list[tuple[Candidate, CandidateStage, str | None]] = []
+    moves: list[Move] = []
     for candidate in sorted(candidates, key=lambda c: (c.leads_unit_id is not None, c.id)):
         if candidate.leads_unit_id is not None and moves:
             # The leader rule reads the verdicts on the unit: the moves so far are stored first.
-            move_each(session, moves, at=at, actor=actor)
+            move_each(session, moves)
             moves = []
         exemplar, unit_evidence = led_unit_standing(session, candidate)
         result = evaluate(
@@ -460,9 +460,10 @@ def check_candidates(
         checks.append(_check_row(candidate, result, as_of_year=as_of_year, at=at))
         target = CandidateStage.ELIGIBLE if result.eligible else CandidateStage.INELIGIBLE
         if candidate.stage != target:
-            moves.append((candidate, target, f"{result.summary} (xét các năm {span_text(years)})"))
+            reason = f"{result.summary} (xét các năm {span_text(years)})"
+            moves.append(Move(candidate, target, at, actor, reason))
         out.append((candidate, result))
-    move_each(session, moves, at=at, actor=actor)
+    move_each(session, moves)
     if checks:
         # The verdicts as plain rows: one multi-row INSERT, not an object each through the
         # unit of work (a national review stores one per candidate).

@@ -34,7 +34,7 @@ from models.quotas import quota_milestones
 from models.recognition import AWAITING_DECISION
 from models.schedule import schedule_milestone
 from models.services import ballots, recognition
-from models.services.candidates import assign_mentor, register
+from models.services.candidates import Mentoring, assign_mentors, register
 from models.services.dossier_simulation import complete_dossiers
 from models.services.obligations import Directory, plan_of
 from models.services.rows import insert_rows, loaded
@@ -315,6 +315,7 @@ def _assign_mentors(
         for cid, created_at in waiting
         if (day := calendar.add_working_days(created_at.date(), people.mentor_delay)) < before
     }
+    assignments = []
     for c in loaded(
         session, Candidate, due, selectinload(Candidate.registered_by).selectinload(Unit.contacts)
     ):
@@ -323,9 +324,10 @@ def _assign_mentors(
             None,
         )
         if mentor is not None:
-            assign_mentor(
-                session, c, mentor, at=_at(due[c.id]), actor=f"{SIM}: {c.registered_by.code}"
+            assignments.append(
+                Mentoring(c, mentor, _at(due[c.id]), f"{SIM}: {c.registered_by.code}")
             )
+    assign_mentors(session, assignments)
 
 
 def _yearly_records(

@@ -22,17 +22,18 @@ from models.recognition import (
     RecognitionError,
 )
 from models.services.audit import record
+from models.services.candidates import Move, move_each
 from models.services.recognition_common import (
     ExemplarView,
     S,
+    allowed,
     contact_of,
     exemplar_view,
-    move_if_allowed,
     one_line,
     render,
     require_exemplar,
 )
-from models.services.rows import among, chunks, inserted, loaded
+from models.services.rows import among, chunks, inserted, loaded, update_rows
 from models.text import vn_date
 from models.vocabulary import ContactRole
 
@@ -198,28 +199,35 @@ def confirm_publications(session: Session, confirmations: Sequence[Confirmation]
     """confirm_publication for many texts in one go (a day of a national office's articles).
 
     Which exemplars already had a text out is asked once for the whole batch, not once per
-    text: each question would first flush everything changed before it.
+    text; the texts and the exemplars they publicise are then written in one UPDATE each
+    (models.services.rows), not flushed as an object apiece.
     """
     published = _with_publication(session, {c.publication.candidate_id for c in confirmations})
+    stored: dict[int, dict[str, Any]] = {}  # by publication id, in the order confirmed
+    moves: list[Move] = []
     for publication, raw_url, published_on, at, actor in confirmations:
         url = raw_url.strip()
         check_length(Publication.url, url, "Địa chỉ bài đăng")
         if not re.match(r"https?://\S+$", url):
             raise RecognitionError(f"địa chỉ '{url}' không hợp lệ: cần một liên kết http(s)://")
-        if publication.status == PublicationStatus.PUBLISHED:
-            if publication.url == url:
+        earlier = stored.get(publication.id)
+        if earlier is not None or publication.status == PublicationStatus.PUBLISHED:
+            known_url = earlier["url"] if earlier else publication.url
+            if known_url == url:
                 continue
+            known_on = earlier["published_on"] if earlier else publication.published_on
             raise RecognitionError(
-                f"bài đã được xác nhận đăng ngày {vn_date(publication.published_on)} tại "
-                f"{publication.url}"
+                f"bài đã được xác nhận đăng ngày {vn_date(known_on)} tại {known_url}"
             )
         candidate = publication.candidate
         first = candidate.id not in published
         published.add(candidate.id)
-        previous = publication.status
-        publication.status = PublicationStatus.PUBLISHED
-        publication.url = url
-        publication.published_on = published_on
+        stored[publication.id] = {
+            "id": publication.id,
+            "status": PublicationStatus.PUBLISHED,
+            "url": url,
+            "published_on": published_on,
+        }
         record(
             session,
             at=at,
@@ -227,19 +235,15 @@ def confirm_publications(session: Session, confirmations: Sequence[Confirmation]
             action="publication.published",
             entity="publication",
             entity_id=publication.id,
-            from_status=previous.value,
+            from_status=publication.status.value,
             to_status=PublicationStatus.PUBLISHED.value,
             reason=f"{publication.channel.label}, ngày {vn_date(published_on)}: {url}",
         )
         if first:
-            move_if_allowed(
-                session,
-                candidate,
-                S.PUBLICISED,
-                at=at,
-                actor=actor,
-                reason=f"đã đăng trên {publication.channel.label.lower()}: {url}",
-            )
+            reason = f"đã đăng trên {publication.channel.label.lower()}: {url}"
+            moves.append(Move(candidate, S.PUBLICISED, at, actor, reason))
+    update_rows(session, Publication, list(stored.values()))
+    move_each(session, allowed(moves))
 
 
 def _with_publication(session: Session, candidate_ids: Iterable[int]) -> set[int]:

@@ -23,7 +23,7 @@ from models.recognition import (
     RecognitionError,
     RewardForm,
 )
-from models.services.candidates import move, move_all
+from models.services.candidates import Move, move, move_all
 from models.text import vn_date
 from models.vocabulary import ContactRole
 
@@ -177,6 +177,12 @@ def move_all_allowed(
     movable = [c for c in candidates if _could_move(c, target)]
     move_all(session, movable, target, at=at, actor=actor, reason=reason)
     return movable
+
+
+def allowed(moves: Iterable[Move]) -> list[Move]:
+    """The moves the process allows from where each candidate stands (move_if_allowed's
+    test): a promoted or withdrawn exemplar stays put."""
+    return [m for m in moves if _could_move(m.candidate, m.target)]
 
 
 def _could_move(candidate: Candidate, target: CandidateStage) -> bool:
