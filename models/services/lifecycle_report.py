@@ -43,13 +43,22 @@ def funnel(session: Session, campaign: Campaign) -> dict[tuple[str, int], list[i
     Counted in SQL: the dashboard redraws it every day, and a national campaign has 100,000
     candidates that need not be loaded to be counted."""
     counts: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0] * len(FUNNEL))
-    for field, year, stage, n in session.execute(
-        select(CampaignField.code, Candidate.year, Candidate.stage, func.count())
-        .outerjoin(CampaignField, Candidate.field_id == CampaignField.id)
+    # grouped by the field's id, named after (not a join per candidate)
+    codes = dict(
+        session.execute(
+            select(CampaignField.id, CampaignField.code).where(
+                CampaignField.campaign_id == campaign.id
+            )
+        )
+        .tuples()
+        .all()
+    )
+    for field_id, year, stage, n in session.execute(
+        select(Candidate.field_id, Candidate.year, Candidate.stage, func.count())
         .where(Candidate.campaign_id == campaign.id)
-        .group_by(CampaignField.code, Candidate.year, Candidate.stage)
+        .group_by(Candidate.field_id, Candidate.year, Candidate.stage)
     ):
-        row = counts[(field or "—", year)]
+        row = counts[(codes.get(field_id or 0) or "—", year)]
         for i in range(FURTHEST[CandidateStage(stage)] + 1):
             row[i] += n
     return dict(sorted(counts.items()))

@@ -81,22 +81,30 @@ def campaign_status(
     candidate, ballot member, article) are counted under their milestone and period; the most
     overdue `overdue_limit` obligations are listed, all of them counted."""
     period = _period_of(Obligation.occurrence)
+    # Grouped by the milestone's id, named after: joining the milestones to each of a national
+    # campaign's half a million obligations cost a third of the query.
     per_period = session.execute(
         select(
-            Milestone.position,
-            Milestone.code,
-            Milestone.title,
+            Obligation.milestone_id,
             period,
             Obligation.status,
             func.min(Obligation.due),
             func.count(),
         )
-        .join(Milestone, Obligation.milestone_id == Milestone.id)
         .where(Obligation.campaign_id == campaign.id)
-        .group_by(Milestone.id, period, Obligation.status)
+        .group_by(Obligation.milestone_id, period, Obligation.status)
     )
+    milestones = {
+        m_id: (position, code, title)
+        for m_id, position, code, title in session.execute(
+            select(Milestone.id, Milestone.position, Milestone.code, Milestone.title).where(
+                Milestone.campaign_id == campaign.id
+            )
+        )
+    }
     grouped: dict[tuple[int, str], _Tally] = {}
-    for position, code, title, key, status, due, count in per_period:
+    for milestone_id, key, status, due, count in per_period:
+        position, code, title = milestones[milestone_id]
         label = occurrence_label(key)
         tally = grouped.setdefault((position, label), _Tally(code, title, label, due, Counter()))
         tally.due = min(tally.due, due)
