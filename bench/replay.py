@@ -82,6 +82,13 @@ def main() -> None:
             "default": 0,
             "help": "task worker processes composing the partitions (0: the flow's threads)",
         },
+        smtp={
+            "choices": ["sink", "wire"],
+            "default": "sink",
+            "help": "the SMTP server the emails go to (bench.mailserver): sink, aiosmtpd reading "
+            "each message's headers (its own process, on this machine's other core); wire, a "
+            "bare responder, as fast as a real server on its own machine would seem",
+        },
         letters={
             "choices": ["off", "docx", "pdf"],
             "default": "off",
@@ -112,7 +119,7 @@ def main() -> None:
             slug = campaign.slug
         with (
             prefect_test_harness(server_startup_timeout=120),
-            smtp_server("sink", engine_folder()) as mailbox,
+            smtp_server(args.smtp, engine_folder()) as mailbox,
         ):
             os.environ["TDKT_SMTP_HOST"] = mailbox.host
             os.environ["TDKT_SMTP_PORT"] = str(mailbox.port)
@@ -163,6 +170,7 @@ def main() -> None:
         "partitions": args.partitions,
         "workers": args.workers,  # task worker processes, beside the driver
         "escalation_letters": args.letters,
+        "smtp_server": args.smtp,
         "slowest_sweep": slowest,
         "peak_rss_mib_per_process": {"driver": round(peak), "task_workers": worker_peaks},
         "days_visited": run.days_visited,
