@@ -49,9 +49,7 @@ def funnel(session: Session, campaign: Campaign) -> dict[tuple[str, int], list[i
             select(CampaignField.id, CampaignField.code).where(
                 CampaignField.campaign_id == campaign.id
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     for field_id, year, stage, n in session.execute(
         select(Candidate.field_id, Candidate.year, Candidate.stage, func.count())

@@ -184,9 +184,7 @@ def settle_process_obligations(session: Session, campaign: Campaign, *, at: dt.d
         session,
         session.execute(
             outstanding.add_columns(Obligation.occurrence).where(Milestone.code == COUNCIL_VOTE)
-        )
-        .tuples()
-        .all(),
+        ).all(),
         at,
     )
     publication = subject_id_sql(Obligation.occurrence, "p")
