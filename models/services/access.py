@@ -170,10 +170,10 @@ def issue_links(
         )
         .order_by(AccessLink.expires_at)
     )
-    for contact_id, obligation_id, *link in rows_in(
+    for contact_id, obligation_id, link_id, nonce, expires_at in rows_in(
         session, query, AccessLink.obligation_id, (oid for _, oid in wanted)
     ):
-        live[contact_id, obligation_id] = (link[0], link[1], link[2])
+        live[contact_id, obligation_id] = (link_id, nonce, expires_at)
     tokens: dict[tuple[int, int], str] = {}
     new: list[dict[str, Any]] = []
     stretched: list[dict[str, Any]] = []

@@ -82,46 +82,40 @@ def overdue_units(
     with its contact and its items; identical items (five candidates' same assessment) merged
     into one line with a count, so a table row says something new. Read as plain rows: the
     dashboard is drawn every morning, and a national campaign's list is a thousand lines."""
-    late = [
-        _Late(oid, occurrence, chase_due, candidate_id, milestone_id, unit_id)
-        for oid, occurrence, chase_due, candidate_id, milestone_id, unit_id in session.execute(
-            select(
-                Obligation.id,
-                Obligation.occurrence,
-                Obligation.chase_due,
-                Obligation.candidate_id,
-                Obligation.milestone_id,
-                Obligation.unit_id,
-            )
-            .join(Unit, Obligation.unit_id == Unit.id)
-            .where(
-                Obligation.campaign_id == campaign.id,
-                Obligation.status == ObligationStatus.OVERDUE,
-            )
-            .order_by(Obligation.chase_due, Unit.code, Obligation.id)
-            .limit(OVERDUE_CAP)
+    rows = session.execute(
+        select(
+            Obligation.id,
+            Obligation.occurrence,
+            Obligation.chase_due,
+            Obligation.candidate_id,
+            Obligation.milestone_id,
+            Obligation.unit_id,
+            Unit.code,
+            Unit.name,
         )
-    ]
-    milestones = milestones_by_id(session, {o.milestone_id for o in late})
-    named = subjects(session, [o.with_milestone(milestones) for o in late], plan_of(campaign))
+        .join(Unit, Obligation.unit_id == Unit.id)
+        .where(
+            Obligation.campaign_id == campaign.id,
+            Obligation.status == ObligationStatus.OVERDUE,
+        )
+        .order_by(Obligation.chase_due, Unit.code, Obligation.id)
+        .limit(OVERDUE_CAP)
+    ).all()
+    milestones = milestones_by_id(session, {r[4] for r in rows})
+    late = [_Late(r[0], r[1], r[2], r[3], milestones[r[4]], r[5]) for r in rows]
+    units = {r[5]: (r[6], r[7]) for r in rows}  # the unit's code and name, by id
+    named = subjects(session, late, plan_of(campaign))
     per_unit: dict[int, Counter[tuple[str, str, dt.date]]] = defaultdict(Counter)
     for o in late:
         about = named[o.id].about
-        title = milestones[o.milestone_id].title
-        what = f"{title} — {about}" if about else title
+        what = f"{o.milestone.title} — {about}" if about else o.milestone.title
         per_unit[o.unit_id][(what, occurrence_label(o.occurrence), o.chase_due)] += 1
-    units = {
-        unit_id: (code, name)
-        for unit_id, code, name in rows_in(
-            session, select(Unit.id, Unit.code, Unit.name), Unit.id, per_unit
-        )
-    }
     officers = _officers(session, per_unit)
-    rows = []
+    found = []
     for unit_id, items in per_unit.items():
         code, name = units[unit_id]
         officer = officers.get(unit_id)
-        rows.append(
+        found.append(
             OverdueUnit(
                 code,
                 name,
@@ -137,32 +131,19 @@ def overdue_units(
                 ),
             )
         )
-    return sorted(rows, key=lambda u: (-u.working_days_overdue, u.name, u.code))
+    return sorted(found, key=lambda u: (-u.working_days_overdue, u.name, u.code))
 
 
 @dataclass(frozen=True, slots=True)
 class _Late:
-    """An overdue obligation as the dashboard lists it."""
+    """An overdue obligation as the dashboard lists it (and models.services.subjects reads)."""
 
     id: int
     occurrence: str
     chase_due: dt.date
     candidate_id: int | None
-    milestone_id: int
-    unit_id: int
-
-    def with_milestone(self, milestones: dict[int, Milestone]) -> _Named:
-        return _Named(self.id, self.occurrence, self.candidate_id, milestones[self.milestone_id])
-
-
-@dataclass(frozen=True, slots=True)
-class _Named:
-    """What models.services.subjects reads of an obligation."""
-
-    id: int
-    occurrence: str
-    candidate_id: int | None
     milestone: Milestone
+    unit_id: int
 
 
 def _officers(session: Session, unit_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
