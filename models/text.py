@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
+@functools.lru_cache(maxsize=4096)
 def vn_date(day: dt.date | None) -> str:
-    """dd/mm/yyyy, or an em dash for no date."""
+    """dd/mm/yyyy, or an em dash for no date. Cached: a national morning writes the same few
+    hundred dates into a hundred thousand lines, and strftime is the slow part."""
     return day.strftime("%d/%m/%Y") if day else "—"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,13 @@ def one_line(value: str) -> str:
     characters too: data shown in a header or a line of the email has neither line breaks
     nor bytes a mail client would act on. Half a surrogate pair, which no encoding writes
     (the message could not be built at all), becomes U+FFFD."""
+    if value.isprintable():
+        # No control character, line break or surrogate (none is printable) and no space but
+        # U+0020: most data is already one line, and two regex passes a value were a tenth
+        # of rendering.
+        if "  " not in value and value[:1] != " " and value[-1:] != " ":
+            return value
+        return " ".join(value.split())
     value = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", value))
     return " ".join(value.split())
 
@@ -244,32 +252,32 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship with the code: no stat() of them an email
     )
 
 
-def attachments(content: EmailContent) -> tuple[Attachment, ...]:
+def attachments(
+    content: EmailContent, views: Sequence[ItemView] | None = None
+) -> tuple[Attachment, ...]:
     """One .ics holding one event per distinct future deadline the email lists (by uid, and
     one for the same thing due the same day, whichever units owe it), so a reader puts them
     in a calendar at once; none when every deadline is past (an overdue list is no
-    appointment)."""
-    firsts: dict[tuple[dt.date, str], DeadlineItem] = {}
+    appointment). `views` are the items' views when the caller has them (render)."""
+    shown = views if views is not None else [view(i, content.day) for i in content.items]
+    firsts: dict[tuple[dt.date, str], tuple[DeadlineItem, ItemView]] = {}
     units: dict[tuple[dt.date, str], set[str]] = {}
     uids: set[str] = set()
-    for item in content.items:
-        key = (
-            item.effective_due,
-            one_line(with_occurrence(item.milestone_title, item.occurrence_label)),
-        )
+    for item, v in zip(content.items, shown, strict=True):
+        key = (item.effective_due, v.what)
         if item.effective_due >= content.day and item.uid not in uids:
             uids.add(item.uid)
-            firsts.setdefault(key, item)
-        units.setdefault(key, set()).add(one_line(item.unit_name))
+            firsts.setdefault(key, (item, v))
+        units.setdefault(key, set()).add(v.unit_name)
     if not firsts:
         return ()
     events: list[ics.Event] = []
     names: list[str] = []
-    for key, item in sorted(firsts.items(), key=lambda k: (k[0][0], k[1].uid)):
-        v = view(item, content.day)
+    for key, (item, v) in sorted(firsts.items(), key=lambda k: (k[0][0], k[1][0].uid)):
         names.append(v.what)
         others = len(units[key]) - 1
         lines = [v.plan, v.plan_title]
@@ -402,11 +410,17 @@ def footer(content: EmailContent, personal_links: bool) -> str:
     return " ".join(said)
 
 
-def layout(content: EmailContent) -> dict[str, Any]:
-    """Everything the templates print, computed: the opening, the sections of grouped lines,
-    the bases cited once, what is left out and where to see it, the signature and footer."""
+def item_views(content: EmailContent) -> list[ItemView]:
+    """The email's items as display strings, each line worded for its reader."""
     voter = reader(content).addressee
-    views = [view(i, content.day, voter) for i in content.items]
+    return [view(i, content.day, voter) for i in content.items]
+
+
+def layout(content: EmailContent, views: Sequence[ItemView] | None = None) -> dict[str, Any]:
+    """Everything the templates print, computed: the opening, the sections of grouped lines,
+    the bases cited once, what is left out and where to see it, the signature and footer.
+    `views` are item_views(content) when the caller has them (render)."""
+    views = list(views) if views is not None else item_views(content)
     if content.upward:  # a leader directs: no link but to their own acts (chase gives those)
         views = [
             v if item.notification_key or _own_vote(v) else replace(v, link="")
@@ -444,13 +458,14 @@ def render(content: EmailContent, reserve: int = 0) -> Rendered:
     counted, like the lines the digest caps leave out). `reserve` bytes are kept free for an
     attachment added afterwards (the công văn đôn đốc, models.services.escalation_documents)."""
     while True:
-        context = layout(content)
+        views = item_views(content)  # once for the layout and the calendar file
+        context = layout(content, views)
         env = environment()
         rendered = Rendered(
             subject=subject(content),
             text=env.get_template("email.txt").render(context),
             html=env.get_template("email.html").render(context),
-            attachments=attachments(content),
+            attachments=attachments(content, views),
         )
         if weight(rendered) + reserve <= MAX_EMAIL_BYTES or len(content.items) <= 1:
             return rendered
