@@ -540,7 +540,7 @@ def close_ballot(
     ballot.status, ballot.closed_at = BallotStatus.CLOSED, at
     result = ballot_result(session, ballot)
     _settle_candidates(session, ballot, result, at=at, actor=actor)
-    ballot.minutes = render_minutes(session, ballot)
+    ballot.minutes = ballot_minutes.render(session, ballot, result)  # tallied once
     record(
         session,
         at=at,
