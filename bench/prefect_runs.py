@@ -46,3 +46,46 @@ def settled_task_runs(
 
     EventsWorker.drain_all(at_exit=False)
     return asyncio.run(_poll(flow_run_id, at_least, timeout))
+
+
+def run_seconds(timeout: float = 120) -> dict[str, dict[str, float]]:
+    """Every flow and task run on the server, Prefect's own run time (`total_run_time`, time
+    spent Running) summed by flow name and by task (call outside any event loop, once the runs
+    have ended): what the dashboard would show of where a replay's time went."""
+    from prefect.events.worker import EventsWorker
+
+    EventsWorker.drain_all(at_exit=False)
+    return asyncio.run(_run_seconds(timeout))
+
+
+async def _run_seconds(timeout: float) -> dict[str, dict[str, float]]:
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + timeout
+    previous: tuple[int, int] | None = None
+    async with get_client() as client:
+        flow_names = {f.id: f.name for f in await client.read_flows(limit=200)}
+        while True:
+            flows: dict[str, float] = {}
+            tasks: dict[str, float] = {}
+            runs = 0
+            while batch := await client.read_flow_runs(offset=runs, limit=200):
+                runs += len(batch)
+                for flow_run in batch:
+                    name = flow_names.get(flow_run.flow_id, str(flow_run.flow_id))
+                    flows[name] = flows.get(name, 0.0) + flow_run.total_run_time.total_seconds()
+            task_runs = final = 0
+            while page := await client.read_task_runs(offset=task_runs, limit=200):
+                task_runs += len(page)
+                for task_run in page:
+                    final += task_run.state is not None and task_run.state.is_final()
+                    name = task_run.task_key.rsplit("-", 1)[0]  # the function, without its hash
+                    tasks[name] = tasks.get(name, 0.0) + task_run.total_run_time.total_seconds()
+            counted = (runs, task_runs)
+            if (counted == previous and final == task_runs) or time.monotonic() > deadline:
+                return {
+                    "flows": {k: round(v, 1) for k, v in sorted(flows.items())},
+                    "tasks": {k: round(v, 1) for k, v in sorted(tasks.items())},
+                }
+            previous = counted
+            await asyncio.sleep(1)

@@ -31,6 +31,7 @@ from sqlalchemy import func, insert, select
 from bench import national
 from bench.common import arguments, machine, peak_rss_mib, report, scratch_environment
 from bench.mailserver import smtp_server
+from bench.prefect_runs import run_seconds
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
 
@@ -128,6 +129,9 @@ def main() -> None:
                 run = asyncio.run(replay(slug, START, END, UnitBehaviour(seed=2022)))
                 seconds = time.perf_counter() - started
                 worker_peaks = [peak_of(w.pid) for w in workers]
+            # Prefect's own account of the runs (read after the clock stopped): with the
+            # replay's steps, where the time went, in every run's JSON
+            prefect_seconds = run_seconds()
             received = len(mailbox.stop())
         with unit_of_work() as session:
             emails = session.scalar(select(func.count()).select_from(Email)) or 0
@@ -173,6 +177,8 @@ def main() -> None:
         "smtp_server": args.smtp,
         "slowest_sweep": slowest,
         "peak_rss_mib_per_process": {"driver": round(peak), "task_workers": worker_peaks},
+        "step_seconds": {step: round(t, 1) for step, t in run.step_seconds.items()},
+        "prefect_run_seconds": prefect_seconds,  # total_run_time summed by flow and by task
         "days_visited": run.days_visited,
         "flow_runs": run.flow_runs,
         "backend": backend,
@@ -190,6 +196,9 @@ def main() -> None:
             f"(largest server process {servers:.0f} MiB; targets: 600 s, 2,048 MiB)",
             f"{args.partitions} partition(s), {args.workers} task worker(s); slowest sweep: "
             f"{slowest}; task workers' peak memory (MiB): {worker_peaks}",
+            "steps (s): " + ", ".join(f"{k} {v:,.0f}" for k, v in run.step_seconds.items()),
+            "tasks, Prefect's run time (s): "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in prefect_seconds["tasks"].items()),
             "outbox: " + ", ".join(f"{status} {n:,}" for status, n in sorted(outbox.items())),
             *(f"  not sent: {error}" for error in errors),
         ],

@@ -62,6 +62,11 @@ class ReplayRun:
     series: list[DayPoint] = field(default_factory=list)
     sweep_seconds: dict[dt.date, float] = field(default_factory=dict)  # each daily sweep's
     partition_seconds: dict[dt.date, list[float]] = field(default_factory=dict)  # composing
+    step_seconds: dict[str, float] = field(default_factory=dict)  # by step, summed over days
+
+    def timed(self, step: str, started: float) -> None:
+        """Add the seconds since `started` (time.perf_counter) to the step's total."""
+        self.step_seconds[step] = self.step_seconds.get(step, 0.0) + time.perf_counter() - started
 
     def slowest_sweep(self) -> tuple[dt.date, float] | None:
         """The day whose daily sweep took longest, and its seconds (the figure that bounds
@@ -149,19 +154,27 @@ async def _visit(
     previous: dt.date | None = None
     while day is not None:
         as_of = dt.datetime.combine(day, SWEEP_TIME, TIMEZONE)
+        started = time.perf_counter()
         with unit_of_work() as session:
             row = campaign_by_slug(session, campaign)
             simulate_units(session, row, calendar, behaviour, before=day, since=previous)
+            run.timed("simulated units", started)
+            started = time.perf_counter()
             simulate_people(session, row, calendar, people, before=day, since=previous)
+        run.timed("simulated people", started)
         previous = day
         if day.month == 1 and day.day == 2:
+            started = time.perf_counter()
             await yearly_cycle(year=day.year, as_of=as_of)
+            run.timed("yearly-cycle", started)
             run.flow_runs += 1
         started = time.perf_counter()
         prepared, _ = await daily_sweep(as_of=as_of, campaigns=[campaign])
         run.sweep_seconds[day] = time.perf_counter() - started
+        run.timed("daily-sweep", started)
         run.partition_seconds[day] = [s for d in prepared for s in d.partition_seconds]
         run.flow_runs += 1
+        started = time.perf_counter()
         if day == calendar.effective_due(ELIGIBILITY_REVIEW.replace(year=day.year)):
             await eligibility_review(as_of=as_of, campaigns=[campaign])
             run.flow_runs += 2
@@ -175,11 +188,14 @@ async def _visit(
             if day in review_days[kind]:
                 await collect_review_reports(review=name, as_of=as_of, campaigns=[campaign])
                 run.flow_runs += 1
+        run.timed("lifecycle and reviews", started)
+        started = time.perf_counter()
         run.series.append(_point(campaign, day))
         run.days_visited += 1
         if on_day:
             on_day(day, sum(d <= day for d in days), len(days))
         day = _next_day(campaign, plan, calendar, days, day, end)
+        run.timed("replay's own reads", started)
 
 
 def _next_day(

@@ -98,8 +98,23 @@ def test_quang_binh_replay_from_plan_deadline_to_final_review(
     with unit_of_work() as session:
         import_directory_file(session, QB_DIRECTORY, at=now(), actor="test")
         load_plan_file(session, QB_PLAN, default_calendar(), at=now(), actor="test")
-    asyncio.run(replay("quang-binh-2021-2025", start, end, UnitBehaviour()))
+    run = asyncio.run(replay("quang-binh-2021-2025", start, end, UnitBehaviour()))
     received = mailbox.received
+    # where the replay's time went: its own steps, and Prefect's run time by flow and task
+    assert set(run.step_seconds) == {
+        "simulated units",
+        "simulated people",
+        "daily-sweep",
+        "lifecycle and reviews",
+        "replay's own reads",
+        "yearly-cycle",
+    }
+    assert all(seconds >= 0 for seconds in run.step_seconds.values())
+    from bench.prefect_runs import run_seconds
+
+    accounted = run_seconds(timeout=60)
+    assert accounted["flows"]["daily-sweep"] > 0
+    assert {"prepare_day", "send_outbox", "publish_artifacts"} <= set(accounted["tasks"])
 
     from sqlalchemy import select
 
