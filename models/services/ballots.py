@@ -39,7 +39,7 @@ from models.services import ballot_minutes
 from models.services.audit import record
 from models.services.ballot_papers import discard_papers, open_papers, seal_paper
 from models.services.ballot_papers import paper_seal_from_env as paper_seal_from_env  # re-export
-from models.services.candidates import move
+from models.services.candidates import Move, move_all, move_each
 from models.text import vn_date
 from models.vocabulary import ContactRole
 from models.voting import (
@@ -219,15 +219,14 @@ def open_ballot(
     session.flush()
     session.add_all(BallotParticipation(ballot_id=ballot.id, contact=m) for m in council.members)
     session.flush()
-    for candidate in candidates:
-        move(
-            session,
-            candidate,
-            CandidateStage.NOMINATED,
-            at=at,
-            actor=actor,
-            reason=f"đưa ra bình xét: {ballot.title} (phiếu #{ballot.id})",
-        )
+    move_all(  # one UPDATE for a national ballot's thousands
+        session,
+        candidates,
+        CandidateStage.NOMINATED,
+        at=at,
+        actor=actor,
+        reason=f"đưa ra bình xét: {ballot.title} (phiếu #{ballot.id})",
+    )
     record(
         session,
         at=at,
@@ -604,12 +603,20 @@ def _settle_candidates(
     the minutes, and refusing to close would leave the ballot open for ever.
     """
     by_id = {c.id: c for c in ballot.candidates}
-    for row in result.candidates:
-        candidate = by_id[row.candidate_id]
-        if candidate.stage != CandidateStage.NOMINATED:
-            continue
-        target = CandidateStage.SELECTED if row.selected else CandidateStage.NOT_SELECTED
-        move(session, candidate, target, at=at, actor=actor, reason=row.reason)
+    move_each(  # one UPDATE for a national ballot's thousands
+        session,
+        [
+            Move(
+                by_id[row.candidate_id],
+                CandidateStage.SELECTED if row.selected else CandidateStage.NOT_SELECTED,
+                at,
+                actor,
+                row.reason,
+            )
+            for row in result.candidates
+            if by_id[row.candidate_id].stage == CandidateStage.NOMINATED
+        ],
+    )
 
 
 def _check_closable(session: Session, ballot: Ballot, at: dt.datetime) -> None:
