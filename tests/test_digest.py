@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from models.calendar import default_calendar
 from models.services import digests
@@ -383,3 +385,20 @@ def test_a_leader_keeps_the_link_to_their_own_vote() -> None:
     late = item(2, -2, "escalation", notification_key="")
     text = render(email(vote, late, **CHAIR)).text
     assert f"{LINK}t1" in text and f"{LINK}t2" not in text
+
+
+@given(
+    st.text(
+        st.one_of(
+            st.characters(exclude_categories=()),  # surrogates and controls included
+            st.sampled_from(" \t\r\n\u2028\u00a0\x85\x1f"),
+        )
+    )
+)
+def test_one_line_skips_no_cleaning_it_owes(value: str) -> None:
+    """one_line's shortcut for text already on one printable line gives what the full
+    cleaning gives, whatever the text."""
+    from notifications.render import _CONTROL, _SURROGATE, one_line
+
+    full = " ".join(_SURROGATE.sub("\ufffd", _CONTROL.sub(" ", value)).split())
+    assert one_line(value) == full
