@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 
@@ -23,11 +24,7 @@ async def _poll(flow_run_id: uuid.UUID, at_least: int, timeout: float) -> list[A
     previous = -1
     async with get_client() as client:
         while True:
-            runs: list[Any] = []
-            while batch := await client.read_task_runs(
-                flow_run_filter=flow_filter, offset=len(runs), limit=200
-            ):
-                runs += batch
+            runs = await _every(client.read_task_runs, flow_run_filter=flow_filter)
             final = all(r.state is not None and r.state.is_final() for r in runs)
             if (final and len(runs) >= at_least and len(runs) == previous) or (
                 time.monotonic() > deadline
@@ -68,24 +65,28 @@ async def _run_seconds(timeout: float) -> dict[str, dict[str, float]]:
         while True:
             flows: dict[str, float] = {}
             tasks: dict[str, float] = {}
-            runs = 0
-            while batch := await client.read_flow_runs(offset=runs, limit=200):
-                runs += len(batch)
-                for flow_run in batch:
-                    name = flow_names.get(flow_run.flow_id, str(flow_run.flow_id))
-                    flows[name] = flows.get(name, 0.0) + flow_run.total_run_time.total_seconds()
-            task_runs = final = 0
-            while page := await client.read_task_runs(offset=task_runs, limit=200):
-                task_runs += len(page)
-                for task_run in page:
-                    final += task_run.state is not None and task_run.state.is_final()
-                    name = task_run.task_key.rsplit("-", 1)[0]  # the function, without its hash
-                    tasks[name] = tasks.get(name, 0.0) + task_run.total_run_time.total_seconds()
-            counted = (runs, task_runs)
-            if (counted == previous and final == task_runs) or time.monotonic() > deadline:
+            flow_runs = await _every(client.read_flow_runs)
+            for flow_run in flow_runs:
+                name = flow_names.get(flow_run.flow_id, str(flow_run.flow_id))
+                flows[name] = flows.get(name, 0.0) + flow_run.total_run_time.total_seconds()
+            task_runs = await _every(client.read_task_runs)
+            for task_run in task_runs:
+                name = task_run.task_key.rsplit("-", 1)[0]  # the function, without its hash
+                tasks[name] = tasks.get(name, 0.0) + task_run.total_run_time.total_seconds()
+            final = all(r.state is not None and r.state.is_final() for r in task_runs)
+            counted = (len(flow_runs), len(task_runs))
+            if (counted == previous and final) or time.monotonic() > deadline:
                 return {
                     "flows": {k: round(v, 1) for k, v in sorted(flows.items())},
                     "tasks": {k: round(v, 1) for k, v in sorted(tasks.items())},
                 }
             previous = counted
             await asyncio.sleep(1)
+
+
+async def _every(read: Callable[..., Awaitable[list[Any]]], **filters: Any) -> list[Any]:
+    """Every run a client's read method returns, page after page (the server's limit is 200)."""
+    runs: list[Any] = []
+    while page := await read(offset=len(runs), limit=200, **filters):
+        runs += page
+    return runs

@@ -101,9 +101,14 @@ def overdue_units(
         .order_by(Obligation.chase_due, Unit.code, Obligation.id)
         .limit(OVERDUE_CAP)
     ).all()
-    milestones = milestones_by_id(session, {r[4] for r in rows})
-    late = [_Late(r[0], r[1], r[2], r[3], milestones[r[4]], r[5]) for r in rows]
-    units = {r[5]: (r[6], r[7]) for r in rows}  # the unit's code and name, by id
+    milestones = milestones_by_id(session, {row.milestone_id for row in rows})
+    late: list[_Late] = []
+    units: dict[int, tuple[str, str]] = {}  # the unit's code and name, by id
+    for oid, occurrence, chase_due, candidate_id, milestone_id, unit_id, code, name in rows:
+        late.append(
+            _Late(oid, occurrence, chase_due, candidate_id, milestones[milestone_id], unit_id)
+        )
+        units[unit_id] = (code, name)
     named = subjects(session, late, plan_of(campaign))
     per_unit: dict[int, Counter[tuple[str, str, dt.date]]] = defaultdict(Counter)
     for o in late:
