@@ -7,6 +7,7 @@ not have been spent. Times come from the caller, so a simulated clock works here
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -18,6 +19,7 @@ from pathlib import Path
 from itsdangerous import BadData, URLSafeSerializer
 
 SECRET_FILE = "secret.key"
+MIN_SECRET_LENGTH = 16
 FORM_TOKEN_MAX_AGE = dt.timedelta(hours=4)
 
 
@@ -39,26 +41,47 @@ class FormToken:
 def load_secret_key(data_dir: Path) -> str:
     """TDKT_SECRET_KEY, else a random key kept in the data directory (created once, mode 600).
 
-    Every process that signs or checks links (the sweep, the web app) must share it.
+    Every process that signs or checks links (the sweep, the web app) must share it. Two
+    processes starting together must agree on one key, and neither may read a half-written
+    file: the key is written whole to a private file, then linked into place only if no key
+    is there yet; whoever loses the race reads the winner's key.
     """
     configured = os.environ.get("TDKT_SECRET_KEY")
     if configured:
         return configured
     path = data_dir / SECRET_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_secret_file(path)
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{path}: the secret key has {len(key)} characters, at least "
+            f"{MIN_SECRET_LENGTH} are needed; delete the file to make a new one"
+        )
+    return key
+
+
+def _create_secret_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileExistsError):  # another process got there first
+            os.link(draft, path)  # atomic: the key appears whole or not at all
+    finally:
+        draft.unlink(missing_ok=True)
 
 
 class Signer:
     """Makes and reads the two kinds of token with one secret, each under its own salt."""
 
     def __init__(self, secret_key: str):
-        if len(secret_key) < 16:
-            raise ValueError("the secret key must have at least 16 characters")
+        if len(secret_key) < MIN_SECRET_LENGTH:
+            raise ValueError(f"the secret key must have at least {MIN_SECRET_LENGTH} characters")
         self.session_key = hmac.new(secret_key.encode(), b"tdkt.session", "sha256").hexdigest()
         self._links = URLSafeSerializer(secret_key, salt="tdkt.access-link")
         self._forms = URLSafeSerializer(secret_key, salt="tdkt.form")
