@@ -295,10 +295,27 @@ def _names(argnames: str | Sequence[str]) -> set[str]:
     return {name.strip() for name in items}
 
 
+LONGEST_FIRST = (
+    "tests/test_prefect.py::test_quang_binh_replay_from_plan_deadline_to_final_review",
+    "tests/test_postgres.py::test_two_workers_send_every_email_exactly_once",
+    "tests/test_partitions.py::test_a_partitioned_sweep_flow_run_sends_each_digest_once",
+    "tests/test_seed_replays.py::test_each_seed_replays_with_its_own_units",
+    "tests/test_escalation_decay.py::",
+    "tests/test_faults.py::test_a_killed_sender_resends_only_what_was_in_flight",
+    "tests/test_mail_audit.py::test_a_replay_of_the_demo_has_no_finding",
+    "tests/test_faults.py::test_overlapping_sweeps_one_acts_the_other_does_no_harm",
+)
+"""The suite's longest tests (--durations, each 25 s to 3 min), run before the rest: under
+pytest-xdist's worksteal the two processes then end together, on short tests either can steal,
+instead of one waiting out a replay that happened to be collected last (a 90 s tail once)."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse a property test whose own @settings turned randomness back on: under the
-    deterministic profile every one must be derandomized (an explicit settings object
-    inherits the profile's values, unless it sets derandomize=False itself)."""
+    """Put LONGEST_FIRST in front. Refuse a property test whose own @settings turned
+    randomness back on: under the deterministic profile every one must be derandomized (an
+    explicit settings object inherits the profile's values, unless it sets derandomize=False
+    itself)."""
+    items.sort(key=_longest_first)
     if HYPOTHESIS_PROFILE != "deterministic":
         return
     random = [
@@ -310,6 +327,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ]
     if random:
         raise pytest.UsageError("property tests that are not deterministic: " + ", ".join(random))
+
+
+def _longest_first(item: pytest.Item) -> int:
+    """The rank of the item in LONGEST_FIRST; the others after them, in collection order."""
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(LONGEST_FIRST)
 
 
 @pytest.fixture(scope="session")
