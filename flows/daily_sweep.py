@@ -12,7 +12,7 @@ from flows.naming import sweep_name
 from models import clock
 from tasks.artifacts import publish_artifacts
 from tasks.chasing import DayResult, active_campaigns, prepare_day
-from tasks.partitions import partition_count, prepare_partitioned
+from tasks.partitions import partition_count, prepare_partitioned, send_partitioned
 from tasks.sending import SendResult, send_outbox
 
 
@@ -31,7 +31,9 @@ async def daily_sweep(
         else await prepare_partitioned(slug, as_of, partitions)
         for slug in slugs
     ]
-    sent = await send_outbox(as_of)
+    sent = (
+        await send_outbox(as_of) if partitions == 1 else await send_partitioned(as_of, partitions)
+    )
     for slug in slugs:
         await publish_artifacts(slug, as_of)
     for day in days:

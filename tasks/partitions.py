@@ -9,6 +9,9 @@ rounds of task runs, each round waiting for the one before:
 4. `compose-partition` × n: compose the digests of the partition's recipients (by address:
    one person hears of units in every partition, in one email).
 
+Once every campaign is composed, `send-partition` × n delivers the outbox, each the emails of
+its partition of addresses (tasks.sending), so the sending too spreads over the workers.
+
 Where the partitions run is TDKT_PARTITION_RUNNER:
 
 - `threads` (the default): the flow's own task runner, in the flow run's process;
@@ -34,7 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from prefect import Task, task
 from prefect.futures import PrefectDistributedFuture
@@ -53,6 +56,7 @@ from models.services.plans import campaign_by_slug
 from models.services.sweep_day import Notified, notify_day, open_day
 from tasks.chasing import DayResult, settle_campaign
 from tasks.lifecycle import draft_selected, judge
+from tasks.sending import SendResult, send_partition, total
 
 Runner = Literal["threads", "processes", "task-workers"]
 RUNNERS: tuple[Runner, ...] = ("threads", "processes", "task-workers")
@@ -228,6 +232,16 @@ async def prepare_partitioned(
     )
 
 
+async def send_partitioned(
+    as_of: dt.datetime, count: int, runner: Runner | None = None
+) -> SendResult:
+    """The morning's outbox sent by count senders at once, each its partition of addresses."""
+    params = [{"as_of": as_of, "index": p.index, "count": p.count} for p in partitions(count)]
+    # An async task's future gives the coroutine's result, whichever runner ran it.
+    sender = cast("Task[..., SendResult]", send_partition)
+    return total(await run_partitions(sender, params, runner or partition_runner()))
+
+
 def partition_params(
     campaign: str, as_of: dt.datetime, count: int, **extra: Any
 ) -> list[dict[str, Any]]:
@@ -284,6 +298,7 @@ def serve(limit: int = 1) -> None:
         compose_partition,
         review_partition,
         publicise_partition,
+        send_partition,
         limit=limit,
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from flows.naming import graph_name
 from models.db import unit_of_work
+from models.partitions import WHOLE, Partition
 from models.services.outbox import claim, record_deliveries
 from notifications.smtp import Delivery, SmtpPool, SmtpSettings, configured_settings
 
@@ -31,7 +32,40 @@ class SendResult:
 async def send_outbox(
     as_of: dt.datetime, batch_size: int = 100, settings: SmtpSettings | None = None
 ) -> SendResult:
-    """Deliver every sendable email, batch after batch, until none is left for now.
+    """Deliver every sendable email, batch after batch, until none is left for now."""
+    return await send_emails(as_of, batch_size, settings or await configured_settings())
+
+
+@task(
+    name="send-partition",
+    task_run_name=graph_name("gửi thư {as_of:%d/%m/%Y} phần {index}/{count}"),
+)
+async def send_partition(as_of: dt.datetime, index: int, count: int) -> SendResult:
+    """Deliver the sendable emails of one partition of the recipients' addresses (the
+    buckets compose-partition wrote them in): count senders, on as many task workers or
+    machines, share the morning's outbox without ever taking the same email.
+
+    The configured connections and rate are the SMTP server's to give, not each sender's:
+    each of count senders opens its share of the connections (at least one) and keeps to its
+    share of the rate, so together they ask of the server what one sender would.
+    """
+    settings = await configured_settings()
+    share = settings.model_copy(
+        update={
+            "connections": max(1, settings.connections // count),
+            "rate_per_second": settings.rate_per_second / count,
+        }
+    )
+    return await send_emails(as_of, settings=share, partition=Partition(index, count))
+
+
+async def send_emails(
+    as_of: dt.datetime,
+    batch_size: int = 100,
+    settings: SmtpSettings | None = None,
+    partition: Partition = WHOLE,
+) -> SendResult:
+    """Deliver every sendable email (of the partition), batch after batch.
 
     Each batch is claimed in one transaction and its outcomes recorded in the next before the
     following batch is claimed: a sender killed mid-way has left at most one batch unrecorded,
@@ -47,7 +81,12 @@ async def send_outbox(
         while True:
             with unit_of_work() as session:
                 batch = claim(
-                    session, at=as_of, worker=worker, sender=settings.from_address, limit=batch_size
+                    session,
+                    at=as_of,
+                    worker=worker,
+                    sender=settings.from_address,
+                    limit=batch_size,
+                    partition=partition,
                 )
             if not batch:
                 break
@@ -59,6 +98,15 @@ async def send_outbox(
             if pool.unavailable or len(batch) < batch_size:
                 break
     return SendResult(sent, failed, deferred)
+
+
+def total(results: list[SendResult]) -> SendResult:
+    """What several senders did between them."""
+    return SendResult(
+        sum(r.sent for r in results),
+        sum(r.failed for r in results),
+        sum(r.deferred for r in results),
+    )
 
 
 RECORD_RETRIES = (1.0, 2.0, 4.0, 8.0, 16.0)

@@ -25,6 +25,7 @@ from models.services.partitions import address_shard as sql_shard
 from notifications.mailbox import LocalMailbox
 from tasks.chasing import prepare_day, settle_campaign
 from tasks.partitions import compose_partition, notify_partition, open_partition
+from tasks.sending import send_partition
 from tests.chase_helpers import SMALL, days, load_small, morning
 from tests.conftest import Backend
 
@@ -159,6 +160,27 @@ def test_a_partitioned_sweep_writes_the_same_emails(
     assert len(whole[1]) == sum(notified) and sum(n > 0 for n in notified) >= 2
     assert sum(n > 0 for n in opened) >= 2
     assert all(email is not None for _, email in whole[1])
+
+
+def test_each_partitions_sender_sends_its_own_addresses_once(
+    mailbox: LocalMailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three senders, each a partition of the recipients' addresses (tasks.sending
+    .send_partition), run in reverse order and then again: every email of the outbox goes
+    once, by the sender of its address's partition, and the second round finds nothing."""
+    load_small()
+    for day in days(D(2023, 2, 20), D(2023, 3, 10)):
+        prepare_day.fn(SMALL, morning(day))
+    at = morning(D(2023, 3, 10))
+    with unit_of_work() as session:
+        addresses = list(session.scalars(select(Email.recipient_email)))
+    monkeypatch.setenv("TDKT_SMTP_CONNECTIONS", "2")  # a third of 2: each sender keeps one
+    sent = {i: asyncio.run(send_partition.fn(at, i, 3)).sent for i in reversed(range(3))}
+    assert sent == {i: sum(map(Partition(i, 3).holds, addresses)) for i in range(3)}
+    assert sum(n > 0 for n in sent.values()) >= 2 and mailbox.received == len(addresses) > 3
+    assert [asyncio.run(send_partition.fn(at, i, 3)).sent for i in range(3)] == [0, 0, 0]
+    with unit_of_work() as session:
+        assert set(session.scalars(select(Email.status))) == {"sent"}
 
 
 @pytest.mark.prefect

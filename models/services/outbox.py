@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from models.letterhead import Letterhead
 from models.orm import Email, EmailStatus
+from models.partitions import WHOLE, Partition
+from models.services.partitions import in_partition
 from models.services.rows import update_rows
 from notifications.content import EmailContent
 from notifications.mime import build_message, message_id_for
@@ -26,9 +28,17 @@ RETRY_AFTER = dt.timedelta(minutes=30)
 
 
 def claim(
-    session: Session, *, at: dt.datetime, worker: str, sender: str, limit: int = 500
+    session: Session,
+    *,
+    at: dt.datetime,
+    worker: str,
+    sender: str,
+    limit: int = 500,
+    partition: Partition = WHOLE,
 ) -> list[Outgoing]:
-    """Take up to limit sendable emails, earliest due date first.
+    """Take up to limit sendable emails, earliest due date first; of a partition of the
+    recipients' addresses only (models.partitions: the buckets its digests were composed in),
+    when several senders each take one.
 
     Pending emails and those whose lease ran out are read by two queries, each walking the
     (status, earliest_due, id) index and stopping after `limit` rows, and the first `limit` of
@@ -42,7 +52,7 @@ def claim(
         for condition in (pending, expired)
         for row in session.execute(
             select(Email.earliest_due, Email.id)
-            .where(condition)
+            .where(condition, in_partition(Email.recipient_email, partition))
             .order_by(Email.earliest_due, Email.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
