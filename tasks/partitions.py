@@ -42,6 +42,7 @@ from typing import Any, Literal, TypeVar, cast
 from prefect import Task, task
 from prefect.futures import PrefectDistributedFuture
 from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runs import TaskRunWaiter
 from sqlalchemy.orm import Session
 
 from flows.naming import graph_name
@@ -257,6 +258,7 @@ async def run_partitions(
 ) -> list[T]:
     """One task run of work per partition, all at once, by Prefect's means."""
     if runner == "task-workers":
+        TaskRunWaiter.instance()  # subscribed to completions before any run can complete
         delayed = [work.delay(**p) for p in params]
         return [await _delayed_result(future) for future in delayed]
     if runner == "processes":
@@ -267,15 +269,27 @@ async def run_partitions(
     return [await asyncio.to_thread(future.result) for future in submitted]
 
 
+EVENT_WAIT = 5.0
+"""Seconds a delayed task run's completion is awaited from Prefect's events before asking the
+server for its state (a run may have finished before the subscription saw it)."""
 STATE_PAUSES = (0.2, 0.5, 1.0, 2.0, *([5.0] * 120))
 """Seconds between asking again for a delayed task run that has no state yet (10 minutes)."""
 
 
 async def _delayed_result(future: PrefectDistributedFuture[T]) -> T:
-    """The delayed run's result. Prefect 3.8.8 records a background task run's states from
-    events, asynchronously (and retries those its recorder fails on: PrefectHQ/prefect#20144),
-    so a run just delayed may have no state yet, and result_async raises at once instead of
-    waiting ("has no state which means it hasn't started yet"): ask again a little later."""
+    """The delayed run's result, as soon as its completion event arrives.
+
+    Prefect 3.8.8 records a background task run's states from events, asynchronously (and
+    retries those its recorder fails on: PrefectHQ/prefect#20144), so a run just delayed may
+    have no state yet, and result_async raises at once instead of waiting ("has no state which
+    means it hasn't started yet"). Asking again after a pause cost each round of a morning
+    most of a second, more than a partition's work. The completion event carries the final
+    state: it is awaited first (TaskRunWaiter, subscribed before the runs were delayed), and
+    only if none comes in EVENT_WAIT is the server asked, again while the run has no state.
+    """
+    state = await TaskRunWaiter.wait_for_task_run(future.task_run_id, timeout=EVENT_WAIT)
+    if state is not None and state.is_final():
+        return cast(T, await state.aresult())
     for pause in (*STATE_PAUSES, None):
         try:
             return await future.result_async()
