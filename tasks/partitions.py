@@ -282,11 +282,11 @@ async def _delayed_result(future: PrefectDistributedFuture[T]) -> T:
     Prefect 3.8.8 records a background task run's states from events, asynchronously (and
     retries those its recorder fails on: PrefectHQ/prefect#20144), so a run just delayed may
     have no state yet, and result_async raises at once instead of waiting ("has no state which
-    means it hasn't started yet"). Asking again after a pause added the pause to the rounds
-    of every morning (52 s over the 166 days of a tenth of the national shape with two task
-    workers, docs/performance.md). The completion event carries the final state: it is
-    awaited first (TaskRunWaiter, subscribed before the runs were delayed), and only if none
-    comes in EVENT_WAIT is the server asked, again while the run has no state.
+    means it hasn't started yet"), and asking again after a pause adds the pause to the
+    round. The completion event carries the final state: it is awaited first (TaskRunWaiter,
+    subscribed before the runs were delayed), and only if none comes in EVENT_WAIT is the
+    server asked, again while the run has no state. (What this saves was within the host's
+    drift in two pairs of runs: docs/performance.md.)
     """
     state = await TaskRunWaiter.wait_for_task_run(future.task_run_id, timeout=EVENT_WAIT)
     if state is not None and state.is_final():
