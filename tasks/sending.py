@@ -33,7 +33,7 @@ async def send_outbox(
     as_of: dt.datetime, batch_size: int = 100, settings: SmtpSettings | None = None
 ) -> SendResult:
     """Deliver every sendable email, batch after batch, until none is left for now."""
-    return await send_emails(as_of, batch_size, settings or await configured_settings())
+    return await send_emails(as_of, batch_size, settings)
 
 
 @task(

@@ -23,6 +23,8 @@ from models.orm import Email, Milestone, Notification, Obligation, Unit
 from models.partitions import SHARDS, WHOLE, Partition, address_shard, partitions
 from models.services.partitions import address_shard as sql_shard
 from notifications.mailbox import LocalMailbox
+from notifications.smtp import SmtpPool, SmtpSettings
+from tasks import sending
 from tasks.chasing import prepare_day, settle_campaign
 from tasks.partitions import compose_partition, notify_partition, open_partition
 from tasks.sending import send_partition
@@ -175,7 +177,17 @@ def test_each_partitions_sender_sends_its_own_addresses_once(
     with unit_of_work() as session:
         addresses = list(session.scalars(select(Email.recipient_email)))
     monkeypatch.setenv("TDKT_SMTP_CONNECTIONS", "2")  # a third of 2: each sender keeps one
+    monkeypatch.setenv("TDKT_SMTP_RATE", "300")  # and a third of the rate: 100 a second
+    shares: list[tuple[int, float]] = []
+
+    class Recorded(SmtpPool):
+        def __init__(self, settings: SmtpSettings) -> None:
+            shares.append((settings.connections, settings.rate_per_second))
+            super().__init__(settings)
+
+    monkeypatch.setattr(sending, "SmtpPool", Recorded)
     sent = {i: asyncio.run(send_partition.fn(at, i, 3)).sent for i in reversed(range(3))}
+    assert shares == [(1, 100.0)] * 3  # together, what one sender would ask of the server
     assert sent == {i: sum(map(Partition(i, 3).holds, addresses)) for i in range(3)}
     assert sum(n > 0 for n in sent.values()) >= 2 and mailbox.received == len(addresses) > 3
     assert [asyncio.run(send_partition.fn(at, i, 3)).sent for i in range(3)] == [0, 0, 0]
