@@ -743,3 +743,79 @@ def test_commands_publish_honour_and_promote(monkeypatch: pytest.MonkeyPatch) ->
     assert f"lên {PARENT}" in run.output and "Đã đăng ký" in run.output
     run = runner.invoke(app, ["promote", str(candidate_id), PARENT])
     assert run.exit_code == 2 and "Lỗi:" in run.output
+
+
+def test_a_batch_of_decisions_costs_the_same_statements_however_many(db: Engine) -> None:
+    """record_decisions asks and writes per batch, not per decision: twice the decisions, over
+    more units' books, take no more statements (a national authority decides hundreds a day)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import selectinload
+
+    from models.services.rows import loaded
+
+    DAY = dt.date(2024, 2, 5)
+
+    def statements(names: list[str], units: tuple[str, ...]) -> int:
+        with unit_of_work(db) as s:
+            made = [exemplar(s, n, unit=units[i % len(units)]) for i, n in enumerate(names)]
+            proposals = [
+                service.propose_reward(
+                    s,
+                    c,
+                    authority=_unit(s, "T.SNV"),
+                    form="giay_khen",
+                    submitted_on=dt.date(2023, 12, 1),
+                    calendar=default_calendar(),
+                    at=AT,
+                    actor="test",
+                )
+                for c in made
+            ]
+            forwarded(s, proposals)
+            ids = [p.id for p in proposals]
+            s.flush()
+            s.expunge_all()  # as the simulated authority finds them: a new session's rows
+            fresh = loaded(
+                s,
+                RewardProposal,
+                ids,
+                selectinload(RewardProposal.candidate),
+                selectinload(RewardProposal.authority),
+            )
+            seen: list[str] = []
+
+            def count(*args: object) -> None:
+                seen.append(str(args[2]))
+
+            event.listen(db, "before_cursor_execute", count)
+            service.record_decisions(
+                s,
+                [
+                    service.Decision(p, f"{p.id}/QĐ", DAY, "giay_khen", "Chủ tịch", AT, "t")
+                    for p in fresh
+                ],
+            )
+            s.flush()
+            event.remove(db, "before_cursor_execute", count)
+            return len(seen)
+
+    few = statements([f"Ít {n}" for n in range(2)], ("T.A",))
+    many = statements([f"Nhiều {n}" for n in range(6)], ("T.A", "T.B"))
+    assert many == few
+    with unit_of_work(db) as s:  # and each got its decision, its line and its stages
+        decided = s.scalars(select(RewardProposal).order_by(RewardProposal.id)).all()
+        assert {p.status for p in decided} == {ProposalStatus.DECIDED}
+        assert all(p.decision is not None and p.decision.decided_on == DAY for p in decided)
+        lines = s.scalars(select(RegistryEntry).order_by(RegistryEntry.id)).all()
+        assert [(e.unit.code, e.entry_no) for e in lines] == [
+            ("T.A", 1),
+            ("T.A", 2),
+            ("T.A", 3),
+            ("T.B", 1),
+            ("T.A", 4),
+            ("T.B", 2),
+            ("T.A", 5),
+            ("T.B", 3),
+        ]
+        assert [e.decision and e.decision.proposal_id for e in lines] == [p.id for p in decided]
+        assert all(stages_of(s, p.candidate)[-2:] == ["honoured", "rewarded"] for p in decided)

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from models.services.recognition_common import (
     one_line,
     render,
 )
+from models.services.rows import insert_rows, loaded, rows_in
 from models.text import vn_date
 
 
@@ -40,18 +42,54 @@ def book_unit(candidate: Candidate) -> Unit:
     return candidate.registered_by
 
 
+class RegistryLine(NamedTuple):
+    """A line just written in a unit's book: whose book, which year, which number."""
+
+    unit: Unit
+    year: int
+    entry_no: int
+
+
 class RegistryBook:
     """The units' honour rolls while commendations are written.
 
     Only what the campaign's plan names is written (`honour_roll`: forms decided, ceremonies
     held); a plan without a roll gets no line. Each book's last number in a year is read once
-    (the largest, not every number: a year may hold thousands), then counted here.
+    (the largest, not every number: a year may hold thousands), then counted here. Lines are
+    numbered and audited as they are written and stored together as plain rows by `store()`
+    (one INSERT for a batch, instead of one flushed object each).
     """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.last: dict[tuple[int, int], int] = {}
         self.rolls: dict[int, HonourRoll | None] = {}
+        self.held: list[Campaign | Unit] = []
+        self.pending: list[dict[str, object]] = []
+
+    def prime(self, candidates: Sequence[Candidate], years: Sequence[int]) -> None:
+        """Read at once what writing these candidates' lines in these years will ask: their
+        campaigns and units, and each of those books' last number (one grouped query), so that
+        a batch writes its lines without a statement each."""
+        # held here: the session keeps loaded rows only while something refers to them
+        self.held += loaded(self.session, Campaign, {c.campaign_id for c in candidates})
+        self.held += loaded(self.session, Unit, {c.registered_by_id for c in candidates})
+        books = {(c.registered_by_id, y) for c, y in zip(candidates, years, strict=True)}
+        books -= set(self.last)
+        if not books:
+            return
+        last = select(RegistryEntry.unit_id, RegistryEntry.year, func.max(RegistryEntry.entry_no))
+        last = last.where(
+            RegistryEntry.book == REGISTRY, RegistryEntry.year.in_({y for _, y in books})
+        ).group_by(RegistryEntry.unit_id, RegistryEntry.year)
+        found = rows_in(self.session, last, RegistryEntry.unit_id, sorted({u for u, _ in books}))
+        self.last.update(dict.fromkeys(books, 0))
+        self.last.update({(u, y): n for u, y, n in found if (u, y) in books})
+
+    def store(self) -> None:
+        """Write the lines numbered since the last store, in their order."""
+        insert_rows(self.session, RegistryEntry, self.pending)
+        self.pending = []
 
     def _roll(self, campaign: Campaign) -> HonourRoll | None:
         if campaign.id not in self.rolls:
@@ -60,22 +98,23 @@ class RegistryBook:
 
     def write_decision(
         self, decision: RewardDecision, *, at: dt.datetime, actor: str
-    ) -> RegistryEntry | None:
-        """The next line for a decision, if the plan's roll names the form granted."""
+    ) -> RegistryLine | None:
+        """The next line for a decision, if the plan's roll names the form granted (stored by
+        `store()`)."""
         candidate = decision.proposal.candidate
         roll = self._roll(candidate.campaign)
         if roll is None or decision.form not in roll.forms:
             return None
         entered_on = max(at.date(), decision.decided_on)  # never before the decision
         return self._write(
-            candidate, decision.decided_on.year, entered_on, at, actor, decision=decision
+            candidate, decision.decided_on.year, entered_on, at, actor, decision_id=decision.id
         )
 
     def write_ceremony(
         self, ceremony: Ceremony, candidates: Sequence[Candidate], *, at: dt.datetime, actor: str
-    ) -> list[RegistryEntry]:
+    ) -> list[RegistryLine]:
         """A line for each exemplar commended at a ceremony the plan's roll names, once: those
-        already written for this ceremony are asked in one query and skipped."""
+        already written for this ceremony are asked in one query and skipped. Stored at once."""
         roll = self._roll(ceremony.campaign)
         if roll is None or ceremony.kind not in roll.ceremonies:
             return []
@@ -85,11 +124,14 @@ class RegistryBook:
             )
         )
         entered_on = max(at.date(), ceremony.held_on)
-        return [
-            self._write(c, ceremony.held_on.year, entered_on, at, actor, ceremony=ceremony)
-            for c in candidates
-            if c.id not in written
+        new = [c for c in candidates if c.id not in written]
+        self.prime(new, [ceremony.held_on.year] * len(new))
+        lines = [
+            self._write(c, ceremony.held_on.year, entered_on, at, actor, ceremony_id=ceremony.id)
+            for c in new
         ]
+        self.store()
+        return lines
 
     def _write(
         self,
@@ -99,35 +141,28 @@ class RegistryBook:
         at: dt.datetime,
         actor: str,
         *,
-        decision: RewardDecision | None = None,
-        ceremony: Ceremony | None = None,
-    ) -> RegistryEntry:
+        decision_id: int | None = None,
+        ceremony_id: int | None = None,
+    ) -> RegistryLine:
         unit = book_unit(candidate)
         book = (unit.id, year)
         if book not in self.last:
-            self.last[book] = (
-                self.session.scalar(
-                    select(func.max(RegistryEntry.entry_no)).where(
-                        RegistryEntry.unit_id == unit.id,
-                        RegistryEntry.book == REGISTRY,
-                        RegistryEntry.year == year,
-                    )
-                )
-                or 0
-            )
+            self.prime([candidate], [year])
         self.last[book] = next_entry_number([self.last[book]])
-        entry = RegistryEntry(
-            unit=unit,
-            campaign_id=candidate.campaign_id,
-            candidate=candidate,
-            decision=decision,
-            ceremony=ceremony,
-            book=REGISTRY,
-            year=year,
-            entry_no=self.last[book],
-            entered_on=entered_on,
+        line = RegistryLine(unit, year, self.last[book])
+        self.pending.append(
+            {
+                "unit_id": unit.id,
+                "campaign_id": candidate.campaign_id,
+                "candidate_id": candidate.id,
+                "decision_id": decision_id,
+                "ceremony_id": ceremony_id,
+                "book": REGISTRY,
+                "year": year,
+                "entry_no": line.entry_no,
+                "entered_on": entered_on,
+            }
         )
-        self.session.add(entry)
         record(
             self.session,
             at=at,
@@ -135,9 +170,9 @@ class RegistryBook:
             action="registry.entered",
             entity="candidate",
             entity_id=candidate.id,
-            reason=f"sổ ghi danh của {one_line(unit.name)} năm {year}, số {entry.entry_no}",
+            reason=f"sổ ghi danh của {one_line(unit.name)} năm {year}, số {line.entry_no}",
         )
-        return entry
+        return line
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,13 @@ decision time limit, and sending an exemplar up into the higher level's campaign
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.authorities import AuthorityTable, check_decider, default_authorities
 from models.calendar import WorkingCalendar
@@ -41,7 +43,7 @@ from models.services.recognition_common import (
     parse,
     require_exemplar,
 )
-from models.services.rows import chunks, inserted
+from models.services.rows import chunks, inserted, loaded, update_rows
 from models.text import vn_date
 
 # --- reward -----------------------------------------------------------------------------------
@@ -248,52 +250,67 @@ def record_decisions(
 ) -> list[RewardDecision]:
     """record_decision for many proposals in one go (a day of a national authority's decisions).
 
-    The honour rolls' last numbers and which exemplars were ever honoured are asked once for
-    the batch and then kept up to date here, instead of being asked (each question first
-    flushing everything changed before it) once per decision.
+    Every decision is checked before anything is written. What the batch needs to know (which
+    exemplars were ever honoured, the honour rolls' last numbers, the units and campaigns whose
+    books are written) is asked once for the batch and then kept up to date here; the decisions
+    are written in one INSERT and the proposals' status in one UPDATE. Before, each decision's
+    questions flushed everything changed before them: a dozen statements a decision.
     """
     table = authorities or default_authorities()
+    forms = [_checked_form(table, d) for d in decisions]
+    twice = [i for i, n in Counter(d.proposal.id for d in decisions).items() if n > 1]
+    if twice:
+        raise RecognitionError(f"tờ trình #{min(twice)} đã có quyết định")
     candidates = [d.proposal.candidate for d in decisions]
     honoured = ever_moved_to(session, [c.id for c in candidates], S.HONOURED)
     registry = RegistryBook(session)
-    recorded = []
-    for proposal, number, decided_on, raw_form, signed_by, at, actor in decisions:
-        form = parse(RewardForm, raw_form, "hình thức khen thưởng")
-        _check_decision(proposal, number, decided_on)
-        authority = proposal.authority
-        check_decider(
-            table,
-            form,
-            unit_kind=authority.kind,
-            unit_code=authority.code,
-            unit_name=one_line(authority.name),
-            signed_by=signed_by,
-            decided_on=decided_on,
+    registry.prime(candidates, [d.decided_on.year for d in decisions])
+    # Plain rows in one INSERT (one per row through the ORM on SQLite, which cannot return
+    # new ids in the parameters' order); the honour rolls' lines name the new ids.
+    made = dict(
+        inserted(
+            session,
+            RewardDecision,
+            [
+                {
+                    "proposal_id": d.proposal.id,
+                    "number": one_line(d.number),
+                    "decided_on": d.decided_on,
+                    "form": form,
+                    "signed_by": one_line(d.signed_by),
+                }
+                for d, form in zip(decisions, forms, strict=True)
+            ],
+            RewardDecision.proposal_id,
+            RewardDecision.id,
         )
-        decision = RewardDecision(
-            proposal=proposal,
-            number=one_line(number),
-            decided_on=decided_on,
-            form=form,
-            signed_by=one_line(signed_by),
-        )
-        session.add(decision)
-        previous = proposal.status
-        proposal.status = ProposalStatus.DECIDED
-        cited = f"Quyết định số {decision.number} ngày {vn_date(decided_on)}: {form.label}"
+    )
+    by_id = {r.id: r for r in loaded(session, RewardDecision, made.values())}
+    recorded = [by_id[made[d.proposal.id]] for d in decisions]
+    for d, decision in zip(decisions, recorded, strict=True):
+        set_committed_value(d.proposal, "decision", decision)
+    previous = [d.proposal.status for d in decisions]
+    update_rows(
+        session,
+        RewardProposal,
+        [{"id": d.proposal.id, "status": ProposalStatus.DECIDED} for d in decisions],
+    )
+    for d, decision, was in zip(decisions, recorded, previous, strict=True):
+        granted = f"{vn_date(d.decided_on)}: {decision.form.label}"
+        cited = f"Quyết định số {decision.number} ngày {granted}"
         record(
             session,
-            at=at,
-            actor=actor,
+            at=d.at,
+            actor=d.actor,
             action="reward_proposal.decided",
             entity="reward_proposal",
-            entity_id=proposal.id,
-            from_status=previous.value,
+            entity_id=d.proposal.id,
+            from_status=was.value,
             to_status=ProposalStatus.DECIDED.value,
             reason=cited,
         )
-        candidate = proposal.candidate
-        entry = registry.write_decision(decision, at=at, actor=actor)
+        candidate = d.proposal.candidate
+        entry = registry.write_decision(decision, at=d.at, actor=d.actor)
         if (
             entry is not None
             and candidate.id not in honoured
@@ -301,8 +318,8 @@ def record_decisions(
                 session,
                 candidate,
                 S.HONOURED,
-                at=at,
-                actor=actor,
+                at=d.at,
+                actor=d.actor,
                 reason=(
                     f"ghi danh vào sổ ghi danh của {one_line(entry.unit.name)} năm {entry.year}, "
                     f"số {entry.entry_no}"
@@ -310,9 +327,26 @@ def record_decisions(
             )
         ):
             honoured.add(candidate.id)
-        move_if_allowed(session, candidate, S.REWARDED, at=at, actor=actor, reason=cited)
-        recorded.append(decision)
+        move_if_allowed(session, candidate, S.REWARDED, at=d.at, actor=d.actor, reason=cited)
+    registry.store()
     return recorded
+
+
+def _checked_form(table: AuthorityTable, d: Decision) -> RewardForm:
+    """The form decided, once the decision is one the proposal and the authority allow."""
+    form = parse(RewardForm, d.form, "hình thức khen thưởng")
+    _check_decision(d.proposal, d.number, d.decided_on)
+    authority = d.proposal.authority
+    check_decider(
+        table,
+        form,
+        unit_kind=authority.kind,
+        unit_code=authority.code,
+        unit_name=one_line(authority.name),
+        signed_by=one_line(d.signed_by),
+        decided_on=d.decided_on,
+    )
+    return form
 
 
 def _check_decision(proposal: RewardProposal, number: str, decided_on: dt.date) -> None:
