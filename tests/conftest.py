@@ -10,8 +10,10 @@ TDKT_REQUIRE_POSTGRES=1 (CI), where they fail. Tests marked `postgres` by hand
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 # Prefect reads these at import: a throwaway home, no telemetry, quiet logs.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="tdkt-prefect-")
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 quiet_logging()  # runs' INFO logs still reach the test server (tests read them back)

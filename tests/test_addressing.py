@@ -106,6 +106,27 @@ def test_quang_binh_standing_body_owes_itself_nothing_and_escalates_upward() -> 
         assert {c.email for c in reached} == {"chutich@ubnd.quangbinh.example"}
 
 
+def test_a_standing_body_under_a_council_escalates_to_its_chair() -> None:
+    """The national bench logged "không có địa chỉ nhận cho QG.BTDKT (escalation-N)" every
+    month: the standing body's own late items go to its superior, and its superior there is
+    the Hội đồng Thi đua - Khen thưởng Trung ương, which lists a chair and no head. A superior
+    is read by its head, else by its chair."""
+    council = Unit(code="QG", name="Hội đồng Thi đua - Khen thưởng Trung ương")
+    chair = Contact(name="Chủ tịch Hội đồng", role=CHAIR, email="chu-tich@qg.example")
+    officer = Contact(
+        name="Cán bộ thi đua", role=ContactRole.EMULATION_OFFICER, email="t@qg.example"
+    )
+    council.contacts = [chair, officer]
+    body = Unit(code="QG.BTDKT", name="Ban Thi đua - Khen thưởng Trung ương", parent=council)
+    campaign = Campaign(slug="qg", issuer=council, standing_body=body)
+    to = escalation_to(SB, body.code, levels_above(campaign, council, None))
+    assert to == "superior"
+    assert recipients(campaign, body, to) == [chair]
+    head = Contact(name="Thủ trưởng", role=HEAD, email="head@qg.example")
+    council.contacts = [chair, officer, head]  # where a head is listed, the head reads it
+    assert recipients(campaign, body, to) == [head]
+
+
 # --- subjects --------------------------------------------------------------------------------
 
 

@@ -133,4 +133,5 @@ def recipients(
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_MEMBER)
     above = unit.parent if isinstance(unit, Unit) else parent
     superior = (above or campaign.issuer).acting()
-    return superior.contacts_with(ContactRole.HEAD)
+    # A council over the unit (a national standing body's Hội đồng) lists its chair, no head.
+    return superior.contacts_with(ContactRole.HEAD, ContactRole.COUNCIL_CHAIR)
