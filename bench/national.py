@@ -113,6 +113,11 @@ def load(
             unit=standing, name="Ban TĐKT", role=ContactRole.STANDING_BODY, email="btdkt@qg.example"
         )
     )
+    session.add(  # its own late articles are escalated to its head, as any unit's
+        Contact(
+            unit=standing, name="Trưởng ban", role=ContactRole.HEAD, email="truong-ban@qg.example"
+        )
+    )
     for unit, mailbox in ((issuer, "hd"), (standing, "btdkt")):  # they owe decisions, articles
         session.add(
             Contact(
