@@ -101,9 +101,10 @@ def load(
     issuer = session.scalars(select(Unit).where(Unit.code == ISSUER)).one()
     standing = session.scalars(select(Unit).where(Unit.code == STANDING_BODY)).one()
     session.add(
-        Contact(
+        Contact(  # a leader is written to by name and position (models.correspondence)
             unit=issuer,
-            name="Chủ tịch Hội đồng",
+            name="Nguyễn Văn Hội",
+            position="Chủ tịch Hội đồng Thi đua - Khen thưởng Trung ương",
             role=ContactRole.COUNCIL_CHAIR,
             email="chu-tich@qg.example",
         )
@@ -111,6 +112,15 @@ def load(
     session.add(
         Contact(
             unit=standing, name="Ban TĐKT", role=ContactRole.STANDING_BODY, email="btdkt@qg.example"
+        )
+    )
+    session.add(  # its own late articles are escalated to its head, as any unit's
+        Contact(
+            unit=standing,
+            name="Trần Thị Ban",
+            position="Trưởng Ban Thi đua - Khen thưởng Trung ương",
+            role=ContactRole.HEAD,
+            email="truong-ban@qg.example",
         )
     )
     for unit, mailbox in ((issuer, "hd"), (standing, "btdkt")):  # they owe decisions, articles

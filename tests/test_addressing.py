@@ -109,8 +109,8 @@ def test_quang_binh_standing_body_owes_itself_nothing_and_escalates_upward() -> 
 def test_a_standing_body_under_a_council_escalates_to_its_chair() -> None:
     """The national bench logged "không có địa chỉ nhận cho QG.BTDKT (escalation-N)" every
     month: the standing body's own late items go to its superior, and its superior there is
-    the Hội đồng Thi đua - Khen thưởng Trung ương, which lists a chair and no head. A superior
-    is read by its head, else by its chair."""
+    the Hội đồng Thi đua - Khen thưởng Trung ương, which lists a chair and no head. A unit's
+    head is its head, else (a council) its chair."""
     council = Unit(code="QG", name="Hội đồng Thi đua - Khen thưởng Trung ương")
     chair = Contact(name="Chủ tịch Hội đồng", role=CHAIR, email="chu-tich@qg.example")
     officer = Contact(
@@ -122,6 +122,7 @@ def test_a_standing_body_under_a_council_escalates_to_its_chair() -> None:
     to = escalation_to(SB, body.code, levels_above(campaign, council, None))
     assert to == "superior"
     assert recipients(campaign, body, to) == [chair]
+    assert recipients(campaign, council, HEAD) == [chair]  # the council's own late decisions
     head = Contact(name="Thủ trưởng", role=HEAD, email="head@qg.example")
     council.contacts = [chair, officer, head]  # where a head is listed, the head reads it
     assert recipients(campaign, body, to) == [head]

@@ -59,6 +59,11 @@ def is_own_task(obligation: Obligation | Owed) -> bool:
     return own_task(obligation.unit.code, obligation.milestone.recipient.acting().code)
 
 
+HEADS = (ContactRole.HEAD, ContactRole.COUNCIL_CHAIR)
+"""Who heads a unit: its head, else its chair (a council: the national standing body's
+superior, the Hội đồng Thi đua - Khen thưởng Trung ương, lists a chair and no head)."""
+
+
 def levels_above(
     campaign: Campaign, parent: Unit | Superior | None, supervisor: Unit | None
 ) -> dict[Recipient, str | None]:
@@ -118,7 +123,7 @@ def recipients(
     if to == ContactRole.EMULATION_OFFICER:
         return unit.contacts_with(ContactRole.EMULATION_OFFICER, ContactRole.HEAD)
     if to == ContactRole.HEAD:
-        return unit.contacts_with(ContactRole.HEAD)
+        return unit.contacts_with(*HEADS)
     if to == ContactRole.STANDING_BODY:
         # The standing body writes the emails: what reaches it is read by its officer in
         # charge, by name (its own mailbox would be "Kính gửi: Sở Nội vụ" from Sở Nội vụ).
@@ -133,5 +138,4 @@ def recipients(
         return campaign.issuer.acting().contacts_with(ContactRole.COUNCIL_MEMBER)
     above = unit.parent if isinstance(unit, Unit) else parent
     superior = (above or campaign.issuer).acting()
-    # A council over the unit (a national standing body's Hội đồng) lists its chair, no head.
-    return superior.contacts_with(ContactRole.HEAD, ContactRole.COUNCIL_CHAIR)
+    return superior.contacts_with(*HEADS)
