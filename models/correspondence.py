@@ -159,6 +159,17 @@ def body_name(unit: Body) -> str:
     return _PEOPLES_COMMITTEE + name[:1].lower() + name[1:]
 
 
+COUNCIL = "Hội đồng Thi đua - Khen thưởng"
+
+
+def council_name(issuer: str) -> str:
+    """The name of the emulation council of a unit: "Hội đồng Thi đua - Khen thưởng (Ủy ban
+    nhân dân tỉnh Quảng Bình)"; a unit that is itself such a council (a national programme's
+    Hội đồng Thi đua - Khen thưởng Trung ương) by its own name, not twice."""
+    issuer = " ".join(issuer.split())
+    return issuer if issuer.startswith(COUNCIL) else f"{COUNCIL} ({issuer})"
+
+
 def body_in_full(unit: Body) -> str:
     """The body's name as it signs, with its locality: "Sở Nội vụ" under "Ủy ban nhân dân
     tỉnh Quảng Bình" signs "Sở Nội vụ tỉnh Quảng Bình"; a name that already says where it is,

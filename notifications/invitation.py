@@ -18,6 +18,9 @@ from notifications.content import EmailContent
 from notifications.render import Rendered, environment, one_line, reader, shorten_words
 
 SUBJECT_MAX = 80
+LISTED = 100
+"""At most this many candidates are listed in the email when it carries a vote link: the vote
+page lists every one (a national ballot puts thousands to the council, a megabyte an email)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def render_invitation(invitation: BallotInvitation) -> Rendered:
     content = invitation.content
     addressed = reader(content)
     closes = invitation.closes_at
+    # Without a link the email is the member's only list: then every candidate is in it.
+    listed = invitation.candidates[:LISTED] if invitation.link else invitation.candidates
     context = {
         "salutation": addressed.salutation,
         "ask": request(
@@ -68,14 +73,16 @@ def render_invitation(invitation: BallotInvitation) -> Rendered:
         "closes_time": f"{closes:%H} giờ {closes:%M}",
         "closes_date": vn_date(closes.date()),
         "closes_weekday": vn_weekday(closes.date()),
+        "count": len(invitation.candidates),
         "candidates": [
             {
                 "name": one_line(c.name),
                 "unit": _unit_unless_named(c.name, c.unit),
                 "title": one_line(c.title),
             }
-            for c in invitation.candidates
+            for c in listed
         ],
+        "unlisted": len(invitation.candidates) - len(listed),
         "link": one_line(invitation.link),
     }
     env = environment()

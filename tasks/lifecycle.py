@@ -15,6 +15,7 @@ from flows.naming import graph_name
 from models.authorities import default_authorities, usual_form
 from models.calendar import default_calendar
 from models.clock import TIMEZONE
+from models.correspondence import council_name
 from models.db import unit_of_work
 from models.lifecycle import CandidateStage
 from models.orm import Ballot, Campaign, Candidate, Council, Publication, RewardProposal
@@ -94,7 +95,7 @@ def council_of(session: Session, campaign: Campaign) -> Council | None:
                 session,
                 campaign.issuer,
                 code=code,
-                name=f"Hội đồng Thi đua - Khen thưởng ({campaign.issuer.name})",
+                name=council_name(campaign.issuer.name),
                 at=campaign.loaded_at,
                 actor=ACTOR,
             )

@@ -148,3 +148,40 @@ def test_a_ballot_opened_elsewhere_is_invited_to_by_the_next_sweep() -> None:
     assert len(_invitations()) == len(MEMBERS) + 1
     prepare_day.fn(SMALL, OPENS + dt.timedelta(hours=2))
     assert len(_invitations()) == len(MEMBERS) + 1
+
+
+@pytest.mark.parametrize("link", ["https://tdkt.example/l/abc", ""])
+def test_a_national_ballot_lists_a_hundred_and_points_to_the_vote_page(link: str) -> None:
+    """The national bench's council invitation listed all 800 candidates (275 KB; 8,000 at
+    the full shape). With a vote link the email lists the first hundred and says how many
+    more are on the vote page, which lists them all; without one, the email is the member's
+    only list and keeps every candidate."""
+    from notifications.invitation import (
+        LISTED,
+        BallotCandidate,
+        BallotInvitation,
+        render_invitation,
+    )
+    from tests.test_notifications import content
+
+    candidates = tuple(
+        BallotCandidate(f"Điển hình số {n}", "Sở Y tế", "Điển hình tiên tiến")
+        for n in range(1, 801)
+    )
+    invitation = BallotInvitation(
+        content(recipient_name="Trương Tiến Bình"),
+        council="Hội đồng Thi đua - Khen thưởng tỉnh",
+        ballot_title="Bình xét điển hình tiên tiến năm 2024",
+        candidates=candidates,
+        closes_at=OPENS + dt.timedelta(days=14),
+        link=link,
+    )
+    rendered = render_invitation(invitation)
+    for part in (rendered.text, rendered.html):
+        assert "(800 trường hợp)" in part
+        assert "Điển hình số 100 " in part or "Điển hình số 100<" in part
+        assert ("Điển hình số 101 " in part or "Điển hình số 101<" in part) == (not link)
+        assert ("… và 700 trường hợp khác: danh sách đầy đủ ở trang bỏ phiếu" in part) == bool(link)
+    assert rendered.text.count("— đề nghị: Điển hình tiên tiến") == (LISTED if link else 800)
+    if link:
+        assert len(rendered.text.encode()) + len(rendered.html.encode()) < 40_000

@@ -21,6 +21,7 @@ from models.correspondence import (
     Signature,
     address,
     body_in_full,
+    council_name,
     direction,
     positions_of,
     request,
@@ -281,3 +282,13 @@ def test_the_shipped_directory_says_each_persons_positions_once() -> None:
     for email_address, parts in held.items():
         for a in parts:
             assert not any(b != a and b.startswith(a) for b in parts), (email_address, parts)
+
+
+def test_a_council_is_named_after_its_unit_and_a_council_once() -> None:
+    """The national bench's invitations read "Hội đồng Thi đua - Khen thưởng (Hội đồng Thi đua
+    - Khen thưởng Trung ương) tổ chức bình xét": its issuer is itself the council."""
+    assert council_name("Ủy ban nhân dân tỉnh  Quảng Bình") == (
+        "Hội đồng Thi đua - Khen thưởng (Ủy ban nhân dân tỉnh Quảng Bình)"
+    )
+    national = "Hội đồng Thi đua - Khen thưởng Trung ương"
+    assert council_name(national) == national
