@@ -136,8 +136,7 @@ def test_two_workers_send_every_email_exactly_once(
             runs = [create_flow_run(api, deployment_id, REMINDER_DAY) for _ in range(RUNS)]
             finished = wait_for(api, runs, timeout=420)
         finally:
-            for worker in workers:
-                stop(worker)
+            stop(workers)
         received = list(mailbox.collector.message_ids)
 
     states = {r["id"]: r["state"]["type"] for r in finished}
@@ -251,13 +250,20 @@ def wait_for(api: str, runs: list[str], timeout: float) -> list[dict[str, Any]]:
         time.sleep(1)
 
 
-def stop(worker: subprocess.Popen[bytes]) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+def stop(workers: list[subprocess.Popen[bytes]], timeout: float = 30) -> None:
+    """SIGTERM to every worker at once, then SIGKILL to any still running after timeout
+    seconds. A worker stopped so waits for its flow-run processes to exit, which may take
+    tens of seconds after their runs completed: the workers wait for theirs together, not
+    one after the other."""
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + timeout
+    for worker in workers:
+        try:
+            worker.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def executed(log: Path) -> set[str]:
