@@ -53,6 +53,7 @@ pytestmark = pytest.mark.faults
 
 D = dt.date
 BATCH = 100  # send_outbox's default: what one sender may have in flight
+KILLED_MESSAGES, KILLED_AFTER = 4_000, 1_050  # the killed sender's outbox; accepted at the kill
 QB = "quang-binh-2021-2025"
 QB_REMINDERS = dt.datetime(2022, 10, 17, 7, 30, tzinfo=TIMEZONE)
 """Ten working days before the Quảng Bình unit plans are due: dozens of reminders go out."""
@@ -86,13 +87,16 @@ def test_a_killed_sender_resends_only_what_was_in_flight(
 ) -> None:
     board, port = switchboard
     at = morning(D(2024, 3, 4))
-    expected = fill_outbox(10_000, at=at)
+    # Ten and a half batches in, with 29 batches to go: the kill falls in the middle of a
+    # batch, on a sender that has recorded many batches before it and would send many after.
+    expected = fill_outbox(KILLED_MESSAGES, at=at)
 
     sender = start_sender(at, port)
-    wait_for(lambda: len(board.accepted) >= 3_050 or sender.poll() is not None, 300, "3,050")
+    wait_for(lambda: len(board.accepted) >= KILLED_AFTER or sender.poll() is not None, 300, "kill")
     os.kill(sender.pid, signal.SIGKILL)
-    sender.wait()
+    assert sender.wait() == -signal.SIGKILL  # it was still sending when killed
     accepted_at_kill = len(board.accepted)
+    assert KILLED_AFTER <= accepted_at_kill < KILLED_MESSAGES
     in_flight = claimed_ids()  # claimed, perhaps sent, never recorded
 
     # The next run (a retry, or the next sweep) comes after the dead sender's lease ran out.
@@ -105,11 +109,11 @@ def test_a_killed_sender_resends_only_what_was_in_flight(
     assert set(counts) == set(expected)  # every message delivered
     assert duplicates <= in_flight and len(in_flight) <= BATCH
     assert max(counts.values()) <= 2  # and a duplicate is the same message (same Message-ID)
-    assert statuses() == {EmailStatus.SENT: 10_000}
+    assert statuses() == {EmailStatus.SENT: KILLED_MESSAGES}
     figures(
         f"killed-sender-{backend.name}",
         {
-            "messages": 10_000,
+            "messages": KILLED_MESSAGES,
             "accepted_before_kill": accepted_at_kill,
             "in_flight_at_kill": len(in_flight),
             "duplicates": len(duplicates),

@@ -225,12 +225,33 @@ def serving(wanted: bool) -> Iterator[None]:
     if not wanted:
         yield
         return
+    import httpx
     from prefect.settings import PREFECT_API_URL
 
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    api = str(PREFECT_API_URL.value())
+
+    def subscribed() -> set[str]:
+        """The task workers the server has subscribed to compose-partition's runs."""
+        found = httpx.post(
+            f"{api}/task_workers/filter",
+            json={"task_worker_filter": {"task_keys": [compose_partition.task_key]}},
+            timeout=30,
+        )
+        found.raise_for_status()
+        return {worker["identifier"] for worker in found.json()}
+
+    before = subscribed()  # the session's server may still list an earlier test's worker
+    env = {**os.environ, "PREFECT_API_URL": api}
     worker = subprocess.Popen([sys.executable, "-m", "tasks.partitions"], env=env)
     try:
-        time.sleep(8)  # subscribed before the first partition is delayed
+        # Subscribed before the first partition is delayed: the server lists this worker
+        # once its subscription is open (a fixed sleep was either too long or, on a loaded
+        # machine, too short).
+        deadline = time.monotonic() + 180
+        while not subscribed() - before:
+            assert worker.poll() is None, "the task worker exited"
+            assert time.monotonic() < deadline, "the task worker never subscribed"
+            time.sleep(0.2)
         yield
     finally:
         worker.terminate()
