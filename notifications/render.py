@@ -377,17 +377,17 @@ def opening(content: EmailContent, listed: int) -> str:
     on = f"{vn_weekday(content.day)} ngày {vn_date(content.day)}"
     if kind == "escalation":
         late = [i for i in content.items if i.step == "escalation"]
+        # The standing body's list of other units' escalations has no rank of its own (0): an
+        # email of those lines only, or whose own were left out by the cap, says no "lần 0".
         level = max(i.level for i in late)
+        rank = f" (báo cáo quá hạn lần {level})" if level else ""
         units = {one_line(i.unit_name) for i in late}
         late_ones = (
             f"{units.pop()} chưa hoàn thành {some}{noun} dưới đây được giao {whose}"
             if len(units) == 1 and not content.more_overdue
             else f"các đơn vị dưới đây chưa hoàn thành {noun} được giao {whose}"
         )
-        return (
-            f"Tính đến {on}, {late_ones} dù đã được nhắc hạn (báo cáo quá hạn lần {level})."
-            f" {sender} {ask}."
-        )
+        return f"Tính đến {on}, {late_ones} dù đã được nhắc hạn{rank}. {sender} {ask}."
     if kind == "due":
         return f"Hôm nay, {on}, là hạn của {some}{noun} dưới đây. {sender} {ask}."
     return f"{sender} trân trọng nhắc {some}{noun} sắp đến hạn {whose} dưới đây và {ask}."

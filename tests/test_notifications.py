@@ -164,6 +164,23 @@ def test_escalation_lists_overdue_units_most_overdue_first() -> None:
 
     one = render(content(item("Sở Tư pháp", left=-2, step="escalation")))
     assert one.subject.startswith("[Quá hạn 31/10/2022] Sở Tư pháp: Gửi kế hoạch")
+    assert "dù đã được nhắc hạn (báo cáo quá hạn lần 3)." in one.text
+
+
+def test_a_list_of_other_units_escalations_gives_no_rank() -> None:
+    """The national bench's standing body read "(báo cáo quá hạn lần 0)": the overdue list it
+    receives about other units (models.services.digests._overdue_items) ranks its lines 0,
+    and where the cap kept only those, the rank said 0. It says none then."""
+    listed = render(
+        content(
+            item("Sở Tư pháp", left=-9, step="escalation", level=0),
+            item("Sở Xây dựng", left=-7, step="escalation", level=0),
+        )
+    )
+    for body in (listed.text, listed.html):
+        assert "lần 0" not in body
+        assert "chưa hoàn thành việc được giao" in body
+    assert "dù đã được nhắc hạn. " in listed.text
 
 
 def test_a_national_overdue_list_is_capped_and_counted() -> None:
